@@ -1,0 +1,1 @@
+"""The `leanclip` command and its library: replay, simulation, plotting, serial tools."""

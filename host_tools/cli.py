@@ -1,0 +1,46 @@
+"""`leanclip`: one command table, each entry a module with `register(subparsers)`.
+
+A command module adds its arguments to its parser and sets `func(args) -> int | None`; a
+`UserError` it raises becomes one stderr line and exit status 2.
+"""
+import argparse
+import importlib
+import sys
+
+from .errors import UserError
+
+# name -> (module, one-line help). Order is the order shown in --help.
+COMMANDS = {
+    "simulate": ("host_tools.simulate.command", "write IMU.csv and truth.csv for a scripted run"),
+    "replay": ("host_tools.replay", "run an IMU.csv through the firmware pipeline"),
+    "timeline": ("host_tools.timeline", "print when a replay buzzed and why; plot lean"),
+}
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="leanclip", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(_module=module)
+        importlib.import_module(module).register(p)
+    return parser
+
+
+def main(argv=None):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status = args.func(args)
+    except UserError as e:
+        print("leanclip %s: %s" % (args.command, e), file=sys.stderr)
+        return e.exit_status
+    except KeyboardInterrupt:
+        print("leanclip %s: interrupted" % args.command, file=sys.stderr)
+        return 130
+    return status or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
