@@ -1,0 +1,97 @@
+"""When a lean fault becomes a buzz.
+
+A runner should feel one buzz for one real fault, not a stutter at a band's edge: the decision
+uses the mean of the last few strides, a fault must persist for `fault_hold_s` of running
+before the first buzz and repeats every `repeat_s`, ending a fault needs `clear_s` back in the
+band (plus `band_hysteresis_deg`), and anything but running resets it: walking and standing are
+never coached.
+"""
+from .compat import const, ticks_diff
+
+NONE = const(0)
+UPRIGHT = const(1)
+ARCH = const(2)
+OVERLEAN = const(3)
+FAULT_NAMES = ("none", "upright", "arch", "overlean")
+
+_MAX_STRIDES = const(8)
+
+
+class Coach:
+    def __init__(self, cfg):
+        self.arch_deg = cfg["arch_below_deg"]
+        self.upright_deg = cfg["upright_below_deg"]
+        self.over_deg = cfg["overlean_above_deg"]
+        self.over_on = cfg["overlean_alert"]
+        self.hyst_deg = cfg["band_hysteresis_deg"]
+        self.hold_ms = int(cfg["fault_hold_s"] * 1000)
+        self.repeat_ms = int(cfg["repeat_s"] * 1000)
+        self.clear_ms = int(cfg["clear_s"] * 1000)
+        self.n_avg = cfg["coach_strides"]
+        self.recent = [0.0] * _MAX_STRIDES
+        self.reset()
+
+    def reset(self):
+        self.n_seen = 0
+        self.fault = NONE
+        self.since_ms = 0
+        self.other_since_ms = None
+        self.buzzed_ms = None
+        self.lean_deg = 0.0
+
+    def _classify(self, lean):
+        a, u, o = self.arch_deg, self.upright_deg, self.over_deg
+        h = self.hyst_deg
+        f = self.fault
+        if f == UPRIGHT:
+            a -= h
+            u += h
+        elif f == ARCH:
+            a += h
+        elif f == OVERLEAN:
+            o -= h
+        if lean < a:
+            return ARCH
+        if lean < u:
+            return UPRIGHT
+        if self.over_on and lean >= o:
+            return OVERLEAN
+        return NONE
+
+    def update(self, t_ms, lean_deg, running):
+        """Feed one stride's lean. Returns the fault to buzz for now, or NONE."""
+        if not running:
+            if self.n_seen:
+                self.reset()
+            return NONE
+        self.recent[self.n_seen % _MAX_STRIDES] = lean_deg
+        self.n_seen += 1
+        n = min(self.n_seen, self.n_avg)
+        total = 0.0
+        for j in range(n):
+            total += self.recent[(self.n_seen - 1 - j) % _MAX_STRIDES]
+        self.lean_deg = lean = total / n
+        seen = self._classify(lean)
+        if seen == self.fault:
+            self.other_since_ms = None
+        elif self.fault == NONE:
+            self.fault, self.since_ms, self.buzzed_ms = seen, t_ms, None
+        else:
+            if self.other_since_ms is None:
+                self.other_since_ms = t_ms
+            if ticks_diff(t_ms, self.other_since_ms) >= self.clear_ms:
+                self.fault, self.since_ms, self.buzzed_ms = seen, self.other_since_ms, None
+                self.other_since_ms = None
+        if self.fault == NONE:
+            return NONE
+        if self.buzzed_ms is None:
+            due = ticks_diff(t_ms, self.since_ms) >= self.hold_ms
+        else:
+            due = ticks_diff(t_ms, self.buzzed_ms) >= self.repeat_ms
+        if due:
+            self.buzzed_ms = t_ms
+            return self.fault
+        return NONE
+
+    def held_ms(self, t_ms):
+        return ticks_diff(t_ms, self.since_ms) if self.fault != NONE else 0

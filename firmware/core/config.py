@@ -1,0 +1,102 @@
+"""The one config schema: every tunable with its default, range and meaning.
+
+The device reads it from /leanclip.json and the host from `--config FILE`; both go through
+`validate`, which never raises on bad content: it returns the config with defaults in place of
+bad values and one message per problem, so the device can log them and keep coaching (no crash
+loop) and the host can refuse with the first message.
+"""
+
+# key: (default, minimum, maximum, meaning). bool keys have None limits.
+SCHEMA = {
+    # coaching bands, stride-averaged forward lean in degrees, 0 = standing tall
+    "arch_below_deg": (-2.0, -20.0, 10.0, "lean below this is arching back"),
+    "upright_below_deg": (4.0, -10.0, 20.0, "lean from arch_below_deg up to this is upright"),
+    "overlean_above_deg": (20.0, 5.0, 45.0, "lean at or above this is bending at the hips"),
+    "overlean_alert": (True, None, None, "buzz for bending at the hips (off for hills, sprints)"),
+    "band_hysteresis_deg": (0.5, 0.0, 3.0, "a fault ends only this far back inside the band"),
+    # timing, seconds of running
+    "fault_hold_s": (3.0, 0.5, 60.0, "a fault must last this long before the first buzz"),
+    "repeat_s": (15.0, 2.0, 600.0, "repeat the buzz this often while the fault lasts"),
+    "clear_s": (1.0, 0.2, 10.0, "this long back in the band ends a fault"),
+    "coach_strides": (2, 1, 8, "strides averaged for the coaching decision"),
+    # calibration and orientation
+    "calib_still_s": (2.0, 1.0, 10.0, "standing still this long sets 'up' (zero lean)"),
+    "stand_tall_repeat_s": (30.0, 5.0, 600.0, "ask again to stand tall this often"),
+    "forward_steps": (12, 4, 200, "running steps used to find the forward direction"),
+    "tilt_tau_s": (20.0, 2.0, 300.0, "time constant of the accelerometer's tilt correction"),
+    "bias_tau_s": (60.0, 5.0, 3600.0, "time constant of in-run gyro bias learning"),
+    "turn_dps": (6.0, 1.0, 90.0, "stride-mean yaw rate above which tilt correction pauses"),
+    "settle_s": (8.0, 0.0, 60.0, "after setting off, tilt correction waits this long"),
+    # gait
+    "step_high_g": (1.15, 1.02, 3.0, "vertical specific force that marks a step"),
+    "step_low_g": (0.95, 0.1, 1.0, "vertical specific force that re-arms the step detector"),
+    "run_peak_g": (1.8, 1.2, 6.0, "a step peaking above this ..."),
+    "run_flight_g": (0.6, 0.0, 0.95, "... and dipping below this (flight) is a running step"),
+    "still_dps": (3.0, 0.2, 30.0, "gyro spread (rms) below which the wearer is still"),
+    "still_g": (0.03, 0.002, 0.3, "accelerometer spread (rms) below which the wearer is still"),
+}
+
+
+def defaults():
+    cfg = {}
+    for key in SCHEMA:
+        cfg[key] = SCHEMA[key][0]
+    return cfg
+
+
+def _check(key, value):
+    """Return (value, None) if acceptable, else (default, message)."""
+    default, lo, hi, _ = SCHEMA[key]
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value, None
+        return default, "%s must be true or false, got %r" % (key, value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return default, "%s must be a number from %s to %s, got %r" % (key, lo, hi, value)
+    if isinstance(default, int) and not isinstance(default, bool) and value != int(value):
+        return default, "%s must be a whole number, got %r" % (key, value)
+    if value != value or value < lo or value > hi:
+        return default, "%s must be from %s to %s, got %r" % (key, lo, hi, value)
+    return type(default)(value), None
+
+
+def _closest(key):
+    """The schema key sharing the most leading characters, to suggest for a typo."""
+    best, best_n = None, 2
+    for k in SCHEMA:
+        n = 0
+        while n < len(k) and n < len(key) and k[n] == key[n]:
+            n += 1
+        if n > best_n:
+            best, best_n = k, n
+    return best
+
+
+def validate(user):
+    """Merge `user` (a dict) over the defaults. Returns (cfg, errors): errors is a list of
+    one-line messages; every bad entry falls back to its default."""
+    cfg = defaults()
+    errors = []
+    if not isinstance(user, dict):
+        return cfg, ["config must be a JSON object of key: value"]
+    for key in user:
+        if key not in SCHEMA:
+            hint = _closest(key)
+            errors.append("unknown config key %r%s" % (key, " (did you mean %r?)" % hint if hint else ""))
+            continue
+        value, err = _check(key, user[key])
+        cfg[key] = value
+        if err:
+            errors.append(err)
+    if not cfg["arch_below_deg"] < cfg["upright_below_deg"] < cfg["overlean_above_deg"]:
+        errors.append(
+            "bands must satisfy arch_below_deg < upright_below_deg < overlean_above_deg, got %r < %r < %r"
+            % (cfg["arch_below_deg"], cfg["upright_below_deg"], cfg["overlean_above_deg"])
+        )
+        for k in ("arch_below_deg", "upright_below_deg", "overlean_above_deg"):
+            cfg[k] = SCHEMA[k][0]
+    if not cfg["step_low_g"] < cfg["step_high_g"]:
+        errors.append("step_low_g must be below step_high_g")
+        cfg["step_low_g"] = SCHEMA["step_low_g"][0]
+        cfg["step_high_g"] = SCHEMA["step_high_g"][0]
+    return cfg, errors

@@ -1,0 +1,236 @@
+"""`leanclip replay IMU.csv --out DIR [--config FILE]`: the device's pipeline, fed from a file.
+
+The samples go through exactly the firmware modules the board runs (firmware.core.pipeline),
+in batches as a FIFO would deliver them, with the sample clock as the only clock. Input is
+checked first, because a replay of bad data would print plausible nonsense.
+"""
+import csv
+import json
+import math
+from array import array
+from pathlib import Path
+
+from firmware.core import config as fw_config
+from firmware.core.gait import STATE_NAMES
+from firmware.core.pipeline import Pipeline
+
+from .errors import UserError
+
+COLUMNS = ("t", "ax", "ay", "az", "gx", "gy", "gz")
+RATE_RANGE_HZ = (50.0, 1000.0)
+BATCH = 32  # samples per feed, like a FIFO drain
+LEAN_HEADER = ("t", "lean_deg", "roll_deg", "cadence_spm", "state", "win_s")
+EVENT_HEADER = ("t", "event", "value")
+
+
+class ImuRecording:
+    """A validated IMU.csv: start time, rate, and samples as one flat list (6 per sample)."""
+
+    def __init__(self, t0, rate_hz, values):
+        self.t0 = t0
+        self.rate_hz = rate_hz
+        self.values = values
+
+    @property
+    def n(self):
+        return len(self.values) // 6
+
+    @property
+    def duration_s(self):
+        return self.n / self.rate_hz
+
+
+def _number(text, line, col):
+    try:
+        x = float(text)
+    except ValueError:
+        raise UserError("line %d: %s=%r is not a number" % (line, col, text)) from None
+    if not math.isfinite(x):
+        raise UserError("line %d: %s is %s; every value must be a finite number" % (line, col, text))
+    return x
+
+
+def load_imu_csv(path):
+    path = Path(path)
+    try:
+        f = path.open(newline="")
+    except OSError as e:
+        raise UserError("cannot read %s: %s" % (path, e.strerror or e)) from None
+    with f:
+        reader = csv.reader(f)
+        header = next(reader, None)
+        if header is None:
+            raise UserError("%s is empty; expected a header t,ax,ay,az,gx,gy,gz" % path)
+        header = [h.strip() for h in header]
+        missing = [c for c in COLUMNS if c not in header]
+        if missing:
+            raise UserError("%s has no column %s (header must be t,ax,ay,az,gx,gy,gz)"
+                            % (path, ", ".join(repr(m) for m in missing)))
+        idx = [header.index(c) for c in COLUMNS]
+        times = []
+        values = []
+        for line, row in enumerate(reader, start=2):
+            if not row or all(not c.strip() for c in row):
+                continue
+            if len(row) < len(header):
+                raise UserError("line %d: %d values for %d columns" % (line, len(row), len(header)))
+            t = _number(row[idx[0]], line, "t")
+            if times and t <= times[-1]:
+                raise UserError("line %d: t=%s does not increase (previous %s)" % (line, t, times[-1]))
+            times.append(t)
+            for j, col in zip(idx[1:], COLUMNS[1:]):
+                values.append(_number(row[j], line, col))
+    if len(times) < 2:
+        raise UserError("%s has %s; need a recording" % (path, "no samples" if not times else "one sample"))
+    return _check_recording(path, times, values)
+
+
+def _check_recording(path, times, values):
+    dts = sorted(b - a for a, b in zip(times, times[1:]))
+    dt = dts[len(dts) // 2]
+    rate_hz = 1.0 / dt
+    lo, hi = RATE_RANGE_HZ
+    if not lo * 0.98 <= rate_hz <= hi * 1.02:
+        raise UserError("%s: sample rate %.1f Hz is outside %g-%g Hz" % (path, rate_hz, lo, hi))
+    for i in range(1, len(times)):
+        step = times[i] - times[i - 1]
+        if abs(step - dt) > 0.25 * dt:
+            raise UserError("line %d: %.1f ms after the previous sample in a %.1f Hz recording; "
+                            "the rate must be constant (missing or duplicated samples?)"
+                            % (i + 2, step * 1000, rate_hz))
+    # |a| of a worn sensor averages 1 g; 9.8 means the file is in m/s^2
+    n = min(len(times), int(rate_hz) + 1)
+    mags = sorted(math.sqrt(values[6 * i] ** 2 + values[6 * i + 1] ** 2 + values[6 * i + 2] ** 2)
+                  for i in range(n))
+    median_g = mags[len(mags) // 2]
+    if median_g > 4.0:
+        raise UserError("%s: accelerometer magnitude is %.2f at the start; expected about 1 g "
+                        "(is it in m/s^2? divide by 9.80665)" % (path, median_g))
+    if median_g < 0.25:
+        raise UserError("%s: accelerometer magnitude is %.3f at the start; expected about 1 g "
+                        "while standing (wrong units or a dead axis?)" % (path, median_g))
+    # a constant rate: sample i is at t0 + i/rate, which is what the device's FIFO assumes
+    rate_hz = (len(times) - 1) / (times[-1] - times[0])
+    return ImuRecording(times[0], rate_hz, values)
+
+
+def load_config(path):
+    """A user config file -> validated config; any problem is the user's, in one line."""
+    if path is None:
+        return fw_config.defaults()
+    try:
+        text = Path(path).read_text()
+    except OSError as e:
+        raise UserError("cannot read config %s: %s" % (path, e.strerror or e)) from None
+    try:
+        user = json.loads(text)
+    except ValueError as e:
+        raise UserError("config %s is not valid JSON: %s" % (path, e)) from None
+    cfg, errors = fw_config.validate(user)
+    if errors:
+        more = " (and %d more)" % (len(errors) - 1) if len(errors) > 1 else ""
+        raise UserError("config %s: %s%s" % (path, errors[0], more))
+    return cfg
+
+
+class Recorder:
+    """A pipeline sink that keeps rows and events in memory with unwrapped times in seconds."""
+
+    def __init__(self, t0=0.0):
+        self.t0 = t0
+        self.rows = []
+        self.events = []
+        self._last_ms = 0
+        self._wraps = 0
+
+    def _t(self, t_ms):
+        if t_ms < self._last_ms:
+            self._wraps += 1
+        self._last_ms = t_ms
+        return self.t0 + (t_ms + self._wraps * (1 << 30)) / 1000.0
+
+    def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
+        self.rows.append((self._t(t_ms), lean_deg, roll_deg, cadence_spm, state, win_ms / 1000.0))
+
+    def event(self, t_ms, name, value):
+        self.events.append((self._t(t_ms), name, value))
+
+    def buzzes(self):
+        return [e for e in self.events if e[1].startswith("buzz_")]
+
+    def first(self, name):
+        for e in self.events:
+            if e[1] == name:
+                return e
+        return None
+
+
+def run_pipeline(rec, cfg, sink=None):
+    """Feed a recording through the firmware pipeline; returns the sink (a Recorder)."""
+    sink = sink or Recorder(rec.t0)
+    pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink)
+    values = rec.values
+    step = 6 * BATCH
+    for i in range(0, len(values), step):
+        chunk = array("d", values[i:i + step])
+        pipe.feed(chunk, len(chunk) // 6)
+    sink.pipeline = pipe
+    return sink
+
+
+def write_outputs(out_dir, sink):
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with (out / "lean.csv").open("w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(LEAN_HEADER)
+            for t, lean, roll, cad, state, win in sink.rows:
+                w.writerow(("%.3f" % t, "%.2f" % lean, "%.2f" % roll, "%.1f" % cad,
+                            STATE_NAMES[state], "%.3f" % win))
+        with (out / "events.csv").open("w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(EVENT_HEADER)
+            for t, name, value in sink.events:
+                if name == "state":
+                    value = STATE_NAMES[value]
+                elif isinstance(value, float):
+                    value = "%.2f" % value
+                w.writerow(("%.3f" % t, name, "" if value is None else value))
+    except OSError as e:
+        raise UserError("cannot write to %s: %s" % (out, e.strerror or e)) from None
+
+
+def summary(rec, sink, cfg):
+    """One line for the terminal: what happened, or why nothing could."""
+    pipe = sink.pipeline
+    if not pipe.calibrated:
+        return ("not calibrated: the wearer never stood still for %.0f s (asked %d times to "
+                "stand tall), so there is no lean and no coaching" % (cfg["calib_still_s"], pipe.prompts))
+    cal = sink.first("calibrated")
+    fwd = sink.first("forward_found")
+    if fwd is None:
+        return ("calibrated at %.1f s, but no running was seen to find the forward direction, "
+                "so there is no lean and no coaching" % (cal[0] - rec.t0))
+    counts = {}
+    for b in sink.buzzes():
+        counts[b[1][5:]] = counts.get(b[1][5:], 0) + 1
+    buzzes = ", ".join("%s %d" % kv for kv in sorted(counts.items())) or "none"
+    return ("%.1f s at %.0f Hz: calibrated at %.1f s, forward found at %.1f s, buzzes: %s"
+            % (rec.duration_s, rec.rate_hz, cal[0] - rec.t0, fwd[0] - rec.t0, buzzes))
+
+
+def register(parser):
+    parser.add_argument("imu_csv", metavar="IMU.csv", help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s)")
+    parser.add_argument("--out", required=True, metavar="DIR", help="writes lean.csv, events.csv")
+    parser.add_argument("--config", metavar="FILE", help="JSON config (see docs/config.md)")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    cfg = load_config(args.config)
+    rec = load_imu_csv(args.imu_csv)
+    sink = run_pipeline(rec, cfg)
+    write_outputs(args.out, sink)
+    print(summary(rec, sink, cfg))
+    return 0
