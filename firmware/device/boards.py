@@ -93,8 +93,8 @@ BOARDS = {
         "labels": {5: "D4/SDA", 6: "D5/SCL", 2: "D1", 4: "D3", 21: "USER LED", 1: "D0/A0"},
         "sources": "wiki.seeedstudio.com XIAO ESP32S3 pin multiplexing and TinyGo pin table "
                    "(D0=GPIO1 ... D5=GPIO6, user LED GPIO21)",
-        "notes": "Battery divider is ours (2 x 220k to D0). Confirm the user LED is lit by a "
-                 "low level. ESP32-S3R8: octal PSRAM, so GPIO33-37 are never usable.",
+        "notes": "Battery divider is ours (2 x 1M + 100 nF to D0). Confirm the user LED is lit "
+                 "by a low level. ESP32-S3R8: octal PSRAM, so GPIO33-37 are never usable.",
     },
     "xiao-esp32c3": {
         "title": "Seeed XIAO ESP32-C3 + ICM-42688-P",
@@ -117,7 +117,8 @@ BOARDS = {
         "sources": "wiki.seeedstudio.com XIAO ESP32C3 getting started / pin multiplexing; "
                    "DeviceScript seeed_xiao_esp32c3 pin table (D0=GPIO2 ... D5=GPIO7)",
         "notes": "No user LED on the C3 (only the charge LED). The button is on GPIO5 because "
-                 "only GPIO0-5 can wake the C3 from deep sleep. Battery divider is ours.",
+                 "only GPIO0-5 can wake the C3 from deep sleep. Battery divider is ours "
+                 "(2 x 1M + 100 nF to D1).",
     },
     "esp32-devkitc": {
         "title": "ESP32-DevKitC + MPU-6050 (breadboard)",
@@ -144,7 +145,7 @@ BOARDS = {
 
 
 def board(name):
-    """The profile called `name`; an unknown name lists the known ones (a config typo is common)."""
+    """The profile called `name`; an unknown name lists the known ones (config typos happen)."""
     try:
         return BOARDS[name]
     except KeyError:

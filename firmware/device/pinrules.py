@@ -61,7 +61,7 @@ _IN = "in"
 _ADC = "adc"
 
 
-def _uses(profile):
+def pin_uses(profile):
     """(role, gpio, direction) for every pin the profile claims."""
     uses = []
     i2c = profile.get("i2c")
@@ -110,7 +110,7 @@ def pin_problems(profile):
     if profile.get("psram") == "octal":
         reserved = reserved + chip["octal_psram"]
     seen = {}
-    for role, pin, direction in _uses(profile):
+    for role, pin, direction in pin_uses(profile):
         where = "%s: %s on GPIO%s" % (title, role, pin)
         if pin in seen:
             problems.append("%s: GPIO%s is used twice (%s and %s)" % (title, pin, seen[pin], role))
@@ -141,8 +141,8 @@ def pin_problems(profile):
         if need is not None:
             for level in _RESET_LEVELS.get(role, ()):
                 if level != need:
-                    problems.append("warning: %s: strapping pin GPIO%s must be %s at reset to boot "
-                                    "from flash, the %s can hold it %s"
+                    problems.append("warning: %s: strapping pin GPIO%s must be %s at reset to "
+                                    "boot from flash, the %s can hold it %s"
                                     % (where, pin, _level_text(need), role, _level_text(level)))
                     break
     return problems

@@ -1,0 +1,234 @@
+"""Session logs on the device's flash: the block writer and the directory of session files.
+
+Why these rules:
+- Append-only blocks (firmware/core/logfmt.py): a power cut can only cut the last block short,
+  and the reader drops exactly that block.
+- Flush at every whole second (when SummarySink hands over a second) and when the raw buffer is
+  full: `flush()` makes littlefs commit, so at most the current second is in RAM. A flush writes
+  ~20 bytes in summary mode, one raw block in raw mode; its cost is measured in `make bench`.
+- The writer never raises into the loop. A full flash (ENOSPC) or any other write error stops
+  logging, is recorded as a `flash_full`/`error` event if a last small write still succeeds, and
+  is kept in `stopped` for the app to show; coaching does not depend on the log.
+- Old sessions are deleted only by the rule the user configured (`log_keep_sessions`,
+  `log_min_free_kb`, both 0 = never): a runner's history is not ours to throw away.
+- The session index is the directory itself (files NNNNN.lcl): no second structure that a power
+  cut could leave disagreeing with the files.
+
+Needs only `os` and files, so it runs on CPython and the MicroPython unix port with a temp dir.
+"""
+import os
+from array import array
+
+from ..core import logfmt
+from ..core.compat import const
+
+_ENOSPC = const(28)
+_EVENT_BYTES = const(512)    # pending events; a text event is at most 261 bytes
+RAW_SAMPLES = const(170)     # default raw buffer: 2 KB, under a second at 208 Hz
+_MAX_RAW_SAMPLES = const(341)  # (MAX_PAYLOAD - 4) // 12
+SUFFIX = ".lcl"
+
+
+class LogWriter:
+    """Writes one session. `target` is a path (opened and owned here) or an open binary file.
+
+    meta_json: JSON object text with fw, board, imu, config, calibration (see docs)."""
+
+    def __init__(self, target, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
+                 start_epoch_s, meta_json, raw_samples=RAW_SAMPLES):
+        self.stopped = None  # None while logging, else why it stopped (one line)
+        self.rate_hz = rate_hz
+        self._prefix = bytearray(logfmt.PREFIX_BYTES)
+        self._crc = bytearray(4)
+        self._summary = bytearray(logfmt.SUMMARY_BYTES)
+        self._events = bytearray(_EVENT_BYTES)
+        self._events_len = 0
+        self._raw = None
+        if mode == logfmt.MODE_RAW:
+            self._raw_cap = min(raw_samples, _MAX_RAW_SAMPLES)
+            self._raw = array("h", bytes(2 * logfmt.SAMPLE_VALUES * self._raw_cap))
+            self._raw_mv = memoryview(self._raw)
+            self._raw_t = bytearray(logfmt.RAW_FIXED_BYTES)
+            self._raw_n = 0
+        self._own = isinstance(target, str)
+        self._f = None
+        try:
+            self._f = open(target, "wb") if self._own else target
+            self._f.write(logfmt.frame(logfmt.HEADER, logfmt.header_payload(
+                mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s,
+                meta_json)))
+            self._f.flush()
+        except OSError as e:
+            self._stop(e)
+
+    def _block(self, kind, head, payload, n):
+        """Write one block: optional fixed head (bytes) then payload[:n] (items of payload)."""
+        f = self._f
+        hn = len(head) if head is not None else 0
+        nbytes = n * (2 if payload is self._raw_mv else 1)
+        logfmt.pack_prefix(self._prefix, kind, hn + nbytes)
+        c = logfmt.crc(self._prefix, 0, logfmt.PREFIX_BYTES)
+        f.write(self._prefix)
+        if head is not None:
+            c = logfmt.crc(head, 0, hn, c)
+            f.write(head)
+        c = logfmt.crc(payload, 0, n, c)
+        f.write(memoryview(payload)[:n])
+        logfmt.pack_crc(self._crc, c)
+        f.write(self._crc)
+
+    def _write_pending(self):
+        if self._raw is not None and self._raw_n:
+            self._block(logfmt.RAW, self._raw_t, self._raw_mv,
+                        self._raw_n * logfmt.SAMPLE_VALUES)
+            self._raw_n = 0
+        if self._events_len:
+            self._block(logfmt.EVENTS, None, self._events, self._events_len)
+            self._events_len = 0
+
+    def _stop(self, e):
+        """Logging ends here; try to leave the reason in the file, never raise."""
+        full = e.args and e.args[0] == _ENOSPC
+        self.stopped = "flash full" if full else "log write failed: %r" % (e,)
+        f, self._f = self._f, None
+        if f is None:
+            return
+        try:
+            self._events_len = 0
+            if full:
+                self._events_len = logfmt.pack_event(self._events, 0, 0,
+                                                      logfmt.EVENT_CODES["flash_full"], None)
+            else:
+                self._events_len = logfmt.pack_event(self._events, 0, 0,
+                                                      logfmt.EVENT_CODES["error"], self.stopped)
+            self._f = f
+            self._block(logfmt.EVENTS, None, self._events, self._events_len)
+            f.flush()
+        except OSError:
+            pass
+        self._f = None
+        if self._own:
+            try:
+                f.close()
+            except OSError:
+                pass
+
+    def summary(self, t_s, lean_deg, roll_deg, cadence_spm, flags):
+        """A finished second: written at once, with everything pending, then flushed."""
+        if self._f is None:
+            return
+        try:
+            self._write_pending()
+            logfmt.pack_summary(self._summary, 0, t_s, lean_deg, roll_deg, cadence_spm, flags)
+            self._block(logfmt.SUMMARY, None, self._summary, logfmt.SUMMARY_BYTES)
+            self._f.flush()
+        except OSError as e:
+            self._stop(e)
+
+    def event(self, t_ms, code, value):
+        """Kept until the next second's flush (or written early when the buffer is full)."""
+        if self._f is None:
+            return
+        try:
+            if self._events_len + logfmt.event_size(code, value) > _EVENT_BYTES:
+                self._block(logfmt.EVENTS, None, self._events, self._events_len)
+                self._events_len = 0
+            self._events_len = logfmt.pack_event(self._events, self._events_len, t_ms, code,
+                                                 value)
+        except OSError as e:
+            self._stop(e)
+
+    def raw(self, t_ms, buf, n):
+        """Copy n samples (6*n int16 in buf, the first taken at session ms t_ms); ignored in
+        summary mode. A full buffer is written as a block at once."""
+        if self._f is None or self._raw is None:
+            return
+        src = memoryview(buf)
+        i = 0
+        try:
+            while i < n:
+                if self._raw_n == 0:
+                    logfmt.pack_raw_time(self._raw_t, t_ms + int(i * 1000 / self.rate_hz))
+                take = min(n - i, self._raw_cap - self._raw_n)
+                at = self._raw_n * logfmt.SAMPLE_VALUES
+                self._raw_mv[at:at + take * logfmt.SAMPLE_VALUES] = \
+                    src[i * logfmt.SAMPLE_VALUES:(i + take) * logfmt.SAMPLE_VALUES]
+                self._raw_n += take
+                i += take
+                if self._raw_n == self._raw_cap:
+                    self._write_pending()
+        except OSError as e:
+            self._stop(e)
+
+    def close(self):
+        if self._f is None:
+            return
+        try:
+            self._write_pending()
+            self._f.flush()
+            if self._own:
+                self._f.close()
+        except OSError as e:
+            self._stop(e)
+        self._f = None
+
+
+class SessionStore:
+    """The log directory on flash: numbering, the index, and the user's retention rule.
+
+    fs: anything with os's listdir/stat/statvfs/remove/mkdir (a fake in tests)."""
+
+    def __init__(self, directory, keep_sessions=0, min_free_kb=0, fs=os):
+        self.directory = directory
+        self.keep_sessions = keep_sessions
+        self.min_free_kb = min_free_kb
+        self.fs = fs
+
+    def path(self, number):
+        return "%s/%05d%s" % (self.directory, number, SUFFIX)
+
+    def numbers(self):
+        """Session numbers present, oldest first."""
+        try:
+            names = self.fs.listdir(self.directory)
+        except OSError:
+            return []
+        out = []
+        for name in names:
+            if len(name) == 5 + len(SUFFIX) and name.endswith(SUFFIX) and name[:5].isdigit():
+                out.append(int(name[:5]))
+        out.sort()
+        return out
+
+    def index(self):
+        """[(number, size_bytes)], oldest first: what `leanclip pull` lists."""
+        return [(n, self.fs.stat(self.path(n))[6]) for n in self.numbers()]
+
+    def free_kb(self):
+        st = self.fs.statvfs(self.directory)
+        return st[0] * st[4] // 1024
+
+    def retain(self):
+        """Delete the oldest sessions only as the user's rule says; return their numbers.
+        Called before a new session, so the rule leaves room for it."""
+        deleted = []
+        numbers = self.numbers()
+        while numbers and (
+                (self.keep_sessions and len(numbers) >= self.keep_sessions)
+                or (self.min_free_kb and self.free_kb() < self.min_free_kb)):
+            n = numbers.pop(0)
+            self.fs.remove(self.path(n))
+            deleted.append(n)
+        return deleted
+
+    def new_session(self):
+        """(number, path) of the next session, after applying retention. Raises OSError if
+        the directory cannot be made (the app then runs without a log)."""
+        try:
+            self.fs.mkdir(self.directory)
+        except OSError:
+            pass  # exists; a real failure shows when the file is opened
+        self.retain()
+        numbers = self.numbers()
+        number = (numbers[-1] + 1) if numbers else 1
+        return number, self.path(number)
