@@ -1,7 +1,9 @@
 """`leanclip`: one command table, each entry a module with `register(subparsers)`.
 
 A command module adds its arguments to its parser and sets `func(args) -> int | None`; a
-`UserError` it raises becomes one stderr line and exit status 2.
+`UserError` it raises becomes one stderr line and exit status 2. Only the chosen command's module
+is imported, so `leanclip --help` stays fast and one command's heavy imports (matplotlib,
+esptool) never slow or break another.
 """
 import argparse
 import importlib
@@ -17,20 +19,22 @@ COMMANDS = {
 }
 
 
-def build_parser():
-    parser = argparse.ArgumentParser(prog="leanclip", description=__doc__.splitlines()[0])
+def build_parser(chosen):
+    parser = argparse.ArgumentParser(
+        prog="leanclip", description="LeanClip, the clip-on running-form trainer: host tools.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(_module=module)
-        importlib.import_module(module).register(p)
+        if name == chosen:
+            importlib.import_module(module).register(p)
     return parser
 
 
 def main(argv=None):
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    args = build_parser(chosen).parse_args(argv)
     try:
         status = args.func(args)
     except UserError as e:

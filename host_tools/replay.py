@@ -178,10 +178,12 @@ def run_pipeline(rec, cfg, sink=None):
     return sink
 
 
-def write_outputs(out_dir, sink):
+def write_outputs(out_dir, sink, cfg):
+    """lean.csv, events.csv, and config.json (the config the replay ran with)."""
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
+        (out / "config.json").write_text(json.dumps(cfg, indent=1, sort_keys=True) + "\n")
         with (out / "lean.csv").open("w", newline="") as f:
             w = csv.writer(f)
             w.writerow(LEAN_HEADER)
@@ -222,7 +224,8 @@ def summary(rec, sink, cfg):
 
 def register(parser):
     parser.add_argument("imu_csv", metavar="IMU.csv", help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s)")
-    parser.add_argument("--out", required=True, metavar="DIR", help="writes lean.csv, events.csv")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="writes lean.csv, events.csv, config.json")
     parser.add_argument("--config", metavar="FILE", help="JSON config (see docs/config.md)")
     parser.set_defaults(func=run)
 
@@ -231,6 +234,6 @@ def run(args):
     cfg = load_config(args.config)
     rec = load_imu_csv(args.imu_csv)
     sink = run_pipeline(rec, cfg)
-    write_outputs(args.out, sink)
+    write_outputs(args.out, sink, cfg)
     print(summary(rec, sink, cfg))
     return 0

@@ -1,0 +1,146 @@
+"""`leanclip timeline DIR [--truth truth.csv] [--png FILE]`: what a replay did, for a person.
+
+One line per thing the runner would have felt or the device decided, with the reason next to
+it, and a plot of lean over time with the bands and the buzzes on it. With the simulator's
+truth it also says how close the estimate was and which faults were caught.
+"""
+import csv
+import json
+from pathlib import Path
+
+from firmware.core import config as fw_config
+from firmware.core.gait import STATE_NAMES
+
+from .errors import UserError
+from .evaluate import Truth, score
+
+BUZZ_COLOURS = {"buzz_upright": "tab:orange", "buzz_arch": "tab:red", "buzz_overlean": "tab:purple"}
+
+
+def clock(t):
+    m, s = divmod(t, 60.0)
+    return "%2d:%04.1f" % (m, s)
+
+
+def _read(path, what):
+    try:
+        with path.open(newline="") as f:
+            return list(csv.DictReader(f))
+    except OSError as e:
+        raise UserError("cannot read %s (%s); run `leanclip replay ... --out %s` first"
+                        % (path, e.strerror or e, path.parent)) from None
+
+
+def load_replay(out_dir):
+    d = Path(out_dir)
+    rows = _read(d / "lean.csv", "lean")
+    events = _read(d / "events.csv", "events")
+    cfg = fw_config.defaults()
+    try:
+        cfg.update(json.loads((d / "config.json").read_text()))
+    except (OSError, ValueError):
+        pass  # an older replay without its config: the defaults describe it
+    state_code = {name: i for i, name in enumerate(STATE_NAMES)}
+    try:
+        lean = [(float(r["t"]), float(r["lean_deg"]), float(r["roll_deg"]), float(r["cadence_spm"]),
+                 state_code[r["state"]], float(r["win_s"])) for r in rows]
+        ev = [(float(e["t"]), e["event"], e["value"]) for e in events]
+    except (KeyError, ValueError) as e:
+        raise UserError("%s does not look like a replay's output (%s)" % (d, e)) from None
+    return lean, ev, cfg
+
+
+def describe(event, value, cfg):
+    """(label, why) for one event row."""
+    if event == "stand_tall":
+        return "stand tall", "asked to stand still and tall to set zero lean (prompt %s)" % value
+    if event == "calibrated":
+        return "calibrated", "zero lean set from standing tall; coaching starts once forward is known"
+    if event == "forward_found":
+        return "forward found", "direction of travel learned from %s running steps" % value
+    if event == "state":
+        return value, ""
+    if event.startswith("buzz_"):
+        fault = event[5:]
+        lo, hi = {"upright": (cfg["arch_below_deg"], cfg["upright_below_deg"]),
+                  "arch": (None, cfg["arch_below_deg"]),
+                  "overlean": (cfg["overlean_above_deg"], None)}[fault]
+        band = ("below %g deg" % hi if lo is None else "above %g deg" % lo if hi is None
+                else "%g to %g deg" % (lo, hi))
+        return "BUZZ " + fault, "lean %s deg over the last strides (%s band: %s)" % (value, fault, band)
+    return event, str(value)
+
+
+def print_timeline(lean, events, cfg, truth=None, out=print):
+    for t, event, value in events:
+        label, why = describe(event, value, cfg)
+        out("%s  %-14s %s" % (clock(t), label, why))
+    running = [r for r in lean if r[4] == 2]
+    buzzes = [e for e in events if e[1].startswith("buzz_")]
+    if not any(e[1] == "calibrated" for e in events):
+        out("never calibrated: the wearer never stood still and tall, so nothing was coached")
+    elif running:
+        mean = sum(r[1] for r in running) / len(running)
+        out("running lean: mean %.1f deg over %d strides; %d buzzes" % (mean, len(running), len(buzzes)))
+    if truth is not None:
+        s = score(lean, [(t, e, v) for t, e, v in buzzes], truth)
+        out("against the truth: lean RMSE %.2f deg (bias %+.2f), faults caught %d of %d, "
+            "false buzzes %d, buzzes while not running %d"
+            % (s["lean_rmse_deg"], s["lean_bias_deg"], s["faults_caught"], s["faults"],
+               s["false_buzzes"], s["buzzes_not_running"]))
+
+
+def plot(lean, events, cfg, png, truth=None):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(14, 5), dpi=100)
+    if truth is not None:
+        ax.plot(truth.t / 60, truth.lean, color="0.6", lw=1, label="true lean (simulator)")
+    for code, name, colour in ((0, "still", "0.3"), (1, "walking", "tab:green"), (2, "running", "tab:blue")):
+        pts = [r for r in lean if r[4] == code]
+        if pts:
+            ax.plot([r[0] / 60 for r in pts], [r[1] for r in pts], ".", ms=2, color=colour,
+                    label="estimated lean, %s" % name)
+    ax.axhspan(cfg["upright_below_deg"], cfg["overlean_above_deg"], color="tab:green", alpha=0.08,
+               label="good band")
+    ax.axhline(cfg["arch_below_deg"], color="tab:red", lw=0.8, ls="--")
+    ax.axhline(cfg["upright_below_deg"], color="tab:orange", lw=0.8, ls="--")
+    for name, colour in BUZZ_COLOURS.items():
+        ts = [e[0] / 60 for e in events if e[1] == name]
+        if ts:
+            ax.plot(ts, [cfg["overlean_above_deg"] * 0.9] * len(ts), "v", color=colour, ms=9,
+                    label=name.replace("_", " "))
+    ax.set_xlabel("time (min)")
+    ax.set_ylabel("trunk lean (deg, + forward)")
+    ax.set_ylim(min(-10, cfg["arch_below_deg"] - 4), cfg["overlean_above_deg"] + 4)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=8, ncol=3)
+    ax.set_title("LeanClip replay: stride-averaged trunk lean and buzzes")
+    fig.tight_layout()
+    try:
+        fig.savefig(png)
+    except OSError as e:
+        raise UserError("cannot write %s: %s" % (png, e.strerror or e)) from None
+    finally:
+        plt.close(fig)
+
+
+def register(parser):
+    parser.add_argument("replay_dir", metavar="DIR", help="the --out folder of `leanclip replay`")
+    parser.add_argument("--truth", metavar="truth.csv", help="simulator truth, to score against")
+    parser.add_argument("--png", metavar="FILE", help="write a plot of lean over time")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    lean, events, cfg = load_replay(args.replay_dir)
+    truth = Truth(args.truth) if args.truth else None
+    print_timeline(lean, events, cfg, truth)
+    if args.png:
+        Path(args.png).parent.mkdir(parents=True, exist_ok=True)
+        plot(lean, events, cfg, args.png, truth)
+        print("plot: %s" % args.png)
+    return 0

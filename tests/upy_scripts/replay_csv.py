@@ -1,0 +1,40 @@
+"""Runs ON MicroPython: an IMU.csv through firmware.core.pipeline, printing every lean row and
+event as one line, for the differential test against CPython. The CSV is trusted (the host
+validated it); rate comes from argv."""
+import sys
+from array import array
+
+from firmware.core import config
+from firmware.core.pipeline import Pipeline
+
+BATCH = 32
+
+
+class PrintSink:
+    def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
+        print("L", t_ms, "%.6f" % lean_deg, "%.6f" % roll_deg, "%.3f" % cadence_spm, state, win_ms)
+
+    def event(self, t_ms, name, value):
+        print("E", t_ms, name, value)
+
+
+def main():
+    path, rate = sys.argv[1], float(sys.argv[2])
+    p = Pipeline(config.defaults(), rate, 1.0, 1.0, PrintSink())
+    buf = array("d", [0.0] * (6 * BATCH))
+    n = 0
+    with open(path) as f:
+        f.readline()
+        for line in f:
+            parts = line.split(",")
+            for j in range(6):
+                buf[6 * n + j] = float(parts[1 + j])
+            n += 1
+            if n == BATCH:
+                p.feed(buf, n)
+                n = 0
+    if n:
+        p.feed(buf, n)
+
+
+main()
