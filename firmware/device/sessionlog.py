@@ -61,12 +61,12 @@ class LogWriter:
         except OSError as e:
             self._stop(e)
 
-    def _block(self, kind, head, payload, n):
-        """Write one block: optional fixed head (bytes) then payload[:n] (items of payload)."""
+    def _block(self, kind, head, payload, n, item_bytes=1):
+        """Write one block: an optional fixed head (bytes), then payload[:n], n counted in
+        items of payload (int16 for raw samples)."""
         f = self._f
         hn = len(head) if head is not None else 0
-        nbytes = n * (2 if payload is self._raw_mv else 1)
-        logfmt.pack_prefix(self._prefix, kind, hn + nbytes)
+        logfmt.pack_prefix(self._prefix, kind, hn + n * item_bytes)
         c = logfmt.crc(self._prefix, 0, logfmt.PREFIX_BYTES)
         f.write(self._prefix)
         if head is not None:
@@ -80,7 +80,7 @@ class LogWriter:
     def _write_pending(self):
         if self._raw is not None and self._raw_n:
             self._block(logfmt.RAW, self._raw_t, self._raw_mv,
-                        self._raw_n * logfmt.SAMPLE_VALUES)
+                        self._raw_n * logfmt.SAMPLE_VALUES, 2)
             self._raw_n = 0
         if self._events_len:
             self._block(logfmt.EVENTS, None, self._events, self._events_len)
@@ -206,7 +206,7 @@ class SessionStore:
 
     def free_kb(self):
         st = self.fs.statvfs(self.directory)
-        return st[0] * st[4] // 1024
+        return st[1] * st[4] // 1024
 
     def retain(self):
         """Delete the oldest sessions only as the user's rule says; return their numbers.

@@ -1,0 +1,240 @@
+"""The session log format: the one definition of its bytes, shared by the device and the host.
+
+A session file is a run of self-checking blocks, nothing else: no file header that must be
+rewritten, no index at a fixed place, so a file cut at any byte by a power loss is still a valid
+prefix, and a damaged block costs only itself. Every block starts with a tag byte whose high
+nibble is the format version, so a reader can tell "newer format" from "damage" on any block.
+
+    tag u8 (VERSION << 4 | kind) | length u16 | payload[length] | crc32 u32 (over tag..payload)
+
+All integers little-endian. docs/log-format.md has the tables; this module is their code.
+"""
+import binascii
+import struct
+
+from .compat import const
+
+VERSION = const(1)
+
+HEADER = const(1)   # session metadata: mode, rates, scales, then JSON (fw, board, imu, config)
+SUMMARY = const(2)  # one second of running, reduced
+EVENTS = const(3)   # one or more timestamped events
+RAW = const(4)      # IMU samples at full rate, int16 counts as the driver delivered them
+KINDS = (HEADER, SUMMARY, EVENTS, RAW)
+
+FRAME_BYTES = const(7)    # tag + length + crc
+PREFIX_BYTES = const(3)   # tag + length
+MAX_PAYLOAD = const(4096)  # longer lengths are damage, which lets the reader resync sooner
+
+MODE_SUMMARY = const(0)
+MODE_RAW = const(1)
+MODE_NAMES = ("summary", "raw")
+
+_PREFIX = "<BH"
+_CRC = "<I"
+# mode, session number, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s (0 = unknown)
+_HEADER = "<BHfffI"
+HEADER_FIXED_BYTES = const(19)
+# t_s (session seconds mod 2**16), lean 0.1 deg, roll 0.25 deg, cadence spm, flags
+_SUMMARY = "<HhbBB"
+SUMMARY_BYTES = const(7)
+# t_ms (session ms), code, data length; then data: float32 values or UTF-8 text
+_EVENT = "<IBB"
+EVENT_FIXED_BYTES = const(6)
+_RAW_T = "<I"
+RAW_FIXED_BYTES = const(4)
+SAMPLE_VALUES = const(6)  # ax, ay, az, gx, gy, gz
+SAMPLE_BYTES = const(12)
+SAMPLE_FORMAT = "<h"  # each value, little-endian int16 counts
+
+LEAN_PER_DEG = const(10)
+ROLL_PER_DEG = const(4)
+
+# summary flags: bits 0-1 motion state (0 still, 1 walking, 2 running), then
+FLAG_STATE_MASK = const(0x03)
+FLAG_LEAN = const(0x04)      # lean rows arrived in this second: lean/roll/cadence are real
+FLAG_UPRIGHT = const(0x08)   # a buzz of this kind started in this second
+FLAG_ARCH = const(0x10)
+FLAG_OVERLEAN = const(0x20)
+ALERT_FLAGS = (("buzz_upright", FLAG_UPRIGHT), ("buzz_arch", FLAG_ARCH),
+               ("buzz_overlean", FLAG_OVERLEAN))
+
+# code: (name, field names of its float32 values, or None for a text event). Codes 1-15 are the
+# pipeline's events (firmware/core/pipeline.py EVENTS), 16 on the device app's.
+EVENT_TYPES = {
+    1: ("calibrated", ("value",)),
+    2: ("stand_tall", ("prompts",)),
+    3: ("forward_found", ("steps",)),
+    4: ("buzz_upright", ("lean_deg",)),
+    5: ("buzz_arch", ("lean_deg",)),
+    6: ("buzz_overlean", ("lean_deg",)),
+    7: ("state", ("state",)),
+    16: ("start", ()),
+    17: ("stop", ()),
+    18: ("pause", ()),
+    19: ("resume", ()),
+    20: ("battery", ("battery_mv",)),
+    21: ("error", None),
+    22: ("loop_stats", ("rate_hz", "jitter_max_ms", "overruns", "fifo_overflows",
+                        "gc_pause_max_ms")),
+    23: ("flash_full", ()),
+    24: ("config_error", None),
+}
+EVENT_CODES = {}
+for _code in EVENT_TYPES:
+    EVENT_CODES[EVENT_TYPES[_code][0]] = _code
+MAX_EVENT_DATA = const(255)
+
+
+def crc(buf, start, end, value=0):
+    """CRC32 of buf[start:end], continued from `value` (binascii.crc32 exists on MicroPython)."""
+    return binascii.crc32(memoryview(buf)[start:end], value) & 0xFFFFFFFF
+
+
+def pack_prefix(buf, kind, length):
+    struct.pack_into(_PREFIX, buf, 0, VERSION << 4 | kind, length)
+
+
+def pack_crc(buf, value):
+    struct.pack_into(_CRC, buf, 0, value)
+
+
+def frame(kind, payload):
+    """One whole block as bytes: for blocks written once per session (the header) and tests."""
+    out = bytearray(FRAME_BYTES + len(payload))
+    pack_prefix(out, kind, len(payload))
+    out[PREFIX_BYTES:PREFIX_BYTES + len(payload)] = payload
+    end = PREFIX_BYTES + len(payload)
+    struct.pack_into(_CRC, out, end, crc(out, 0, end))
+    return out
+
+
+def parse_block(buf, off):
+    """(version, kind, payload_start, payload_end) if a sound block starts at buf[off], else None.
+
+    Sound means: a known kind, a plausible length, all bytes present and the CRC matching.
+    Any version is accepted here so that the caller can tell a newer format from damage."""
+    if off + FRAME_BYTES > len(buf):
+        return None
+    tag, length = struct.unpack_from(_PREFIX, buf, off)
+    kind = tag & 0x0F
+    if kind not in KINDS or tag >> 4 == 0 or length > MAX_PAYLOAD:
+        return None
+    end = off + PREFIX_BYTES + length
+    if end + 4 > len(buf):
+        return None
+    if struct.unpack_from(_CRC, buf, end)[0] != crc(buf, off, end):
+        return None
+    return tag >> 4, kind, off + PREFIX_BYTES, end
+
+
+def header_payload(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s,
+                   meta_json):
+    """meta_json: UTF-8 JSON object text (fw, board, imu, config, calibration), made by the
+    caller because CPython and MicroPython format floats differently."""
+    meta = meta_json.encode() if isinstance(meta_json, str) else meta_json
+    out = bytearray(HEADER_FIXED_BYTES + len(meta))
+    struct.pack_into(_HEADER, out, 0, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
+                     start_epoch_s)
+    out[HEADER_FIXED_BYTES:] = meta
+    return out
+
+
+def unpack_header(buf, start, end):
+    """(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s, meta bytes)."""
+    if end - start < HEADER_FIXED_BYTES:
+        raise ValueError("short header block")
+    return struct.unpack_from(_HEADER, buf, start) + (bytes(buf[start + HEADER_FIXED_BYTES:end]),)
+
+
+def _clamp_round(x, lo, hi):
+    v = int(x + 0.5) if x >= 0 else -int(0.5 - x)
+    return lo if v < lo else hi if v > hi else v
+
+
+def pack_summary(buf, off, t_s, lean_deg, roll_deg, cadence_spm, flags):
+    """Quantise and pack; values beyond the field's range saturate (see docs)."""
+    struct.pack_into(_SUMMARY, buf, off, t_s & 0xFFFF,
+                     _clamp_round(lean_deg * LEAN_PER_DEG, -32768, 32767),
+                     _clamp_round(roll_deg * ROLL_PER_DEG, -128, 127),
+                     _clamp_round(cadence_spm, 0, 255), flags & 0xFF)
+
+
+def unpack_summary(buf, start, end):
+    """(t_s mod 2**16, lean_deg, roll_deg, cadence_spm, flags)."""
+    if end - start != SUMMARY_BYTES:
+        raise ValueError("summary block of %d bytes" % (end - start))
+    t, lean, roll, cad, flags = struct.unpack_from(_SUMMARY, buf, start)
+    return t, lean / LEAN_PER_DEG, roll / ROLL_PER_DEG, cad, flags
+
+
+def event_size(code, value):
+    """Bytes pack_event will use, so a writer can flush first when its buffer would overflow."""
+    fields = EVENT_TYPES[code][1]
+    if fields is None:
+        return EVENT_FIXED_BYTES + min(len(value.encode()), MAX_EVENT_DATA)
+    return EVENT_FIXED_BYTES + 4 * len(fields)
+
+
+def pack_event(buf, off, t_ms, code, value):
+    """Pack one event at buf[off]; return the offset after it.
+
+    value: a number or a tuple of numbers in the order of EVENT_TYPES[code][1], None (stored as
+    no values) or, for text events, a str (cut to 255 bytes)."""
+    fields = EVENT_TYPES[code][1]
+    if fields is None:
+        data = value.encode()[:MAX_EVENT_DATA]
+        struct.pack_into(_EVENT, buf, off, t_ms, code, len(data))
+        off += EVENT_FIXED_BYTES
+        buf[off:off + len(data)] = data
+        return off + len(data)
+    if value is None:
+        n = 0
+    elif isinstance(value, tuple):
+        n = len(value)
+    else:
+        n = 1
+    if n > len(fields):
+        raise ValueError("event %s takes %d values" % (EVENT_TYPES[code][0], len(fields)))
+    struct.pack_into(_EVENT, buf, off, t_ms, code, 4 * n)
+    off += EVENT_FIXED_BYTES
+    for i in range(n):
+        struct.pack_into("<f", buf, off, value[i] if isinstance(value, tuple) else value)
+        off += 4
+    return off
+
+
+def unpack_events(buf, start, end):
+    """[(t_ms, code, data)] from one EVENTS payload; data is a tuple of floats or a str.
+    Raises ValueError on a payload that does not parse exactly (a format bug, not damage)."""
+    out = []
+    off = start
+    while off < end:
+        if off + EVENT_FIXED_BYTES > end:
+            raise ValueError("event cut inside its block")
+        t_ms, code, n = struct.unpack_from(_EVENT, buf, off)
+        off += EVENT_FIXED_BYTES
+        if code not in EVENT_TYPES or off + n > end:
+            raise ValueError("bad event code %d or length %d" % (code, n))
+        fields = EVENT_TYPES[code][1]
+        if fields is None:
+            data = bytes(buf[off:off + n]).decode("utf-8", "replace")
+        elif n % 4 or n > 4 * len(fields):
+            raise ValueError("event %s with %d data bytes" % (EVENT_TYPES[code][0], n))
+        else:
+            data = struct.unpack_from("<%df" % (n // 4), buf, off)
+        out.append((t_ms, code, data))
+        off += n
+    return out
+
+
+def pack_raw_time(buf, t_ms):
+    struct.pack_into(_RAW_T, buf, 0, t_ms)
+
+
+def unpack_raw(buf, start, end):
+    """(t_ms of the first sample, offset of the int16 samples, sample count)."""
+    n = end - start - RAW_FIXED_BYTES
+    if n < 0 or n % SAMPLE_BYTES:
+        raise ValueError("raw block of %d bytes" % (end - start))
+    return struct.unpack_from(_RAW_T, buf, start)[0], start + RAW_FIXED_BYTES, n // SAMPLE_BYTES

@@ -1,0 +1,91 @@
+"""The pipeline sink that reduces lean rows and events to what the session log keeps.
+
+Why one record per second: a step-rate stream (~3 rows/s) would cost three times the flash for
+numbers a runner or a sports scientist reads at second resolution anyway, and a fixed cadence of
+records is what makes "a power cut loses at most 1 s" a simple rule: each second is handed to the
+writer the moment it ends, and the writer flushes it with everything else pending.
+
+All times given to this sink are on the pipeline's sample clock (`Pipeline.t_ms`, wrapping at
+2**30 like `time.ticks_ms`); it unwraps them into session milliseconds counted from `t0_ms`, so
+the device app must stamp its own events (battery, pause, loop stats) with `p.t_ms` too.
+
+`out` is the writer: `summary(t_s, lean_deg, roll_deg, cadence_spm, flags)`,
+`event(t_ms, code, value)`, `raw(t_ms, buf, n)`, `close()` (firmware/device/sessionlog.py).
+"""
+from . import logfmt
+from .compat import ticks_diff
+
+
+class SummarySink:
+    def __init__(self, out, t0_ms):
+        self.out = out
+        self._last_t = t0_ms
+        self._ms = 0      # session ms of the latest call
+        self._sec = 0     # the open second
+        self._state = 0   # latest motion state: a second is labelled by how it ended
+        self._reset()
+
+    def _reset(self):
+        self._n = 0
+        self._lean = 0.0
+        self._roll = 0.0
+        self._cadence = 0.0
+        self._alerts = 0
+        self._touched = False
+
+    def _session_ms(self, t_ms):
+        """Advance the session clock to t_ms and close the open second if t_ms is past it."""
+        self._ms += ticks_diff(t_ms, self._last_t)
+        self._last_t = t_ms
+        sec = self._ms // 1000
+        if sec > self._sec:
+            self._close()
+            self._sec = sec
+        self._touched = True
+        return self._ms
+
+    def _close(self):
+        """Hand the open second to the writer; a second nobody touched (paused) is left out."""
+        if not self._touched:
+            return
+        flags = self._state | self._alerts
+        if self._n:
+            k = 1.0 / self._n
+            self.out.summary(self._sec, self._lean * k, self._roll * k, self._cadence * k,
+                             flags | logfmt.FLAG_LEAN)
+        else:
+            self.out.summary(self._sec, 0.0, 0.0, 0.0, flags)
+        self._reset()
+
+    def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
+        self._session_ms(t_ms)
+        self._n += 1
+        self._lean += lean_deg
+        self._roll += roll_deg
+        self._cadence += cadence_spm
+        self._state = state & logfmt.FLAG_STATE_MASK
+
+    def event(self, t_ms, name, value):
+        """Pipeline events, and the device app's (names in logfmt.EVENT_TYPES)."""
+        ms = self._session_ms(t_ms)
+        if name == "state":
+            self._state = int(value) & logfmt.FLAG_STATE_MASK
+        for alert, flag in logfmt.ALERT_FLAGS:
+            if name == alert:
+                self._alerts |= flag
+        self.out.event(ms, logfmt.EVENT_CODES[name], value)
+
+    def raw(self, t_ms, buf, n):
+        """n IMU samples (6*n int16 counts in buf), the first taken at t_ms."""
+        self.out.raw(self._session_ms(t_ms), buf, n)
+
+    def poll(self, t_ms):
+        """Called by the loop every iteration, so each second is written as soon as it ends
+        even when the pipeline is quiet (no steps, rows only every 0.5 s)."""
+        self._session_ms(t_ms)
+
+    def close(self, t_ms):
+        """End of session: the partial last second is written too, then the writer closed."""
+        self._session_ms(t_ms)
+        self._close()
+        self.out.close()

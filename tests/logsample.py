@@ -1,0 +1,100 @@
+"""A deterministic sample session for the log tests, runnable on CPython and MicroPython.
+
+It stands in for the pipeline (the sink contract of docs/architecture.md) so the log tests do
+not move when the pipeline's numbers do: a loop at 100 Hz that feeds raw samples, a lean row
+every 330 ms, the device app's and the pipeline's events, with the sample clock wrapping at 2**30
+in the middle of the session.
+
+Run as a script (on MicroPython) it writes the session to the path in argv.
+"""
+import sys
+from array import array
+
+from firmware.core import logfmt
+from firmware.core.summary import SummarySink
+from firmware.device.sessionlog import LogWriter
+
+META = ('{"fw":"0.1.0","board":"esp32-devkitc","imu":"lsm6ds3",'
+        '"config":{"arch_below_deg":-2.0,"upright_below_deg":4.0,"overlean_above_deg":20.0},'
+        '"calibration":{"gyro_bias":[3,-2,1]}}')
+RATE_HZ = 100.0
+T0_MS = (1 << 30) - 2500  # the clock wraps 2.5 s in
+_MASK = (1 << 30) - 1
+
+
+class CountingFile:
+    """A file that keeps what was flushed apart from what was only written (a power cut loses
+    the latter), and that can run out of space after `capacity` bytes like littlefs."""
+
+    def __init__(self, capacity=None):
+        self.durable = bytearray()
+        self.pending = bytearray()
+        self.capacity = capacity
+        self.flushes = 0
+
+    def write(self, buf):
+        data = bytes(buf)
+        if self.capacity is not None and \
+                len(self.durable) + len(self.pending) + len(data) > self.capacity:
+            room = self.capacity - len(self.durable) - len(self.pending)
+            self.pending += data[:max(0, room)]
+            raise OSError(28)
+        self.pending += data
+        return len(data)
+
+    def flush(self):
+        self.durable += self.pending
+        self.pending = bytearray()
+        self.flushes += 1
+
+    def close(self):
+        self.flush()
+
+
+def writer(target, raw=False, raw_samples=16):
+    mode = logfmt.MODE_RAW if raw else logfmt.MODE_SUMMARY
+    return LogWriter(target, mode, 7, RATE_HZ, 4096.0, 16.384, 1764000000, META,
+                     raw_samples=raw_samples)
+
+
+def drive(out, seconds, raw=False, checkpoint=None):
+    """Run the session into `out` (a writer). checkpoint(t_session_ms) is called after each
+    loop iteration, for tests that look at the file mid-session."""
+    sink = SummarySink(out, T0_MS)
+    seed = 12345
+    sample = array("h", [0] * 6)
+    state = 0
+    t = T0_MS
+    for tick in range(int(seconds * RATE_HZ)):
+        t = (t + 10) & _MASK
+        seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF
+        for j in range(6):
+            sample[j] = ((seed >> (j * 4)) & 0x7FFF) - 16384
+        sink.raw(t, sample, 1)
+        if tick == 50:
+            sink.event(t, "calibrated", None)
+            sink.event(t, "battery", 3987)
+        if tick == 150:
+            state = 2
+            sink.event(t, "state", state)
+        if tick == 400:
+            sink.event(t, "forward_found", 12)
+        if tick % 33 == 0 and tick > 100:
+            lean = 6.0 + ((seed >> 8) % 200) / 20.0 - 5.0
+            roll = ((seed >> 3) % 100) / 10.0 - 5.0
+            sink.lean(t, lean, roll, 170.0 + (seed % 13), state, 660)
+        if tick % 700 == 699:
+            sink.event(t, "buzz_upright", 1.5)
+        if tick == 900:
+            sink.event(t, "error", "imu fifo overflow")
+            sink.event(t, "loop_stats", (103.9, 2.5, 0, 1, 4.25))
+        if tick == 1300:
+            sink.event(t, "pause", None)
+        sink.poll(t)
+        if checkpoint is not None:
+            checkpoint(tick * 10 + 10)
+    sink.close(t)
+
+
+if __name__ == "__main__":
+    drive(writer(sys.argv[1], sys.argv[2] == "raw"), float(sys.argv[3]), sys.argv[2] == "raw")
