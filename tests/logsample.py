@@ -24,7 +24,8 @@ _MASK = (1 << 30) - 1
 
 class CountingFile:
     """A file that keeps what was flushed apart from what was only written (a power cut loses
-    the latter), and that can run out of space after `capacity` bytes like littlefs."""
+    the latter), and that runs out of space after `capacity` bytes: a write that does not fit
+    raises ENOSPC and writes nothing (a cut block is the power-cut tests' business)."""
 
     def __init__(self, capacity=None):
         self.durable = bytearray()
@@ -36,8 +37,6 @@ class CountingFile:
         data = bytes(buf)
         if self.capacity is not None and \
                 len(self.durable) + len(self.pending) + len(data) > self.capacity:
-            room = self.capacity - len(self.durable) - len(self.pending)
-            self.pending += data[:max(0, room)]
             raise OSError(28)
         self.pending += data
         return len(data)

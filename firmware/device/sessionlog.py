@@ -37,6 +37,7 @@ class LogWriter:
     def __init__(self, target, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
                  start_epoch_s, meta_json, raw_samples=RAW_SAMPLES):
         self.stopped = None  # None while logging, else why it stopped (one line)
+        self._last_ms = 0    # latest session time seen, to stamp the stop event
         self.rate_hz = rate_hz
         self._prefix = bytearray(logfmt.PREFIX_BYTES)
         self._crc = bytearray(4)
@@ -96,10 +97,10 @@ class LogWriter:
         try:
             self._events_len = 0
             if full:
-                self._events_len = logfmt.pack_event(self._events, 0, 0,
+                self._events_len = logfmt.pack_event(self._events, 0, self._last_ms,
                                                       logfmt.EVENT_CODES["flash_full"], None)
             else:
-                self._events_len = logfmt.pack_event(self._events, 0, 0,
+                self._events_len = logfmt.pack_event(self._events, 0, self._last_ms,
                                                       logfmt.EVENT_CODES["error"], self.stopped)
             self._f = f
             self._block(logfmt.EVENTS, None, self._events, self._events_len)
@@ -117,6 +118,7 @@ class LogWriter:
         """A finished second: written at once, with everything pending, then flushed."""
         if self._f is None:
             return
+        self._last_ms = t_s * 1000 + 1000
         try:
             self._write_pending()
             logfmt.pack_summary(self._summary, 0, t_s, lean_deg, roll_deg, cadence_spm, flags)
@@ -129,6 +131,7 @@ class LogWriter:
         """Kept until the next second's flush (or written early when the buffer is full)."""
         if self._f is None:
             return
+        self._last_ms = t_ms
         try:
             if self._events_len + logfmt.event_size(code, value) > _EVENT_BYTES:
                 self._block(logfmt.EVENTS, None, self._events, self._events_len)
