@@ -1,0 +1,241 @@
+"""The virtual board's serial side: a pseudo-terminal bridged to a MicroPython interpreter.
+
+Why a bridge and not the interpreter on the pty directly: the unix port exits on Ctrl-D where a
+board soft-resets, and a pty's output processing would turn binary "\\n" into "\\r\\n". So the
+interpreter reads from an inner pty (its own REPL modes, and Ctrl-C as SIGINT, work as on a
+board) and writes to a plain pipe (binary-clean, like a board's USB serial); the bridge paces
+both directions to the chosen baud rate, counts the bytes, and restarts the interpreter with
+"MPY: soft reboot" whenever it exits, staying in raw REPL if that is where it was.
+"""
+import fcntl
+import os
+import select
+import subprocess
+import sys
+import termios
+import threading
+import tty
+from pathlib import Path
+
+from .link import Link
+
+STARTUP = Path(__file__).with_name("startup.py")
+READY = "\x06LC-SIM-READY\x06"
+RAW_PROMPT = b"raw REPL; CTRL-B to exit\r\n>"
+FRIENDLY_BANNER = b'Type "help()" for more information.'
+SOFT_REBOOT = b"MPY: soft reboot\r\n"
+# The simulated `machine` (IMU register models, motor recorder), used once it exists.
+SIM_MACHINE = Path(__file__).resolve().parent.parent / "boardsim"
+_POLL_S = 0.05
+# The chips a virtual board can claim to be, with their .mpy native arch number.
+CHIP_ARCH = {"esp32": 10, "esp32s3": 10, "esp32c3": 11}
+
+
+def _micropython():
+    exe = Path(sys.executable).with_name("micropython")
+    return str(exe) if exe.exists() else "micropython"
+
+
+def _inner_terminal(fd):
+    """The terminal the interpreter runs with while executing: no echo, no line editing, but
+    Ctrl-C raises SIGINT (the unix port turns that into KeyboardInterrupt, as a board does)."""
+    attrs = termios.tcgetattr(fd)
+    attrs[3] = (attrs[3] & ~(termios.ECHO | termios.ICANON)) | termios.ISIG
+    termios.tcsetattr(fd, termios.TCSANOW, attrs)
+
+
+class VirtualBoard:
+    """`with VirtualBoard(board_dir, baud=115200) as vb:` then open `vb.port` like a board."""
+
+    def __init__(self, board_dir, baud=115200, heap="1M", chip="esp32"):
+        self.board_dir = Path(board_dir).resolve()
+        self.board_dir.mkdir(parents=True, exist_ok=True)
+        self.to_host = Link(baud)
+        self.from_host = Link(baud)
+        self.heap = heap
+        self.chip = chip
+        self.port = None
+        self.boots = 0
+        self._raw = False
+        self._stop = threading.Event()
+        self._threads = []
+        self._child = None
+        self._child_lock = threading.Lock()
+        self._booted = threading.Condition()
+
+    # ---- lifecycle
+    def start(self):
+        self._outer_master, self._outer_slave = os.openpty()
+        tty.setraw(self._outer_slave)  # pyserial sets it raw too; a plain `open` must not cook it
+        self.port = os.ttyname(self._outer_slave)
+        self._inner_master, self._inner_slave = os.openpty()
+        _inner_terminal(self._inner_slave)
+        for fd in (self._outer_master, self._inner_master):
+            os.set_blocking(fd, False)
+        for target in (self._run_board, self._from_host_pump, self._drain_inner_echo):
+            t = threading.Thread(target=target, daemon=True)
+            t.start()
+            self._threads.append(t)
+        return self
+
+    def stop(self):
+        self._stop.set()
+        with self._child_lock:
+            if self._child and self._child.poll() is None:
+                os.killpg(self._child.pid, 9)
+                self._child.wait()
+        for t in self._threads:
+            t.join(timeout=5)
+        for fd in (self._outer_master, self._outer_slave, self._inner_master, self._inner_slave):
+            os.close(fd)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def wait_booted(self, boots=1, timeout_s=10):
+        """Block until the interpreter has started `boots` times (tests use it to avoid racing
+        the banner)."""
+        with self._booted:
+            return self._booted.wait_for(lambda: self.boots >= boots, timeout_s)
+
+    # ---- the interpreter
+    def _spawn(self):
+        env = dict(
+            os.environ,
+            LEANCLIP_BOARD_DIR=str(self.board_dir),
+            LEANCLIP_BOARD_MODE="raw" if self._raw else "friendly",
+            LEANCLIP_SIM_READY=READY,
+            LEANCLIP_SIM_CHIP=self.chip,
+            LEANCLIP_SIM_ARCH=str(CHIP_ARCH[self.chip]),
+        )
+        env.pop("MICROPYPATH", None)
+        if (SIM_MACHINE / "machine.py").exists():
+            env["LEANCLIP_SIM_MACHINE"] = str(SIM_MACHINE)
+        out_r, out_w = os.pipe()
+        # A board's transmit buffer is small: a deep pipe would keep sending stale output
+        # long after the host stopped listening.
+        fcntl.fcntl(out_w, fcntl.F_SETPIPE_SZ, 4096)
+
+        def controlling_tty():
+            os.setsid()
+            fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+        child = subprocess.Popen(
+            [_micropython(), "-X", "heapsize=" + self.heap, "-i", str(STARTUP)],
+            stdin=self._inner_slave, stdout=out_w, stderr=out_w,
+            preexec_fn=controlling_tty, env=env, cwd=str(self.board_dir),
+        )
+        os.close(out_w)
+        with self._child_lock:
+            self._child = child
+        return child, out_r
+
+    def _run_board(self):
+        first = True
+        while not self._stop.is_set():
+            if not first:
+                self._to_host(SOFT_REBOOT)
+            first = False
+            child, out_r = self._spawn()
+            try:
+                self._relay(out_r)
+            finally:
+                os.close(out_r)
+                child.wait()
+
+    def _relay(self, out_r):
+        """Forward the interpreter's output until it exits, hiding the startup handshake."""
+        pending = b""
+        phase = "boot"
+        tail = b""
+        while not self._stop.is_set():
+            ready, _, _ = select.select([out_r], [], [], _POLL_S)
+            if not ready:
+                continue
+            data = os.read(out_r, self.to_host.chunk_size())
+            if not data:
+                return
+            if phase == "run":
+                self._to_host(data)
+                tail = self._track_mode(tail + data)
+                continue
+            pending += data
+            if phase == "boot":
+                i = pending.find(READY.encode())
+                if i < 0:
+                    keep = len(READY) - 1
+                    self._to_host(pending[:-keep])
+                    pending = pending[-keep:]
+                    continue
+                self._to_host(pending[:i])
+                pending = pending[i + len(READY):]
+                with self._booted:
+                    self.boots += 1
+                    self._booted.notify_all()
+                if not self._raw:
+                    phase = "run"
+                    self._to_host(pending)
+                    tail = self._track_mode(pending)
+                    continue
+                phase = "raw"
+                self._to_child(b"\x01")
+            if phase == "raw":
+                i = pending.find(RAW_PROMPT[:-1])
+                if i >= 0:
+                    phase = "run"
+                    self._to_host(pending[i:])
+
+    def _track_mode(self, tail):
+        """Remember whether the REPL is raw, so a soft reset comes back in the same mode."""
+        raw_i = tail.rfind(RAW_PROMPT[:-1])
+        friendly_i = tail.rfind(FRIENDLY_BANNER)
+        if raw_i > friendly_i:
+            self._raw = True
+        elif friendly_i > raw_i:
+            self._raw = False
+        return tail[-64:]
+
+    # ---- the two directions of the wire
+    def _write_all(self, fd, data):
+        while data and not self._stop.is_set():
+            _, ready, _ = select.select([], [fd], [], _POLL_S)
+            if ready:
+                try:
+                    data = data[os.write(fd, data):]
+                except BlockingIOError:
+                    pass
+
+    def _to_host(self, data):
+        step = self.to_host.chunk_size()
+        for i in range(0, len(data), step):
+            piece = data[i:i + step]
+            self.to_host.pace(len(piece))
+            self._write_all(self._outer_master, piece)
+
+    def _to_child(self, data):
+        self._write_all(self._inner_master, data)
+
+    def _from_host_pump(self):
+        while not self._stop.is_set():
+            ready, _, _ = select.select([self._outer_master], [], [], _POLL_S)
+            if not ready:
+                continue
+            try:
+                data = os.read(self._outer_master, self.from_host.chunk_size())
+            except (BlockingIOError, OSError):
+                continue
+            self.from_host.pace(len(data))
+            self._to_child(data)
+
+    def _drain_inner_echo(self):
+        """Whatever the inner terminal echoes is not the board's output: discard it."""
+        while not self._stop.is_set():
+            ready, _, _ = select.select([self._inner_master], [], [], _POLL_S)
+            if ready:
+                try:
+                    os.read(self._inner_master, 4096)
+                except (BlockingIOError, OSError):
+                    pass
