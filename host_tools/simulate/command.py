@@ -1,0 +1,30 @@
+"""`leanclip simulate`: write imu.csv, truth.csv and scenario.json for a scripted run."""
+from .mount import MOUNTS
+from .sensor import QUALITIES
+from .simulator import simulate, write
+
+
+def register(parser):
+    parser.add_argument("--scenario", default="demo",
+                        help="demo (~10 min), steady (3 min, no faults) or a JSON segment file")
+    parser.add_argument("--mount", default="chest", choices=MOUNTS,
+                        help="how the board sits on the trunk (default chest)")
+    parser.add_argument("--rate", type=int, default=100, metavar="HZ",
+                        help="IMU output rate, 50..1000 Hz (default 100)")
+    parser.add_argument("--cadence", type=float, default=None, metavar="SPM",
+                        help="running cadence, 150..190 steps/min (default 170)")
+    parser.add_argument("--quality", default="typical", choices=QUALITIES,
+                        help="sensor grade: errors, noise, range (default typical)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--out", required=True, metavar="DIR", help="output directory")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    imu, truth, meta = simulate(args.scenario, mount=args.mount, rate_hz=args.rate,
+                                cadence_spm=args.cadence, quality=args.quality, seed=args.seed)
+    write(args.out, imu, truth, meta)
+    print("wrote %s: %d samples, %.1f s at %d Hz (%s, %s mount, %s sensor, seed %d)"
+          % (args.out, meta["samples"], meta["duration_s"], meta["options"]["rate_hz"],
+             meta["scenario"], args.mount, args.quality, args.seed))
+    return 0

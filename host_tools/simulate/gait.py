@@ -1,0 +1,123 @@
+"""What stepping does to the trunk: the pelvis acceleration of every step and the trunk's rocking.
+
+Each step's acceleration pattern has zero mean over the step (lateral: over the stride), so the
+pelvis never drifts away from the scripted speed and the stride-mean specific force is exactly
+gravity. Trunk rocking is built from angular accelerations that are zero while both feet are off
+the ground (no torque in flight), which keeps the chest quiet in flight as on a real runner.
+"""
+import numpy as np
+
+IMPACT_S = 0.020          # heel-strike transient: duration
+IMPACT_DELAY_S = 0.012    # ... and its start after touchdown (peak ~22 ms in)
+IMPACT_REF_MPS = 3.2      # running impacts scale as (speed / this) ** 1.5
+RUN_SHAPE_CONTACT = 0.70  # contact fraction the rocking shapes are built with
+SWAY_DEG = 0.15           # each of two postural sway components (peak ~0.3 deg)
+
+WALK = {"pitch_deg": 1.0, "roll_deg": 1.5, "yaw_deg": 3.0,
+        "vert_g": 0.25, "fore_g": 0.15, "lat_g": 0.08}
+RUN = {"pitch_deg": 2.0, "roll_deg": 2.0, "yaw_deg": 4.0, "lat_g": 0.15, "brake_per_impact": 0.4}
+
+
+def contact_ratio(speed_mps):
+    """Contact time / step time: shorter ground contact at higher speed."""
+    return np.clip(0.70 - 0.04 * (speed_mps - 3.2), 0.62, 0.72)
+
+
+def braking_g(speed_mps):
+    """Fore-aft amplitude B of -B sin(2 pi tau / tc): harder braking and push-off when faster."""
+    return np.clip(0.38 + 0.08 * (speed_mps - 3.0), 0.3, 0.5)
+
+
+def step_clock(t_s, cadence_spm):
+    """Steps taken since the grid start (continuous); step k starts when it reaches k."""
+    rate = cadence_spm / 60.0
+    dt = np.diff(t_s)
+    return np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * dt)])
+
+
+def _per_step(steps):
+    """Step index k and phase p in [0, 1) per sample, and each sample's step-start sample index."""
+    k = np.floor(steps).astype(np.int64)
+    first = np.searchsorted(steps, np.arange(k[0], k[-1] + 1), side="left")
+    return k, steps - k, first[k - k[0]]
+
+
+def pelvis_accel_g(steps, sig, rng):
+    """World pelvis acceleration from stepping, in g: (vertical, forward, left) per sample.
+
+    Step k (even: right foot) uses the script's speed, impact and gait weights at its start."""
+    k, p, start = _per_step(steps)
+    n_steps = k[-1] - k[0] + 1
+    jitter = np.clip(np.exp(0.3 * rng.standard_normal(n_steps)), 0.5, 2.0)[k - k[0]]
+    speed = sig["speed_mps"][start]
+    w_run, w_walk = sig["w_run"][start], sig["w_walk"][start]
+    impact = sig["impact_g"][start] * jitter
+    side = np.where(k % 2 == 0, 1.0, -1.0)
+    steps_per_s = sig["step_cadence_spm"][start] / 60.0
+    d, d0 = IMPACT_S * steps_per_s, IMPACT_DELAY_S * steps_per_s  # in step units
+    on = (p >= d0) & (p < d0 + d)
+    bump = np.where(on, np.sin(np.pi * (p - d0) / d) ** 2, 0.0)  # mean over the step: d / 2
+
+    pc = contact_ratio(speed)
+    contact = p < pc
+    half = np.where(contact, np.sin(np.pi * p / pc), 0.0)       # mean 2 pc / pi
+    full = np.where(contact, np.sin(2 * np.pi * p / pc), 0.0)   # mean 0
+    run_impact = impact * (speed / IMPACT_REF_MPS) ** 1.5
+    active = (1.0 - run_impact * d / 2) * np.pi / (2 * pc)      # makes the step mean 0
+    brake = RUN["brake_per_impact"] * run_impact
+    run_vert = active * half + run_impact * bump - 1.0
+    run_fore = -braking_g(speed) * full - brake * bump + brake * d * np.pi / (4 * pc) * half
+    run_lat = side * RUN["lat_g"] * half
+
+    two_pi_p = 2 * np.pi * p
+    walk_vert = WALK["vert_g"] * np.cos(two_pi_p) + impact * (bump - d / 2)
+    walk_fore = -WALK["fore_g"] * np.sin(two_pi_p)
+    walk_lat = side * WALK["lat_g"] * np.sin(np.pi * p)
+    return (w_run * run_vert + w_walk * walk_vert,
+            w_run * run_fore + w_walk * walk_fore,
+            w_run * run_lat + w_walk * walk_lat)
+
+
+def _rocking_shape(contact, period_steps, n_per_step=20000):
+    """Unit-peak periodic angle whose angular acceleration is a sine burst during each contact.
+
+    period 1: pitch, one full sine per contact (forward after touchdown, back before toe-off).
+    period 2: roll/yaw, a half sine per contact with alternating sign (stride rhythm)."""
+    x = np.arange(period_steps * n_per_step) / n_per_step
+    k, p = np.floor(x), x % 1.0
+    on = p < contact
+    if period_steps == 1:
+        alpha = np.where(on, np.sin(2 * np.pi * p / contact), 0.0)
+    else:
+        alpha = np.where(on, np.sin(np.pi * p / contact), 0.0) * np.where(k % 2 == 0, 1.0, -1.0)
+    rate = np.cumsum(alpha)
+    rate -= rate.mean()
+    angle = np.cumsum(rate)
+    angle -= angle.mean()
+    return x, angle / np.abs(angle).max()
+
+
+def _periodic(shape, steps):
+    x, y = shape
+    period = x[-1] + (x[1] - x[0])
+    return np.interp(steps % period, x, y, period=period)
+
+
+def rocking_deg(steps, sig, t_s, rng):
+    """Trunk pitch, roll and yaw oscillation (deg) around the scripted attitude.
+
+    Yaw runs a quarter stride after roll, so their product (which would bias the sagittal lean)
+    averages to zero over every stride. Standing adds slow postural sway in pitch and roll."""
+    w_run, w_walk = sig["w_run"], sig["w_walk"]
+    out = []
+    for key, period, offset in (("pitch_deg", 1, 0.0), ("roll_deg", 2, 0.0), ("yaw_deg", 2, 0.5)):
+        run = _periodic(_rocking_shape(RUN_SHAPE_CONTACT, period), steps + offset)
+        walk = _periodic(_rocking_shape(1.0, period), steps + offset)
+        out.append(w_run * RUN[key] * run + w_walk * WALK[key] * walk)
+    still = np.clip(1.0 - w_run - w_walk, 0.0, 1.0)
+    for axis in (0, 1):
+        freq_hz = rng.uniform(0.2, 0.4, 2)
+        phase = rng.uniform(0, 2 * np.pi, 2)
+        sway = np.sin(2 * np.pi * freq_hz[:, None] * t_s + phase[:, None]).sum(axis=0)
+        out[axis] = out[axis] + still * SWAY_DEG * sway
+    return out

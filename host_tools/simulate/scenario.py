@@ -1,0 +1,190 @@
+"""Scripts of a run: lists of segments, checked once here so the physics never sees a bad value.
+
+A segment is a dict: {"do": "stand"|"walk"|"run", "s": seconds, optional lean_deg, roll_deg,
+speed_mps, cadence_spm, turn_dps, impact_g, fault}. `resolve` fills every default, so the
+resolved list (written to scenario.json) states the whole script and replays identically.
+"""
+import json
+import numbers
+
+import numpy as np
+
+from ..errors import UserError
+
+STATES = ("still", "walking", "running")
+FAULTS = ("none", "upright", "arch", "overlean")
+DO_STATE = {"stand": "still", "walk": "walking", "run": "running"}
+
+RUN_CADENCE_SPM = 170.0
+MIN_TALL_STAND_S = 3.0
+MAX_TOTAL_S = 3600.0
+
+# key -> (default per "do" (None: not allowed), allowed range per "do")
+_DEFAULTS = {
+    "lean_deg": {"stand": 0.0, "walk": 3.0, "run": 7.0},
+    "roll_deg": {"stand": 0.0, "walk": 0.0, "run": 0.0},
+    "speed_mps": {"stand": 0.0, "walk": 1.4, "run": 3.2},
+    "cadence_spm": {"stand": 0.0, "walk": 110.0, "run": None},  # run: the --cadence option
+    "turn_dps": {"stand": 0.0, "walk": 0.0, "run": 0.0},
+    "impact_g": {"stand": 0.0, "walk": 0.4, "run": 1.5},
+}
+_RANGES = {
+    "s": {"stand": (0.5, MAX_TOTAL_S), "walk": (0.5, MAX_TOTAL_S), "run": (0.5, MAX_TOTAL_S)},
+    "lean_deg": {"stand": (-10, 20), "walk": (-15, 30), "run": (-15, 35)},
+    "roll_deg": {"stand": (-10, 10), "walk": (-15, 15), "run": (-15, 15)},
+    "speed_mps": {"stand": (0, 0), "walk": (0.5, 2.5), "run": (1.5, 7.0)},
+    "cadence_spm": {"stand": (0, 0), "walk": (70, 140), "run": (130, 220)},
+    "turn_dps": {"stand": (0, 0), "walk": (-90, 90), "run": (-60, 60)},
+    "impact_g": {"stand": (0, 0), "walk": (0, 1.0), "run": (0, 3.5)},
+}
+SEGMENT_KEYS = ("do", "s", "fault") + tuple(_DEFAULTS)
+
+
+def _number(where, key, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != value:
+        raise UserError("%s: %r must be a number, got %r" % (where, key, value))
+    return float(value)
+
+
+def resolve(segments, cadence_spm=RUN_CADENCE_SPM):
+    """Check a segment list and return it with every default filled in (new dicts)."""
+    if isinstance(segments, dict):
+        segments = segments.get("segments")
+    if not isinstance(segments, list) or not segments:
+        raise UserError("scenario needs a non-empty list of segments")
+    out = []
+    for i, seg in enumerate(segments):
+        if not isinstance(seg, dict):
+            raise UserError("segment %d: expected an object, got %r" % (i + 1, seg))
+        do = seg.get("do")
+        if do not in DO_STATE:
+            raise UserError("segment %d: 'do' must be stand, walk or run, got %r" % (i + 1, do))
+        where = "segment %d (%s)" % (i + 1, do)
+        for key in seg:
+            if key not in SEGMENT_KEYS:
+                raise UserError("%s: unknown key %r (known: %s)"
+                                % (where, key, ", ".join(SEGMENT_KEYS)))
+        if "s" not in seg:
+            raise UserError("%s: missing duration 's' (seconds)" % where)
+        res = {"do": do}
+        for key, ranges in _RANGES.items():
+            if key in seg:
+                value = _number(where, key, seg[key])
+            elif key == "cadence_spm" and do == "run":
+                value = float(cadence_spm)
+            else:
+                value = _DEFAULTS[key][do]
+            lo, hi = ranges[do]
+            if not lo <= value <= hi:
+                raise UserError("%s: %s=%g is outside %g..%g" % (where, key, value, lo, hi))
+            res[key] = value
+        fault = seg.get("fault", "none")
+        if fault not in FAULTS:
+            raise UserError("%s: fault must be one of %s, got %r" % (where, ", ".join(FAULTS), fault))
+        if fault != "none" and do != "run":
+            raise UserError("%s: a fault label applies only to run segments" % where)
+        res["fault"] = fault
+        out.append(res)
+    first = out[0]
+    if first["do"] != "stand" or first["s"] < MIN_TALL_STAND_S or first["lean_deg"] != 0:
+        raise UserError("segment 1 must be a tall stand (do=stand, lean_deg=0) of at least %g s:"
+                        " the device calibrates 'up' from it" % MIN_TALL_STAND_S)
+    total_s = sum(seg["s"] for seg in out)
+    if total_s > MAX_TOTAL_S:
+        raise UserError("scenario lasts %g s, more than the %g s limit" % (total_s, MAX_TOTAL_S))
+    return out
+
+
+def load(path):
+    """Read a scenario JSON file: a segment list or {"segments": [...]} (e.g. a scenario.json)."""
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except OSError as e:
+        raise UserError("cannot read scenario %s: %s" % (path, e.strerror or e)) from None
+    except ValueError as e:
+        raise UserError("scenario %s is not valid JSON: %s" % (path, e)) from None
+    if isinstance(data, dict):
+        if "segments" not in data:
+            raise UserError("scenario %s: expected a list of segments or {\"segments\": [...]}"
+                            % path)
+        extra = sorted(set(data) - {"segments"})
+        if extra and "format" not in data:  # a written scenario.json carries its parameters too
+            raise UserError("scenario %s: unknown key %r" % (path, extra[0]))
+    return data
+
+
+def _run(s, lean_deg, **extra):
+    seg = {"do": "run", "s": s, "lean_deg": lean_deg}
+    seg.update(extra)
+    return seg
+
+
+def demo():
+    """~10 min: the showcase run with every kind of event the coach must handle."""
+    stand = {"do": "stand", "s": 5}
+    walk = {"do": "walk", "s": 30}
+    return [
+        stand, walk,
+        _run(40, 7.0), _run(30, 6.5),
+        _run(3, 6.5, turn_dps=30), _run(30, 7.0),
+        _run(20, 1.5, fault="upright"),
+        _run(40, 7.5), _run(30, 7.0, turn_dps=-8),  # long gentle curve (240 deg)
+        _run(10, 7.5, speed_mps=4.2),  # surge: +1 m/s (3 s ramps), then back
+        _run(25, 7.0),
+        _run(15, -4.0, fault="arch"),
+        _run(40, 6.5), _run(3, 6.5, turn_dps=-30), _run(25, 6.5),
+        {"do": "stand", "s": 20, "lean_deg": 3.0},  # a crossing: relaxed, not tall
+        _run(45, 7.0), _run(3, 7.0, turn_dps=30), _run(30, 7.5),
+        _run(12, 1.5, fault="upright"),
+        _run(60, 6.0), _run(3, 6.0, turn_dps=30), _run(45, 7.0),
+        {"do": "walk", "s": 30},
+    ]
+
+
+def steady():
+    """Stand 5 s, run 3 min at 7 deg, no faults: the false-buzz count."""
+    return [{"do": "stand", "s": 5}, _run(180, 7.0)]
+
+
+def bench(seed, duration_s=600.0, n_faults=3, overlean=False):
+    """A varied ~duration_s run for the benchmark: good lean wandering 5-9 deg, n_faults (2-4)
+    upright/arch episodes of 10-25 s, turns, a surge, a stop, and optionally a 25 deg overlean.
+
+    The caller sets the cadence through `resolve`/`simulate`; this only scripts events."""
+    rng = np.random.default_rng([int(seed), 0x5CE])
+    episodes = []
+    for i in range(n_faults):
+        kind = "upright" if i % 2 == 0 else "arch"
+        lean = rng.uniform(0.0, 2.5) if kind == "upright" else rng.uniform(-6.0, -2.5)
+        episodes.append(_run(float(round(rng.uniform(10, 25), 1)), round(lean, 2), fault=kind))
+    if overlean:
+        episodes.append(_run(round(rng.uniform(15, 25), 1), 25.0, fault="overlean"))
+    extras = [
+        [_run(3, 7.0, turn_dps=float(rng.choice([-30.0, 30.0])))],
+        [_run(10, 7.0, speed_mps=4.2)],
+        [{"do": "stand", "s": 15, "lean_deg": 3.0}],
+        [_run(30, 7.0, turn_dps=round(rng.uniform(-10, 10), 1))],
+    ]
+    events = episodes + extras
+    order = rng.permutation(len(events))
+    head = [{"do": "stand", "s": 5}, {"do": "walk", "s": 20}]
+    used_s = 25 + sum(seg["s"] for ev in events for seg in (ev if isinstance(ev, list) else [ev]))
+    gap_s = max(20.0, (duration_s - used_s) / (len(events) + 1))
+    segs = list(head)
+    for j in order:
+        segs.append(_run(round(gap_s, 1), round(rng.uniform(5, 9), 2)))
+        ev = events[j]
+        segs.extend(ev if isinstance(ev, list) else [ev])
+    segs.append(_run(round(gap_s, 1), round(rng.uniform(5, 9), 2)))
+    return segs
+
+
+BUILTIN = {"demo": demo, "steady": steady}
+
+
+def named(name_or_path):
+    """A built-in scenario by name, else a JSON file path."""
+    if name_or_path in BUILTIN:
+        return BUILTIN[name_or_path]()
+    return load(name_or_path)

@@ -1,0 +1,81 @@
+"""The script as smooth functions of time: what the runner means to do, before any physics.
+
+Values change between segments along smooth steps that start at the boundary, except that a
+runner comes to a stop BEFORE a stand segment begins (speed and gait fade out inside the moving
+segment), so "still" in the truth always means still.
+"""
+import numpy as np
+
+from .scenario import DO_STATE, FAULTS, STATES
+
+G_MPS2 = 9.80665
+LEAN_RAMP_S = 1.0
+SPEED_RAMP_S = 3.0
+GAIT_RAMP_S = 1.0
+TURN_RAMP_S = 0.5
+
+
+def smoothstep(x):
+    """0 -> 1 on x in [0, 1] with zero slope and curvature at both ends (C2)."""
+    x = np.clip(x, 0.0, 1.0)
+    return x * x * x * (x * (6.0 * x - 15.0) + 10.0)
+
+
+def _ramped(t_s, starts_s, values, ramp_s, ends_early=None):
+    """Piecewise-constant segment values joined by smooth steps of ramp_s seconds.
+
+    A transition starts at the segment boundary, or ends there where ends_early[i] is set."""
+    out = np.full(t_s.shape, float(values[0]))
+    for i in range(1, len(values)):
+        step = values[i] - values[i - 1]
+        if step:
+            start = starts_s[i] - (ramp_s if ends_early is not None and ends_early[i] else 0.0)
+            out += step * smoothstep((t_s - start) / ramp_s)
+    return out
+
+
+def _stepping_cadence(segments):
+    """Cadence that drives the step clock: stands borrow a neighbour's so the clock never stops
+    (the gait weights, not the clock, decide whether steps happen)."""
+    moving = [seg["cadence_spm"] for seg in segments if seg["do"] != "stand"]
+    last = moving[0] if moving else 100.0
+    out = []
+    for seg in segments:
+        if seg["do"] != "stand":
+            last = seg["cadence_spm"]
+        out.append(last)
+    return out
+
+
+def evaluate(segments, t_s):
+    """Scripted signals on the time grid t_s (may extend before 0 and past the end)."""
+    starts = np.concatenate([[0.0], np.cumsum([seg["s"] for seg in segments])[:-1]])
+    into_stand = [seg["do"] == "stand" for seg in segments]
+    col = {key: [seg[key] for seg in segments] for key in segments[0] if key not in ("do", "fault")}
+    sig = {
+        "lean_deg": _ramped(t_s, starts, col["lean_deg"], LEAN_RAMP_S),
+        "roll_script_deg": _ramped(t_s, starts, col["roll_deg"], LEAN_RAMP_S),
+        "speed_mps": _ramped(t_s, starts, col["speed_mps"], SPEED_RAMP_S, into_stand),
+        "turn_dps": _ramped(t_s, starts, col["turn_dps"], TURN_RAMP_S),
+        "step_cadence_spm": _ramped(t_s, starts, _stepping_cadence(segments), GAIT_RAMP_S),
+        "impact_g": _ramped(t_s, starts, col["impact_g"], GAIT_RAMP_S),
+    }
+    for gait in ("walk", "run"):
+        weights = [1.0 if seg["do"] == gait else 0.0 for seg in segments]
+        sig["w_" + gait] = _ramped(t_s, starts, weights, GAIT_RAMP_S, into_stand)
+    idx = np.clip(np.searchsorted(starts, t_s, side="right") - 1, 0, len(segments) - 1)
+    state_codes = np.array([STATES.index(DO_STATE[seg["do"]]) for seg in segments])
+    fault_codes = np.array([FAULTS.index(seg["fault"]) for seg in segments])
+    sig["state"] = state_codes[idx]
+    sig["fault"] = fault_codes[idx]
+    sig["segment"] = idx
+    sig["cadence_spm"] = np.where(sig["state"] == 0, 0.0, sig["step_cadence_spm"])
+    # Heading: integral of the turn rate (trapezoid on the grid); + = turning left.
+    rate = np.radians(sig["turn_dps"])
+    dt = np.diff(t_s)
+    sig["heading_rad"] = np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * dt)])
+    sig["heading_rad"] -= np.interp(0.0, t_s, sig["heading_rad"])
+    # Leaning into a turn balances the centripetal force: left turn -> lean left (negative roll).
+    sig["turn_lean_deg"] = -np.degrees(np.arctan(sig["speed_mps"] * rate / G_MPS2))
+    sig["roll_deg"] = sig["roll_script_deg"] + sig["turn_lean_deg"]
+    return sig

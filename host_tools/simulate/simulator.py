@@ -1,0 +1,119 @@
+"""Scripted run -> what the IMU reports + what really happened (the truth the estimator is
+scored against) + every parameter needed to reproduce both."""
+import json
+import os
+
+import numpy as np
+
+from ..errors import UserError
+from . import motion, mount as mounts, scenario as scenarios, script, sensor
+from .scenario import FAULTS, STATES
+
+FORMAT = "leanclip-sim 1"
+RATE_RANGE_HZ = (50, 1000)
+CADENCE_RANGE_SPM = (150, 190)
+IMU_COLUMNS = ("t", "ax", "ay", "az", "gx", "gy", "gz")
+TRUTH_COLUMNS = ("t", "lean_deg", "lean_inst_deg", "roll_deg", "state", "fault", "speed_mps",
+                 "cadence_spm")
+
+
+def _check_options(mount, rate_hz, cadence_spm, quality):
+    if mount not in mounts.MOUNTS:
+        raise UserError("mount must be one of %s, got %r" % (", ".join(mounts.MOUNTS), mount))
+    if quality not in sensor.QUALITIES:
+        raise UserError("quality must be one of %s, got %r"
+                        % (", ".join(sensor.QUALITIES), quality))
+    if int(rate_hz) != rate_hz or not RATE_RANGE_HZ[0] <= rate_hz <= RATE_RANGE_HZ[1]:
+        raise UserError("rate must be a whole number of Hz in %d..%d, got %s"
+                        % (RATE_RANGE_HZ + (rate_hz,)))
+    if cadence_spm is not None and not CADENCE_RANGE_SPM[0] <= cadence_spm <= CADENCE_RANGE_SPM[1]:
+        raise UserError("cadence must be %d..%d steps/min, got %s"
+                        % (CADENCE_RANGE_SPM + (cadence_spm,)))
+
+
+def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, quality="typical",
+             seed=0):
+    """Simulate a run. scenario: "demo", "steady", a JSON path, or a segment list / dict.
+
+    Returns (imu, truth, meta): imu is an (n, 7) array of IMU_COLUMNS (g, deg/s, sensor axes);
+    truth a dict of arrays holding TRUTH_COLUMNS plus roll_inst_deg, step_phase (steps since
+    the internal grid start) and R_wb (n, 3, 3, world-from-body); meta the resolved script and
+    every parameter and random draw (JSON-ready)."""
+    _check_options(mount, rate_hz, cadence_spm, quality)
+    rate_hz = int(rate_hz)
+    run_cadence = scenarios.RUN_CADENCE_SPM if cadence_spm is None else float(cadence_spm)
+    if isinstance(scenario, str):
+        name, raw = os.path.basename(scenario), scenarios.named(scenario)
+    else:
+        name, raw = "custom", scenario
+    segments = scenarios.resolve(raw, run_cadence)
+    rng_mount, rng_motion, rng_draw, rng_noise = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(4))
+    r_bs, lever_m = mounts.mount(mount, rng_mount)
+
+    k = sensor.decimation(rate_hz)
+    fine_hz = rate_hz * k
+    duration_s = sum(seg["s"] for seg in segments)
+    n_out = int(round(duration_s * rate_hz))
+    pad = (len(sensor.lowpass_taps(k)) - 1) // 2 + 2  # filter reach + derivative stencil
+    t_fine = (np.arange(2 * pad + (n_out - 1) * k + 1) - pad) / fine_hz
+    sig = script.evaluate(segments, t_fine)
+    body = motion.trunk(sig, t_fine, lever_m, rng_motion)
+
+    # Sensor axes: v_s = R_bs^T v_b, i.e. v_b @ R_bs for row vectors.
+    accel_g = sensor.filter_decimate(body["f_b"] @ r_bs / script.G_MPS2, k, pad, n_out)
+    gyro_dps = sensor.filter_decimate(np.degrees(body["omega_b"] @ r_bs), k, pad, n_out)
+    t_s = np.arange(n_out) / rate_hz
+    errors = sensor.draw(quality, rng_draw)
+    accel_g, gyro_dps = sensor.measure(errors, accel_g, gyro_dps, t_s, rng_noise)
+    imu = np.column_stack([t_s, accel_g, gyro_dps])
+
+    at = pad + np.arange(n_out) * k
+    truth = {
+        "t": t_s,
+        "lean_deg": sig["lean_deg"][at],
+        "lean_inst_deg": body["lean_inst_deg"][at],
+        "roll_deg": sig["roll_deg"][at],
+        "state": np.array(STATES)[sig["state"][at]],
+        "fault": np.array(FAULTS)[sig["fault"][at]],
+        "speed_mps": sig["speed_mps"][at],
+        "cadence_spm": sig["cadence_spm"][at],
+        "roll_inst_deg": body["roll_inst_deg"][at],
+        "step_phase": body["step_phase"][at],
+        "R_wb": body["R_wb"][at],
+    }
+    meta = {
+        "format": FORMAT,
+        "scenario": name,
+        "segments": segments,
+        "options": {"mount": mount, "rate_hz": rate_hz, "cadence_spm": run_cadence,
+                    "quality": quality, "seed": int(seed)},
+        "duration_s": duration_s,
+        "samples": n_out,
+        "mount": {"name": mount, "R_bs": r_bs.tolist(), "lever_m": lever_m.tolist()},
+        "sensor": errors,
+        "internal_rate_hz": fine_hz,
+        "filter": {"kind": "linear-phase windowed sinc, centred (no delay)",
+                   "cutoff_hz": sensor.FILTER_CUTOFF_PER_RATE * rate_hz,
+                   "taps": len(sensor.lowpass_taps(k))},
+        "g_mps2": script.G_MPS2,
+    }
+    return imu, truth, meta
+
+
+def write(out_dir, imu, truth, meta):
+    """Write imu.csv, truth.csv and scenario.json into out_dir (created if missing)."""
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+        with open(os.path.join(out_dir, "imu.csv"), "w") as f:
+            np.savetxt(f, imu, fmt=["%.6f"] + ["%.6g"] * 6, delimiter=",",
+                       header=",".join(IMU_COLUMNS), comments="")
+        cols = [truth[c] for c in TRUTH_COLUMNS]
+        with open(os.path.join(out_dir, "truth.csv"), "w") as f:
+            f.write(",".join(TRUTH_COLUMNS) + "\n")
+            f.writelines("%.6f,%.4f,%.4f,%.4f,%s,%s,%.3f,%.2f\n" % row for row in zip(*cols))
+        with open(os.path.join(out_dir, "scenario.json"), "w") as f:
+            json.dump(meta, f, indent=1)
+            f.write("\n")
+    except OSError as e:
+        raise UserError("cannot write to %s: %s" % (out_dir, e.strerror or e)) from None
