@@ -5,6 +5,8 @@ pelvis never drifts away from the scripted speed and the stride-mean specific fo
 gravity. Trunk rocking is built from angular accelerations that are zero while both feet are off
 the ground (no torque in flight), which keeps the chest quiet in flight as on a real runner.
 """
+import functools
+
 import numpy as np
 
 IMPACT_S = 0.020          # heel-strike transient: duration
@@ -35,25 +37,30 @@ def step_clock(t_s, cadence_spm):
     return np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * dt)])
 
 
-def _per_step(steps):
-    """Step index k and phase p in [0, 1) per sample, and each sample's step-start sample index."""
+def step_table(steps, sig, rng):
+    """Per-step parameters, fixed at each step's first sample: speed, gait weights, cadence and
+    impact (with a random per-step spread: no two foot strikes are alike). Index: k - "k0"."""
     k = np.floor(steps).astype(np.int64)
     first = np.searchsorted(steps, np.arange(k[0], k[-1] + 1), side="left")
-    return k, steps - k, first[k - k[0]]
+    table = {key: sig[key][first] for key in ("speed_mps", "w_run", "w_walk", "step_cadence_spm")}
+    spread = np.clip(np.exp(0.3 * rng.standard_normal(len(first))), 0.5, 2.0)
+    table["impact_g"] = sig["impact_g"][first] * spread
+    table["k0"] = k[0]
+    return table
 
 
-def pelvis_accel_g(steps, sig, rng):
+def pelvis_accel_g(steps, table):
     """World pelvis acceleration from stepping, in g: (vertical, forward, left) per sample.
 
-    Step k (even: right foot) uses the script's speed, impact and gait weights at its start."""
-    k, p, start = _per_step(steps)
-    n_steps = k[-1] - k[0] + 1
-    jitter = np.clip(np.exp(0.3 * rng.standard_normal(n_steps)), 0.5, 2.0)[k - k[0]]
-    speed = sig["speed_mps"][start]
-    w_run, w_walk = sig["w_run"][start], sig["w_walk"][start]
-    impact = sig["impact_g"][start] * jitter
+    Step k (even: right foot) plays its pattern at its own speed, impact and gait weights."""
+    k = np.floor(steps).astype(np.int64)
+    p = steps - k
+    j = k - table["k0"]
+    speed = table["speed_mps"][j]
+    w_run, w_walk = table["w_run"][j], table["w_walk"][j]
+    impact = table["impact_g"][j]
     side = np.where(k % 2 == 0, 1.0, -1.0)
-    steps_per_s = sig["step_cadence_spm"][start] / 60.0
+    steps_per_s = table["step_cadence_spm"][j] / 60.0
     d, d0 = IMPACT_S * steps_per_s, IMPACT_DELAY_S * steps_per_s  # in step units
     on = (p >= d0) & (p < d0 + d)
     bump = np.where(on, np.sin(np.pi * (p - d0) / d) ** 2, 0.0)  # mean over the step: d / 2
@@ -78,6 +85,7 @@ def pelvis_accel_g(steps, sig, rng):
             w_run * run_lat + w_walk * walk_lat)
 
 
+@functools.lru_cache(maxsize=None)
 def _rocking_shape(contact, period_steps, n_per_step=20000):
     """Unit-peak periodic angle whose angular acceleration is a sine burst during each contact.
 
@@ -103,7 +111,12 @@ def _periodic(shape, steps):
     return np.interp(steps % period, x, y, period=period)
 
 
-def rocking_deg(steps, sig, t_s, rng):
+def sway_draw(rng):
+    """Frequencies (Hz) and phases of the two sway components, for pitch and for roll."""
+    return rng.uniform(0.2, 0.4, (2, 2)), rng.uniform(0, 2 * np.pi, (2, 2))
+
+
+def rocking_deg(steps, sig, t_s, sway):
     """Trunk pitch, roll and yaw oscillation (deg) around the scripted attitude.
 
     Yaw runs a quarter stride after roll, so their product (which would bias the sagittal lean)
@@ -115,9 +128,7 @@ def rocking_deg(steps, sig, t_s, rng):
         walk = _periodic(_rocking_shape(1.0, period), steps + offset)
         out.append(w_run * RUN[key] * run + w_walk * WALK[key] * walk)
     still = np.clip(1.0 - w_run - w_walk, 0.0, 1.0)
-    for axis in (0, 1):
-        freq_hz = rng.uniform(0.2, 0.4, 2)
-        phase = rng.uniform(0, 2 * np.pi, 2)
-        sway = np.sin(2 * np.pi * freq_hz[:, None] * t_s + phase[:, None]).sum(axis=0)
-        out[axis] = out[axis] + still * SWAY_DEG * sway
+    for axis, (freq_hz, phase) in enumerate(zip(*sway)):
+        wave = np.sin(2 * np.pi * freq_hz[:, None] * t_s + phase[:, None]).sum(axis=0)
+        out[axis] = out[axis] + still * SWAY_DEG * wave
     return out

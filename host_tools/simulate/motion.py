@@ -38,15 +38,16 @@ def _second_derivative(x, dt_s):
     return out
 
 
-def trunk(sig, t_s, lever_m, rng):
-    """Attitude and sensor-site motion for the scripted signals on the uniform grid t_s.
+def trunk(sig, t_s, steps, step_table, sway, lever_m):
+    """Attitude and sensor-site motion on the uniform grid t_s, for the scripted signals, the
+    step clock and the drawn per-step and sway parameters (see gait) on that grid.
 
     Returns R_wb (n,3,3), omega_b (rad/s), specific force f_b (m/s^2) at the sensor site in body
-    axes, the step clock, and the instantaneous sagittal/lateral lean (deg) of the trunk."""
+    axes, and the instantaneous sagittal/lateral lean (deg) of the trunk. The first and last
+    sample carry one-sided derivatives: callers keep them out of use."""
     dt_s = t_s[1] - t_s[0]
-    steps = gait.step_clock(t_s, sig["step_cadence_spm"])
-    vert_g, fore_g, lat_g = gait.pelvis_accel_g(steps, sig, rng)
-    pitch_deg, roll_deg, yaw_deg = gait.rocking_deg(steps, sig, t_s, rng)
+    vert_g, fore_g, lat_g = gait.pelvis_accel_g(steps, step_table)
+    pitch_deg, roll_deg, yaw_deg = gait.rocking_deg(steps, sig, t_s, sway)
     heading = sig["heading_rad"]
     psi = heading + np.radians(yaw_deg)
     theta = np.radians(sig["lean_deg"] + pitch_deg)
@@ -70,7 +71,7 @@ def trunk(sig, t_s, lever_m, rng):
     up_fwd = np.einsum("ni,ni->n", up, fwd)
     up_left = np.einsum("ni,ni->n", up, left)
     return {
-        "R_wb": r_wb, "omega_b": omega_b, "f_b": f_b, "step_phase": steps,
+        "R_wb": r_wb, "omega_b": omega_b, "f_b": f_b,
         "lean_inst_deg": np.degrees(np.arctan2(up_fwd, up[:, 2])),
         "roll_inst_deg": np.degrees(np.arctan2(-up_left, up[:, 2])),
     }

@@ -41,7 +41,8 @@ def _random_rotation(rng):
 
 def mount(name, rng):
     """(R_bs 3x3, lever arm in body axes in m) for a named mount; rng serves 'random'."""
-    chest = rot_x(np.radians(CHEST_TILT_DEG[0])) @ rot_y(np.radians(CHEST_TILT_DEG[1])) @ _CHEST_AXES
+    tilt_x, tilt_y = np.radians(CHEST_TILT_DEG)
+    chest = rot_x(tilt_x) @ rot_y(tilt_y) @ _CHEST_AXES
     lever = np.array(CHEST_LEVER_M)
     if name == "chest":
         return chest, lever

@@ -19,12 +19,12 @@ RUN_CADENCE_SPM = 170.0
 MIN_TALL_STAND_S = 3.0
 MAX_TOTAL_S = 3600.0
 
-# key -> (default per "do" (None: not allowed), allowed range per "do")
+# Defaults per "do" (a stand's 0 values are the only ones it allows, see _RANGES).
 _DEFAULTS = {
     "lean_deg": {"stand": 0.0, "walk": 3.0, "run": 7.0},
     "roll_deg": {"stand": 0.0, "walk": 0.0, "run": 0.0},
     "speed_mps": {"stand": 0.0, "walk": 1.4, "run": 3.2},
-    "cadence_spm": {"stand": 0.0, "walk": 110.0, "run": None},  # run: the --cadence option
+    "cadence_spm": {"stand": 0.0, "walk": 110.0},  # run: the --cadence option
     "turn_dps": {"stand": 0.0, "walk": 0.0, "run": 0.0},
     "impact_g": {"stand": 0.0, "walk": 0.4, "run": 1.5},
 }
@@ -80,7 +80,8 @@ def resolve(segments, cadence_spm=RUN_CADENCE_SPM):
             res[key] = value
         fault = seg.get("fault", "none")
         if fault not in FAULTS:
-            raise UserError("%s: fault must be one of %s, got %r" % (where, ", ".join(FAULTS), fault))
+            raise UserError("%s: fault must be one of %s, got %r"
+                            % (where, ", ".join(FAULTS), fault))
         if fault != "none" and do != "run":
             raise UserError("%s: a fault label applies only to run segments" % where)
         res["fault"] = fault

@@ -51,7 +51,8 @@ def evaluate(segments, t_s):
     """Scripted signals on the time grid t_s (may extend before 0 and past the end)."""
     starts = np.concatenate([[0.0], np.cumsum([seg["s"] for seg in segments])[:-1]])
     into_stand = [seg["do"] == "stand" for seg in segments]
-    col = {key: [seg[key] for seg in segments] for key in segments[0] if key not in ("do", "fault")}
+    col = {key: [seg[key] for seg in segments] for key in ("lean_deg", "roll_deg", "speed_mps",
+                                                          "turn_dps", "impact_g")}
     sig = {
         "lean_deg": _ramped(t_s, starts, col["lean_deg"], LEAN_RAMP_S),
         "roll_script_deg": _ramped(t_s, starts, col["roll_deg"], LEAN_RAMP_S),

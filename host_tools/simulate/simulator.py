@@ -6,12 +6,13 @@ import os
 import numpy as np
 
 from ..errors import UserError
-from . import motion, mount as mounts, scenario as scenarios, script, sensor
+from . import gait, motion, mount as mounts, scenario as scenarios, script, sensor
 from .scenario import FAULTS, STATES
 
 FORMAT = "leanclip-sim 1"
 RATE_RANGE_HZ = (50, 1000)
 CADENCE_RANGE_SPM = (150, 190)
+CHUNK_INTERNAL_SAMPLES = 100000  # internal samples per pass: bounds memory on long runs
 IMU_COLUMNS = ("t", "ax", "ay", "az", "gx", "gy", "gz")
 TRUTH_COLUMNS = ("t", "lean_deg", "lean_inst_deg", "roll_deg", "state", "fault", "speed_mps",
                  "cadence_spm")
@@ -58,29 +59,47 @@ def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, qual
     pad = (len(sensor.lowpass_taps(k)) - 1) // 2 + 2  # filter reach + derivative stencil
     t_fine = (np.arange(2 * pad + (n_out - 1) * k + 1) - pad) / fine_hz
     sig = script.evaluate(segments, t_fine)
-    body = motion.trunk(sig, t_fine, lever_m, rng_motion)
+    steps = gait.step_clock(t_fine, sig["step_cadence_spm"])
+    table = gait.step_table(steps, sig, rng_motion)
+    sway = gait.sway_draw(rng_motion)
 
-    # Sensor axes: v_s = R_bs^T v_b, i.e. v_b @ R_bs for row vectors.
-    accel_g = sensor.filter_decimate(body["f_b"] @ r_bs / script.G_MPS2, k, pad, n_out)
-    gyro_dps = sensor.filter_decimate(np.degrees(body["omega_b"] @ r_bs), k, pad, n_out)
+    parts = []
+    chunk = max(1, CHUNK_INTERNAL_SAMPLES // k)
+    for n0 in range(0, n_out, chunk):
+        n = min(chunk, n_out - n0)
+        grid = slice(n0 * k, n0 * k + 2 * pad + (n - 1) * k + 1)
+        body = motion.trunk({key: v[grid] for key, v in sig.items()}, t_fine[grid],
+                            steps[grid], table, sway, lever_m)
+        # Sensor axes: v_s = R_bs^T v_b, i.e. v_b @ R_bs for row vectors.
+        at = pad + np.arange(n) * k
+        parts.append({
+            "accel_g": sensor.filter_decimate(body["f_b"] @ r_bs / script.G_MPS2, k, pad, n),
+            "gyro_dps": sensor.filter_decimate(np.degrees(body["omega_b"] @ r_bs), k, pad, n),
+            "lean_inst_deg": body["lean_inst_deg"][at],
+            "roll_inst_deg": body["roll_inst_deg"][at],
+            "R_wb": body["R_wb"][at],
+        })
+        del body
+    joined = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
     t_s = np.arange(n_out) / rate_hz
     errors = sensor.draw(quality, rng_draw)
-    accel_g, gyro_dps = sensor.measure(errors, accel_g, gyro_dps, t_s, rng_noise)
+    accel_g, gyro_dps = sensor.measure(errors, joined["accel_g"], joined["gyro_dps"], t_s,
+                                       rng_noise)
     imu = np.column_stack([t_s, accel_g, gyro_dps])
 
     at = pad + np.arange(n_out) * k
     truth = {
         "t": t_s,
         "lean_deg": sig["lean_deg"][at],
-        "lean_inst_deg": body["lean_inst_deg"][at],
+        "lean_inst_deg": joined["lean_inst_deg"],
         "roll_deg": sig["roll_deg"][at],
         "state": np.array(STATES)[sig["state"][at]],
         "fault": np.array(FAULTS)[sig["fault"][at]],
         "speed_mps": sig["speed_mps"][at],
         "cadence_spm": sig["cadence_spm"][at],
-        "roll_inst_deg": body["roll_inst_deg"][at],
-        "step_phase": body["step_phase"][at],
-        "R_wb": body["R_wb"][at],
+        "roll_inst_deg": joined["roll_inst_deg"],
+        "step_phase": steps[at],
+        "R_wb": joined["R_wb"],
     }
     meta = {
         "format": FORMAT,
