@@ -70,7 +70,8 @@ class Session:
 
 
 def blocks(data, recovery):
-    """Yield (version, kind, start, end) for each sound block, counting what is skipped."""
+    """Yield (offset, version, kind, start, end) for each sound block (payload data[start:end],
+    CRC after it), counting what is skipped."""
     off = 0
     gap = None
     size = len(data)
@@ -86,7 +87,7 @@ def blocks(data, recovery):
             recovery.damaged_bytes += off - gap
             gap = None
         recovery.blocks += 1
-        yield found
+        yield (off,) + found
         off = found[3] + 4
     if gap is not None:
         if _cut_short(data, gap):
@@ -98,13 +99,15 @@ def blocks(data, recovery):
 
 def _cut_short(data, off):
     """True if the bytes from off look like the start of a block that runs past the end."""
-    if off + logfmt.PREFIX_BYTES > len(data):
-        return data[off] >> 4 == logfmt.VERSION and data[off] & 0x0F in logfmt.KINDS
     tag = data[off]
+    if tag >> 4 != logfmt.VERSION or tag & 0x0F not in logfmt.KINDS:
+        return False
+    if tag & 0x0F == logfmt.SUMMARY:
+        return off + logfmt.SUMMARY_PREFIX_BYTES + logfmt.SUMMARY_BYTES + 4 > len(data)
+    if off + logfmt.PREFIX_BYTES > len(data):
+        return True
     length = int.from_bytes(data[off + 1:off + 3], "little")
-    return (tag >> 4 == logfmt.VERSION and tag & 0x0F in logfmt.KINDS
-            and length <= logfmt.MAX_PAYLOAD
-            and off + logfmt.FRAME_BYTES + length > len(data))
+    return length <= logfmt.MAX_PAYLOAD and off + logfmt.FRAME_BYTES + length > len(data)
 
 
 def _event_data(code, data):
@@ -121,7 +124,7 @@ def decode(data, name="session"):
     s = Session(name)
     rec = s.recovery
     prev_t = None
-    for version, kind, start, end in blocks(data, rec):
+    for _, version, kind, start, end in blocks(data, rec):
         if version != logfmt.VERSION:
             raise UserError("%s: written in log format v%d, this leanclip reads v%d: upgrade it"
                             % (name, version, logfmt.VERSION))

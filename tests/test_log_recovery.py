@@ -29,7 +29,7 @@ def records(s):
 
 def block_spans(data):
     rec = logread.Recovery()
-    return [(start - logfmt.PREFIX_BYTES, end + 4) for _, _, start, end in logread.blocks(data, rec)]
+    return [(off, end + 4) for off, _, _, _, end in logread.blocks(data, rec)]
 
 
 def expected(data, keep):
@@ -116,8 +116,8 @@ def _is_subsequence(small, big):
 
 
 def test_a_newer_format_is_named_not_taken_for_damage():
-    block = bytearray(logfmt.frame(logfmt.SUMMARY, bytes(logfmt.SUMMARY_BYTES)))
-    block[0] = (logfmt.VERSION + 1) << 4 | logfmt.SUMMARY
+    block = bytearray(logfmt.frame(logfmt.EVENTS, bytes(0)))
+    block[0] = (logfmt.VERSION + 1) << 4 | logfmt.EVENTS
     end = len(block) - 4
     block[end:] = logfmt.crc(block, 0, end).to_bytes(4, "little")
     with pytest.raises(logread.UserError, match="v2"):

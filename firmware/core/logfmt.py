@@ -7,7 +7,9 @@ nibble is the format version, so a reader can tell "newer format" from "damage" 
 
     tag u8 (VERSION << 4 | kind) | length u16 | payload[length] | crc32 u32 (over tag..payload)
 
-All integers little-endian. docs/log-format.md has the tables; this module is their code.
+except that a SUMMARY block, written every second, has a fixed payload and no length field: those
+2 bytes are 1/7 of the log in summary mode. All integers little-endian. docs/log-format.md has
+the tables; this module is their code.
 """
 import binascii
 import struct
@@ -24,6 +26,7 @@ KINDS = (HEADER, SUMMARY, EVENTS, RAW)
 
 FRAME_BYTES = const(7)    # tag + length + crc
 PREFIX_BYTES = const(3)   # tag + length
+SUMMARY_PREFIX_BYTES = const(1)  # tag alone
 MAX_PAYLOAD = const(4096)  # longer lengths are damage, which lets the reader resync sooner
 
 MODE_SUMMARY = const(0)
@@ -92,7 +95,12 @@ def crc(buf, start, end, value=0):
 
 
 def pack_prefix(buf, kind, length):
+    """Tag (and length, except for SUMMARY) into buf[0:]; returns the prefix's size."""
+    if kind == SUMMARY:
+        buf[0] = VERSION << 4 | SUMMARY
+        return SUMMARY_PREFIX_BYTES
     struct.pack_into(_PREFIX, buf, 0, VERSION << 4 | kind, length)
+    return PREFIX_BYTES
 
 
 def pack_crc(buf, value):
@@ -102,11 +110,11 @@ def pack_crc(buf, value):
 def frame(kind, payload):
     """One whole block as bytes: for blocks written once per session (the header) and tests."""
     out = bytearray(FRAME_BYTES + len(payload))
-    pack_prefix(out, kind, len(payload))
-    out[PREFIX_BYTES:PREFIX_BYTES + len(payload)] = payload
-    end = PREFIX_BYTES + len(payload)
+    start = pack_prefix(out, kind, len(payload))
+    end = start + len(payload)
+    out[start:end] = payload
     struct.pack_into(_CRC, out, end, crc(out, 0, end))
-    return out
+    return out[:end + 4]
 
 
 def parse_block(buf, off):
@@ -114,18 +122,28 @@ def parse_block(buf, off):
 
     Sound means: a known kind, a plausible length, all bytes present and the CRC matching.
     Any version is accepted here so that the caller can tell a newer format from damage."""
-    if off + FRAME_BYTES > len(buf):
+    if off >= len(buf):
         return None
-    tag, length = struct.unpack_from(_PREFIX, buf, off)
+    tag = buf[off]
     kind = tag & 0x0F
-    if kind not in KINDS or tag >> 4 == 0 or length > MAX_PAYLOAD:
+    if kind not in KINDS or tag >> 4 == 0:
         return None
-    end = off + PREFIX_BYTES + length
+    if kind == SUMMARY:
+        start = off + SUMMARY_PREFIX_BYTES
+        end = start + SUMMARY_BYTES
+    else:
+        if off + PREFIX_BYTES > len(buf):
+            return None
+        length = struct.unpack_from(_PREFIX, buf, off)[1]
+        if length > MAX_PAYLOAD:
+            return None
+        start = off + PREFIX_BYTES
+        end = start + length
     if end + 4 > len(buf):
         return None
     if struct.unpack_from(_CRC, buf, end)[0] != crc(buf, off, end):
         return None
-    return tag >> 4, kind, off + PREFIX_BYTES, end
+    return tag >> 4, kind, start, end
 
 
 def header_payload(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s,

@@ -67,9 +67,9 @@ class LogWriter:
         items of payload (int16 for raw samples)."""
         f = self._f
         hn = len(head) if head is not None else 0
-        logfmt.pack_prefix(self._prefix, kind, hn + n * item_bytes)
-        c = logfmt.crc(self._prefix, 0, logfmt.PREFIX_BYTES)
-        f.write(self._prefix)
+        pn = logfmt.pack_prefix(self._prefix, kind, hn + n * item_bytes)
+        c = logfmt.crc(self._prefix, 0, pn)
+        f.write(memoryview(self._prefix)[:pn])
         if head is not None:
             c = logfmt.crc(head, 0, hn, c)
             f.write(head)

@@ -1,0 +1,64 @@
+"""Runs ON MicroPython: how long one call into the session log writer can hold up the loop.
+
+usage: micropython logs_upy.py DIR
+Writes a summary-mode and a raw-mode (208 Hz, FIFO drains of 32 samples) session of SECONDS
+into DIR, timing every writer call, and prints one JSON line: worst and median microseconds per
+kind of call. On the unix port this is the interpreter's and the OS's share (encode, CRC, the
+write and flush calls); the flash's own program/erase time comes on top on the device.
+"""
+import json
+import sys
+import time
+from array import array
+
+from firmware.core import logfmt
+from firmware.device.sessionlog import LogWriter
+
+SECONDS = 600
+RAW_RATE_HZ = 208
+FIFO_SAMPLES = 32
+
+
+def stats(us):
+    us.sort()
+    return {"worst_us": us[-1], "median_us": us[len(us) // 2], "calls": len(us)}
+
+
+def timed(fn, *args):
+    t0 = time.ticks_us()
+    fn(*args)
+    return time.ticks_diff(time.ticks_us(), t0)
+
+
+def summary_session(path):
+    w = LogWriter(path, logfmt.MODE_SUMMARY, 1, 104.0, 4096.0, 16.384, 0, "{}")
+    flush, event = [], []
+    for s in range(SECONDS):
+        if s % 10 == 0:
+            event.append(timed(w.event, s * 1000 + 500, 4, 1.5))
+        flush.append(timed(w.summary, s, 6.5, -0.75, 172, 0x06))
+    w.close()
+    return {"summary_flush": stats(flush), "event": stats(event)}
+
+
+def raw_session(path):
+    w = LogWriter(path, logfmt.MODE_RAW, 2, RAW_RATE_HZ, 4096.0, 16.384, 0, "{}")
+    fifo = array("h", range(6 * FIFO_SAMPLES))
+    raw, flush = [], []
+    n = 0
+    for s in range(SECONDS // 10):
+        while n < (s + 1) * RAW_RATE_HZ:
+            raw.append(timed(w.raw, n * 1000 // RAW_RATE_HZ, fifo, FIFO_SAMPLES))
+            n += FIFO_SAMPLES
+        flush.append(timed(w.summary, s, 6.5, -0.75, 172, 0x06))
+    w.close()
+    return {"raw_drain": stats(raw), "raw_summary_flush": stats(flush)}
+
+
+def main():
+    out = summary_session(sys.argv[1] + "/summary.lcl")
+    out.update(raw_session(sys.argv[1] + "/raw.lcl"))
+    print(json.dumps(out))
+
+
+main()
