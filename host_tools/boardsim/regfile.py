@@ -1,0 +1,166 @@
+"""The parts every register-mapped chip model shares: a 256-byte register file with reset values,
+auto-increment, a record of accesses outside the documented map, sampling at the configured ODR
+as the clock advances, and a FIFO ring with the chip's real depth and overflow policy.
+
+Strictness is the point: a write to an address the datasheet does not list lands in `strays`
+(a real chip would silently ignore or misbehave), a FIFO read past its content counts an
+`underrun`, and every sample is encoded with the configuration in the registers at that instant.
+"""
+
+
+class FifoRing:
+    """Bytes in, bytes out, `capacity` deep. On overflow either the oldest `unit` bytes make room
+    (stream/continuous modes: a unit is 1 byte on the MPU-6xxx, which is why its packets
+    misalign after an overflow) or the new data is dropped (stop-on-full modes)."""
+
+    def __init__(self, capacity, unit, overwrite=True):
+        self.capacity = capacity
+        self.unit = unit
+        self.overwrite = overwrite
+        self._buf = bytearray(capacity)
+        self._head = 0  # index of the oldest byte
+        self.count = 0
+        self.overflows = 0  # units lost
+
+    def clear(self):
+        self._head = 0
+        self.count = 0
+
+    def push(self, data, n):
+        """Append data[0:n] (n a multiple of `unit`)."""
+        i = 0
+        while i < n:
+            if self.count + self.unit > self.capacity:
+                self.overflows += 1
+                if not self.overwrite:
+                    return
+                self._head = (self._head + self.unit) % self.capacity
+                self.count -= self.unit
+            for j in range(self.unit):
+                self._buf[(self._head + self.count) % self.capacity] = data[i + j]
+                self.count += 1
+            i += self.unit
+
+    def pop(self):
+        """The oldest byte, or None when empty (the caller decides what the bus then returns)."""
+        if self.count == 0:
+            return None
+        b = self._buf[self._head]
+        self._head = (self._head + 1) % self.capacity
+        self.count -= 1
+        return b
+
+
+class RegisterModel:
+    """A chip on the I2C bus. Subclasses describe the map (RESET values, WRITABLE and READABLE
+    registers) and override `_read`/`_write`/`_next` for registers with side effects."""
+
+    RESET = {}
+    WRITABLE = ()
+    READABLE = ()
+
+    def __init__(self, clock, source):
+        self.clock = clock
+        self.source = source
+        self.regs = bytearray(256)
+        self.strays = []  # ("r" | "w", register) outside the documented map
+        self.underruns = 0  # FIFO bytes read while it was empty
+        self.k = 0  # index of the next source row
+        self._odr_hz = 0
+        self._t0_us = 0
+        self._made = 0
+        self._row = None  # the row whose encoding is in self._enc
+        self._enc_cfg = -1
+        self._cfg = 0  # bumped whenever the configuration changes, invalidating the cache
+        self.pointer = 0
+        self.reset()
+
+    def reset(self):
+        for i in range(256):
+            self.regs[i] = 0
+        for reg in self.RESET:
+            self.regs[reg] = self.RESET[reg]
+        self._reconfigure()
+
+    # -- bus side ---------------------------------------------------------------------------
+    def read_into(self, reg, buf):
+        self._sync()
+        for i in range(len(buf)):
+            buf[i] = self._read(reg)
+            reg = self._next(reg)
+        self.pointer = reg
+
+    def write(self, reg, data):
+        self._sync()
+        for i in range(len(data)):
+            if reg in self.WRITABLE:
+                self._write(reg, data[i])
+            else:
+                self.strays.append(("w", reg))
+            reg = self._next(reg)
+        self.pointer = reg
+
+    # -- hooks ------------------------------------------------------------------------------
+    def _read(self, reg):
+        if reg not in self.READABLE and reg not in self.WRITABLE:
+            self.strays.append(("r", reg))
+        return self.regs[reg]
+
+    def _write(self, reg, value):
+        self.regs[reg] = value
+        self._reconfigure()
+
+    def _next(self, reg):
+        return (reg + 1) & 0xFF
+
+    def _reconfigure(self):
+        """Re-derive the sampling state from the registers (subclasses set `_odr_hz`)."""
+        self._cfg += 1
+        odr = self._rate_hz()
+        if odr != self._odr_hz:
+            self._odr_hz = odr
+            self._t0_us = self.clock.now_us()
+            self._made = 0
+
+    def _rate_hz(self):
+        return 0
+
+    # -- sampling ---------------------------------------------------------------------------
+    def _sync(self):
+        """Produce every sample due by now, one per ODR period since sampling started."""
+        if not self._odr_hz:
+            return
+        due = (self.clock.now_us() - self._t0_us) * self._odr_hz // 1000000
+        while self._made < due:
+            row = self.source.row(self.k)
+            if row is not self._row or self._enc_cfg != self._cfg:
+                self._encode(row)
+                self._row = row
+                self._enc_cfg = self._cfg
+            self._emit()
+            self.k += 1
+            self._made += 1
+
+    def _encode(self, row):
+        """Convert a physical row to output bytes with the current configuration."""
+        raise NotImplementedError
+
+    def _emit(self):
+        """Latch the encoded sample into the output registers and the FIFO."""
+        raise NotImplementedError
+
+
+def put16(buf, offset, value, big_endian):
+    """Store a signed 16-bit value as two bytes in the chip's byte order."""
+    value &= 0xFFFF
+    if big_endian:
+        buf[offset] = value >> 8
+        buf[offset + 1] = value & 0xFF
+    else:
+        buf[offset] = value & 0xFF
+        buf[offset + 1] = value >> 8
+
+
+def span(first, last):
+    """Register addresses first..last inclusive, as a tuple for WRITABLE/READABLE tables."""
+    return tuple(range(first, last + 1))

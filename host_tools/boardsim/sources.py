@@ -1,0 +1,90 @@
+"""Physical motion fed to the chip models, and the check that a driver decoded it faithfully.
+
+A source answers `row(k)`: the k-th sample since the model started sampling, as
+(ax, ay, az in g, gx, gy, gz in dps) in the sensor's own axes. Each model converts the row with
+ITS configured full scale and byte order, so a driver that configures or decodes wrongly reads
+back something else.
+"""
+
+
+def counts(value, lsb_per_unit):
+    """Physical value -> the int16 the chip would output (rounded, saturated like the ADC)."""
+    x = value * lsb_per_unit
+    n = int(x + 0.5) if x >= 0 else -int(-x + 0.5)
+    if n > 32767:
+        return 32767
+    if n < -32768:
+        return -32768
+    return n
+
+
+class Constant:
+    """The same row forever. The models cache its encoding, so it costs no heap per sample."""
+
+    def __init__(self, ax=0.0, ay=0.0, az=1.0, gx=0.0, gy=0.0, gz=0.0):
+        self._row = (ax, ay, az, gx, gy, gz)
+
+    def row(self, k):
+        return self._row
+
+
+class Rows:
+    """Recorded rows (e.g. the simulator's imu.csv); the last one repeats after the end."""
+
+    def __init__(self, rows):
+        self._rows = rows
+
+    def row(self, k):
+        return self._rows[k if k < len(self._rows) else len(self._rows) - 1]
+
+
+class Sequence:
+    """A row that is a known function of k, covering negative and positive values on every axis,
+    with gz a ramp that identifies k: a decoded sample says which sample it is, so a test can see
+    a gap or a repeat, not just a wrong value. `scale` shrinks it to fit smaller full scales."""
+
+    PERIOD = 4000  # k is recoverable modulo this
+
+    def __init__(self, scale=1.0):
+        self.scale = scale
+
+    def row(self, k):
+        s = self.scale
+        k %= self.PERIOD
+        return (
+            ((k * 7) % 61 - 30) * 0.25 * s,
+            -((k * 3) % 17) * 0.3 * s,
+            (1.0 - ((k % 13) - 6) * 0.5) * s,
+            ((k * 11) % 101 - 50) * 18.0 * s,
+            -(k % 29) * 30.0 * s,
+            (k * 0.25 - 500.0) * s,
+        )
+
+    def index(self, gz_dps):
+        """k (modulo PERIOD) of the sample whose decoded gz is gz_dps."""
+        return int((gz_dps / self.scale + 500.0) / 0.25 + 0.5) % self.PERIOD
+
+
+def check_decoded(source, buf, n, accel_lsb_per_g, gyro_lsb_per_dps, k_first=None):
+    """Compare n decoded samples (interleaved int counts) with a Sequence source.
+
+    Returns (k_first, k_last, errors): errors lists (sample, channel, got, want) for every value
+    more than 1 LSB off and every break in the sample sequence (a lost or repeated sample).
+    """
+    errors = []
+    k_prev = None if k_first is None else k_first - 1
+    first = None
+    for i in range(n):
+        base = i * 6
+        k = source.index(buf[base + 5] / gyro_lsb_per_dps)
+        if k_prev is not None and k != (k_prev + 1) % source.PERIOD:
+            errors.append((i, "k", k, (k_prev + 1) % source.PERIOD))
+        if first is None:
+            first = k
+        k_prev = k
+        want = source.row(k)
+        for ch in range(6):
+            lsb = accel_lsb_per_g if ch < 3 else gyro_lsb_per_dps
+            if abs(buf[base + ch] - want[ch] * lsb) > 1.0:
+                errors.append((i, ch, buf[base + ch], want[ch] * lsb))
+    return first, k_prev, errors
