@@ -270,3 +270,11 @@ def test_cli_missing_scenario_file(tmp_path, capsys):
     assert main(["simulate", "--scenario", str(tmp_path / "nope.json"),
                  "--out", str(tmp_path)]) == 2
     assert "cannot read scenario" in capsys.readouterr().err
+
+
+def test_cli_unwritable_output_is_a_user_error(tmp_path, capsys):
+    (tmp_path / "file").write_text("keep me")
+    assert main(["simulate", "--scenario", "steady", "--rate", "50",
+                 "--out", str(tmp_path / "file")]) == 2
+    assert "cannot write to" in capsys.readouterr().err
+    assert (tmp_path / "file").read_text() == "keep me"

@@ -9,10 +9,11 @@ import numbers
 
 import numpy as np
 
+from firmware.core.coach import FAULT_NAMES as FAULTS
+from firmware.core.gait import STATE_NAMES as STATES
+
 from ..errors import UserError
 
-STATES = ("still", "walking", "running")
-FAULTS = ("none", "upright", "arch", "overlean")
 DO_STATE = {"stand": "still", "walk": "walking", "run": "running"}
 
 RUN_CADENCE_SPM = 170.0

@@ -55,7 +55,6 @@ def evaluate(segments, t_s):
                                                           "turn_dps", "impact_g")}
     sig = {
         "lean_deg": _ramped(t_s, starts, col["lean_deg"], LEAN_RAMP_S),
-        "roll_script_deg": _ramped(t_s, starts, col["roll_deg"], LEAN_RAMP_S),
         "speed_mps": _ramped(t_s, starts, col["speed_mps"], SPEED_RAMP_S, into_stand),
         "turn_dps": _ramped(t_s, starts, col["turn_dps"], TURN_RAMP_S),
         "step_cadence_spm": _ramped(t_s, starts, _stepping_cadence(segments), GAIT_RAMP_S),
@@ -69,14 +68,14 @@ def evaluate(segments, t_s):
     fault_codes = np.array([FAULTS.index(seg["fault"]) for seg in segments])
     sig["state"] = state_codes[idx]
     sig["fault"] = fault_codes[idx]
-    sig["segment"] = idx
-    sig["cadence_spm"] = np.where(sig["state"] == 0, 0.0, sig["step_cadence_spm"])
+    still = sig["state"] == STATES.index("still")
+    sig["cadence_spm"] = np.where(still, 0.0, sig["step_cadence_spm"])
     # Heading: integral of the turn rate (trapezoid on the grid); + = turning left.
     rate = np.radians(sig["turn_dps"])
     dt = np.diff(t_s)
     sig["heading_rad"] = np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * dt)])
     sig["heading_rad"] -= np.interp(0.0, t_s, sig["heading_rad"])
     # Leaning into a turn balances the centripetal force: left turn -> lean left (negative roll).
-    sig["turn_lean_deg"] = -np.degrees(np.arctan(sig["speed_mps"] * rate / G_MPS2))
-    sig["roll_deg"] = sig["roll_script_deg"] + sig["turn_lean_deg"]
+    turn_lean_deg = -np.degrees(np.arctan(sig["speed_mps"] * rate / G_MPS2))
+    sig["roll_deg"] = _ramped(t_s, starts, col["roll_deg"], LEAN_RAMP_S) + turn_lean_deg
     return sig
