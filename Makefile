@@ -26,5 +26,20 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# hardware/: wiring tables + diagrams from the board profiles, the README's generated blocks
+# (BOMs, motor driver values, battery table) and, where OpenSCAD is installed, the case renders.
+.PHONY: hardware
+SCAD := hardware/enclosure/leanclip_case.scad
+hardware: $(STAMP)
+	$(BIN)/python -m hardware.wiring
+	$(BIN)/python -m hardware.readme
+	@if command -v openscad >/dev/null && command -v xvfb-run >/dev/null; then \
+	  for b in xiao plus2; do for m in chest waist; do \
+	    xvfb-run -a openscad -q -D "build=\"$$b\"" -D "mount=\"$$m\"" --imgsize=640,480 \
+	      --viewall --autocenter --colorscheme=Tomorrow \
+	      -o hardware/enclosure/case-$$b-$$m.png $(SCAD) || exit 1; \
+	  done; done; \
+	else echo "openscad or xvfb-run missing: case renders not refreshed"; fi
+
 clean:
 	rm -rf $(BUILD) .pytest_cache

@@ -51,19 +51,32 @@ def max_duty(motor, supply_v):
     return min(1.0, motor["rated_v"] / supply_v)
 
 
+def gate_resistor():
+    """(chosen, minimum) gate resistor: the GPIO must not source more than its limit into the
+    discharged gate."""
+    rg_min = parts.GPIO_V / (parts.GPIO_MAX_MA / 1000)
+    return e12_at_least(rg_min), rg_min
+
+
+def base_resistor(motor):
+    """(chosen, maximum, base current mA) for saturation at a forced beta of 10 at start."""
+    ib_ma = motor["start_ma"] / 10
+    rb_max = (parts.GPIO_V - parts.NPN["vbe_sat_v"]) / (ib_ma / 1000)
+    return e12_at_most(rb_max), rb_max, ib_ma
+
+
 def nmos_driver(motor, supply_v):
     """Low-side N-MOSFET: gate resistor limits the GPIO's charging current; a pull-down keeps
     the gate off while the GPIO floats (reset, boot, deep sleep)."""
     fet = parts.NMOS
-    rg_min = parts.GPIO_V / (parts.GPIO_MAX_MA / 1000)
-    rg = e12_at_least(rg_min)
+    rg, rg_min = gate_resistor()
     i_start_a = motor["start_ma"] / 1000
     return {
         "transistor": fet["part"],
         "gate drive margin": "Vgs(th) max %.2f V < GPIO %.1f V" % (fet["vgs_th_max_v"],
                                                                   parts.GPIO_V),
         "gate resistor": "%s (>= %.0f ohm = %.1f V / %.0f mA)" % (
-            _ohms(rg), rg_min, parts.GPIO_V, parts.GPIO_MAX_MA),
+            ohm_text(rg), rg_min, parts.GPIO_V, parts.GPIO_MAX_MA),
         "gate pull-down": "100k (%.0f uA from the GPIO while on)" % (parts.GPIO_V / 100e3 * 1e6),
         "switching time constant": "%.0f ns (Rg x Ciss %.0f pF) << PWM period" % (
             rg * fet["ciss_pf"] * 1e-3, fet["ciss_pf"]),
@@ -77,9 +90,7 @@ def nmos_driver(motor, supply_v):
 def npn_driver(motor, supply_v):
     """Low-side NPN driven into saturation with a forced beta of 10 at the starting current."""
     bjt = parts.NPN
-    ib_ma = motor["start_ma"] / 10
-    rb_max = (parts.GPIO_V - bjt["vbe_sat_v"]) / (ib_ma / 1000)
-    rb = e12_at_most(rb_max)
+    rb, rb_max, ib_ma = base_resistor(motor)
     ib_actual_ma = (parts.GPIO_V - bjt["vbe_sat_v"]) / rb * 1000
     if ib_actual_ma > parts.GPIO_MAX_MA:
         raise ValueError("base current %.1f mA exceeds the GPIO limit" % ib_actual_ma)
@@ -87,7 +98,7 @@ def npn_driver(motor, supply_v):
         "transistor": bjt["part"],
         "base current": "%.1f mA = start %.0f mA / forced beta 10" % (ib_ma, motor["start_ma"]),
         "base resistor": "%s (<= %.0f ohm = (%.1f V - Vbe(sat) %.2f V) / %.1f mA; gives %.1f mA)"
-                         % (_ohms(rb), rb_max, parts.GPIO_V, bjt["vbe_sat_v"], ib_ma,
+                         % (ohm_text(rb), rb_max, parts.GPIO_V, bjt["vbe_sat_v"], ib_ma,
                             ib_actual_ma),
         "base pull-down": "10k (keeps it off while the GPIO floats)",
         "motor voltage when on": "%.2f V (supply %.1f V - Vce(sat) %.1f V)" % (
@@ -111,7 +122,7 @@ def driver(kind, motor, supply_v):
     return values
 
 
-def _ohms(r):
+def ohm_text(r):
     if r >= 1000:
         return ("%.1fk" % (r / 1000)).replace(".0k", "k")
     return "%.0f ohm" % r

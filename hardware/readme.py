@@ -1,0 +1,61 @@
+"""Keeps the generated parts of hardware/README.md (BOMs, driver values, battery table) equal to
+what the scripts compute, so the numbers a maker reads are the numbers the code produces.
+
+A generated block sits between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`; the text
+around the blocks is written by hand.
+
+    .venv/bin/python -m hardware.readme        # rewrite the blocks in place (make hardware)
+"""
+import sys
+from pathlib import Path
+
+from hardware import motor_driver, parts, power_budget
+
+README = Path(__file__).resolve().parent / "README.md"
+
+
+def bom_markdown(letter):
+    build = parts.BUILDS[letter]
+    lines = ["| Part | Qty | Example part number | Approx. USD |", "|---|---|---|---|"]
+    total = 0.0
+    for part, qty, number, price in build["bom"]:
+        lines.append("| %s | %d | %s | %.2f |" % (part, qty, number, price))
+        total += qty * price
+    lines.append("| **Total** | | | **%.0f** |" % total)
+    return "\n".join(lines)
+
+
+def power_markdown():
+    return "```\n$ .venv/bin/python -m hardware.power_budget\n```\n\n%s\n\n%s" % (
+        power_budget.table(), power_budget.assumptions())
+
+
+def blocks():
+    """NAME -> generated markdown."""
+    out = {"bom-%s" % letter: bom_markdown(letter) for letter in sorted(parts.BUILDS)}
+    out["motor-driver"] = ("```\n$ .venv/bin/python -m hardware.motor_driver\n```\n\n"
+                           + motor_driver.markdown())
+    out["power-budget"] = power_markdown()
+    return out
+
+
+def update(text):
+    """`text` with every generated block replaced by its current content."""
+    for name, body in blocks().items():
+        start, end = "<!-- generated:%s -->" % name, "<!-- /generated:%s -->" % name
+        i = text.find(start)
+        j = text.find(end)
+        if i < 0 or j < i:
+            raise ValueError("README has no %s ... %s block" % (start, end))
+        text = text[:i + len(start)] + "\n" + body.strip("\n") + "\n" + text[j:]
+    return text
+
+
+def main():
+    README.write_text(update(README.read_text()))
+    print(README)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
