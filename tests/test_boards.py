@@ -6,7 +6,7 @@ import json
 import pytest
 
 from firmware.device import boards
-from firmware.device.pinrules import CHIPS, pin_problems
+from firmware.device.pinrules import CHIPS, button_wakes_deep_sleep, pin_problems
 import upy
 
 CHIP_IMAGE = {"esp32": (0x1000, "xtensawin"), "esp32s3": (0x0, "xtensawin"),
@@ -149,10 +149,19 @@ def test_drv2605l_motor_uses_no_gpio():
     assert pin_problems(profile) == []
 
 
+def test_which_buttons_wake_from_deep_sleep():
+    woken = {name for name in boards.BOARDS if button_wakes_deep_sleep(boards.board(name))}
+    assert woken == {"m5stickc-plus2", "xiao-esp32s3", "xiao-esp32c3", "esp32-devkitc"}
+    on_gpio9 = variant("xiao-esp32c3", button={"pin": 9, "active_low": True, "pull": "up"})
+    assert not button_wakes_deep_sleep(on_gpio9)
+    assert not button_wakes_deep_sleep(variant("esp32-devkitc", button=None))
+
+
 def test_chip_tables_are_consistent():
     for name, chip in CHIPS.items():
         gpio = set(chip["gpio"])
-        for key in ("flash", "octal_psram", "usb", "input_only", "adc1", "adc2"):
+        for key in ("flash", "octal_psram", "usb", "input_only", "adc1", "adc2",
+                    "deep_sleep_wake"):
             assert set(chip[key]) <= gpio, (name, key)
         assert not set(chip["adc1"]) & set(chip["adc2"]), name
         assert set(chip["boot_level"]) <= gpio, name
@@ -160,7 +169,7 @@ def test_chip_tables_are_consistent():
 
 # Crafted profiles whose verdicts CPython and MicroPython must agree on (one per rule + clean).
 def _differential_cases():
-    cases = [boards.board(name) for name in sorted(boards.BOARDS)]
+    cases = [variant(name) for name in sorted(boards.BOARDS)]
     cases.append(variant("esp32-devkitc", led={"pin": 24, "active_low": False}))
     cases.append(variant("esp32-devkitc", led={"pin": 7, "active_low": False}))
     cases.append(variant("xiao-esp32s3", led={"pin": 35, "active_low": True}))
@@ -179,6 +188,7 @@ import json, sys
 from firmware.device import boards, pinrules
 cases = json.loads(sys.stdin.read())
 out = [pinrules.pin_problems(case) for case in cases]
+out.append([pinrules.button_wakes_deep_sleep(case) for case in cases])
 try:
     boards.board("nope")
 except ValueError as e:
@@ -190,10 +200,12 @@ print(json.dumps(out))
 def test_micropython_reaches_the_same_verdicts(tmp_path):
     cases = _differential_cases()
     expected = [pin_problems(case) for case in cases]
+    expected.append([button_wakes_deep_sleep(case) for case in cases])
     with pytest.raises(ValueError) as err:
         boards.board("nope")
     expected.append([str(err.value)])
-    assert sum(1 for e in expected if e) == 9  # the crafted ones fail, the shipped ones pass
+    # the crafted ones fail, the shipped ones pass (+ the wake list and the unknown board)
+    assert sum(1 for e in expected if e) == 10
     tree = upy.compile_firmware(tmp_path / "lib")
     script = tmp_path / "check.py"
     script.write_text(UPY_SCRIPT)

@@ -72,7 +72,8 @@ BOARDS = {
                    "Grove G1/G2); M5Unified button table (G41, falling edge)",
         "notes": "USB powered (no battery inside): wear it with a small USB power bank or use "
                  "the XIAO build. Confirm the IMU is an MPU6886 (AtomS3R has a BMI270) and "
-                 "which Grove line carries the motor unit's signal (G2 or G1).",
+                 "which Grove line carries the motor unit's signal (G2 or G1). GPIO41 is not an "
+                 "RTC pin: the button wakes the S3 from light sleep only, not deep sleep.",
     },
     "xiao-esp32s3": {
         "title": "Seeed XIAO ESP32-S3 + ICM-42688-P",

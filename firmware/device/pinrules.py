@@ -17,6 +17,8 @@ def _span(a, b):
     return tuple(range(a, b + 1))
 
 
+# deep_sleep_wake: pins that can wake the chip from deep sleep (RTC GPIOs; GPIO0-5 on the C3).
+# Any pin can wake it from light sleep.
 # boot_level: pins whose level during reset changes how the chip boots, with the level needed
 # for a normal boot from flash. Strapping pins that only matter in download mode (ESP32 GPIO2/5/15,
 # S3 GPIO3/46, C3 GPIO8) are left out: a button or motor on them does not break boot.
@@ -31,6 +33,7 @@ CHIPS = {
         "adc2": (0, 2, 4) + _span(12, 15) + _span(25, 27),
         "boot_level": {0: 1, 12: 0},
         "i2c_ids": (0, 1),
+        "deep_sleep_wake": (0, 2, 4) + _span(12, 15) + _span(25, 27) + _span(32, 39),
     },
     "esp32s3": {
         "gpio": _span(0, 21) + _span(26, 48),
@@ -42,6 +45,7 @@ CHIPS = {
         "adc2": _span(11, 20),
         "boot_level": {0: 1, 45: 0},
         "i2c_ids": (0, 1),
+        "deep_sleep_wake": _span(0, 21),
     },
     "esp32c3": {
         "gpio": _span(0, 21),
@@ -53,6 +57,7 @@ CHIPS = {
         "adc2": (5,),
         "boot_level": {2: 1, 9: 1},
         "i2c_ids": (0,),
+        "deep_sleep_wake": _span(0, 5),
     },
 }
 
@@ -146,6 +151,14 @@ def pin_problems(profile):
                                     % (where, pin, _level_text(need), role, _level_text(level)))
                     break
     return problems
+
+
+def button_wakes_deep_sleep(profile):
+    """Whether the button can wake the board from deep sleep; if not (AtomS3: GPIO41), standby
+    has to be light sleep, which any GPIO can end."""
+    button = profile.get("button")
+    chip = CHIPS.get(profile.get("chip"))
+    return bool(button and chip and button["pin"] in chip["deep_sleep_wake"])
 
 
 def _level_text(level):
