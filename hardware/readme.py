@@ -36,6 +36,8 @@ def blocks():
     out["motor-driver"] = ("```\n$ .venv/bin/python -m hardware.motor_driver\n```\n\n"
                            + motor_driver.markdown())
     out["power-budget"] = power_markdown()
+    out["power-detail"] = ("```\n$ .venv/bin/python -m hardware.power_budget --detail  "
+                           "(the part after the table)\n\n" + power_budget.detail() + "\n```")
     return out
 
 
