@@ -74,7 +74,7 @@ def wdt_starved():
 
 
 def reset_all():
-    """Forget every bus, pin, timeline and watchdog (between tests)."""
+    """Forget every bus, pin, timeline and watchdog, back to wall-clock time (between tests)."""
     _buses.clear()
     _pins.clear()
     _pwm_timelines.clear()
@@ -82,6 +82,7 @@ def reset_all():
     del _wdts[:]
     del sleeps[:]
     _state["reset_cause"] = PWRON_RESET
+    _state["clock"] = WallClock()
 
 
 def _now_ms():
