@@ -16,6 +16,8 @@ COMMANDS = {
     "simulate": ("host_tools.simulate.command", "write IMU.csv and truth.csv for a scripted run"),
     "replay": ("host_tools.replay", "run an IMU.csv through the firmware pipeline"),
     "timeline": ("host_tools.timeline", "print when a replay buzzed and why; plot lean"),
+    "export": ("host_tools.export", "a session log as CSV or JSON (recovering damaged files)"),
+    "report": ("host_tools.report", "running, cadence, lean, good band, alerts, trend; PNG + HTML"),
 }
 
 

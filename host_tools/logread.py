@@ -61,11 +61,19 @@ class Session:
         return (self.header or {}).get("meta", {}).get("config", {})
 
     def raw(self):
-        """(t_ms per sample, int16 counts (n, 6)), times from each block's stamp and the rate."""
+        """(t_ms per sample, int16 counts (n, 6)). Times run on at the header's rate; a block's
+        stamp (whole ms) only restarts them where samples are missing."""
         if not self.raw_blocks or not self.header:
             return np.zeros(0), np.zeros((0, 6), dtype=np.int16)
-        rate = self.header["rate_hz"]
-        times = [t + np.arange(len(s)) * 1000.0 / rate for t, s in self.raw_blocks]
+        period_ms = 1000.0 / self.header["rate_hz"]
+        tolerance = max(1.0, period_ms / 2)  # stamps are whole ms, cut down
+        times = []
+        next_t = None
+        for t, s in self.raw_blocks:
+            if next_t is not None and abs(t - next_t) <= tolerance:
+                t = next_t
+            times.append(t + np.arange(len(s)) * period_ms)
+            next_t = t + len(s) * period_ms
         return np.concatenate(times), np.concatenate([s for _, s in self.raw_blocks])
 
 
@@ -171,7 +179,7 @@ def load(path):
         data = path.read_bytes()
     except OSError as e:
         raise UserError("cannot read %s: %s" % (path, e.strerror or e))
-    s = decode(data, path.name)
+    s = decode(data, str(path))
     if s.recovery.blocks == 0 and not looks_like_log(data):
         raise UserError("%s is not a LeanClip session log" % path)
     return s

@@ -14,6 +14,7 @@ from firmware.core import config as fw_config
 from firmware.core.gait import STATE_NAMES
 from firmware.core.pipeline import Pipeline
 
+from . import replaylog
 from .errors import UserError
 
 COLUMNS = ("t", "ax", "ay", "az", "gx", "gy", "gz")
@@ -223,17 +224,25 @@ def summary(rec, sink, cfg):
 
 
 def register(parser):
-    parser.add_argument("imu_csv", metavar="IMU.csv", help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s)")
+    parser.add_argument("imu_csv", metavar="IMU.csv", help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s)"
+                        "; or a raw-mode session log (.lcl) from the device")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="writes lean.csv, events.csv, config.json")
     parser.add_argument("--config", metavar="FILE", help="JSON config (see docs/config.md)")
+    parser.add_argument("--log-mode", choices=("summary", "raw"), default="summary",
+                        help="also writes session.lcl, the log the device would have written "
+                        "(default summary; raw adds the IMU samples)")
     parser.set_defaults(func=run)
 
 
 def run(args):
     cfg = load_config(args.config)
-    rec = load_imu_csv(args.imu_csv)
+    if replaylog.is_session_log(args.imu_csv):
+        rec = ImuRecording(*replaylog.raw_recording(args.imu_csv))
+    else:
+        rec = load_imu_csv(args.imu_csv)
     sink = run_pipeline(rec, cfg)
     write_outputs(args.out, sink, cfg)
+    replaylog.write_device_log(Path(args.out) / "session.lcl", rec, sink, cfg, args.log_mode)
     print(summary(rec, sink, cfg))
     return 0

@@ -1,0 +1,116 @@
+"""`leanclip export SESSION --csv|--json [--out PATH]`: a session log as plain files.
+
+CSV is for spreadsheets and R: one table per kind of record, and for a raw-mode log an imu.csv
+in exactly the format `leanclip replay` reads (g, deg/s), so a recorded run can be replayed,
+re-tuned and compared. JSON is one document with everything, for scripts. Either way what the
+reader had to skip is said on stderr and stored in the output, never silently dropped.
+"""
+import csv
+import json
+import sys
+from pathlib import Path
+
+from firmware.core.gait import STATE_NAMES
+
+from . import logread
+from .errors import UserError
+
+EVENT_HEADER = ("t_s", "event", "value")
+IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
+
+
+def register(parser):
+    parser.add_argument("session", metavar="SESSION", help="a session log (.lcl)")
+    fmt = parser.add_mutually_exclusive_group(required=True)
+    fmt.add_argument("--csv", action="store_true",
+                     help="a directory of summary.csv, events.csv (+ imu.csv for raw logs)")
+    fmt.add_argument("--json", action="store_true", help="one JSON file")
+    parser.add_argument("--out", metavar="PATH",
+                        help="output directory (--csv) or file (--json); default next to SESSION")
+    parser.set_defaults(func=run)
+
+
+def summary_rows(s):
+    cols = [s.summary[k].tolist() for k in logread.SUMMARY_FIELDS]
+    for row in zip(*cols):
+        row = list(row)
+        row[4] = STATE_NAMES[row[4]]
+        yield row
+
+
+def event_rows(s):
+    for t_ms, name, data in s.events:
+        if data == {}:
+            data = ""
+        elif isinstance(data, dict):
+            if name == "state" and "state" in data:
+                data = STATE_NAMES[data["state"]]
+            elif len(data) == 1:
+                data = next(iter(data.values()))
+            else:
+                data = json.dumps(data)
+        yield (t_ms / 1000.0, name, data)
+
+
+def _write_csv(path, header, rows):
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def export_csv(s, out):
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "summary.csv", out / "events.csv"]
+    _write_csv(written[0], logread.SUMMARY_FIELDS, summary_rows(s))
+    _write_csv(written[1], EVENT_HEADER, event_rows(s))
+    (out / "header.json").write_text(json.dumps(
+        {"header": s.header, "recovery": vars(s.recovery)}, indent=1))
+    written.append(out / "header.json")
+    t_ms, counts = s.raw()
+    if len(counts):
+        h = s.header
+        g = counts[:, :3] / h["accel_lsb_per_g"]
+        dps = counts[:, 3:] / h["gyro_lsb_per_dps"]
+        rows = (["%.5f" % (t / 1000.0)] + ["%.6g" % v for v in a] + ["%.6g" % v for v in w]
+                for t, a, w in zip(t_ms, g, dps))
+        _write_csv(out / "imu.csv", IMU_HEADER, rows)
+        written.append(out / "imu.csv")
+    return written
+
+
+def json_doc(s):
+    """The whole session as one JSON-ready dict."""
+    t_ms, counts = s.raw()
+    summary = {k: s.summary[k].tolist() for k in logread.SUMMARY_FIELDS}
+    summary["state"] = [STATE_NAMES[x] for x in summary["state"]]
+    return {"header": s.header, "recovery": vars(s.recovery), "summary": summary,
+            "events": [{"t_s": t / 1000.0, "event": name, "value": data}
+                       for t, name, data in s.events],
+            "raw": {"t_ms": t_ms.tolist(), "counts": counts.tolist()}}
+
+
+def export_json(s, out):
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(json_doc(s)))
+    return [out]
+
+
+def run(args):
+    s = logread.load(args.session)
+    src = Path(args.session)
+    if args.csv:
+        out = Path(args.out) if args.out else src.with_suffix("")
+    else:
+        out = Path(args.out) if args.out else src.with_suffix(".json")
+    try:
+        written = export_csv(s, out) if args.csv else export_json(s, out)
+    except OSError as e:
+        raise UserError("cannot write %s: %s" % (out, e.strerror or e)) from None
+    if s.recovery.skipped:
+        print("%s: %s; exported what was recovered" % (src, s.recovery.describe()),
+              file=sys.stderr)
+    print("wrote %s (%d s of summaries, %d events, %d raw samples)"
+          % (", ".join(str(p) for p in written), len(s.summary["t_s"]), len(s.events),
+             sum(len(b) for _, b in s.raw_blocks)))
+    return 0
