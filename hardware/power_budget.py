@@ -32,10 +32,13 @@ MCU = {
     "esp32s3": {"run_ma": {80: 30.0, 160: 45.0}, "light_ma": 0.24, "deep_ma": 0.008,
                 "source": "ESP32-S3 Series Datasheet v1.x, 'Current consumption': modem-sleep "
                           "upper end rounded up (one core active, peripherals clocked); "
-                          "light-sleep 240 uA; deep-sleep 7-8 uA"},
+                          "light-sleep 240 uA; deep-sleep 7-8 uA. Cross-check: an "
+                          "ESP32-S3-DevKitM-1 measured 31.7 mA awake at 3.3 V (lucidar.me)"},
     "esp32c3": {"run_ma": {80: 22.0, 160: 30.0}, "light_ma": 0.13, "deep_ma": 0.005,
                 "source": "ESP32-C3 Series Datasheet v1.x, 'Current consumption': modem-sleep "
-                          "upper end rounded up; light-sleep 130 uA; deep-sleep 5 uA"},
+                          "upper end rounded up; light-sleep 130 uA; deep-sleep 5 uA. "
+                          "Cross-check: robdobson.com measured 26.8 mA at 160 MHz in a busy "
+                          "loop, 20.1 mA with 10 ms delays"},
 }
 
 # IMU currents in mA: accelerometer + gyroscope at 100-200 Hz, asleep, and accelerometer-only
