@@ -12,7 +12,8 @@ def register(parser):
     parser.add_argument("--rate", type=int, default=100, metavar="HZ",
                         help="IMU output rate, 50..1000 Hz (default 100)")
     parser.add_argument("--cadence", type=float, default=None, metavar="SPM",
-                        help="running cadence, 150..190 steps/min (default 170)")
+                        help="running cadence, 150..190 steps/min, for run segments that do not"
+                        " set cadence_spm (default 170)")
     parser.add_argument("--quality", default="typical", choices=QUALITIES,
                         help="sensor grade: errors, noise, range (default typical)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
