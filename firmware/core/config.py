@@ -34,6 +34,11 @@ SCHEMA = {
     "run_flight_g": (0.6, 0.0, 0.95, "... and dipping below this (flight) is a running step"),
     "still_dps": (3.0, 0.2, 30.0, "gyro spread (rms) below which the wearer is still"),
     "still_g": (0.03, 0.002, 0.3, "accelerometer spread (rms) below which the wearer is still"),
+    # session logs (docs/log-format.md); old sessions are deleted only by these rules
+    "log_raw": (False, None, None, "also log raw IMU samples (about 4 MB/h at 100 Hz)"),
+    "log_keep_sessions": (0, 0, 9999, "keep this many sessions, deleting the oldest (0 = all)"),
+    "log_min_free_kb": (0, 0, 65536, "delete the oldest sessions until this much flash is free "
+                        "(0 = never)"),
 }
 
 
