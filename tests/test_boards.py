@@ -63,6 +63,13 @@ def test_flash_pins_are_rejected(name, pin):
     only(pin_problems(profile), "GPIO%d is wired to the module's flash/PSRAM" % pin)
 
 
+def test_esp32_psram_takes_gpio16_and_17():
+    psram = variant("m5stickc-plus2", led={"pin": 16, "active_low": False})
+    only(pin_problems(psram), "GPIO16 is wired to the module's flash/PSRAM")
+    no_psram = variant("esp32-devkitc", led={"pin": 16, "active_low": False})
+    assert pin_problems(no_psram) == []
+
+
 def test_octal_psram_pins_only_on_octal_modules():
     octal = variant("xiao-esp32s3", led={"pin": 35, "active_low": True})
     only(pin_problems(octal), "GPIO35 is wired to the module's flash/PSRAM")
@@ -160,9 +167,10 @@ def test_which_buttons_wake_from_deep_sleep():
 def test_chip_tables_are_consistent():
     for name, chip in CHIPS.items():
         gpio = set(chip["gpio"])
-        for key in ("flash", "octal_psram", "usb", "input_only", "adc1", "adc2",
-                    "deep_sleep_wake"):
+        for key in ("flash", "usb", "input_only", "adc1", "adc2", "deep_sleep_wake"):
             assert set(chip[key]) <= gpio, (name, key)
+        for pins in chip["psram"].values():
+            assert set(pins) <= gpio, name
         assert not set(chip["adc1"]) & set(chip["adc2"]), name
         assert set(chip["boot_level"]) <= gpio, name
 

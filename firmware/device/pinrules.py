@@ -6,10 +6,12 @@ downloader instead of MicroPython. So every profile is checked here (tests, `lea
 before a runner finds out on the road.
 
 Sources: ESP32 datasheet v4.x sec. 2.2 (pin list), 2.4 (strapping pins), 4.1.2 (ADC, "ADC2 is
-not usable while Wi-Fi is in use"); ESP32-S3 datasheet v1.x sec. 2 (pins, SPI0/1 flash and
-PSRAM pins incl. GPIO33-37 for octal PSRAM), 3 (strapping GPIO0/3/45/46); ESP32-C3 datasheet
-v1.x sec. 2 (GPIO12-17 flash), 3 (strapping GPIO2/8/9); ESP-IDF ADC docs (ADC2 and radio);
-MicroPython esp32 quickref (I2C ids, internal pulls, input-only pins).
+not usable while Wi-Fi is in use"); ESP32-WROVER-E / ESP32-PICO-V3-02 datasheets (GPIO16/17 taken
+by the PSRAM); ESP32-S3 datasheet v1.x sec. 2 (pins, SPI0/1 flash and PSRAM pins incl. GPIO33-37
+for octal PSRAM), 3 (strapping GPIO0/3/45/46); ESP32-C3 datasheet v1.x sec. 2 (GPIO12-17 flash),
+3 (strapping GPIO2/8/9); ESP-IDF ADC docs (ADC2 and radio); ESP-IDF sleep modes (RTC GPIOs that
+wake from deep sleep; GPIO0-5 on the C3); MicroPython esp32 quickref (I2C ids, internal pulls,
+input-only pins).
 """
 
 
@@ -26,7 +28,7 @@ CHIPS = {
     "esp32": {
         "gpio": _span(0, 19) + _span(21, 23) + _span(25, 27) + _span(32, 39),
         "flash": _span(6, 11),
-        "octal_psram": (),
+        "psram": {"quad": (16, 17)},  # WROVER / PICO-V3-02: PSRAM CS and clock
         "usb": (),
         "input_only": _span(34, 39),
         "adc1": _span(32, 39),
@@ -38,7 +40,7 @@ CHIPS = {
     "esp32s3": {
         "gpio": _span(0, 21) + _span(26, 48),
         "flash": _span(26, 32),
-        "octal_psram": _span(33, 37),
+        "psram": {"quad": (), "octal": _span(33, 37)},  # quad PSRAM shares the flash pins
         "usb": (19, 20),
         "input_only": (),
         "adc1": _span(1, 10),
@@ -50,7 +52,7 @@ CHIPS = {
     "esp32c3": {
         "gpio": _span(0, 21),
         "flash": _span(12, 17),
-        "octal_psram": (),
+        "psram": {},
         "usb": (18, 19),
         "input_only": (),
         "adc1": _span(0, 4),
@@ -111,9 +113,7 @@ def pin_problems(profile):
     if i2c and i2c.get("id") not in chip["i2c_ids"]:
         problems.append("%s: I2C bus id %s does not exist on the %s (ids: %s)"
                         % (title, i2c.get("id"), chip_name, chip["i2c_ids"]))
-    reserved = chip["flash"]
-    if profile.get("psram") == "octal":
-        reserved = reserved + chip["octal_psram"]
+    reserved = chip["flash"] + chip["psram"].get(profile.get("psram"), ())
     seen = {}
     for role, pin, direction in pin_uses(profile):
         where = "%s: %s on GPIO%s" % (title, role, pin)
