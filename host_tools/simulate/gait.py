@@ -30,16 +30,10 @@ def braking_g(speed_mps):
     return np.clip(0.38 + 0.08 * (speed_mps - 3.0), 0.3, 0.5)
 
 
-def step_clock(t_s, cadence_spm):
-    """Steps taken since the grid start (continuous); step k starts when it reaches k."""
-    rate = cadence_spm / 60.0
-    dt = np.diff(t_s)
-    return np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * dt)])
-
-
-def step_table(steps, sig, rng):
+def step_table(sig, rng):
     """Per-step parameters, fixed at each step's first sample: speed, gait weights, cadence and
     impact (with a random per-step spread: no two foot strikes are alike). Index: k - "k0"."""
+    steps = sig["steps"]
     k = np.floor(steps).astype(np.int64)
     first = np.searchsorted(steps, np.arange(k[0], k[-1] + 1), side="left")
     table = {key: sig[key][first] for key in ("speed_mps", "w_run", "w_walk", "step_cadence_spm")}
@@ -116,12 +110,12 @@ def sway_draw(rng):
     return rng.uniform(0.2, 0.4, (2, 2)), rng.uniform(0, 2 * np.pi, (2, 2))
 
 
-def rocking_deg(steps, sig, t_s, sway):
+def rocking_deg(sig, t_s, sway):
     """Trunk pitch, roll and yaw oscillation (deg) around the scripted attitude.
 
     Yaw runs a quarter stride after roll, so their product (which would bias the sagittal lean)
     averages to zero over every stride. Standing adds slow postural sway in pitch and roll."""
-    w_run, w_walk = sig["w_run"], sig["w_walk"]
+    steps, w_run, w_walk = sig["steps"], sig["w_run"], sig["w_walk"]
     out = []
     for key, period, offset in (("pitch_deg", 1, 0.0), ("roll_deg", 2, 0.0), ("yaw_deg", 2, 0.5)):
         run = _periodic(_rocking_shape(RUN_SHAPE_CONTACT, period), steps + offset)

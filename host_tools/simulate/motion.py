@@ -38,16 +38,16 @@ def _second_derivative(x, dt_s):
     return out
 
 
-def trunk(sig, t_s, steps, step_table, sway, lever_m):
-    """Attitude and sensor-site motion on the uniform grid t_s, for the scripted signals, the
-    step clock and the drawn per-step and sway parameters (see gait) on that grid.
+def trunk(sig, t_s, step_table, sway, lever_m):
+    """Attitude and sensor-site motion on the uniform grid t_s, for the scripted signals on that
+    grid and the drawn per-step and sway parameters (see gait).
 
     Returns R_wb (n,3,3), omega_b (rad/s), specific force f_b (m/s^2) at the sensor site in body
     axes, and the instantaneous sagittal/lateral lean (deg) of the trunk. The first and last
     sample carry one-sided derivatives: callers keep them out of use."""
     dt_s = t_s[1] - t_s[0]
-    vert_g, fore_g, lat_g = gait.pelvis_accel_g(steps, step_table)
-    pitch_deg, roll_deg, yaw_deg = gait.rocking_deg(steps, sig, t_s, sway)
+    vert_g, fore_g, lat_g = gait.pelvis_accel_g(sig["steps"], step_table)
+    pitch_deg, roll_deg, yaw_deg = gait.rocking_deg(sig, t_s, sway)
     heading = sig["heading_rad"]
     psi = heading + np.radians(yaw_deg)
     theta = np.radians(sig["lean_deg"] + pitch_deg)

@@ -34,6 +34,11 @@ def _ramped(t_s, starts_s, values, ramp_s, ends_early=None):
     return out
 
 
+def _integral(t_s, y):
+    """Running integral of y over the grid (trapezoid), 0 at the first sample."""
+    return np.concatenate([[0.0], np.cumsum(0.5 * (y[1:] + y[:-1]) * np.diff(t_s))])
+
+
 def _stepping_cadence(segments):
     """Cadence that drives the step clock: stands borrow a neighbour's so the clock never stops
     (the gait weights, not the clock, decide whether steps happen)."""
@@ -70,11 +75,11 @@ def evaluate(segments, t_s):
     sig["fault"] = fault_codes[idx]
     still = sig["state"] == STATES.index("still")
     sig["cadence_spm"] = np.where(still, 0.0, sig["step_cadence_spm"])
-    # Heading: integral of the turn rate (trapezoid on the grid); + = turning left.
+    # The step clock: steps since the grid start; step k starts when it reaches k.
+    sig["steps"] = _integral(t_s, sig["step_cadence_spm"] / 60.0)
     rate = np.radians(sig["turn_dps"])
-    dt = np.diff(t_s)
-    sig["heading_rad"] = np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * dt)])
-    sig["heading_rad"] -= np.interp(0.0, t_s, sig["heading_rad"])
+    heading = _integral(t_s, rate)  # + = turning left
+    sig["heading_rad"] = heading - np.interp(0.0, t_s, heading)
     # Leaning into a turn balances the centripetal force: left turn -> lean left (negative roll).
     turn_lean_deg = -np.degrees(np.arctan(sig["speed_mps"] * rate / G_MPS2))
     sig["roll_deg"] = _ramped(t_s, starts, col["roll_deg"], LEAN_RAMP_S) + turn_lean_deg

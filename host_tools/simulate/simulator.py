@@ -32,6 +32,32 @@ def _check_options(mount, rate_hz, cadence_spm, quality):
                         % (CADENCE_RANGE_SPM + (cadence_spm,)))
 
 
+def _sensed(sig, t_fine, rng_motion, r_bs, lever_m, k, pad, n_out):
+    """The filtered, decimated true specific force (g) and rate (dps) in sensor axes, and the
+    instantaneous trunk attitude, at the n_out output instants (internal rows pad + n k).
+
+    Works through the run in chunks whose internal grids overlap by the filter reach."""
+    table = gait.step_table(sig, rng_motion)
+    sway = gait.sway_draw(rng_motion)
+    parts = []
+    chunk = max(1, CHUNK_INTERNAL_SAMPLES // k)
+    for n0 in range(0, n_out, chunk):
+        n = min(chunk, n_out - n0)
+        grid = slice(n0 * k, n0 * k + 2 * pad + (n - 1) * k + 1)
+        body = motion.trunk({key: v[grid] for key, v in sig.items()}, t_fine[grid], table, sway,
+                            lever_m)
+        # Sensor axes: v_s = R_bs^T v_b, i.e. v_b @ R_bs for row vectors.
+        at = pad + np.arange(n) * k
+        parts.append({
+            "accel_g": sensor.filter_decimate(body["f_b"] @ r_bs / script.G_MPS2, k, pad, n),
+            "gyro_dps": sensor.filter_decimate(np.degrees(body["omega_b"] @ r_bs), k, pad, n),
+            "lean_inst_deg": body["lean_inst_deg"][at],
+            "roll_inst_deg": body["roll_inst_deg"][at],
+            "R_wb": body["R_wb"][at],
+        })
+    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+
 def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, quality="typical",
              seed=0):
     """Simulate a run. scenario: "demo", "steady", a JSON path, or a segment list / dict.
@@ -59,28 +85,7 @@ def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, qual
     pad = (len(sensor.lowpass_taps(k)) - 1) // 2 + 2  # filter reach + derivative stencil
     t_fine = (np.arange(2 * pad + (n_out - 1) * k + 1) - pad) / fine_hz
     sig = script.evaluate(segments, t_fine)
-    steps = gait.step_clock(t_fine, sig["step_cadence_spm"])
-    table = gait.step_table(steps, sig, rng_motion)
-    sway = gait.sway_draw(rng_motion)
-
-    parts = []
-    chunk = max(1, CHUNK_INTERNAL_SAMPLES // k)
-    for n0 in range(0, n_out, chunk):
-        n = min(chunk, n_out - n0)
-        grid = slice(n0 * k, n0 * k + 2 * pad + (n - 1) * k + 1)
-        body = motion.trunk({key: v[grid] for key, v in sig.items()}, t_fine[grid],
-                            steps[grid], table, sway, lever_m)
-        # Sensor axes: v_s = R_bs^T v_b, i.e. v_b @ R_bs for row vectors.
-        at = pad + np.arange(n) * k
-        parts.append({
-            "accel_g": sensor.filter_decimate(body["f_b"] @ r_bs / script.G_MPS2, k, pad, n),
-            "gyro_dps": sensor.filter_decimate(np.degrees(body["omega_b"] @ r_bs), k, pad, n),
-            "lean_inst_deg": body["lean_inst_deg"][at],
-            "roll_inst_deg": body["roll_inst_deg"][at],
-            "R_wb": body["R_wb"][at],
-        })
-        del body
-    joined = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    joined = _sensed(sig, t_fine, rng_motion, r_bs, lever_m, k, pad, n_out)
     t_s = np.arange(n_out) / rate_hz
     errors = sensor.draw(quality, rng_draw)
     accel_g, gyro_dps = sensor.measure(errors, joined["accel_g"], joined["gyro_dps"], t_s,
@@ -98,7 +103,7 @@ def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, qual
         "speed_mps": sig["speed_mps"][at],
         "cadence_spm": sig["cadence_spm"][at],
         "roll_inst_deg": joined["roll_inst_deg"],
-        "step_phase": steps[at],
+        "step_phase": sig["steps"][at],
         "R_wb": joined["R_wb"],
     }
     meta = {
