@@ -15,9 +15,8 @@ from host_tools.boardsim.sources import Constant, Rows, Sequence, check_decoded,
 
 @pytest.fixture
 def clock():
-    machine.reset_all()
     clk = ManualClock()
-    machine.set_clock(clk)
+    machine.reset_all(clk)
     yield clk
     machine.reset_all()
 

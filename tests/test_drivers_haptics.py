@@ -6,17 +6,8 @@ from firmware.drivers import drv2605
 from firmware.drivers.drv2605 import Drv2605
 from firmware.drivers.pwm_haptics import Buzzer, PwmMotor
 from host_tools.boardsim import machine
-from host_tools.boardsim.clock import ManualClock
 from host_tools.boardsim.drv2605 import Drv2605 as Drv2605Model
-
-
-@pytest.fixture
-def clock():
-    machine.reset_all()
-    clk = ManualClock()
-    machine.set_clock(clk)
-    yield clk
-    machine.reset_all()
+from test_boardsim import clock  # noqa: F401 (the fixture: virtual time for the fake machine)
 
 
 def test_pwm_motor_maps_levels_above_the_start_threshold(clock):

@@ -7,7 +7,7 @@ standby (MODE.STANDBY, a few uA) instead of driving zero.
 """
 from ..core.compat import const
 from .haptic import check_level
-from .imubase import sleep_ms
+from .i2cdev import I2CDevice, sleep_ms
 
 _STATUS = const(0x00)
 _MODE = const(0x01)
@@ -25,52 +25,42 @@ _LRA_OPEN_LOOP = const(0x01)
 _DEVICE_IDS = {7: "DRV2605L", 3: "DRV2605"}
 
 
-class Drv2605:
+class Drv2605(I2CDevice):
     """`actuator` "erm" or "lra". Both run open loop: closed-loop LRA drive needs the
     auto-calibration routine with the real actuator attached (docs/drivers.md)."""
 
     def __init__(self, i2c, address=0x5A, actuator="erm", sleep_ms=sleep_ms):
         if actuator not in ("erm", "lra"):
             raise ValueError("actuator must be 'erm' or 'lra', got %r" % (actuator,))
-        self._i2c = i2c
-        self._addr = address
-        self._byte = bytearray(1)
+        super().__init__(i2c, address)
         try:
-            status = self._read(_STATUS)
+            status = self._read_u8(_STATUS)
         except OSError:
             raise OSError("DRV2605L: nothing answers at I2C address 0x%02x; check wiring" % address)
         self.name = _DEVICE_IDS.get(status >> 5)
         if self.name is None:
             raise OSError("no DRV2605L at I2C address 0x%02x (STATUS 0x%02x)" % (address, status))
-        self._write(_MODE, _MODE_RESET)
+        self._write_u8(_MODE, _MODE_RESET)
         sleep_ms(2)
-        fb = self._read(_FEEDBACK_CONTROL) & ~_N_ERM_LRA & 0xFF
-        self._write(_FEEDBACK_CONTROL, fb | (_N_ERM_LRA if actuator == "lra" else 0))
-        c3 = self._read(_CONTROL3) | _RTP_UNSIGNED
-        self._write(_CONTROL3, c3 | (_LRA_OPEN_LOOP if actuator == "lra" else _ERM_OPEN_LOOP))
-        self._write(_RTP_INPUT, 0)
-        self._write(_MODE, _MODE_STANDBY | _MODE_RTP)
+        fb = self._read_u8(_FEEDBACK_CONTROL) & ~_N_ERM_LRA & 0xFF
+        self._write_u8(_FEEDBACK_CONTROL, fb | (_N_ERM_LRA if actuator == "lra" else 0))
+        c3 = self._read_u8(_CONTROL3) | _RTP_UNSIGNED
+        self._write_u8(_CONTROL3, c3 | (_LRA_OPEN_LOOP if actuator == "lra" else _ERM_OPEN_LOOP))
+        self._write_u8(_RTP_INPUT, 0)
+        self._write_u8(_MODE, _MODE_STANDBY | _MODE_RTP)
         self._standby = True
         self.level = 0
-
-    def _read(self, reg):
-        self._i2c.readfrom_mem_into(self._addr, reg, self._byte)
-        return self._byte[0]
-
-    def _write(self, reg, value):
-        self._byte[0] = value
-        self._i2c.writeto_mem(self._addr, reg, self._byte)
 
     def set(self, level):
         check_level(level)
         if level == 0:
             if not self._standby:
-                self._write(_RTP_INPUT, 0)
-                self._write(_MODE, _MODE_STANDBY | _MODE_RTP)
+                self._write_u8(_RTP_INPUT, 0)
+                self._write_u8(_MODE, _MODE_STANDBY | _MODE_RTP)
                 self._standby = True
         else:
-            self._write(_RTP_INPUT, level)  # amplitude first, then leave standby: no glitch
+            self._write_u8(_RTP_INPUT, level)  # amplitude first, then leave standby: no glitch
             if self._standby:
-                self._write(_MODE, _MODE_RTP)
+                self._write_u8(_MODE, _MODE_RTP)
                 self._standby = False
         self.level = level

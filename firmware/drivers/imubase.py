@@ -8,14 +8,7 @@ The interface (docs/drivers.md):
     imu.overflowed
 """
 from ..core.compat import const, native
-
-try:
-    from time import sleep_ms
-except ImportError:  # CPython
-    import time
-
-    def sleep_ms(ms):
-        time.sleep(ms / 1000)
+from .i2cdev import I2CDevice, sleep_ms
 
 
 # A drain reads at most 2**_CHUNK_LOG2 FIFO units per I2C transfer; a larger backlog takes
@@ -57,7 +50,7 @@ def unpack(src, units, packet, offs, big, hdr_mask, hdr_want, dst, n):
     return n
 
 
-class Imu:
+class Imu(I2CDevice):
     """Base of the chip drivers. A subclass sets FAMILY, CHIPS ({WHO_AM_I: name}), ADDRESSES and
     WHO_AM_I_REG, and implements configure() and read_into()."""
 
@@ -67,10 +60,8 @@ class Imu:
     WHO_AM_I_REG = 0
 
     def __init__(self, i2c, address, sleep_ms=sleep_ms):
-        self._i2c = i2c
-        self._addr = address
+        super().__init__(i2c, address)
         self._sleep_ms = sleep_ms
-        self._byte = bytearray(1)
         self._status = bytearray(4)
         self._views = None
         self.rate_hz = 0
@@ -88,14 +79,6 @@ class Imu:
         if self.name is None:
             raise OSError("no %s at I2C address 0x%02x (WHO_AM_I 0x%02x)"
                           % (self.FAMILY, address, who))
-
-    def _read_u8(self, reg):
-        self._i2c.readfrom_mem_into(self._addr, reg, self._byte)
-        return self._byte[0]
-
-    def _write_u8(self, reg, value):
-        self._byte[0] = value
-        self._i2c.writeto_mem(self._addr, reg, self._byte)
 
     def _read_status(self, reg, nbytes):
         """Read nbytes (<= 4) from reg into self._status without allocating."""

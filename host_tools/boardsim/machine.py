@@ -73,8 +73,9 @@ def wdt_starved():
     return any(w.starved() for w in _wdts)
 
 
-def reset_all():
-    """Forget every bus, pin, timeline and watchdog, back to wall-clock time (between tests)."""
+def reset_all(clock=None):
+    """Forget every bus, pin, timeline and watchdog; use `clock` from now on (default: wall-clock
+    time). Tests call it before and after each case."""
     _buses.clear()
     _pins.clear()
     _pwm_timelines.clear()
@@ -82,7 +83,7 @@ def reset_all():
     del _wdts[:]
     del sleeps[:]
     _state["reset_cause"] = PWRON_RESET
-    _state["clock"] = WallClock()
+    _state["clock"] = clock or WallClock()
 
 
 def _now_ms():
