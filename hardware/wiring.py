@@ -52,6 +52,9 @@ def connections(name):
             note = "I2C(%d) %d kHz, address 0x%02X" % (profile["i2c"]["id"],
                                                        profile["i2c"]["freq"] // 1000,
                                                        profile["imu"]["address"])
+        elif role == "imu int":
+            to = "%s breakout INT (INT1)" % imu
+            note = "wake-on-motion: the IMU ends deep sleep through this pin"
         elif role == "motor":
             kind = profile["motor"]["driver"]
             if kind == "unit":
@@ -146,8 +149,8 @@ def diagram(name, fmt="svg"):
     pins += [elm.IcPin(name="3V3", side="left"), elm.IcPin(name="GND", side="left")]
     with schemdraw.Drawing(show=False) as d:
         d.config(fontsize=11, unit=2)
-        mcu = elm.Ic(pins=pins, pinspacing=3.2, edgepadW=1.5, edgepadH=0.8,
-                     label="%s\n(%s)" % (profile["title"].split(" + ")[0], profile["chip"]))
+        mcu = elm.Ic(pins=pins, pinspacing=3.2, edgepadW=1.5, edgepadH=0.8).label(
+            "%s (%s)" % (profile["title"].split(" + ")[0], profile["chip"]), loc="top")
         for role, pin, label, to, note in rows:
             start = getattr(mcu, "GPIO%d" % pin)
             elm.Line().right(1.5).at(start).label("%s %s" % (role, "" if label.startswith("(")
@@ -181,7 +184,7 @@ def _draw_driver(elm, name):
     node = elm.Dot()
     elm.Line().right(5)
     if nmos:
-        q = elm.NFet().reverse().anchor("gate").label("AO3400A", loc="top", ofst=0.2)
+        q = elm.NFet().reverse().anchor("gate").label("AO3400A", loc="right", ofst=0.2)
         top, bottom = q.drain, q.source
     else:
         q = elm.BjtNpn().anchor("base").label("S8050", loc="right")

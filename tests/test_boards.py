@@ -6,7 +6,7 @@ import json
 import pytest
 
 from firmware.device import boards
-from firmware.device.pinrules import CHIPS, button_wakes_deep_sleep, pin_problems
+from firmware.device.pinrules import CHIPS, pin_problems, wakes_from_deep_sleep
 import upy
 
 CHIP_IMAGE = {"esp32": (0x1000, "xtensawin"), "esp32s3": (0x0, "xtensawin"),
@@ -96,7 +96,7 @@ def test_input_only_pin_has_no_internal_pull():
     only(pin_problems(profile), "GPIO36 has no internal pull resistor")
 
 
-@pytest.mark.parametrize("name,pin", [("esp32-devkitc", 26), ("esp32-devkitc", 4),
+@pytest.mark.parametrize("name,pin", [("esp32-devkitc", 13), ("esp32-devkitc", 4),
                                       ("atoms3", 12), ("xiao-esp32c3", 5)])
 def test_battery_on_adc2_is_rejected(name, pin):
     profile = variant(name, battery={"adc_pin": pin, "divider": 2.0}, button=None)
@@ -157,11 +157,23 @@ def test_drv2605l_motor_uses_no_gpio():
 
 
 def test_which_buttons_wake_from_deep_sleep():
-    woken = {name for name in boards.BOARDS if button_wakes_deep_sleep(boards.board(name))}
+    woken = {name for name, p in boards.BOARDS.items()
+             if wakes_from_deep_sleep(p, p["button"]["pin"])}
     assert woken == {"m5stickc-plus2", "xiao-esp32s3", "xiao-esp32c3", "esp32-devkitc"}
-    on_gpio9 = variant("xiao-esp32c3", button={"pin": 9, "active_low": True, "pull": "up"})
-    assert not button_wakes_deep_sleep(on_gpio9)
-    assert not button_wakes_deep_sleep(variant("esp32-devkitc", button=None))
+    c3 = boards.board("xiao-esp32c3")
+    assert not wakes_from_deep_sleep(c3, 9)
+    assert not wakes_from_deep_sleep(c3, None)
+
+
+def test_wired_imu_interrupts_can_wake_from_deep_sleep():
+    wired = [p for p in boards.BOARDS.values() if p["imu"]["int_pin"] is not None]
+    assert len(wired) >= 2
+    assert all(wakes_from_deep_sleep(p, p["imu"]["int_pin"]) for p in wired)
+
+
+def test_imu_interrupt_pin_is_checked_like_the_others():
+    profile = variant("xiao-esp32s3", imu={"model": "icm42688p", "address": 0x68, "int_pin": 2})
+    only(pin_problems(profile), "GPIO2 is used twice (imu int and motor)")
 
 
 def test_chip_tables_are_consistent():
@@ -182,7 +194,7 @@ def _differential_cases():
     cases.append(variant("esp32-devkitc", led={"pin": 7, "active_low": False}))
     cases.append(variant("xiao-esp32s3", led={"pin": 35, "active_low": True}))
     cases.append(variant("esp32-devkitc", power_hold={"pin": 39}))
-    cases.append(variant("esp32-devkitc", battery={"adc_pin": 26, "divider": 2.0}))
+    cases.append(variant("esp32-devkitc", battery={"adc_pin": 13, "divider": 2.0}))
     cases.append(variant("esp32-devkitc", button={"pin": 0, "active_low": True, "pull": "up"}))
     cases.append(variant("m5stickc-plus2", led={"pin": 32, "active_low": False}))
     cases.append(variant("xiao-esp32c3", i2c={"id": 1, "sda": 6, "scl": 7, "freq": 400000}))
@@ -196,7 +208,7 @@ import json, sys
 from firmware.device import boards, pinrules
 cases = json.loads(sys.stdin.read())
 out = [pinrules.pin_problems(case) for case in cases]
-out.append([pinrules.button_wakes_deep_sleep(case) for case in cases])
+out.append([pinrules.wakes_from_deep_sleep(case, case["button"]["pin"]) for case in cases])
 try:
     boards.board("nope")
 except ValueError as e:
@@ -208,7 +220,7 @@ print(json.dumps(out))
 def test_micropython_reaches_the_same_verdicts(tmp_path):
     cases = _differential_cases()
     expected = [pin_problems(case) for case in cases]
-    expected.append([button_wakes_deep_sleep(case) for case in cases])
+    expected.append([wakes_from_deep_sleep(case, case["button"]["pin"]) for case in cases])
     with pytest.raises(ValueError) as err:
         boards.board("nope")
     expected.append([str(err.value)])

@@ -11,7 +11,8 @@ Keys of a profile (all pins are GPIO numbers of the chip, not silkscreen labels)
   micropython: the official MicroPython build to download (board, variant; "" = default),
   psram: None / "quad" / "octal" (octal PSRAM on the S3 takes GPIO33-37 away),
   i2c: bus id, sda, scl, freq - the bus the IMU is on,
-  imu: what is fitted (model, address); drivers still identify the chip by WHO_AM_I,
+  imu: what is fitted (model, address); drivers still identify the chip by WHO_AM_I;
+      int_pin: the GPIO its interrupt line reaches (wake-on-motion), or None,
   motor: {"kind": "pwm", "pin", "freq_hz", "driver"} with driver "unit" (a module with its own
       transistor), "nmos" or "npn" (our driver circuit, hardware/README.md), or
       {"kind": "drv2605l", "address"}, or None,
@@ -34,7 +35,7 @@ BOARDS = {
         "micropython": {"board": "ESP32_GENERIC", "variant": "SPIRAM"},
         "psram": "quad",
         "i2c": {"id": 0, "sda": 21, "scl": 22, "freq": 400000},
-        "imu": {"model": "mpu6886", "address": 0x68},
+        "imu": {"model": "mpu6886", "address": 0x68, "int_pin": None},
         # A Grove vibration motor unit on the HY2.0-4P port (G32/G33): the unit carries its own
         # transistor and diode and runs from the port's 5 V.
         "motor": {"kind": "pwm", "pin": 32, "freq_hz": 200, "driver": "unit"},
@@ -60,7 +61,7 @@ BOARDS = {
         "micropython": {"board": "ESP32_GENERIC_S3", "variant": ""},
         "psram": None,
         "i2c": {"id": 0, "sda": 38, "scl": 39, "freq": 400000},
-        "imu": {"model": "mpu6886", "address": 0x68},
+        "imu": {"model": "mpu6886", "address": 0x68, "int_pin": None},
         "motor": {"kind": "pwm", "pin": 2, "freq_hz": 200, "driver": "unit"},
         "buzzer": None,
         "button": {"pin": 41, "active_low": True, "pull": None},
@@ -83,7 +84,8 @@ BOARDS = {
         "micropython": {"board": "ESP32_GENERIC_S3", "variant": "SPIRAM_OCT"},
         "psram": "octal",
         "i2c": {"id": 0, "sda": 5, "scl": 6, "freq": 400000},
-        "imu": {"model": "icm42688p", "address": 0x68},
+        # INT1 on D2 (GPIO3, an RTC pin) lets the IMU's wake-on-motion end deep sleep.
+        "imu": {"model": "icm42688p", "address": 0x68, "int_pin": 3},
         "motor": {"kind": "pwm", "pin": 2, "freq_hz": 200, "driver": "nmos"},
         "buzzer": None,
         "button": {"pin": 4, "active_low": True, "pull": "up"},
@@ -91,7 +93,8 @@ BOARDS = {
         # The XIAO has no battery sense: two equal resistors from BAT+ to D0 halve the voltage.
         "battery": {"adc_pin": 1, "divider": 2.0},
         "power_hold": None,
-        "labels": {5: "D4/SDA", 6: "D5/SCL", 2: "D1", 4: "D3", 21: "USER LED", 1: "D0/A0"},
+        "labels": {5: "D4/SDA", 6: "D5/SCL", 3: "D2", 2: "D1", 4: "D3", 21: "USER LED",
+                   1: "D0/A0"},
         "sources": "wiki.seeedstudio.com XIAO ESP32S3 pin multiplexing and TinyGo pin table "
                    "(D0=GPIO1 ... D5=GPIO6, user LED GPIO21)",
         "notes": "Battery divider is ours (2 x 1M + 100 nF to D0). Confirm the user LED is lit "
@@ -105,7 +108,9 @@ BOARDS = {
         "micropython": {"board": "ESP32_GENERIC_C3", "variant": ""},
         "psram": None,
         "i2c": {"id": 0, "sda": 6, "scl": 7, "freq": 400000},
-        "imu": {"model": "icm42688p", "address": 0x68},
+        # No IMU interrupt: the only free deep-sleep wake pin left (GPIO2) is a strapping pin
+        # that an idle-low INT line would hold low at reset.
+        "imu": {"model": "icm42688p", "address": 0x68, "int_pin": None},
         # Same D-pin positions as the S3 build would be nicer, but D0 (GPIO2) is a strapping
         # pin that must read high at boot, so motor and battery sit on D2 and D1 here.
         "motor": {"kind": "pwm", "pin": 4, "freq_hz": 200, "driver": "nmos"},
@@ -129,14 +134,14 @@ BOARDS = {
         "micropython": {"board": "ESP32_GENERIC", "variant": ""},
         "psram": None,
         "i2c": {"id": 0, "sda": 21, "scl": 22, "freq": 400000},
-        "imu": {"model": "mpu6050", "address": 0x68},
+        "imu": {"model": "mpu6050", "address": 0x68, "int_pin": 26},
         "motor": {"kind": "pwm", "pin": 25, "freq_hz": 200, "driver": "npn"},
         "buzzer": None,
         "button": {"pin": 27, "active_low": True, "pull": "up"},
         "led": None,
         "battery": None,
         "power_hold": None,
-        "labels": {21: "IO21", 22: "IO22", 25: "IO25", 27: "IO27"},
+        "labels": {21: "IO21", 22: "IO22", 26: "IO26", 25: "IO25", 27: "IO27"},
         "sources": "Espressif ESP32-DevKitC V4 user guide header pinout; ESP32 datasheet "
                    "(RTC GPIOs for wake, ADC channels, strapping pins)",
         "notes": "USB powered bench build. Not GPIO0 for the button: held at boot it would "

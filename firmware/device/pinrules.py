@@ -75,6 +75,9 @@ def pin_uses(profile):
     if i2c:
         uses.append(("i2c sda", i2c["sda"], _OUT))
         uses.append(("i2c scl", i2c["scl"], _OUT))
+    imu = profile.get("imu")
+    if imu and imu.get("int_pin") is not None:
+        uses.append(("imu int", imu["int_pin"], _IN))
     motor = profile.get("motor")
     if motor and motor.get("kind") == "pwm":
         uses.append(("motor", motor["pin"], _OUT))
@@ -153,12 +156,11 @@ def pin_problems(profile):
     return problems
 
 
-def button_wakes_deep_sleep(profile):
-    """Whether the button can wake the board from deep sleep; if not (AtomS3: GPIO41), standby
-    has to be light sleep, which any GPIO can end."""
-    button = profile.get("button")
+def wakes_from_deep_sleep(profile, pin):
+    """Whether `pin` (the button's, the IMU interrupt's) can wake the board from deep sleep; if
+    not (AtomS3 button: GPIO41), standby has to be light sleep, which any GPIO can end."""
     chip = CHIPS.get(profile.get("chip"))
-    return bool(button and chip and button["pin"] in chip["deep_sleep_wake"])
+    return bool(chip and pin is not None and pin in chip["deep_sleep_wake"])
 
 
 def _level_text(level):
