@@ -10,7 +10,8 @@ from host_tools.boardsim.icm42688 import Icm42688
 from host_tools.boardsim.lsm6ds import Lsm6ds
 from host_tools.boardsim.mpu6xxx import Mpu6xxx
 from host_tools.boardsim.regfile import FifoRing
-from host_tools.boardsim.sources import Constant, Rows, Sequence, check_decoded, counts
+from host_tools.boardsim.sources import (Constant, CsvRows, Rows, Sequence, check_decoded,
+                                         counts)
 
 
 @pytest.fixture
@@ -221,3 +222,16 @@ def test_pins_pwm_adc_wdt_and_sleep(clock):
     assert [s[0] for s in machine.sleeps] == ["light", "deep"]
     assert machine.reset_cause() == machine.PWRON_RESET
     assert len(machine.unique_id()) == 6
+
+
+def test_csv_rows_follow_time_not_row_number(tmp_path):
+    path = tmp_path / "imu.csv"
+    path.write_text("t,ax,ay,az,gx,gy,gz\n" + "".join(
+        "%g,%d,0,1,0,0,0\n" % (i / 100, i) for i in range(10)))
+    src = CsvRows(str(path), rate_hz=200)  # chip samples twice as fast as the recording
+    assert [src.row(k)[0] for k in range(6)] == [0, 0, 1, 1, 2, 2]
+    assert src.row(100)[0] == 9  # the last row holds after the end
+    bad = tmp_path / "bad.csv"
+    bad.write_text("time,x\n")
+    with pytest.raises(ValueError, match="expected header"):
+        CsvRows(str(bad), 200)

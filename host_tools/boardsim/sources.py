@@ -38,6 +38,36 @@ class Rows:
         return self._rows[k if k < len(self._rows) else len(self._rows) - 1]
 
 
+class CsvRows:
+    """The simulator's imu.csv (header t,ax,ay,az,gx,gy,gz in s, g, dps), streamed: row(k) is
+    the last row at or before t = k / rate_hz, so a chip sampling at 208 Hz replays a 200 Hz
+    recording at the right speed. Rows past the end repeat the last one. Parsing allocates:
+    use Constant where a test measures heap use."""
+
+    def __init__(self, path, rate_hz):
+        self._f = open(path)
+        header = self._f.readline().strip().split(",")
+        if header[:7] != ["t", "ax", "ay", "az", "gx", "gy", "gz"]:
+            raise ValueError("%s: expected header t,ax,ay,az,gx,gy,gz" % path)
+        self._rate_hz = rate_hz
+        self._row = (0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+        self._next = self._parse()
+
+    def _parse(self):
+        line = self._f.readline()
+        if not line.strip():
+            return None
+        v = [float(x) for x in line.split(",")[:7]]
+        return v[0], (v[1], v[2], v[3], v[4], v[5], v[6])
+
+    def row(self, k):
+        t_s = k / self._rate_hz
+        while self._next is not None and self._next[0] <= t_s:
+            self._row = self._next[1]
+            self._next = self._parse()
+        return self._row
+
+
 class Sequence:
     """A row that is a known function of k, covering negative and positive values on every axis,
     with gz a ramp that identifies k: a decoded sample says which sample it is, so a test can see
