@@ -63,10 +63,12 @@ def main():
             print("%-8s %5d %-8s %8.0f %9d %7d %9.2f %13.2f"
                   % (scenario, rate, mode, dur, size, head, h, h_steady))
         stall = write_stall(tmp)
-    print("writer call on MicroPython (unix port; flash program/erase time comes on top):")
-    for name, st in stall.items():
-        print("  %-18s worst %6d us  median %5d us  (%d calls)"
-              % (name, st["worst_us"], st["median_us"], st["calls"]))
+    print("one writer call on MicroPython, unix port, best of 3 (flash program/erase time "
+          "comes on top on the device):")
+    for target, label in (("null", "encode+CRC only"), ("file", "into a file")):
+        for name, st in sorted(stall[target].items()):
+            print("  %-16s %-18s worst %6d us  median %5d us  (%d calls)"
+                  % (label, name, st["worst_us"], st["median_us"], st["calls"]))
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """Runs ON MicroPython: how long one call into the session log writer can hold up the loop.
 
 usage: micropython logs_upy.py DIR
-Writes a summary-mode and a raw-mode (208 Hz, FIFO drains of 32 samples) session of SECONDS
-into DIR, timing every writer call, and prints one JSON line: worst and median microseconds per
-kind of call. On the unix port this is the interpreter's and the OS's share (encode, CRC, the
-write and flush calls); the flash's own program/erase time comes on top on the device.
+Writes a summary-mode and a raw-mode (208 Hz, FIFO drains of 32 samples) session of SECONDS,
+timing every writer call, and prints one JSON line: worst and median microseconds per kind of
+call, best of 3 repeats (the host's own hiccups are not the writer's). Once into a file that
+discards everything (the interpreter's share: encode, CRC, copies, which scales to the ESP32)
+and once into a real file in DIR (plus the OS's write path). The flash's own program/erase time
+comes on top on the device; docs/log-format.md states the budget.
 """
 import json
 import sys
@@ -19,9 +21,35 @@ RAW_RATE_HZ = 208
 FIFO_SAMPLES = 32
 
 
+REPEATS = 3
+
+
+class NullFile:
+    def write(self, buf):
+        return len(buf)
+
+    def flush(self):
+        pass
+
+
 def stats(us):
     us.sort()
     return {"worst_us": us[-1], "median_us": us[len(us) // 2], "calls": len(us)}
+
+
+def best(runs):
+    """Per call kind, the smallest worst and median over the repeats."""
+    out = {}
+    for run in runs:
+        for name in run:
+            st = run[name]
+            if name not in out:
+                out[name] = st
+            else:
+                out[name] = {"worst_us": min(out[name]["worst_us"], st["worst_us"]),
+                             "median_us": min(out[name]["median_us"], st["median_us"]),
+                             "calls": st["calls"]}
+    return out
 
 
 def timed(fn, *args):
@@ -56,8 +84,16 @@ def raw_session(path):
 
 
 def main():
-    out = summary_session(sys.argv[1] + "/summary.lcl")
-    out.update(raw_session(sys.argv[1] + "/raw.lcl"))
+    out = {}
+    for target in ("null", "file"):
+        runs = []
+        for _ in range(REPEATS):
+            s = NullFile() if target == "null" else sys.argv[1] + "/summary.lcl"
+            r = NullFile() if target == "null" else sys.argv[1] + "/raw.lcl"
+            run = summary_session(s)
+            run.update(raw_session(r))
+            runs.append(run)
+        out[target] = best(runs)
     print(json.dumps(out))
 
 

@@ -65,7 +65,7 @@ def _meta(cfg):
     except metadata.PackageNotFoundError:
         fw = "unknown"
     return json.dumps({"fw": fw, "board": "replay", "imu": "recording", "config": cfg,
-                       "calibration": {}}, sort_keys=True)
+                       "calibration": {}}, sort_keys=True, separators=(",", ":"))
 
 
 def write_device_log(path, rec, recorder, cfg, mode="summary"):
@@ -87,7 +87,7 @@ def write_device_log(path, rec, recorder, cfg, mode="summary"):
     period = 1000.0 / rec.rate_hz
     n = rec.n
     calls = [
-        ((int((i + 1) * period), 0, "raw", i) for i in range(0, n, BATCH)) if raw else (),
+        ((int(i * period), 0, "raw", i) for i in range(0, n, BATCH)) if raw else (),
         ((ms(r[0]), 1, "lean", r) for r in recorder.rows),
         ((ms(e[0]), 1, "event", e) for e in recorder.events),
         ((s, 2, "poll", None) for s in range(1000, int(n * period) + 1, 1000)),
