@@ -33,9 +33,19 @@ GPIO_MAX_MA = 20.0
 LIPO_MAX_V = 4.2
 LIPO_NOMINAL_V = 3.7
 
+# What a worn build needs besides electronics.
+WEAR = (
+    ("Printed case + clip, PETG or TPU (enclosure/leanclip_case.scad)", 1, "3D print", 1.0),
+    ("Elastic chest strap 25-35 mm wide (a heart-rate monitor strap works)", 1,
+     "e.g. Polar Soft Strap", 8.0),
+)
+
 BUILDS = {
     "a": {
         "title": "(a) No soldering: M5StickC Plus2 + Grove vibration motor unit",
+        "short": "M5StickC Plus2 + Grove vibration unit",
+        "for": "a runner who wants to run today",
+        "soldering": "none",
         "boards": ("m5stickc-plus2",),
         "motor": GROVE_MOTOR_UNIT,
         "motor_supply_v": 5.0,
@@ -45,10 +55,13 @@ BUILDS = {
              20.0),
             ("Grove vibration motor unit", 1, "Seeed 105020003", 3.0),
             ("Grove / HY2.0-4P cable, 10-20 cm (one ships with the unit)", 1, "any", 1.0),
-        ),
+        ) + WEAR,
     },
     "b": {
         "title": "(b) Compact DIY: XIAO ESP32-S3 (or C3) + ICM-42688-P + coin motor + LiPo",
+        "short": "XIAO ESP32-S3 (or C3) + ICM-42688-P + coin motor",
+        "for": "the small, light, all-day device",
+        "soldering": "a little",
         "boards": ("xiao-esp32s3", "xiao-esp32c3"),
         "motor": COIN_MOTOR,
         "motor_supply_v": LIPO_MAX_V,  # straight from the battery
@@ -66,10 +79,13 @@ BUILDS = {
             ("LiPo 3.7 V 400 mAh with protection PCB, JST-PH 2.0", 1, "502535 cell", 5.0),
             ("Tactile switch 6x6 mm (or 3x6 side button)", 1, "e.g. TS-1187A", 0.1),
             ("Perfboard / small protoboard, wire 30 AWG", 1, "", 2.0),
-        ),
+        ) + WEAR,
     },
     "c": {
         "title": "(c) Bench: ESP32-DevKitC + MPU-6050 on a breadboard",
+        "short": "ESP32-DevKitC + MPU-6050 on a breadboard",
+        "for": "developing the firmware",
+        "soldering": "header pins only",
         "boards": ("esp32-devkitc",),
         "motor": COIN_MOTOR,
         "motor_supply_v": 3.3,  # from the DevKitC's 3V3 regulator

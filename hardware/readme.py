@@ -14,14 +14,36 @@ from hardware import motor_driver, parts, power_budget
 README = Path(__file__).resolve().parent / "README.md"
 
 
+def bom_total(letter):
+    return sum(qty * price for _, qty, _, price in parts.BUILDS[letter]["bom"])
+
+
 def bom_markdown(letter):
-    build = parts.BUILDS[letter]
     lines = ["| Part | Qty | Example part number | Approx. USD |", "|---|---|---|---|"]
-    total = 0.0
-    for part, qty, number, price in build["bom"]:
+    for part, qty, number, price in parts.BUILDS[letter]["bom"]:
         lines.append("| %s | %d | %s | %.2f |" % (part, qty, number, price))
-        total += qty * price
-    lines.append("| **Total** | | | **%.0f** |" % total)
+    lines.append("| **Total** | | | **%.0f** |" % bom_total(letter))
+    return "\n".join(lines)
+
+
+def runs_on(letter):
+    """Battery and running hours (80 MHz, worst-case buzzing) from the power budget."""
+    build = parts.BUILDS[letter]
+    if not build["battery_mah"]:
+        return "USB"
+    hours = [r["run_h"] for r in power_budget.rows()
+             if r["cpu_mhz"] == 80 and r["board"] in build["boards"]]
+    span = "%.0f h" % min(hours) if max(hours) - min(hours) < 1 else "%.0f-%.0f h" % (
+        min(hours), max(hours))
+    return "%d mAh, %s" % (build["battery_mah"], span)
+
+
+def overview_markdown():
+    lines = ["| Build | For | Soldering | Runs on | Approx. cost |", "|---|---|---|---|---|"]
+    for letter, build in sorted(parts.BUILDS.items()):
+        lines.append("| (%s) %s | %s | %s | %s | ~%.0f USD |" % (
+            letter, build["short"], build["for"], build["soldering"], runs_on(letter),
+            bom_total(letter)))
     return "\n".join(lines)
 
 
@@ -33,6 +55,7 @@ def power_markdown():
 def blocks():
     """NAME -> generated markdown."""
     out = {"bom-%s" % letter: bom_markdown(letter) for letter in sorted(parts.BUILDS)}
+    out["overview"] = overview_markdown()
     out["motor-driver"] = ("```\n$ .venv/bin/python -m hardware.motor_driver\n```\n\n"
                            + motor_driver.markdown())
     out["power-budget"] = power_markdown()
