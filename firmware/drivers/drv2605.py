@@ -36,7 +36,8 @@ class Drv2605(I2CDevice):
         try:
             status = self._read_u8(_STATUS)
         except OSError:
-            raise OSError("DRV2605L: nothing answers at I2C address 0x%02x; check wiring" % address)
+            raise OSError("DRV2605L: nothing answers at I2C address 0x%02x; check wiring"
+                          % address)
         self.name = _DEVICE_IDS.get(status >> 5)
         if self.name is None:
             raise OSError("no DRV2605L at I2C address 0x%02x (STATUS 0x%02x)" % (address, status))

@@ -34,7 +34,7 @@ def unpack(src, units, packet, offs, big, hdr_mask, hdr_want, dst, n):
     """
     p = 0
     for _ in range(units):
-        if src[p] & hdr_mask == hdr_want:
+        if (src[p] & hdr_mask) == hdr_want:
             base = n * 6
             for c in range(6):
                 o = p + offs[c]
@@ -62,7 +62,8 @@ class Imu(I2CDevice):
     def __init__(self, i2c, address, sleep_ms=sleep_ms):
         super().__init__(i2c, address)
         self._sleep_ms = sleep_ms
-        self._status = bytearray(4)
+        status = memoryview(bytearray(4))
+        self._status_views = [status[:i] for i in range(5)]  # made once: slicing allocates
         self._views = None
         self.rate_hz = 0
         self.accel_lsb_per_g = 0
@@ -91,8 +92,6 @@ class Imu(I2CDevice):
         (slicing a memoryview allocates, so every view is made here, once)."""
         mv = memoryview(bytearray(unit_bytes << _CHUNK_LOG2))
         self._views = [mv[: unit_bytes << i] for i in range(_CHUNK_LOG2 + 1)]
-        st = memoryview(self._status)
-        self._status_views = [st[:i] for i in range(5)]
 
     def _drain(self, reg, units, buf):
         """Read `units` FIFO units from reg in power-of-two chunks; decode each via _unpack."""

@@ -164,8 +164,8 @@ class Lsm6ds(RegisterModel):
 
     # -- sampling -----------------------------------------------------------------------------
     def _batched(self):
-        """What is batched into the FIFO: bit 0 gyro, bit 1 accel. Batching slower than the ODR decimates, which
-        the model does not do: it records a stray instead of inventing data."""
+        """What is batched into the FIFO: bit 0 gyro, bit 1 accel. Batching slower than the ODR
+        decimates, which the model does not do: it records a stray instead of inventing data."""
         ctrl = self.regs[self._fifo_ctrl + 2]
         if self._dso:
             g_code, a_code = ctrl >> 4, ctrl & 0x0F

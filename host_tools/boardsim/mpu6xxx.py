@@ -52,7 +52,8 @@ VARIANTS = {
 
 
 class Mpu6xxx(RegisterModel):
-    READABLE = span(ACCEL_XOUT_H, 0x48) + (INT_STATUS, FIFO_COUNTH, FIFO_COUNTL, FIFO_R_W, WHO_AM_I)
+    READABLE = span(ACCEL_XOUT_H, 0x48) + (INT_STATUS, FIFO_COUNTH, FIFO_COUNTL, FIFO_R_W,
+                                           WHO_AM_I)
 
     def __init__(self, clock, source, variant="MPU-6050"):
         who, pwr, depth, newer, separate = VARIANTS[variant]
