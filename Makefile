@@ -36,7 +36,7 @@ hardware: $(STAMP)
 	@if command -v openscad >/dev/null && command -v xvfb-run >/dev/null; then \
 	  for b in xiao plus2; do for m in chest waist; do \
 	    xvfb-run -a openscad -q -D "build=\"$$b\"" -D "mount=\"$$m\"" --imgsize=640,480 \
-	      --viewall --autocenter --colorscheme=Tomorrow \
+	      --camera=0,0,0,115,0,35,0 --viewall --autocenter --colorscheme=Tomorrow \
 	      -o hardware/enclosure/case-$$b-$$m.png $(SCAD) || exit 1; \
 	  done; done; \
 	else echo "openscad or xvfb-run missing: case renders not refreshed"; fi

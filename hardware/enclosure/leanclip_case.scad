@@ -22,10 +22,20 @@ strap_w = 32;        // chest strap width (most HR straps are 25-35 mm); slot = 
 strap_t = 3;         // strap thickness the slots must pass
 waist_t = 4;         // waistband fabric + elastic thickness the tongue grips
 
-// Inner cavity per build: x = length, y = width, z = depth.
+// What goes inside, mm (x = length, y = width, z = height). Measure yours and change these.
+plus2 = [54, 25, 16];        // M5StickC Plus2
+lipo = [35, 25, 5];          // 502535 cell, 400 mAh, protection PCB included
+xiao = [21, 17.8, 4.5];      // XIAO ESP32-S3/C3 incl. components and the USB-C lip
+imu = [25, 22, 3];           // a typical ICM-42688-P / GY-521 breakout without headers
+motor_h = 3;                 // 10 mm coin motor, glued to the lid
+wire_h = 3;                  // room for the wires above the boards
+
+// Build (b): the LiPo on the floor, the XIAO and the IMU side by side on top of it.
 function cavity(b) =
-    b == "plus2" ? [54.5, 25.5, 16.5] + [fit, fit, fit] * 2   // M5StickC Plus2 54 x 25 x 16 mm
-                 : [42, 28, 14] + [fit, fit, fit] * 2;        // XIAO + IMU + 502535 LiPo + motor
+    (b == "plus2" ? plus2
+                  : [max(lipo.x, xiao.x + 1 + imu.x), max(lipo.y, xiao.y, imu.y),
+                     lipo.z + 1 + max(xiao.z, imu.z) + wire_h + motor_h])
+    + [fit, fit, fit] * 2;
 
 c = cavity(build);
 outer = c + [2 * wall, 2 * wall, floor_t];
