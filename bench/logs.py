@@ -69,6 +69,8 @@ def main():
         for name, st in sorted(stall[target].items()):
             print("  %-16s %-18s worst %6d us  median %5d us  (%d calls)"
                   % (label, name, st["worst_us"], st["median_us"], st["calls"]))
+    print("  heap allocated per call, at most: " + ", ".join(
+        "%s %d B" % kv for kv in sorted(stall["alloc_max_bytes"].items())))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ discards everything (the interpreter's share: encode, CRC, copies, which scales 
 and once into a real file in DIR (plus the OS's write path). The flash's own program/erase time
 comes on top on the device; docs/log-format.md states the budget.
 """
+import gc
 import json
 import sys
 import time
@@ -32,6 +33,9 @@ class NullFile:
         pass
 
 
+ALLOC = {}  # call kind -> bytes allocated by each call (collector off while measuring)
+
+
 def stats(us):
     us.sort()
     return {"worst_us": us[-1], "median_us": us[len(us) // 2], "calls": len(us)}
@@ -53,9 +57,16 @@ def best(runs):
 
 
 def timed(fn, *args):
+    gc.disable()
+    m0 = gc.mem_alloc()
     t0 = time.ticks_us()
     fn(*args)
-    return time.ticks_diff(time.ticks_us(), t0)
+    dt = time.ticks_diff(time.ticks_us(), t0)
+    m1 = gc.mem_alloc()
+    gc.enable()
+    name = fn.__name__
+    ALLOC[name] = max(ALLOC.get(name, 0), m1 - m0)
+    return dt
 
 
 def summary_session(path):
@@ -94,6 +105,7 @@ def main():
             run.update(raw_session(r))
             runs.append(run)
         out[target] = best(runs)
+    out["alloc_max_bytes"] = ALLOC
     print(json.dumps(out))
 
 

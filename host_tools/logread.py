@@ -18,6 +18,7 @@ from .errors import UserError
 
 SUMMARY_FIELDS = ("t_s", "lean_deg", "roll_deg", "cadence_spm", "state", "lean_valid",
                   "buzz_upright", "buzz_arch", "buzz_overlean")
+_SUMMARY_DTYPES = (int, float, float, int, int, bool, bool, bool, bool)
 
 
 class Recovery:
@@ -164,7 +165,8 @@ def decode(data, name="session"):
         except (ValueError, IndexError, UnicodeDecodeError):
             rec.blocks -= 1
             rec.malformed += 1
-    s.summary = {k: np.array(v) for k, v in s.summary.items()}
+    s.summary = {k: np.array(s.summary[k], dtype=t) for k, t in zip(SUMMARY_FIELDS,
+                                                                     _SUMMARY_DTYPES)}
     return s
 
 
@@ -179,6 +181,8 @@ def load(path):
         data = path.read_bytes()
     except OSError as e:
         raise UserError("cannot read %s: %s" % (path, e.strerror or e))
+    if not data:
+        raise UserError("%s is empty: nothing was recorded in it" % path)
     s = decode(data, str(path))
     if s.recovery.blocks == 0 and not looks_like_log(data):
         raise UserError("%s is not a LeanClip session log" % path)

@@ -49,7 +49,8 @@ def metrics(s):
     alerts = {a: sum(1 for e in s.events if e[1] == "buzz_" + a) for a in ALERTS}
     return {
         "name": s.name,
-        "session": (s.header or {}).get("session"),
+        "session": (s.header or {}).get("session", "?"),
+        "header_lost": s.header is None,
         "start_epoch_s": (s.header or {}).get("start_epoch_s") or None,
         "recorded_s": len(t),
         "missing_s": int(t[-1] - t[0] + 1 - len(t)) if len(t) else 0,
@@ -100,6 +101,9 @@ def describe(m):
                _mmss(m["good_s"]))]
     lines.append("  alerts: " + ", ".join("%s %d" % (a, m["alerts"][a]) for a in ALERTS))
     lines.append("  log: " + m["recovery"])
+    if m["header_lost"]:
+        lines.append("  the header block is lost: the band above is today's default, not the "
+                     "one the device used")
     return lines
 
 

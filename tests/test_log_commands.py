@@ -80,6 +80,18 @@ def test_report_of_a_session_without_lean(tmp_path, capsys):
     assert "no lean while running" in capsys.readouterr().out
 
 
+def test_report_of_a_log_cut_inside_its_header(tmp_path, capsys):
+    cut = tmp_path / "cut.lcl"
+    cut.write_bytes(_log(tmp_path / "s.lcl").read_bytes()[:40])
+    assert cli.main(["report", str(cut), "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "0 blocks read, last block cut short" in out and "header block is lost" in out
+    empty = tmp_path / "empty.lcl"
+    empty.write_bytes(b"")
+    assert cli.main(["report", str(empty)]) == 2
+    assert "is empty" in capsys.readouterr().err
+
+
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     d = tmp_path_factory.mktemp("run")
