@@ -88,31 +88,26 @@ class LogWriter:
             self._events_len = 0
 
     def _stop(self, e):
-        """Logging ends here; try to leave the reason in the file, never raise."""
+        """Logging ends here: leave the reason in the file if one more small block fits, then
+        close. Never raises."""
         full = e.args and e.args[0] == _ENOSPC
         self.stopped = "flash full" if full else "log write failed: %r" % (e,)
-        f, self._f = self._f, None
-        if f is None:
+        if self._f is None:  # the file never opened
             return
         try:
-            self._events_len = 0
-            if full:
-                self._events_len = logfmt.pack_event(self._events, 0, self._last_ms,
-                                                      logfmt.EVENT_CODES["flash_full"], None)
-            else:
-                self._events_len = logfmt.pack_event(self._events, 0, self._last_ms,
-                                                      logfmt.EVENT_CODES["error"], self.stopped)
-            self._f = f
-            self._block(logfmt.EVENTS, None, self._events, self._events_len)
-            f.flush()
+            n = logfmt.pack_event(self._events, 0, self._last_ms,
+                                  logfmt.EVENT_CODES["flash_full" if full else "error"],
+                                  None if full else self.stopped)
+            self._block(logfmt.EVENTS, None, self._events, n)
+            self._f.flush()
         except OSError:
             pass
-        self._f = None
         if self._own:
             try:
-                f.close()
+                self._f.close()
             except OSError:
                 pass
+        self._f = None
 
     def summary(self, t_s, lean_deg, roll_deg, cadence_spm, flags):
         """A finished second: written at once, with everything pending, then flushed."""
