@@ -4,7 +4,10 @@ import errno
 
 import pytest
 
+from firmware.device.boards import BOARDS
+from firmware.drivers.imu import find_imu
 from host_tools.boardsim import machine
+from host_tools.boardsim.board import IMU_NAMES, wire
 from host_tools.boardsim.clock import ManualClock
 from host_tools.boardsim.icm42688 import Icm42688
 from host_tools.boardsim.lsm6ds import Lsm6ds
@@ -235,3 +238,18 @@ def test_csv_rows_follow_time_not_row_number(tmp_path):
     bad.write_text("time,x\n")
     with pytest.raises(ValueError, match="expected header"):
         CsvRows(str(bad), 200)
+
+
+@pytest.mark.parametrize("name", sorted(BOARDS))
+def test_wire_puts_each_board_profile_on_the_fake_machine(clock, name):
+    imu_model, haptic = wire(name, Constant(), battery_v=4.0)
+    p = BOARDS[name]
+    i2c = machine.I2C(p["i2c"]["id"], scl=p["i2c"]["scl"], sda=p["i2c"]["sda"])
+    imu = find_imu(i2c, sleep_ms=clock.sleep_ms)
+    assert imu._addr == p["imu"]["address"]
+    assert imu.name == IMU_NAMES[p["imu"]["model"]]
+    button = p["button"]
+    assert machine.pin_level(button["pin"]) == (1 if button["active_low"] else 0)
+    if p["battery"]:
+        adc = machine.ADC(p["battery"]["adc_pin"], atten=machine.ADC.ATTN_11DB)
+        assert adc.read_uv() * p["battery"]["divider"] == pytest.approx(4.0e6, rel=1e-3)

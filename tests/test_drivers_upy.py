@@ -91,6 +91,12 @@ for level in (200, 0):
     clk.advance_ms(10)
     drv.set(level)
 print("DRV", model.timeline[-2:])
+
+from host_tools.boardsim.board import wire
+clk = ManualClock()
+machine.reset_all(clk)
+wire("xiao-esp32s3", Constant())
+print("WIRE", find_imu(machine.I2C(0, scl=6, sda=5), clk.sleep_ms).name)
 '''
 
 
@@ -125,6 +131,10 @@ def test_read_into_allocates_nothing_on_micropython(output, chip):
     _, delta, got = output[("ALLOC", chip)].split()
     assert int(got) > 1000  # the calls really drained samples (incl. 20 stalls of 100 ms)
     assert int(delta) == 0
+
+
+def test_board_wiring_on_micropython(output):
+    assert output["WIRE"] == "ICM-42688-P"
 
 
 def test_haptics_on_micropython(output):
