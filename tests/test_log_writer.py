@@ -141,6 +141,24 @@ def test_micropython_writes_the_same_bytes_as_cpython(tmp_path):
         assert logread.decode(out.read_bytes()).recovery.skipped == 0
 
 
+def test_a_full_flash_on_micropython_stops_the_log_not_the_loop(tmp_path):
+    root = upy.compile_firmware(tmp_path / "lib")
+    shutil.copy(Path(logsample.__file__), tmp_path / "lib" / "logsample.py")
+    script = tmp_path / "full.py"
+    script.write_text(
+        "import sys, logsample\n"
+        "f = logsample.CountingFile(300)\n"
+        "w = logsample.writer(f, raw=True)\n"
+        "logsample.drive(w, 3.0, raw=True)\n"
+        "print(w.stopped)\n"
+        "open(sys.argv[1], 'wb').write(f.durable + f.pending)\n")
+    out = upy.run(script, root, str(tmp_path / "full.lcl"))
+    assert out.strip() == "flash full"
+    s = logread.decode((tmp_path / "full.lcl").read_bytes())
+    assert s.header["mode"] == "raw" and s.recovery.malformed == 0
+    assert s.events[-1][1] == "flash_full" and s.events[-1][0] > 0
+
+
 def test_the_session_store_works_on_micropython(tmp_path):
     root = upy.compile_firmware(tmp_path / "lib")
     script = tmp_path / "store.py"

@@ -141,6 +141,7 @@ class LogWriter:
         summary mode. A full buffer is written as a block at once."""
         if self._f is None or self._raw is None:
             return
+        self._last_ms = t_ms
         src = memoryview(buf)
         i = 0
         try:
