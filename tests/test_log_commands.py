@@ -1,7 +1,6 @@
 """`leanclip export`, `leanclip report`, and replay <-> session logs."""
 import base64
 import csv
-import io
 import json
 import re
 

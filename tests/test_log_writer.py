@@ -11,7 +11,7 @@ import logsample
 import upy
 from firmware.core import logfmt
 from firmware.core.summary import SummarySink
-from firmware.device.sessionlog import LogWriter, SessionStore
+from firmware.device.sessionlog import SessionStore
 from host_tools import logread
 
 
