@@ -23,10 +23,10 @@ def test_out_of_range_and_wrong_type_fall_back_to_defaults():
 
 
 def test_integer_keys_reject_fractions_and_accept_whole_floats():
-    cfg, errors = config.validate({"forward_steps": 10.5})
-    assert cfg["forward_steps"] == 12 and "whole number" in errors[0]
-    cfg, errors = config.validate({"forward_steps": 10.0})
-    assert cfg["forward_steps"] == 10 and isinstance(cfg["forward_steps"], int) and not errors
+    cfg, errors = config.validate({"coach_strides": 3.5})
+    assert cfg["coach_strides"] == 1 and "whole number" in errors[0]
+    cfg, errors = config.validate({"coach_strides": 3.0})
+    assert cfg["coach_strides"] == 3 and isinstance(cfg["coach_strides"], int) and not errors
 
 
 def test_bands_must_be_ordered():

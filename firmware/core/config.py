@@ -18,20 +18,22 @@ SCHEMA = {
     "fault_hold_s": (3.0, 0.5, 60.0, "a fault must last this long before the first buzz"),
     "repeat_s": (15.0, 2.0, 600.0, "repeat the buzz this often while the fault lasts"),
     "clear_s": (1.0, 0.2, 10.0, "this long back in the band ends a fault"),
-    "coach_strides": (2, 1, 8, "strides averaged for the coaching decision"),
+    "coach_strides": (1, 1, 8, "strides averaged for the coaching decision"),
     # calibration and orientation
     "calib_still_s": (2.0, 1.0, 10.0, "standing still this long sets 'up' (zero lean)"),
     "stand_tall_repeat_s": (30.0, 5.0, 600.0, "ask again to stand tall this often"),
-    "forward_steps": (12, 4, 200, "running steps used to find the forward direction"),
+    "forward_window_s": (4.0, 1.0, 8.0, "after setting off, movement is summed this long ..."),
+    "forward_min_mps": (0.3, 0.1, 3.0, "... and its mean speed reach this to fix forward"),
     "tilt_tau_s": (20.0, 2.0, 300.0, "time constant of the accelerometer's tilt correction"),
     "bias_tau_s": (60.0, 5.0, 3600.0, "time constant of in-run gyro bias learning"),
-    "turn_dps": (6.0, 1.0, 90.0, "stride-mean yaw rate above which tilt correction pauses"),
-    "settle_s": (8.0, 0.0, 60.0, "after setting off, tilt correction waits this long"),
+    "turn_dps": (6.0, 1.0, 90.0, "stride-mean yaw rate that counts as turning"),
+    "turn_tau_s": (5.0, 1.0, 300.0, "while turning, time constant of the forward-back correction"),
+    "settle_s": (8.0, 1.0, 60.0, "after standing still, tilt correction waits this long"),
     # gait
     "step_high_g": (1.15, 1.02, 3.0, "vertical specific force that marks a step"),
     "step_low_g": (0.95, 0.1, 1.0, "vertical specific force that re-arms the step detector"),
-    "run_peak_g": (1.8, 1.2, 6.0, "a step peaking above this ..."),
-    "run_flight_g": (0.6, 0.0, 0.95, "... and dipping below this (flight) is a running step"),
+    "run_peak_g": (1.5, 1.1, 6.0, "a step peaking above this ..."),
+    "run_flight_g": (0.45, 0.0, 0.95, "... and dipping below this (flight) is a running step"),
     "still_dps": (3.0, 0.2, 30.0, "gyro spread (rms) below which the wearer is still"),
     "still_g": (0.03, 0.002, 0.3, "accelerometer spread (rms) below which the wearer is still"),
     # session logs (docs/log-format.md); old sessions are deleted only by these rules
@@ -100,6 +102,10 @@ def validate(user):
         )
         for k in ("arch_below_deg", "upright_below_deg", "overlean_above_deg"):
             cfg[k] = SCHEMA[k][0]
+    if cfg["forward_window_s"] > cfg["settle_s"]:
+        errors.append("forward_window_s must not exceed settle_s (the tilt must be gyro-held)")
+        cfg["forward_window_s"] = SCHEMA["forward_window_s"][0]
+        cfg["settle_s"] = SCHEMA["settle_s"][0]
     if not cfg["step_low_g"] < cfg["step_high_g"]:
         errors.append("step_low_g must be below step_high_g")
         cfg["step_low_g"] = SCHEMA["step_low_g"][0]

@@ -1,13 +1,14 @@
 """The wearer's frame in sensor axes, whatever way up the board is clipped on.
 
 "Up" is the specific force while the wearer stands still and tall. "Forward" cannot be seen
-standing, so it is learned from the first running strides: at foot strike the body brakes while
-vertical force rises, and at toe-off it is propelled while vertical force falls, so horizontal
-acceleration is anti-correlated with the rate of change of vertical force along the direction of
-travel, and uncorrelated across it (left/right sway flips sign every step). Walking does not
-share this signature (vertical force peaks at heel strike, then falls while braking), so only
-running steps are used. The correlation is per step; the direction is accepted once the steps
-agree, which also settles the sign without assuming the runner leans forward.
+standing; it is learned when the wearer sets off from standing (see pipeline: the horizontal
+velocity gained in the first seconds points the way the trunk faces).
+
+Why not the braking/propulsion signature of each stride: at the pelvis the body brakes while
+vertical force rises and is propelled while it falls, but a chest clip sits ~0.45 m up a trunk
+that rocks forward in early stance; in our simulator that rocking reverses the fore-aft pattern
+at the chest (docs/orientation.md), so its sign depends on where the clip sits. Newton's law at
+set-off does not.
 """
 import math
 
@@ -62,35 +63,3 @@ class Frame:
         v = _dot(g, self.up)
         return (math.atan2(-_dot(g, self.forward), v) * _RAD2DEG,
                 math.atan2(_dot(g, self.left), v) * _RAD2DEG)
-
-
-class ForwardFinder:
-    """Collects one braking/propulsion correlation vector per running step and accepts the
-    direction when the steps agree."""
-
-    def __init__(self, steps_needed, agreement=0.6):
-        self.steps_needed = steps_needed
-        self.agreement = agreement
-        self.reset()
-
-    def reset(self):
-        self.r1 = 0.0
-        self.r2 = 0.0
-        self.spread = 0.0
-        self.steps = 0
-
-    def add_step(self, c1, c2):
-        """c1, c2: this step's sum of horizontal force (on h1, h2) x change of vertical force.
-        Returns the forward direction (d1, d2) on h1, h2 once found, else None."""
-        self.r1 += c1
-        self.r2 += c2
-        self.spread += math.sqrt(c1 * c1 + c2 * c2)
-        self.steps += 1
-        if self.steps < self.steps_needed:
-            return None
-        r1, r2 = self.r1, self.r2
-        agree = math.sqrt(r1 * r1 + r2 * r2) / self.spread if self.spread > 0 else 0.0
-        self.reset()
-        if agree < self.agreement:
-            return None
-        return -r1, -r2  # anti-correlated: forward is against the correlation

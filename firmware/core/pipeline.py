@@ -7,9 +7,17 @@ pulled toward each raw sample with a long time constant: a low-pass of specific 
 the world frame, unbiased because the pull is linear in the raw samples (no per-sample
 normalising or impact gating, which would bias the mean). The pull pauses where its premise
 fails: while turning (the mean force leans into the turn, and the error would become lean as
-the body yaws) and for a while after setting off (the mean force leans with the acceleration);
-the gyro carries the tilt meanwhile. Residual gyro bias is relearned whenever the wearer stands
-still and, while running, from the corrections the accelerometer keeps having to make.
+the body yaws) and for a while after standing still (setting off, the mean force leans with the
+acceleration); the gyro carries the tilt meanwhile. Residual gyro bias is relearned whenever the
+wearer stands still and, while running, from the corrections the accelerometer keeps having to
+make.
+
+Forward: right after a still period the tilt is known to a fraction of a degree (the gyro has
+carried it from the still anchor), so gravity can be removed from each sample exactly and the
+horizontal specific force summed twice: the way the wearer moved off points the way the trunk
+faces, whatever way up the board is clipped, with no model of how a trunk moves. (Displacement,
+not velocity: the body's side-to-side sway velocity is large at any instant but integrates to a
+few centimetres.)
 
 Cost: the per-sample kernel in `feed` keeps its state in locals and does only multiply-adds;
 everything else runs at step or segment (<= 1/8 s) boundaries.
@@ -20,7 +28,7 @@ from .coach import NONE, Coach, FAULT_NAMES
 from .compat import const, ticks_diff
 from .gait import RUNNING, STILL, STATE_NAMES, Gait
 from .haptics import PATTERNS, Player
-from .orientation import Frame, ForwardFinder
+from .orientation import Frame
 
 EVENTS = ("calibrated", "stand_tall", "forward_found", "buzz_upright", "buzz_arch",
           "buzz_overlean", "state")
@@ -34,9 +42,19 @@ _SEGMENT_S = 0.125    # longest stretch between bookkeeping calls
 _STILL_ROW_MS = const(375)
 _MOVING_ROW_MS = const(450)
 _STILL_TAU_S = 0.3    # standing still, specific force is gravity: follow it quickly
-_BIAS_ALPHA = 0.3     # per quiet segment, gyro bias follows the mean rate
-_TURN_HOLD_MS = const(2000)  # after a turn, wait before trusting the mean force again
+# Stillness is judged per segment but trusted only when sustained: over 1/8 s a slowly swaying
+# walker also looks quiet, and learning that sway as gyro bias would wreck the tilt.
+# The last segments before motion often hold its slow onset (the trunk tilting to set off), so
+# a quiet segment counts only once _PENDING more quiet segments follow it.
+_TRUST_STILL_MS = const(500)
+_PENDING = const(4)
+_SLOT = const(10)  # per pending segment: rate sum so far (3), samples so far, mean force (3), pull (3)
+_BIAS_SPAN_S = 1.0  # a still stretch this long measures the bias
+_MAX_BIAS_DPS = 25.0      # beyond any MEMS gyro's zero-rate tolerance: the wearer is turning
+_STILL_RATE_DPS = 1.5     # once the bias is known, a quiet segment's mean rate stays below this
+_TURN_HOLD_MS = const(2000)  # after a turn, keep the sideways correction off this long
 _DEG = 0.017453292519943295
+_G_MPS2 = 9.80665
 
 # window slots: sum of w (3), sum of gyro (3), sum of corrections (3), samples
 _WX, _WY, _WZ, _OX, _OY, _OZ, _DX, _DY, _DZ, _WN = range(10)
@@ -53,6 +71,7 @@ class Pipeline:
         self.dt = dt
         self.kg = dt * _DEG / self.lsb_dps
         self.k_run = dt / cfg["tilt_tau_s"]
+        self.k_turn = dt / cfg["turn_tau_s"]
         self.k_still = dt / _STILL_TAU_S
         self.seg_n = max(1, int(_SEGMENT_S * self.rate_hz))
         g2 = self.lsb_g * self.lsb_g
@@ -61,7 +80,8 @@ class Pipeline:
         self.still_var_g2 = cfg["still_g"] ** 2
         self.still_var_dps2 = cfg["still_dps"] ** 2
         self.frame = Frame()
-        self.finder = ForwardFinder(cfg["forward_steps"])
+        self.fwd_window_ms = int(cfg["forward_window_s"] * 1000)
+        self.settle_ms = int(cfg["settle_s"] * 1000)
         self.gait = Gait(cfg)
         self.coach = Coach(cfg)
         self.player = Player()
@@ -79,15 +99,21 @@ class Pipeline:
         self.vmin = 0.0
         self.since = 0
         self.gap_n = 0
-        self.av_prev = 0.0
-        self.c1 = self.c2 = 0.0
+        self.v1 = self.v2 = 0.0  # set-off velocity and displacement on h1, h2 (in sample sums)
+        self.d1 = self.d2 = 0.0
         self.finding = False
         self.state = STILL
         self.still_ms = 0
-        self.moving_ms = 0
+        self.pending = [0.0] * (_SLOT * _PENDING)
+        self.n_quiet = 0
+        self.rx = self.ry = self.rz = 0.0  # raw rate summed over this still stretch
+        self.rn = 0
+        self.a0x = self.a0y = self.a0z = 0.0  # mean force of its first segment
+        self.anchor_ms = 0  # end of the last trusted still period
         self.turn_ms = 0
         self.row_ms = 0
         self.calibrated = False
+        self.bias_known = False
         self.prompt_ms = 0
         self.prompts = 0
         self._prompt()
@@ -100,6 +126,7 @@ class Pipeline:
         self.soo = 0.0
         self.sav = self.savv = 0.0
         self.sdx = self.sdy = self.sdz = 0.0
+        self.sax = self.say = self.saz = 0.0
 
     def feed(self, buf, n):
         """Process n samples (6 values each) from buf. Calls the sink as things happen."""
@@ -123,6 +150,7 @@ class Pipeline:
         swx, swy, swz = self.swx, self.swy, self.swz
         sox, soy, soz = self.sox, self.soy, self.soz
         sdx, sdy, sdz = self.sdx, self.sdy, self.sdz
+        sax, say, saz = self.sax, self.say, self.saz
         finding = self.finding
         step = False
         while i < end:
@@ -156,10 +184,13 @@ class Pipeline:
             sdx += cx
             sdy += cy
             sdz += cz
+            sax += ax
+            say += ay
+            saz += az
             sn += 1
             since += 1
             if finding:
-                self._correlate(ax, ay, az, av)
+                self._setoff(ax, ay, az, av, wx, wy, wz)
             if av > vmax:
                 vmax = av
             if av < vmin:
@@ -178,17 +209,20 @@ class Pipeline:
         self.swx, self.swy, self.swz = swx, swy, swz
         self.sox, self.soy, self.soz = sox, soy, soz
         self.sdx, self.sdy, self.sdz = sdx, sdy, sdz
+        self.sax, self.say, self.saz = sax, say, saz
         if step or sn >= seg_n:
             self._segment_end(step)
         return i
 
-    def _correlate(self, ax, ay, az, av):
-        """Forward search, only until forward is found: horizontal force x change of vertical."""
+    def _setoff(self, ax, ay, az, av, wx, wy, wz):
+        """Only for the first seconds after a still period, until forward is found: sum the
+        horizontal specific force (gravity's direction w removed) on the two horizontal axes."""
         h1, h2 = self.frame.h1, self.frame.h2
-        dv = av - self.av_prev
-        self.av_prev = av
-        self.c1 += (ax * h1[0] + ay * h1[1] + az * h1[2]) * dv
-        self.c2 += (ax * h2[0] + ay * h2[1] + az * h2[2]) * dv
+        g = av / (wx * wx + wy * wy + wz * wz)
+        self.v1 += ax * h1[0] + ay * h1[1] + az * h1[2] - g * (wx * h1[0] + wy * h1[1] + wz * h1[2])
+        self.v2 += ax * h2[0] + ay * h2[1] + az * h2[2] - g * (wx * h2[0] + wy * h2[1] + wz * h2[2])
+        self.d1 += self.v1
+        self.d2 += self.v2
 
     # ---- bookkeeping at segment ends (<= 1/8 s) and steps -----------------------------------
     def _segment_end(self, step):
@@ -210,14 +244,17 @@ class Pipeline:
         if quiet:
             self._still(seg_ms)
         else:
+            if self.still_ms >= _TRUST_STILL_MS:
+                self._set_off()
             self.still_ms = 0
+            self.n_quiet = 0
+        if self.finding and ticks_diff(self.t_ms, self.anchor_ms) >= self.fwd_window_ms:
+            self._forward_found()
         self._reset_segment()
         if step:
             self._step()
         elif self.gait.pause(self.t_ms) != self.state:
             self._set_state(self.gait.state)
-        if self.state != STILL:
-            self.moving_ms += seg_ms
         if not step:
             still = self.state == STILL
             if ticks_diff(self.t_ms, self.row_ms) >= (_STILL_ROW_MS if still else _MOVING_ROW_MS):
@@ -231,30 +268,68 @@ class Pipeline:
             self._prompt()
 
     def _quiet(self):
+        """This segment: no step lately, small spread of force and rate, and (once the bias is
+        known) no residual rotation."""
         n = self.sn
-        if n < 2:
+        if n < 2 or self.gait.state != STILL:
             return False
         w2 = self.wx * self.wx + self.wy * self.wy + self.wz * self.wz
         mean_av = self.sav / n
         var_a = (self.savv / n - mean_av * mean_av) / (w2 * self.lsb_g * self.lsb_g)
         mx, my, mz = self.sox / n, self.soy / n, self.soz / n
-        var_o = (self.soo / n - mx * mx - my * my - mz * mz) / (self.lsb_dps * self.lsb_dps)
-        return var_a < self.still_var_g2 and var_o < self.still_var_dps2
+        m2 = (mx * mx + my * my + mz * mz) / (self.lsb_dps * self.lsb_dps)
+        var_o = self.soo / n / (self.lsb_dps * self.lsb_dps) - m2
+        limit = _STILL_RATE_DPS if self.bias_known else _MAX_BIAS_DPS
+        limit *= limit
+        return var_a < self.still_var_g2 and var_o < self.still_var_dps2 and m2 < limit
 
     def _still(self, seg_ms):
-        n = self.sn
-        a = _BIAS_ALPHA
-        self.bx += a * self.sox / n
-        self.by += a * self.soy / n
-        self.bz += a * self.soz / n
         self.still_ms += seg_ms
-        if not self.calibrated and self.still_ms >= int(self.cfg["calib_still_s"] * 1000):
-            self._calibrate()
+        n = self.sn
+        ax, ay, az = self.sax / n, self.say / n, self.saz / n
+        if self.n_quiet == 0:
+            self.a0x, self.a0y, self.a0z = ax, ay, az
+            self.rx = self.ry = self.rz = 0.0
+            self.rn = 0
+        else:  # raw rate from the end of the first segment on (bias in use added back)
+            self.rx += self.sox + n * self.bx
+            self.ry += self.soy + n * self.by
+            self.rz += self.soz + n * self.bz
+            self.rn += n
+        j = _SLOT * (self.n_quiet % _PENDING)
+        p = self.pending
+        if self.n_quiet >= _PENDING:  # the oldest pending segment has been followed by calm
+            self._bias_from(p, j)
+        p[j], p[j + 1], p[j + 2], p[j + 3] = self.rx, self.ry, self.rz, self.rn
+        p[j + 4], p[j + 5], p[j + 6] = ax, ay, az
+        p[j + 7], p[j + 8], p[j + 9] = self.sdx, self.sdy, self.sdz
+        self.n_quiet += 1
+        if self.still_ms >= int(self.cfg["calib_still_s"] * 1000):
+            self.bias_known = True
+            if not self.calibrated:
+                self._calibrate()
+
+    def _bias_from(self, p, j):
+        """Gyro bias over a still stretch: the mean raw rate, less the rotation the
+        accelerometer saw between the stretch's first segment and segment j. Postural sway is
+        seen by both, so it cancels; only rotation about gravity is the accelerometer's blind
+        spot, where the mean rate is all there is."""
+        n = p[j + 3]
+        if n * self.dt < _BIAS_SPAN_S:
+            return
+        x0, y0, z0 = self.a0x, self.a0y, self.a0z
+        x1, y1, z1 = p[j + 4], p[j + 5], p[j + 6]
+        # a world-fixed vector seen from a body turning at w moves as v' = v x w, so
+        # v0 x v1 = -(w across v) |v|^2 t
+        s = -1.0 / (math.sqrt((x0 * x0 + y0 * y0 + z0 * z0) * (x1 * x1 + y1 * y1 + z1 * z1))
+                    * n * self.kg)
+        self.bx = p[j] / n - (y0 * z1 - z0 * y1) * s
+        self.by = p[j + 1] / n - (z0 * x1 - x0 * z1) * s
+        self.bz = p[j + 2] / n - (x0 * y1 - y0 * x1) * s
 
     def _calibrate(self):
         self.frame.set_up(self.wx, self.wy, self.wz)
         self.calibrated = True
-        self.finder.reset()
         self.sink.event(self.t_ms, "calibrated", None)
         self.player.play(PATTERNS["ready"], self.t_ms)
 
@@ -292,54 +367,91 @@ class Pipeline:
                    + (cur[_OZ] + prev[_OZ]) * wz) / (n * wn * self.lsb_dps)
         if abs(yaw_dps) > self.cfg["turn_dps"]:
             self.turn_ms = t_ms
-        self._learn_bias(cur, wn)
-        if self.finding:
-            self._forward_step()
+        if ticks_diff(t_ms, self.turn_ms) < _TURN_HOLD_MS:
+            self._drop_sideways(cur)
+        else:
+            self._learn_bias(cur)
         self._row(cur, prev, True)
         self.prev, self.cur = cur, prev
         self._clear(self.cur)
 
-    def _learn_bias(self, win, wn):
-        """The accelerometer's corrections over a step, as a rotation rate, are the part of the
-        gyro bias that tilts gravity; fold a small share of it into the bias."""
+    def _tilt_rate(self, dx, dy, dz, n):
+        """The accelerometer's corrections (dx, dy, dz) summed over n samples, as the rotation
+        rate (gyro counts) that would have caused them: the residual gyro bias across gravity.
+        (A bias e tilts w by w x e each sample; the pull undoes it: sum = -(w x e) n dt.)"""
+        wx, wy, wz = self.wx, self.wy, self.wz
+        rate = 1.0 / ((wx * wx + wy * wy + wz * wz) * n * self.kg)
+        return (wy * dz - wz * dy) * rate, (wz * dx - wx * dz) * rate, (wx * dy - wy * dx) * rate
+
+    def _drop_sideways(self, win):
+        """Turning: the mean force leans into the turn (centripetal), sideways only, so undo the
+        sideways part of this step's pull and keep the forward-back part. A tilt error is fixed
+        in the world while the body yaws, so the turn itself swings it into the corrected plane;
+        the pull is stronger meanwhile (turn_tau_s) because turns are when errors appear: the
+        gyro's scale and axis errors, and the accelerometer's bias, which is fixed in the body
+        but swung round with w by a turn."""
+        left = self.frame.left
+        if left is None:
+            return
+        d = win[_DX] * left[0] + win[_DY] * left[1] + win[_DZ] * left[2]
+        self.wx -= d * left[0]
+        self.wy -= d * left[1]
+        self.wz -= d * left[2]
+
+    def _learn_bias(self, win):
+        """While running, fold a small share of the step's residual bias into the bias."""
         n = win[_WN]
         if self.k != self.k_run or n < 2 or not self.calibrated:
             return
-        dx, dy, dz = win[_DX], win[_DY], win[_DZ]
-        wx, wy, wz = self.wx, self.wy, self.wz
-        step_s = n * self.dt
-        rate = 1.0 / (wn * wn * step_s * self.kg * self.rate_hz)  # -> gyro counts
-        share = min(1.0, step_s / self.cfg["bias_tau_s"])
-        self.bx += (wy * dz - wz * dy) * rate * share
-        self.by += (wz * dx - wx * dz) * rate * share
-        self.bz += (wx * dy - wy * dx) * rate * share
+        ex, ey, ez = self._tilt_rate(win[_DX], win[_DY], win[_DZ], n)
+        share = min(1.0, n * self.dt / self.cfg["bias_tau_s"])
+        self.bx += ex * share
+        self.by += ey * share
+        self.bz += ez * share
 
-    def _forward_step(self):
-        if self.state == RUNNING:
-            found = self.finder.add_step(self.c1, self.c2)
-            if found is not None:
-                self.frame.set_forward(found[0], found[1])
-                self.finding = False
-                self.sink.event(self.t_ms, "forward_found", self.finder.steps_needed)
-        self.c1 = self.c2 = 0.0
+    def _set_off(self):
+        """A trusted still period just ended: the tilt is fresh, so look for forward. The pull
+        toward the accelerometer in the untrusted last segments (and this one) followed the
+        start of the motion, not gravity: undo it, leaving what the gyro carried."""
+        p = self.pending
+        wx = self.wx - self.sdx
+        wy = self.wy - self.sdy
+        wz = self.wz - self.sdz
+        for i in range(min(self.n_quiet, _PENDING)):
+            j = _SLOT * i
+            wx -= p[j + 7]
+            wy -= p[j + 8]
+            wz -= p[j + 9]
+        self.wx, self.wy, self.wz = wx, wy, wz
+        self.anchor_ms = self.t_ms
+        if self.calibrated and self.frame.forward is None:
+            self.finding = True
+            self.v1 = self.v2 = self.d1 = self.d2 = 0.0
+
+    def _forward_found(self):
+        """End of the set-off window: far enough moved means its direction is forward."""
+        self.finding = False
+        d1, d2 = self.d1, self.d2
+        dist_m = math.sqrt(d1 * d1 + d2 * d2) * self.dt * self.dt * _G_MPS2 / self.lsb_g
+        speed_mps = dist_m * 1000.0 / self.fwd_window_ms
+        if speed_mps >= self.cfg["forward_min_mps"]:
+            self.frame.set_forward(d1, d2)
+            self.sink.event(self.t_ms, "forward_found", speed_mps)
 
     def _set_state(self, state):
-        if state == STILL or self.state == STILL:
-            self.moving_ms = 0
         self.state = state
         self.sink.event(self.t_ms, "state", state)
-        if self.calibrated and self.frame.forward is None and state != STILL:
-            self.finding = True
         if state != RUNNING:
             self.coach.reset()
 
     def _set_gain(self, quiet):
-        if quiet:
+        if quiet and self.still_ms >= _TRUST_STILL_MS:
             k = self.k_still
-        elif self.calibrated and self.state != STILL and (
-                self.moving_ms < self.cfg["settle_s"] * 1000
-                or ticks_diff(self.t_ms, self.turn_ms) < _TURN_HOLD_MS):
+        elif self.calibrated and ticks_diff(self.t_ms, self.anchor_ms) < self.settle_ms:
             k = 0.0
+        elif ticks_diff(self.t_ms, self.turn_ms) < _TURN_HOLD_MS:
+            # with no forward yet there is no way to keep the forward-back part alone
+            k = 0.0 if self.frame.left is None else self.k_turn
         else:
             k = self.k_run
         self.k = k
