@@ -253,3 +253,21 @@ def test_wire_puts_each_board_profile_on_the_fake_machine(clock, name):
     if p["battery"]:
         adc = machine.ADC(p["battery"]["adc_pin"], atten=machine.ADC.ATTN_11DB)
         assert adc.read_uv() * p["battery"]["divider"] == pytest.approx(4.0e6, rel=1e-3)
+
+
+def test_wire_routes_the_imu_interrupt_to_the_profile_pin(clock):
+    still = (0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+    rows = [still] * 1000 + [(0.6 * (k % 2), 0.0, 1.0, 0.0, 0.0, 0.0) for k in range(20)]
+    wire("xiao-esp32s3", Rows(rows))
+    int_pin = BOARDS["xiao-esp32s3"]["imu"]["int_pin"]
+    woke = []
+    machine.Pin(int_pin, machine.Pin.IN).irq(lambda p: woke.append(p.id),
+                                             trigger=machine.Pin.IRQ_RISING)
+    imu = find_imu(machine.I2C(0), sleep_ms=clock.sleep_ms)
+    assert imu.wake_on_motion(threshold_mg=300)
+    clock.advance_ms(1000)
+    imu._read_u8(0x75)
+    assert machine.pin_level(int_pin) == 0 and woke == []
+    clock.advance_ms(30000)
+    imu._read_u8(0x75)
+    assert machine.pin_level(int_pin) == 1 and woke == [int_pin]

@@ -252,3 +252,74 @@ def test_a_broken_driver_fails_against_the_model(monkeypatch, chip, module, attr
 
 def test_find_imu_tries_every_driver():
     assert set(imu_mod.DRIVERS) == {mpu6xxx.Mpu6xxx, icm42688.Icm42688, lsm6ds.Lsm6ds}
+
+
+class Shake:
+    """Still (1 g on z) until `moving_g` is set; then x alternates by that much every sample."""
+
+    def __init__(self):
+        self.moving_g = 0.0
+        self._still = (0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+
+    def row(self, k):
+        if not self.moving_g:
+            return self._still
+        m = self.moving_g
+        return (m if k % 2 else 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+
+
+WOM_CHIPS = ["MPU-6050", "MPU-6500", "MPU-9250", "ICM-42688-P"]
+
+
+@pytest.mark.parametrize("chip", WOM_CHIPS)
+def test_wake_on_motion_raises_int_on_movement_above_the_threshold(chip):
+    source = Shake()
+    rig = Rig(chip, source)
+    levels = []
+    rig.model.on_int = levels.append
+    assert rig.imu.wake_on_motion(threshold_mg=200) is True
+    assert rig.model._odr_hz <= 50  # low-power rate, not the 200 Hz of configure()
+    rig.clock.advance_ms(2000)
+    rig.i2c.readfrom_mem(ADDRESS[chip], 0x75, 1)  # any access lets the model catch up
+    assert rig.model.int_level == 0 and levels == []
+    source.moving_g = 0.1  # below the threshold: a breath, a car seat
+    rig.clock.advance_ms(1000)
+    rig.i2c.readfrom_mem(ADDRESS[chip], 0x75, 1)
+    assert rig.model.int_level == 0
+    source.moving_g = 0.5  # picked up
+    rig.clock.advance_ms(500)
+    rig.i2c.readfrom_mem(ADDRESS[chip], 0x75, 1)
+    assert rig.model.int_level == 1 and levels == [1]  # latched, active high
+    assert rig.model.strays == []
+    rig.imu.configure()  # back to work: the reset releases the line
+    assert rig.model.int_level == 0
+
+
+@pytest.mark.parametrize("chip", ["MPU-6886", "LSM6DS3", "LSM6DSO"])
+def test_wake_on_motion_is_declined_where_not_implemented(chip):
+    rig = Rig(chip)
+    assert rig.imu.wake_on_motion() is False
+    assert rig.model.strays == []
+
+
+def test_wake_on_motion_threshold_is_checked():
+    rig = Rig("ICM-42688-P")
+    with pytest.raises(ValueError, match="threshold_mg"):
+        rig.imu.wake_on_motion(threshold_mg=2000)
+
+
+def test_mpu6050_motion_needs_the_accel_high_pass(monkeypatch):
+    """A driver that leaves ACCEL_HPF at 0 never wakes: the model holds it to the datasheet."""
+    real = mpu6xxx.Mpu6xxx._write_u8
+
+    def no_hpf(self, reg, value):
+        real(self, reg, value & ~0x07 if reg == 0x1C else value)
+
+    monkeypatch.setattr(mpu6xxx.Mpu6xxx, "_write_u8", no_hpf)
+    source = Shake()
+    rig = Rig("MPU-6050", source)
+    rig.imu.wake_on_motion()
+    source.moving_g = 0.8
+    rig.clock.advance_ms(500)
+    rig.i2c.readfrom_mem(0x68, 0x75, 1)
+    assert rig.model.int_level == 0

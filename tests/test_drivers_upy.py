@@ -96,7 +96,34 @@ from host_tools.boardsim.board import wire
 clk = ManualClock()
 machine.reset_all(clk)
 wire("xiao-esp32s3", Constant())
-print("WIRE", find_imu(machine.I2C(0, scl=6, sda=5), clk.sleep_ms).name)
+imu = find_imu(machine.I2C(0, scl=6, sda=5), clk.sleep_ms)
+print("WIRE", imu.name)
+
+class PickedUp:
+    """Still for the first 5 s of virtual time, then shaken along x."""
+
+    def __init__(self, clk):
+        self.clk = clk
+        self.still = (0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
+        self.moved = (0.6, 0.0, 1.0, 0.0, 0.0, 0.0)
+
+    def row(self, k):
+        return self.moved if self.clk.t_us > 5000000 and k % 2 else self.still
+
+
+for chip in ("MPU-6050", "MPU-9250", "ICM-42688-P"):
+    clk = ManualClock()
+    machine.reset_all(clk)
+    model = imu_model(chip, clk, PickedUp(clk))
+    machine.attach(0, 0x68, model)
+    imu = find_imu(machine.I2C(0), clk.sleep_ms)
+    imu.wake_on_motion(threshold_mg=300)
+    clk.advance_ms(1000)
+    imu._read_u8(0x75)
+    before = model.int_level
+    clk.advance_ms(10000)
+    imu._read_u8(0x75)
+    print("WOM", chip, before, model.int_level)
 '''
 
 
@@ -110,7 +137,7 @@ def output(tmp_path_factory):
     out = {}
     for line in upy.run(script, root).splitlines():
         kind, _, rest = line.partition(" ")
-        key = (kind, rest.split()[0]) if kind in ("DECODE", "ALLOC") else kind
+        key = (kind, rest.split()[0]) if kind in ("DECODE", "ALLOC", "WOM") else kind
         out[key] = rest
     return out
 
@@ -131,6 +158,11 @@ def test_read_into_allocates_nothing_on_micropython(output, chip):
     _, delta, got = output[("ALLOC", chip)].split()
     assert int(got) > 1000  # the calls really drained samples (incl. 20 stalls of 100 ms)
     assert int(delta) == 0
+
+
+@pytest.mark.parametrize("chip", ["MPU-6050", "MPU-9250", "ICM-42688-P"])
+def test_wake_on_motion_on_micropython(output, chip):
+    assert output[("WOM", chip)] == chip + " 0 1"  # quiet while still, raised once moved
 
 
 def test_board_wiring_on_micropython(output):

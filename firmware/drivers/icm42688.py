@@ -8,6 +8,7 @@ from ..core.compat import const
 from .imubase import Imu, pick, sleep_ms, unpack
 
 _DEVICE_CONFIG = const(0x11)
+_INT_CONFIG = const(0x14)
 _FIFO_CONFIG = const(0x16)
 _INT_STATUS = const(0x2D)
 _FIFO_DATA = const(0x30)
@@ -17,9 +18,12 @@ _PWR_MGMT0 = const(0x4E)
 _GYRO_CONFIG0 = const(0x4F)
 _ACCEL_CONFIG0 = const(0x50)
 _GYRO_ACCEL_CONFIG0 = const(0x52)
+_SMD_CONFIG = const(0x57)
 _FIFO_CONFIG1 = const(0x5F)
+_INT_SOURCE1 = const(0x66)
 _WHO_AM_I = const(0x75)
 _REG_BANK_SEL = const(0x76)
+_B4_ACCEL_WOM_X_THR = const(0x4A)  # bank 4, then Y and Z
 
 _PACKET = const(16)
 _FIFO_BYTES = const(2048)
@@ -70,6 +74,27 @@ class Icm42688(Imu):
         self.rate_hz = rate_hz
         self.accel_lsb_per_g = 2048 << afs
         self.gyro_lsb_per_dps = _GYRO_LSB_PER_DPS[gfs]
+
+    def wake_on_motion(self, threshold_mg=200):
+        """Datasheet §8.7 WoM programming sequence, accel at 50 Hz in low-power mode."""
+        self._check_threshold(threshold_mg, 4, 996)
+        w = self._write_u8
+        w(_REG_BANK_SEL, 0)
+        w(_DEVICE_CONFIG, 0x01)
+        self._sleep_ms(2)
+        w(_ACCEL_CONFIG0, (1 << 5) | 9)  # 8 g, 50 Hz
+        w(_PWR_MGMT0, 0x02)  # accel low-power, gyro off
+        self._sleep_ms(1)
+        w(_REG_BANK_SEL, 4)
+        for axis in range(3):
+            w(_B4_ACCEL_WOM_X_THR + axis, threshold_mg * 256 // 1000)  # 1 g / 256 per LSB
+        w(_REG_BANK_SEL, 0)
+        self._sleep_ms(1)
+        w(_INT_CONFIG, 0x07)  # INT1 latched, push-pull, active high
+        w(_INT_SOURCE1, 0x07)  # WOM on X, Y or Z -> INT1
+        self._sleep_ms(50)
+        w(_SMD_CONFIG, 0x05)  # WOM_MODE: against the previous sample; SMD_MODE 01: WOM
+        return True
 
     def read_into(self, buf):
         # INT_STATUS, FIFO_COUNTH, FIFO_COUNTL are adjacent: one transfer. FIFO_FULL_INT clears

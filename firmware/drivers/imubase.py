@@ -6,6 +6,7 @@ The interface (docs/drivers.md):
     n = imu.read_into(buf)   # buf: array('h', 6 * N); fills ax, ay, az, gx, gy, gz counts
     imu.name, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, imu.fifo_samples,
     imu.overflowed
+    imu.wake_on_motion(threshold_mg=200)   # low-power standby that raises INT on movement
 """
 from ..core.compat import const, native
 from .i2cdev import I2CDevice, sleep_ms
@@ -80,6 +81,17 @@ class Imu(I2CDevice):
         if self.name is None:
             raise OSError("no %s at I2C address 0x%02x (WHO_AM_I 0x%02x)"
                           % (self.FAMILY, address, who))
+
+    def wake_on_motion(self, threshold_mg=200):
+        """Put the chip in low-power accel-only standby that drives its INT pin high (push-pull,
+        latched until the next configure()) when the acceleration on any axis changes by more
+        than threshold_mg between samples. Returns False where this driver has no motion
+        interrupt: the board then wakes on its button only. Call configure() after waking."""
+        return False
+
+    def _check_threshold(self, threshold_mg, lo, hi):
+        if not lo <= threshold_mg <= hi:
+            raise ValueError("threshold_mg must be %d..%d, got %r" % (lo, hi, threshold_mg))
 
     def _read_status(self, reg, nbytes):
         """Read nbytes (<= 4) from reg into self._status without allocating."""

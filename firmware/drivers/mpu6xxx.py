@@ -13,9 +13,16 @@ _CONFIG = const(0x1A)
 _GYRO_CONFIG = const(0x1B)
 _ACCEL_CONFIG = const(0x1C)
 _ACCEL_CONFIG2 = const(0x1D)
+_LP_ACCEL_ODR = const(0x1E)
+_MOT_THR = const(0x1F)  # WOM_THR on the MPU-6500/9250
+_MOT_DUR = const(0x20)
 _FIFO_EN = const(0x23)
+_INT_PIN_CFG = const(0x37)
+_INT_ENABLE = const(0x38)
+_MOT_DETECT_CTRL = const(0x69)
 _USER_CTRL = const(0x6A)
 _PWR_MGMT_1 = const(0x6B)
+_PWR_MGMT_2 = const(0x6C)
 _FIFO_COUNTH = const(0x72)
 _FIFO_R_W = const(0x74)
 _WHO_AM_I = const(0x75)
@@ -78,6 +85,36 @@ class Mpu6xxx(Imu):
         self.rate_hz = rate_hz
         self.accel_lsb_per_g = 16384 >> afs
         self.gyro_lsb_per_dps = _GYRO_LSB_PER_DPS[gfs]
+
+    def wake_on_motion(self, threshold_mg=200):
+        if self.who_am_i == _MPU6886:
+            return False  # its WOM registers differ (ACCEL_WOM_*_THR); not implemented
+        self._check_threshold(threshold_mg, 8, 500)
+        w = self._write_u8
+        w(_PWR_MGMT_1, 0x80)
+        self._sleep_ms(100)
+        w(_PWR_MGMT_1, 0x00)
+        w(_INT_PIN_CFG, 0x20)  # active high, push-pull, latched until INT_STATUS is read
+        if self.who_am_i == 0x68:
+            # Register map rev 3.x: motion = the high-passed accel above MOT_THR (2 mg/LSB);
+            # ACCEL_HPF 0 would hold the high-pass output at zero, so 5 Hz.
+            w(_ACCEL_CONFIG, (2 << 3) | 0x01)
+            w(_MOT_THR, threshold_mg // 2)
+            w(_MOT_DUR, 1)
+            w(_INT_ENABLE, 0x40)  # MOT_EN
+            w(_PWR_MGMT_2, (2 << 6) | 0x07)  # wake at 20 Hz, gyros in standby
+            w(_PWR_MGMT_1, 0x28)  # CYCLE, temperature sensor off
+        else:
+            # MPU-6500 PS "Wake-on-Motion Interrupt": accel only, 184 Hz DLPF, compare with
+            # the previous sample, WOM_THR 4 mg/LSB, 31.25 Hz low-power rate.
+            w(_PWR_MGMT_2, 0x07)
+            w(_ACCEL_CONFIG2, 0x09)
+            w(_INT_ENABLE, 0x40)  # WOM_EN
+            w(_MOT_DETECT_CTRL, 0xC0)
+            w(_MOT_THR, threshold_mg // 4)
+            w(_LP_ACCEL_ODR, 7)
+            w(_PWR_MGMT_1, 0x20)  # CYCLE
+        return True
 
     def _reset_fifo(self):
         # RM §4.27: FIFO_RESET acts "while FIFO_EN equals 0", so stop, reset, then start.

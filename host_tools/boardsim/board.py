@@ -1,6 +1,7 @@
 """Wire the fake `machine` up as a board profile says (firmware/device/boards.py): the IMU
-model at its bus and address, a DRV2605L model if the board has one, the button released and
-a battery voltage on the ADC pin - what a real board presents at power-on."""
+model at its bus and address with its INT line on the pin the profile names, a DRV2605L model
+if the board has one, the button released and a battery voltage on the ADC pin - what a real
+board presents at power-on."""
 from firmware.device.boards import board
 
 from . import machine
@@ -24,6 +25,10 @@ def wire(name, source, battery_v=3.9):
     bus = p["i2c"]["id"]
     imu = imu_model(IMU_NAMES[p["imu"]["model"]], clock, source)
     machine.attach(bus, p["imu"]["address"], imu)
+    int_pin = p["imu"].get("int_pin")
+    if int_pin is not None:
+        imu.on_int = lambda level: machine.drive(int_pin, level)
+        machine.drive(int_pin, imu.int_level)
     haptic = None
     motor = p["motor"]
     if motor and motor["kind"] == "drv2605l":

@@ -15,6 +15,10 @@ Source: ICM-42688-P datasheet DS-000347 rev 1.8:
   Packets 1/2 (one sensor) are 8 bytes. The FIFO holds 2 KB.
 - Table of FS_SEL: gyro 2000/1000/500/250/125 dps = 16.4/32.8/65.5/131/262 LSB/dps; accel
   16/8/4/2 g = 2048/4096/8192/16384 LSB/g.
+- §8.7 wake on motion: bank 4 ACCEL_WOM_X/Y/Z_THR 0x4A-0x4C (1 g / 256 per LSB), INT_SOURCE1
+  0x66 (WOM_Z/Y/X_INT1_EN 2:0), SMD_CONFIG 0x57 (WOM_MODE 2: compare with the previous sample,
+  SMD_MODE 1:0 = 01 WOM), INT_STATUS2 0x37 (WOM_Z/Y/X 2:0, cleared on read), INT_CONFIG 0x14
+  (INT1_MODE 2: latched, INT1_DRIVE_CIRCUIT 1: push-pull, INT1_POLARITY 0: active high).
 Model assumption (confirm on a board): in stream mode a full FIFO drops its oldest packet.
 """
 from .regfile import FifoRing, RegisterModel, put16, span
@@ -26,6 +30,7 @@ INT_CONFIG = 0x14
 FIFO_CONFIG = 0x16
 TEMP_DATA1 = 0x1D
 INT_STATUS = 0x2D
+INT_STATUS2 = 0x37
 FIFO_COUNTH = 0x2E
 FIFO_COUNTL = 0x2F
 FIFO_DATA = 0x30
@@ -39,13 +44,16 @@ GYRO_CONFIG1 = 0x51
 GYRO_ACCEL_CONFIG0 = 0x52
 ACCEL_CONFIG1 = 0x53
 TMST_CONFIG = 0x54
+SMD_CONFIG = 0x57
 FIFO_CONFIG1 = 0x5F
 FIFO_CONFIG2 = 0x60
 FIFO_CONFIG3 = 0x61
 INT_CONFIG0 = 0x63
 INT_SOURCE0 = 0x65
+INT_SOURCE1 = 0x66
 WHO_AM_I = 0x75
 REG_BANK_SEL = 0x76
+BANK4_ACCEL_WOM_X_THR = 0x4A
 
 FIFO_BYTES = 2048
 ODR_HZ = {1: 32000, 2: 16000, 3: 8000, 4: 4000, 5: 2000, 6: 1000, 7: 200, 8: 100, 9: 50,
@@ -59,18 +67,22 @@ class Icm42688(RegisterModel):
              ACCEL_CONFIG1: 0x0D, TMST_CONFIG: 0x23, FIFO_CONFIG2: 0x00, WHO_AM_I: 0x47}
     WRITABLE = (DEVICE_CONFIG, DRIVE_CONFIG, INT_CONFIG, FIFO_CONFIG, SIGNAL_PATH_RESET,
                 INTF_CONFIG0, INTF_CONFIG1, PWR_MGMT0, GYRO_CONFIG0, ACCEL_CONFIG0, GYRO_CONFIG1,
-                GYRO_ACCEL_CONFIG0, ACCEL_CONFIG1, TMST_CONFIG, FIFO_CONFIG1, FIFO_CONFIG2,
-                FIFO_CONFIG3, INT_CONFIG0, INT_SOURCE0, REG_BANK_SEL)
-    READABLE = span(TEMP_DATA1, 0x2C) + (INT_STATUS, FIFO_COUNTH, FIFO_COUNTL, FIFO_DATA, WHO_AM_I)
+                GYRO_ACCEL_CONFIG0, ACCEL_CONFIG1, TMST_CONFIG, SMD_CONFIG, FIFO_CONFIG1,
+                FIFO_CONFIG2, FIFO_CONFIG3, INT_CONFIG0, INT_SOURCE0, INT_SOURCE1, REG_BANK_SEL)
+    READABLE = span(TEMP_DATA1, 0x2C) + (INT_STATUS, FIFO_COUNTH, FIFO_COUNTL, FIFO_DATA,
+                                         INT_STATUS2, WHO_AM_I)
 
     def __init__(self, clock, source):
         self.fifo = FifoRing(FIFO_BYTES, 16, True)
         self._enc = bytearray(14)  # temp (2), accel XYZ, gyro XYZ as the data registers hold them
         self._pkt = bytearray(16)
+        self.wom_thr = bytearray(3)  # bank 4 ACCEL_WOM_X/Y/Z_THR
         super().__init__(clock, source)
 
     def reset(self):
         self.fifo.clear()
+        for i in range(3):
+            self.wom_thr[i] = 0
         super().reset()
 
     def accel_lsb_per_g(self):
@@ -96,7 +108,12 @@ class Icm42688(RegisterModel):
     def _banked(self, reg):
         return self.regs[REG_BANK_SEL] == 0 or reg == REG_BANK_SEL
 
+    def _wom_reg(self, reg):
+        return self.regs[REG_BANK_SEL] == 4 and 0 <= reg - BANK4_ACCEL_WOM_X_THR < 3
+
     def _read(self, reg):
+        if self._wom_reg(reg):
+            return self.wom_thr[reg - BANK4_ACCEL_WOM_X_THR]
         if not self._banked(reg):
             self.strays.append(("r bank %d" % self.regs[REG_BANK_SEL], reg))
             return 0
@@ -115,7 +132,20 @@ class Icm42688(RegisterModel):
         value = super()._read(reg)
         if reg == INT_STATUS:
             self.regs[INT_STATUS] = 0
+        if reg == INT_STATUS2:
+            self.regs[INT_STATUS2] = 0
+            self._set_int(self._int1(False))
         return value
+
+    def _int1(self, active):
+        return (1 if active else 0) if self.regs[INT_CONFIG] & 1 else (0 if active else 1)
+
+    def write(self, reg, data):
+        if self._wom_reg(reg):  # bank-4 registers are outside WRITABLE, which is bank 0
+            self._sync()
+            self.wom_thr[reg - BANK4_ACCEL_WOM_X_THR] = data[0]
+            return
+        super().write(reg, data)
 
     def _write(self, reg, value):
         if not self._banked(reg):
@@ -159,6 +189,7 @@ class Icm42688(RegisterModel):
         for i in range(14):
             self.regs[TEMP_DATA1 + i] = self._enc[i]
         self.regs[INT_STATUS] |= 0x08
+        self._detect_motion()
         n = self._packet_len()
         if not n or self.regs[FIFO_CONFIG] >> 6 == 0:
             return
@@ -181,3 +212,18 @@ class Icm42688(RegisterModel):
         self.fifo.push(self._pkt, n)
         if self.fifo.count + n > self.fifo.capacity:
             self.regs[INT_STATUS] |= 0x02
+
+    def _detect_motion(self):
+        smd = self.regs[SMD_CONFIG]
+        if smd & 3 != 1:
+            return
+        if not smd & 0x04:
+            self.strays.append(("WOM against the initial sample not modelled", SMD_CONFIG))
+        t = self.wom_thr
+        axes = self._moved(t[0] * 1000 // 256, t[1] * 1000 // 256, t[2] * 1000 // 256)
+        if axes:
+            self.regs[INT_STATUS2] |= axes
+            if self.regs[INT_SOURCE1] & axes:
+                self._set_int(self._int1(True))
+                if not self.regs[INT_CONFIG] & 0x04:  # pulsed, not latched
+                    self._set_int(self._int1(False))

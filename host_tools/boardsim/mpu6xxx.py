@@ -9,11 +9,18 @@ Sources (register numbers are decimal in the documents):
   §4.27 USER_CTRL (106: FIFO_EN 6, FIFO_RESET 2 "while FIFO_EN equals 0", self-clearing),
   §4.28 PWR_MGMT_1 (107: DEVICE_RESET 7, SLEEP 6, CLKSEL 2:0; reset 0x40), §4.30 FIFO_COUNT
   (114-115, high byte first), §4.31 FIFO_R_W (116), §4.32 WHO_AM_I (117) = 0x68. Product spec
-  PS-MPU-6000A-00 §7.17: 1024-byte FIFO.
+  PS-MPU-6000A-00 §7.17: 1024-byte FIFO. Motion interrupt from register map rev 3.x (dropped
+  from rev 4.x, still in the silicon): MOT_THR (31, 2 mg/LSB), MOT_DUR (32), INT_ENABLE MOT_EN
+  (bit 6), needs the accel high-pass ACCEL_HPF (ACCEL_CONFIG 2:0) non-zero; cycle mode
+  PWR_MGMT_1 CYCLE (bit 5) with PWR_MGMT_2 LP_WAKE_CTRL (7:6) = 1.25/5/20/40 Hz.
+  INT_PIN_CFG (55): INT_LEVEL 7 (1 = active low), LATCH_INT_EN 5 (held until INT_STATUS read).
 - MPU-6500 Register Map RM-MPU-6500A-00 / MPU-9250 RM-MPU-9250A-00: same layout plus
   ACCEL_CONFIG2 (29), GYRO_CONFIG FCHOICE_B (1:0, non-zero bypasses the DLPF and SMPLRT_DIV),
   CONFIG FIFO_MODE (bit 6: 1 = drop new data when full, 0 = overwrite the oldest), PWR_MGMT_1
-  reset 0x01, WHO_AM_I 0x70 / 0x71; 512-byte FIFO (MPU-9250 PS §4.17).
+  reset 0x01, WHO_AM_I 0x70 / 0x71; 512-byte FIFO (MPU-9250 PS §4.17). Wake-on-motion
+  (PS §7.x / RM): LP_ACCEL_ODR (30), WOM_THR (31, 4 mg/LSB), MOT_DETECT_CTRL (105: ACCEL_INTEL_EN
+  7, ACCEL_INTEL_MODE 6 = compare with the previous sample), INT_ENABLE WOM_EN (bit 6), cycle
+  mode PWR_MGMT_1 CYCLE at the LP_ACCEL_ODR rate.
 - MPU-6886 datasheet (TDK DS-000193): WHO_AM_I 0x19, PWR_MGMT_1 reset 0x41, FIFO_EN has only
   GYRO_FIFO_EN (4, which also writes TEMP_OUT) and ACC_FIFO_EN (3), 1 KB FIFO.
 """
@@ -26,11 +33,15 @@ GYRO_CONFIG = 0x1B
 ACCEL_CONFIG = 0x1C
 ACCEL_CONFIG2 = 0x1D
 FIFO_EN = 0x23
+LP_ACCEL_ODR = 0x1E
+MOT_THR = 0x1F  # WOM_THR on the MPU-6500/9250
+MOT_DUR = 0x20
 INT_PIN_CFG = 0x37
 INT_ENABLE = 0x38
 INT_STATUS = 0x3A
 ACCEL_XOUT_H = 0x3B
 SIGNAL_PATH_RESET = 0x68
+MOT_DETECT_CTRL = 0x69
 USER_CTRL = 0x6A
 PWR_MGMT_1 = 0x6B
 PWR_MGMT_2 = 0x6C
@@ -40,6 +51,8 @@ FIFO_R_W = 0x74
 WHO_AM_I = 0x75
 
 GYRO_LSB_PER_DPS = (131.0, 65.5, 32.8, 16.4)
+LP_WAKE_HZ = (1, 5, 20, 40)  # MPU-6050 LP_WAKE_CTRL
+LP_ACCEL_ODR_HZ = (1, 1, 1, 2, 4, 8, 16, 31, 62, 125, 250, 500)  # MPU-6500 LP_ACCEL_ODR (rounded)
 
 # name: (WHO_AM_I, PWR_MGMT_1 reset, FIFO bytes, has ACCEL_CONFIG2 / FCHOICE / FIFO_MODE,
 #        FIFO_EN layout: True = separate XG/YG/ZG/TEMP bits, False = MPU-6886 combined bits)
@@ -63,6 +76,9 @@ class Mpu6xxx(RegisterModel):
         self._separate = separate
         writable = [SMPLRT_DIV, CONFIG, GYRO_CONFIG, ACCEL_CONFIG, FIFO_EN, INT_PIN_CFG,
                     INT_ENABLE, SIGNAL_PATH_RESET, USER_CTRL, PWR_MGMT_1, PWR_MGMT_2, FIFO_R_W]
+        if variant != "MPU-6886":  # its wake-on-motion registers differ and are not modelled
+            writable += [MOT_THR, MOT_DETECT_CTRL]
+            writable.append(LP_ACCEL_ODR if newer else MOT_DUR)
         if newer:
             writable.append(ACCEL_CONFIG2)
         self.WRITABLE = tuple(writable)
@@ -83,8 +99,13 @@ class Mpu6xxx(RegisterModel):
         return GYRO_LSB_PER_DPS[(self.regs[GYRO_CONFIG] >> 3) & 3]
 
     def _rate_hz(self):
-        if self.regs[PWR_MGMT_1] & 0x40:
+        pwr = self.regs[PWR_MGMT_1]
+        if pwr & 0x40:
             return 0
+        if pwr & 0x20:  # cycle mode: accel only, at the low-power wake rate
+            if self._newer:
+                return LP_ACCEL_ODR_HZ[min(self.regs[LP_ACCEL_ODR] & 0x0F, 11)]
+            return LP_WAKE_HZ[self.regs[PWR_MGMT_2] >> 6]
         dlpf = self.regs[CONFIG] & 7
         if self._newer and self.regs[GYRO_CONFIG] & 3:
             return 8000  # FCHOICE_B bypasses the DLPF and the divider (RM-MPU-6500 §4.6)
@@ -106,7 +127,11 @@ class Mpu6xxx(RegisterModel):
         value = super()._read(reg)
         if reg == INT_STATUS:
             self.regs[INT_STATUS] = 0
+            self._set_int(self._int_pin(False))
         return value
+
+    def _int_pin(self, active):
+        return (0 if active else 1) if self.regs[INT_PIN_CFG] & 0x80 else (1 if active else 0)
 
     def _write(self, reg, value):
         if reg == PWR_MGMT_1 and value & 0x80:
@@ -141,6 +166,7 @@ class Mpu6xxx(RegisterModel):
         for i in range(14):
             self.regs[ACCEL_XOUT_H + i] = self._enc[i]
         self.regs[INT_STATUS] |= 0x01
+        self._detect_motion()
         if not self.regs[USER_CTRL] & 0x40:
             return
         en = self.regs[FIFO_EN]
@@ -165,3 +191,20 @@ class Mpu6xxx(RegisterModel):
         for i in range(length):
             self._pkt[n + i] = self._enc[start + i]
         return n + length
+
+    def _detect_motion(self):
+        if not self.regs[INT_ENABLE] & 0x40:
+            return
+        if self._newer:
+            if not self.regs[MOT_DETECT_CTRL] & 0x80:
+                return
+            threshold_mg = self.regs[MOT_THR] * 4
+        else:
+            if not self.regs[ACCEL_CONFIG] & 7:
+                return  # ACCEL_HPF 0 holds the high-pass output at zero: nothing ever moves
+            threshold_mg = self.regs[MOT_THR] * 2
+        if self._moved(threshold_mg, threshold_mg, threshold_mg):
+            self.regs[INT_STATUS] |= 0x40
+            self._set_int(self._int_pin(True))
+            if not self.regs[INT_PIN_CFG] & 0x20:  # not latched: a 50 us pulse
+                self._set_int(self._int_pin(False))

@@ -73,9 +73,15 @@ class RegisterModel:
         self._enc_cfg = -1
         self._cfg = 0  # bumped whenever the configuration changes, invalidating the cache
         self.pointer = 0
+        self.on_int = None  # callable(level): the MCU pin the chip's INT line reaches
+        self.int_level = 0
+        self._accel_g = None  # the last encoded row's acceleration, for motion detection
+        self._prev_g = None  # the one before it
         self.reset()
 
     def reset(self):
+        self._prev_g = None
+        self._set_int(0)
         for i in range(256):
             self.regs[i] = 0
         for reg in self.RESET:
@@ -134,12 +140,31 @@ class RegisterModel:
         while self._made < due:
             row = self.source.row(self.k)
             if row is not self._row or self._enc_cfg != self._cfg:
+                self._accel_g = row
                 self._encode(row)
                 self._row = row
                 self._enc_cfg = self._cfg
             self._emit()
             self.k += 1
             self._made += 1
+
+    # -- interrupt line and motion detection ----------------------------------------------------
+    def _set_int(self, level):
+        if level != self.int_level:
+            self.int_level = level
+            if self.on_int is not None:
+                self.on_int(level)
+
+    def _moved(self, x_mg, y_mg, z_mg):
+        """Axes (bit 0 x, 1 y, 2 z) whose acceleration changed by more than their threshold
+        since the previous sample: the compare-to-previous wake-on-motion the chips implement."""
+        now, prev = self._accel_g, self._prev_g
+        self._prev_g = now
+        if prev is None or now is None:
+            return 0
+        return ((1 if abs(now[0] - prev[0]) * 1000 > x_mg else 0)
+                | (2 if abs(now[1] - prev[1]) * 1000 > y_mg else 0)
+                | (4 if abs(now[2] - prev[2]) * 1000 > z_mg else 0))
 
     def _encode(self, row):
         """Convert a physical row to output bytes with the current configuration."""
