@@ -29,6 +29,7 @@ _WHO_AM_I = const(0x75)
 
 _USER_FIFO_EN = const(0x40)
 _USER_FIFO_RESET = const(0x04)
+_MPU6050 = const(0x68)  # WHO_AM_I values that change what the driver writes
 _MPU6886 = const(0x19)
 
 _ACCEL_FS = {2: 0, 4: 1, 8: 2, 16: 3}
@@ -42,7 +43,7 @@ _GYRO_LSB_PER_DPS = (131.0, 65.5, 32.8, 16.4)
 _RATES = {50: (19, 5), 100: (9, 4), 200: (4, 3)}
 # WHO_AM_I: (FIFO bytes, bytes per sample, FIFO_EN value, byte offsets of ax..gz in a sample)
 _LAYOUT = {
-    0x68: (1024, 12, 0x78, b"\x00\x02\x04\x06\x08\x0a"),
+    _MPU6050: (1024, 12, 0x78, b"\x00\x02\x04\x06\x08\x0a"),
     0x70: (512, 12, 0x78, b"\x00\x02\x04\x06\x08\x0a"),
     0x71: (512, 12, 0x78, b"\x00\x02\x04\x06\x08\x0a"),
     _MPU6886: (1024, 14, 0x18, b"\x00\x02\x04\x08\x0a\x0c"),
@@ -51,7 +52,7 @@ _LAYOUT = {
 
 class Mpu6xxx(Imu):
     FAMILY = "MPU-6xxx"
-    CHIPS = {0x68: "MPU-6050", 0x70: "MPU-6500", 0x71: "MPU-9250", _MPU6886: "MPU-6886"}
+    CHIPS = {_MPU6050: "MPU-6050", 0x70: "MPU-6500", 0x71: "MPU-9250", _MPU6886: "MPU-6886"}
     ADDRESSES = (0x68, 0x69)
     WHO_AM_I_REG = _WHO_AM_I
 
@@ -78,7 +79,7 @@ class Mpu6xxx(Imu):
         w(_CONFIG, dlpf)  # FIFO_MODE 0 on the newer chips: overwrite when full
         w(_GYRO_CONFIG, gfs << 3)  # FCHOICE_B 00: DLPF in use
         w(_ACCEL_CONFIG, afs << 3)
-        if self.who_am_i != 0x68:
+        if self.who_am_i != _MPU6050:
             w(_ACCEL_CONFIG2, dlpf)
         w(_FIFO_EN, self._fifo_en)
         self._reset_fifo()
@@ -95,7 +96,7 @@ class Mpu6xxx(Imu):
         self._sleep_ms(100)
         w(_PWR_MGMT_1, 0x00)
         w(_INT_PIN_CFG, 0x20)  # active high, push-pull, latched until INT_STATUS is read
-        if self.who_am_i == 0x68:
+        if self.who_am_i == _MPU6050:
             # Register map rev 3.x: motion = the high-passed accel above MOT_THR (2 mg/LSB);
             # ACCEL_HPF 0 would hold the high-pass output at zero, so 5 Hz.
             w(_ACCEL_CONFIG, (2 << 3) | 0x01)
