@@ -15,7 +15,19 @@ GRACE_S = 2.0  # a buzz this soon after an episode ends still belongs to it (the
 
 
 class Truth:
-    def __init__(self, path):
+    """The simulator's truth: from its dict of arrays, or `Truth.load(truth.csv)`."""
+
+    def __init__(self, truth):
+        self.t = np.asarray(truth["t"], dtype=float)
+        self.lean_inst = np.asarray(truth["lean_inst_deg"], dtype=float)
+        self.lean = np.asarray(truth["lean_deg"], dtype=float)
+        self.state = np.asarray(truth["state"]).astype(str)
+        self.fault = np.asarray(truth["fault"]).astype(str)
+        self.dt = float(np.median(np.diff(self.t)))
+        self._cum = np.concatenate(([0.0], np.cumsum(self.lean_inst)))
+
+    @classmethod
+    def load(cls, path):
         path = Path(path)
         try:
             with path.open(newline="") as f:
@@ -24,13 +36,7 @@ class Truth:
             raise UserError("cannot read %s: %s" % (path, e.strerror or e)) from None
         if not rows or "lean_inst_deg" not in rows[0]:
             raise UserError("%s is not a simulator truth.csv" % path)
-        self.t = np.array([float(r["t"]) for r in rows])
-        self.lean_inst = np.array([float(r["lean_inst_deg"]) for r in rows])
-        self.lean = np.array([float(r["lean_deg"]) for r in rows])
-        self.state = np.array([r["state"] for r in rows])
-        self.fault = np.array([r["fault"] for r in rows])
-        self.dt = float(np.median(np.diff(self.t)))
-        self._cum = np.concatenate(([0.0], np.cumsum(self.lean_inst)))
+        return cls({k: [r[k] for r in rows] for k in ("t", "lean_inst_deg", "lean_deg", "state", "fault")})
 
     def window_mean(self, t0, t1):
         """Mean instantaneous lean over [t0, t1] (arrays)."""

@@ -213,8 +213,9 @@ def summary(rec, sink, cfg):
     cal = sink.first("calibrated")
     fwd = sink.first("forward_found")
     if fwd is None:
-        return ("calibrated at %.1f s, but no running was seen to find the forward direction, "
-                "so there is no lean and no coaching" % (cal[0] - rec.t0))
+        return ("calibrated at %.1f s, but the wearer never set off from standing, which is how "
+                "the forward direction is found, so there is no lean and no coaching"
+                % (cal[0] - rec.t0))
     counts = {}
     for b in sink.buzzes():
         counts[b[1][5:]] = counts.get(b[1][5:], 0) + 1

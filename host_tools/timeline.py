@@ -137,7 +137,7 @@ def register(parser):
 
 def run(args):
     lean, events, cfg = load_replay(args.replay_dir)
-    truth = Truth(args.truth) if args.truth else None
+    truth = Truth.load(args.truth) if args.truth else None
     print_timeline(lean, events, cfg, truth)
     if args.png:
         Path(args.png).parent.mkdir(parents=True, exist_ok=True)

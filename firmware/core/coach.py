@@ -1,7 +1,8 @@
 """When a lean fault becomes a buzz.
 
 A runner should feel one buzz for one real fault, not a stutter at a band's edge: the decision
-uses the mean of the last few strides, a fault must persist for `fault_hold_s` of running
+uses the mean of the last few strides (by default one), a fault is dated from the middle of the
+first stride that shows it (a stride average estimates the lean at its middle), it must persist for `fault_hold_s` of running
 before the first buzz and repeats every `repeat_s`, ending a fault needs `clear_s` back in the
 band (plus `band_hysteresis_deg`), and anything but running resets it: walking and standing are
 never coached.
@@ -58,8 +59,9 @@ class Coach:
             return OVERLEAN
         return NONE
 
-    def update(self, t_ms, lean_deg, running):
-        """Feed one stride's lean. Returns the fault to buzz for now, or NONE."""
+    def update(self, t_ms, lean_deg, running, win_ms=0):
+        """Feed one stride's lean, averaged over [t_ms - win_ms, t_ms]. Returns the fault to buzz
+        for now, or NONE."""
         if not running:
             if self.n_seen:
                 self.reset()
@@ -72,13 +74,14 @@ class Coach:
             total += self.recent[(self.n_seen - 1 - j) % _MAX_STRIDES]
         self.lean_deg = lean = total / n
         seen = self._classify(lean)
+        mid_ms = t_ms - win_ms // 2
         if seen == self.fault:
             self.other_since_ms = None
         elif self.fault == NONE:
-            self.fault, self.since_ms, self.buzzed_ms = seen, t_ms, None
+            self.fault, self.since_ms, self.buzzed_ms = seen, mid_ms, None
         else:
             if self.other_since_ms is None:
-                self.other_since_ms = t_ms
+                self.other_since_ms = mid_ms
             if ticks_diff(t_ms, self.other_since_ms) >= self.clear_ms:
                 self.fault, self.since_ms, self.buzzed_ms = seen, self.other_since_ms, None
                 self.other_since_ms = None

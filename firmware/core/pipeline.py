@@ -196,10 +196,12 @@ class Pipeline:
             if av < vmin:
                 vmin = av
             if armed:
-                if av > hi and since >= gap_n:
+                if av > hi:
                     step = True
                     break
-            elif av < lo:
+            elif av < lo and since >= gap_n:
+                # re-armed only after the refractory time: the dip between a heel-strike
+                # spike and the stance peak must not make one step two
                 armed = True
             if sn >= seg_n:
                 break
@@ -473,7 +475,7 @@ class Pipeline:
         self.sink.lean(self.t_ms, lean, roll, self.gait.cadence_spm, self.state, win_ms)
         if not stride:
             return
-        fault = self.coach.update(self.t_ms, lean, self.state == RUNNING)
+        fault = self.coach.update(self.t_ms, lean, self.state == RUNNING, win_ms)
         if fault != NONE:
             self.sink.event(self.t_ms, BUZZ_EVENTS[fault], self.coach.lean_deg)
             self.player.play(PATTERNS[FAULT_NAMES[fault]], self.t_ms)
