@@ -52,7 +52,9 @@ _SLOT = const(10)  # per pending segment: rate sum so far (3), samples so far, m
 _BIAS_SPAN_S = 1.0  # a still stretch this long measures the bias
 _MAX_BIAS_DPS = 25.0      # beyond any MEMS gyro's zero-rate tolerance: the wearer is turning
 _STILL_RATE_DPS = 1.5     # once the bias is known, a quiet segment's mean rate stays below this
-_TURN_HOLD_MS = const(2000)  # after a turn, keep the sideways correction off this long
+# After a turn, the sideways correction stays off and the coach stays quiet this long: the
+# trunk leans into a turn, and turns are where the tilt estimate is least certain.
+_TURN_HOLD_MS = const(3000)
 _DEG = 0.017453292519943295
 _G_MPS2 = 9.80665
 
@@ -475,7 +477,8 @@ class Pipeline:
         self.sink.lean(self.t_ms, lean, roll, self.gait.cadence_spm, self.state, win_ms)
         if not stride:
             return
-        fault = self.coach.update(self.t_ms, lean, self.state == RUNNING, win_ms)
+        coached = self.state == RUNNING and ticks_diff(self.t_ms, self.turn_ms) >= _TURN_HOLD_MS
+        fault = self.coach.update(self.t_ms, lean, coached, win_ms)
         if fault != NONE:
             self.sink.event(self.t_ms, BUZZ_EVENTS[fault], self.coach.lean_deg)
             self.player.play(PATTERNS[FAULT_NAMES[fault]], self.t_ms)
