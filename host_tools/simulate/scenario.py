@@ -17,7 +17,6 @@ from ..errors import UserError
 DO_STATE = {"stand": "still", "walk": "walking", "run": "running"}
 
 RUN_CADENCE_SPM = 170.0
-MIN_TALL_STAND_S = 3.0
 MAX_TOTAL_S = 3600.0
 
 # Defaults per "do" (a stand's 0 values are the only ones it allows, see _RANGES).
@@ -87,10 +86,6 @@ def resolve(segments, cadence_spm=RUN_CADENCE_SPM):
             raise UserError("%s: a fault label applies only to run segments" % where)
         res["fault"] = fault
         out.append(res)
-    first = out[0]
-    if first["do"] != "stand" or first["s"] < MIN_TALL_STAND_S or first["lean_deg"] != 0:
-        raise UserError("segment 1 must be a tall stand (do=stand, lean_deg=0) of at least %g s:"
-                        " the device calibrates 'up' from it" % MIN_TALL_STAND_S)
     total_s = sum(seg["s"] for seg in out)
     if total_s > MAX_TOTAL_S:
         raise UserError("scenario lasts %g s, more than the %g s limit" % (total_s, MAX_TOTAL_S))
