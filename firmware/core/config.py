@@ -41,6 +41,11 @@ SCHEMA = {
     "log_keep_sessions": (0, 0, 9999, "keep this many sessions, deleting the oldest (0 = all)"),
     "log_min_free_kb": (0, 0, 65536, "delete the oldest sessions until this much flash is free "
                         "(0 = never)"),
+    # the device's controls (docs/device.md)
+    "sleep_after_min": (10.0, 1.0, 240.0, "standing still this long (minutes) puts it to sleep"),
+    "drill_min_deg": (4.0, 0.0, 30.0, "lean drill: the target band starts here ..."),
+    "drill_max_deg": (10.0, 1.0, 40.0, "... and ends here (a tick while the lean is inside)"),
+    "battery_low_v": (3.5, 3.0, 4.0, "battery below this: one warning buzz and a log event"),
 }
 
 
@@ -110,4 +115,8 @@ def validate(user):
         errors.append("step_low_g must be below step_high_g")
         cfg["step_low_g"] = SCHEMA["step_low_g"][0]
         cfg["step_high_g"] = SCHEMA["step_high_g"][0]
+    if not cfg["drill_min_deg"] < cfg["drill_max_deg"]:
+        errors.append("drill_min_deg must be below drill_max_deg")
+        cfg["drill_min_deg"] = SCHEMA["drill_min_deg"][0]
+        cfg["drill_max_deg"] = SCHEMA["drill_max_deg"][0]
     return cfg, errors
