@@ -18,6 +18,12 @@ COMMANDS = {
     "timeline": ("host_tools.timeline", "print when a replay buzzed and why; plot lean"),
     "export": ("host_tools.export", "a session log as CSV or JSON (recovering damaged files)"),
     "report": ("host_tools.report", "running, cadence, lean, good band, alerts, trend; PNG + HTML"),
+    "flash": ("host_tools.flash", "compile and copy the firmware to a board (only what changed)"),
+    "logs": ("host_tools.logs_cmd", "list, pull (verified, resumable) and delete sessions on a board"),
+    "live": ("host_tools.live", "show lean, cadence and state from the running board"),
+    "config": ("host_tools.config_cmd", "show or set the board's settings (checked against the schema)"),
+    "doctor": ("host_tools.doctor", "check port, MicroPython, flash space, IMU, motor, battery"),
+    "install-micropython": ("host_tools.install_mp", "write a MicroPython image onto the chip (esptool)"),
 }
 
 

@@ -80,7 +80,7 @@ class Device:
         try:
             self.transport.enter_raw_repl(soft_reset=False)
         except (TransportError, serial.SerialException, OSError):
-            self.transport.close()
+            self._close_port()
             raise UserError("the device at %s does not answer like MicroPython: flash it first "
                             "(leanclip install-micropython)" % self.port) from None
         self._info = None
@@ -95,9 +95,15 @@ class Device:
         try:
             if self.transport.in_raw_repl:
                 self.transport.exit_raw_repl()
-            self.transport.close()
         except (OSError, serial.SerialException):
             pass  # the cable is gone: nothing left to tidy
+        self._close_port()
+
+    def _close_port(self):
+        try:
+            self.transport.close()
+        except (OSError, serial.SerialException):
+            self.serial.close()
 
     # ---- running code
     def exec(self, code, timeout_s=10):
@@ -205,6 +211,19 @@ class Device:
         """A small file's bytes (config, board name), or None if it is absent."""
         out = self.exec("try:\n _lc_f = open(%r, 'rb')\nexcept OSError:\n print(None)\n"
                         "else:\n print(repr(_lc_f.read()))\n _lc_f.close()" % path)
+        return ast.literal_eval(out.decode().strip())
+
+    def list_files(self, root):
+        """Every file under `root` on the board, recursively ([] if it does not exist)."""
+        out = self.exec(
+            "import os\n"
+            "def _lc_walk(d, out):\n"
+            " try:\n  entries = list(os.ilistdir(d))\n except OSError:\n  return out\n"
+            " for e in entries:\n"
+            "  if e[1] == 0x4000:\n   _lc_walk(d + '/' + e[0], out)\n"
+            "  else:\n   out.append(d + '/' + e[0])\n"
+            " return out\n"
+            "print(repr(_lc_walk(%r, [])))" % root.rstrip("/"))
         return ast.literal_eval(out.decode().strip())
 
     def remove(self, path):

@@ -4,7 +4,9 @@ import signal
 import sys
 import time
 
-from .board import CHIP_ARCH, VirtualBoard
+from firmware.device.boards import BOARDS
+
+from .board import VirtualBoard
 
 
 def _interrupt(signum, frame):
@@ -16,10 +18,14 @@ def main(argv=None):
     parser.add_argument("--dir", default="build/sim-board", help="the board's filesystem root")
     parser.add_argument("--baud", type=int, default=115200, help="link speed (0: unthrottled)")
     parser.add_argument("--heap", default="1M", help="MicroPython heap size")
-    parser.add_argument("--chip", default="esp32", choices=sorted(CHIP_ARCH),
-                        help="the chip it reports (sets the .mpy arch flash compiles for)")
+    parser.add_argument("--board", default="m5stickc-plus2", choices=sorted(BOARDS),
+                        help="the board profile it models (chips wired, chip reported)")
+    parser.add_argument("--run", metavar="IMU_CSV", help="feed the IMU this simulated run "
+                        "(leanclip simulate's imu.csv); default: lying still")
+    parser.add_argument("--run-hz", type=int, default=200, help="sample rate of --run")
     args = parser.parse_args(argv)
-    board = VirtualBoard(args.dir, baud=args.baud, heap=args.heap, chip=args.chip).start()
+    board = VirtualBoard(args.dir, baud=args.baud, board=args.board, run_csv=args.run,
+                         run_hz=args.run_hz, heap=args.heap).start()
     print("virtual board on %s (filesystem %s, %d baud); Ctrl-C stops it"
           % (board.port, board.board_dir, args.baud), flush=True)
     signal.signal(signal.SIGTERM, _interrupt)

@@ -17,6 +17,9 @@ import threading
 import tty
 from pathlib import Path
 
+from firmware.device import boards
+
+from ..device import MPY_ARCHES
 from .link import Link
 
 STARTUP = Path(__file__).with_name("startup.py")
@@ -24,11 +27,9 @@ READY = "\x06LC-SIM-READY\x06"
 RAW_PROMPT = b"raw REPL; CTRL-B to exit\r\n>"
 FRIENDLY_BANNER = b'Type "help()" for more information.'
 SOFT_REBOOT = b"MPY: soft reboot\r\n"
-# The simulated `machine` (IMU register models, motor recorder), used once it exists.
-SIM_MACHINE = Path(__file__).resolve().parent.parent / "boardsim"
+# The tree holding host_tools/boardsim (the simulated `machine`) and firmware/device/boards.py.
+SIM_ROOT = Path(__file__).resolve().parent.parent.parent
 _POLL_S = 0.05
-# The chips a virtual board can claim to be, with their .mpy native arch number.
-CHIP_ARCH = {"esp32": 10, "esp32s3": 10, "esp32c3": 11}
 
 
 def _micropython():
@@ -45,15 +46,22 @@ def _inner_terminal(fd):
 
 
 class VirtualBoard:
-    """`with VirtualBoard(board_dir, baud=115200) as vb:` then open `vb.port` like a board."""
+    """`with VirtualBoard(board_dir, baud=115200) as vb:` then open `vb.port` like a board.
 
-    def __init__(self, board_dir, baud=115200, heap="1M", chip="esp32"):
+    board: the profile whose chips are wired to the simulated machine and whose chip the board
+    claims to be; run_csv: the simulator's imu.csv fed to the IMU (None: lying still)."""
+
+    def __init__(self, board_dir, baud=115200, board="m5stickc-plus2", run_csv=None, run_hz=200,
+                 heap="1M"):
         self.board_dir = Path(board_dir).resolve()
         self.board_dir.mkdir(parents=True, exist_ok=True)
         self.to_host = Link(baud)
         self.from_host = Link(baud)
         self.heap = heap
-        self.chip = chip
+        self.board = board
+        self.profile = boards.board(board)
+        self.run_csv = run_csv
+        self.run_hz = run_hz
         self.port = None
         self.boots = 0
         self._raw = False
@@ -108,12 +116,15 @@ class VirtualBoard:
             LEANCLIP_BOARD_DIR=str(self.board_dir),
             LEANCLIP_BOARD_MODE="raw" if self._raw else "friendly",
             LEANCLIP_SIM_READY=READY,
-            LEANCLIP_SIM_CHIP=self.chip,
-            LEANCLIP_SIM_ARCH=str(CHIP_ARCH[self.chip]),
+            LEANCLIP_SIM_CHIP=self.profile["chip"],
+            LEANCLIP_SIM_ARCH=str(MPY_ARCHES.index(self.profile["march"])),
+            LEANCLIP_SIM_ROOT=str(SIM_ROOT),
+            LEANCLIP_SIM_BOARD=self.board,
+            LEANCLIP_SIM_RUN_HZ=str(self.run_hz),
         )
         env.pop("MICROPYPATH", None)
-        if (SIM_MACHINE / "machine.py").exists():
-            env["LEANCLIP_SIM_MACHINE"] = str(SIM_MACHINE)
+        if self.run_csv:
+            env["LEANCLIP_SIM_RUN"] = str(Path(self.run_csv).resolve())
         out_r, out_w = os.pipe()
         # A board's transmit buffer is small: a deep pipe would keep sending stale output
         # long after the host stopped listening.
@@ -147,9 +158,10 @@ class VirtualBoard:
                 child.wait()
 
     def _relay(self, out_r):
-        """Forward the interpreter's output until it exits, hiding the startup handshake."""
-        pending = b""
-        phase = "boot"
+        """Forward the interpreter's output until it exits, hiding the startup's marks (and, in
+        raw REPL, the friendly banner the restarted interpreter prints before Ctrl-A)."""
+        marks = 2 if self._raw else 1
+        held = b""
         tail = b""
         while not self._stop.is_set():
             ready, _, _ = select.select([out_r], [], [], _POLL_S)
@@ -158,35 +170,36 @@ class VirtualBoard:
             data = os.read(out_r, self.to_host.chunk_size())
             if not data:
                 return
-            if phase == "run":
+            if marks == 0 and held is None:
                 self._to_host(data)
                 tail = self._track_mode(tail + data)
                 continue
-            pending += data
-            if phase == "boot":
-                i = pending.find(READY.encode())
+            held += data
+            while marks:
+                i = held.find(READY.encode())
                 if i < 0:
-                    keep = len(READY) - 1
-                    self._to_host(pending[:-keep])
-                    pending = pending[-keep:]
-                    continue
-                self._to_host(pending[:i])
-                pending = pending[i + len(READY):]
+                    keep = len(READY) - 1  # a mark may be split across reads
+                    self._to_host(held[:-keep])
+                    held = held[-keep:]
+                    break
+                self._to_host(held[:i])
+                held = held[i + len(READY):]
+                marks -= 1
+                if marks == 0 and self._raw:
+                    self._to_child(b"\x01")
                 with self._booted:
-                    self.boots += 1
+                    self.boots += marks == 0
                     self._booted.notify_all()
-                if not self._raw:
-                    phase = "run"
-                    self._to_host(pending)
-                    tail = self._track_mode(pending)
+            if marks:
+                continue
+            if self._raw:
+                i = held.find(RAW_PROMPT[:-1])
+                if i < 0:
                     continue
-                phase = "raw"
-                self._to_child(b"\x01")
-            if phase == "raw":
-                i = pending.find(RAW_PROMPT[:-1])
-                if i >= 0:
-                    phase = "run"
-                    self._to_host(pending[i:])
+                held = held[i:]
+            self._to_host(held)
+            tail = self._track_mode(held)
+            held = None
 
     def _track_mode(self, tail):
         """Remember whether the REPL is raw, so a soft reset comes back in the same mode."""

@@ -66,18 +66,37 @@ def _board_sys(sys, chip, arch):
     return board_sys
 
 
+def _wire(sys, sim_root):
+    """Install the simulated `machine` (host_tools/boardsim) with the board profile's chips on
+    it: the IMU fed by a simulated run (or lying still), the motor's PWM recorded. Imported from
+    the host tree before the remount, which puts host paths out of reach; the firmware modules
+    that came along are then forgotten so the board imports its own flashed copies."""
+    import os
+
+    sys.path[:] = [sim_root]
+    from host_tools.boardsim import board, machine, sources
+
+    machine.reset_all()
+    run_csv = os.getenv("LEANCLIP_SIM_RUN")
+    if run_csv:
+        source = sources.CsvRows(run_csv, int(os.getenv("LEANCLIP_SIM_RUN_HZ")))
+    else:
+        source = sources.Constant()
+    board.wire(os.getenv("LEANCLIP_SIM_BOARD"), source)
+    sys.modules["machine"] = machine
+    for name in list(sys.modules):
+        if name == "firmware" or name.startswith("firmware."):
+            del sys.modules[name]
+
+
 def _boot():
     # Imported here, not at the top, so that the REPL starts with a board's empty namespace.
     import os
     import sys
 
-    machine_dir = os.getenv("LEANCLIP_SIM_MACHINE")
-    if machine_dir:
-        # Imported before the remount: afterwards host paths are out of reach.
-        sys.path[:] = [machine_dir]
-        import machine
-
-        sys.modules["machine"] = machine
+    sim_root = os.getenv("LEANCLIP_SIM_ROOT")
+    if sim_root:
+        _wire(sys, sim_root)
     board_dir = os.getenv("LEANCLIP_BOARD_DIR")
     os.umount("/")
     os.mount(os.VfsPosix(board_dir), "/")
@@ -86,11 +105,13 @@ def _boot():
     sys.modules["os"] = _board_os(os, board_dir)
     sys.modules["sys"] = _board_sys(sys, os.getenv("LEANCLIP_SIM_CHIP"),
                                     int(os.getenv("LEANCLIP_SIM_ARCH")))
-    names = ["boot.py"]
-    if os.getenv("LEANCLIP_BOARD_MODE") != "raw":
-        names.append("main.py")
+    # The bridge waits for this mark to tell the board's own output from the startup's; in raw
+    # REPL it waits for it again after boot.py, to switch the new REPL to raw unseen.
+    ready = os.getenv("LEANCLIP_SIM_READY")
+    raw = os.getenv("LEANCLIP_BOARD_MODE") == "raw"
+    sys.stdout.write(ready)
     scope = globals()
-    for name in names:
+    for name in ("boot.py",) if raw else ("boot.py", "main.py"):
         try:
             src = open("/" + name).read()
         except OSError:
@@ -99,8 +120,15 @@ def _boot():
             exec(src, scope)
         except BaseException as e:  # a board prints the traceback and carries on to the REPL
             sys.print_exception(e)
-    sys.stdout.write(os.getenv("LEANCLIP_SIM_READY"))
+    if raw:
+        sys.stdout.write(ready)
 
 
-_boot()
-del _boot, _board_sys, _board_os, _copy
+try:
+    _boot()
+except BaseException as e:  # a broken sim setup must still leave a REPL to look at
+    import sys
+
+    sys.print_exception(e)
+    sys.stdout.write(__import__("os").getenv("LEANCLIP_SIM_READY"))
+del _boot, _wire, _board_sys, _board_os, _copy

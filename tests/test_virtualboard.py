@@ -1,0 +1,80 @@
+"""The virtual board against the real mpremote command line: if mpremote cannot tell it from a
+board's USB serial, neither can leanclip's transport (the same code)."""
+import time
+
+import serial
+
+from host_tools.virtualboard import VirtualBoard
+from serialboard import mpremote, vboard  # noqa: F401 (fixture)
+
+
+def test_exec_runs_on_real_micropython_claiming_the_boards_chip(vboard):
+    out = mpremote(vboard.port, "exec", "import sys; print(sys.implementation.name, "
+                   "sys.implementation._mpy >> 10, sys.implementation._machine)")
+    # m5stickc-plus2 is an ESP32: xtensawin is .mpy arch 10
+    assert out.split() == ["micropython", "10", "LeanClip", "virtual", "board", "with", "ESP32"]
+
+
+def test_fs_cp_both_ways_and_ls_with_sizes(vboard, tmp_path):
+    data = bytes(range(256)) * 37 + b"\x04\x03\r\n"  # REPL control bytes inside the payload
+    src = tmp_path / "blob.bin"
+    src.write_bytes(data)
+    mpremote(vboard.port, "fs", "mkdir", ":logs")
+    mpremote(vboard.port, "fs", "cp", str(src), ":logs/blob.bin")
+    assert (vboard.board_dir / "logs" / "blob.bin").read_bytes() == data
+    listing = mpremote(vboard.port, "fs", "ls", ":logs")
+    assert "%d blob.bin" % len(data) in " ".join(listing.split())
+    back = tmp_path / "back.bin"
+    mpremote(vboard.port, "fs", "cp", ":logs/blob.bin", str(back))
+    assert back.read_bytes() == data
+
+
+def test_run_a_local_script_that_imports_from_the_boards_lib(vboard, tmp_path):
+    lib = vboard.board_dir / "lib"
+    lib.mkdir()
+    (lib / "helper.py").write_text("def twice(x):\n    return 2 * x\n")
+    script = tmp_path / "script.py"
+    script.write_text("import helper, os\nprint(helper.twice(21), sorted(os.listdir('/')))\n")
+    assert mpremote(vboard.port, "run", str(script)).split() == ["42", "['lib']"]
+
+
+def test_soft_reset_restarts_the_interpreter_and_runs_boot_py(vboard):
+    (vboard.board_dir / "boot.py").write_text("import sys\nsys.modules['booted'] = sys\n")
+    mpremote(vboard.port, "exec", "import builtins; builtins.marker = 1")
+    boots = vboard.boots
+    mpremote(vboard.port, "soft-reset")
+    assert vboard.boots == boots + 1
+    out = mpremote(vboard.port, "exec",
+                   "import builtins, sys; print(hasattr(builtins, 'marker'), 'booted' in sys.modules)")
+    assert out.split() == ["False", "True"]
+
+
+def test_ctrl_c_interrupts_a_running_main_py(vboard):
+    """A board busy in main.py (the app) must stop on mpremote's first Ctrl-C and answer."""
+    (vboard.board_dir / "main.py").write_text(
+        "open('started', 'w').close()\nimport time\nwhile True:\n    time.sleep_ms(5)\n")
+    with serial.Serial(vboard.port, timeout=5) as port:
+        port.write(b"\r\x02")  # to the friendly REPL ...
+        assert port.read_until(b">>> ").endswith(b">>> ")
+        port.write(b"\x04")  # ... where Ctrl-D soft-resets and runs main.py
+        assert port.read_until(b"soft reboot\r\n").endswith(b"soft reboot\r\n")
+    assert vboard.wait_booted(2)
+    for _ in range(100):
+        if (vboard.board_dir / "started").exists():
+            break
+        time.sleep(0.05)
+    assert (vboard.board_dir / "started").exists()
+    assert mpremote(vboard.port, "exec", "print(6 * 7)").strip() == "42"
+
+
+def test_simulated_machine_has_the_boards_imu_on_its_bus(vboard):
+    out = mpremote(vboard.port, "exec",
+                   "import machine; print(machine.I2C(0).scan())")
+    assert out.strip() == "[104]"  # m5stickc-plus2: MPU6886 at 0x68
+
+
+def test_a_throttled_link_counts_the_bytes_each_way(tmp_path):
+    with VirtualBoard(tmp_path / "b", baud=115200) as board:
+        board.wait_booted()
+        mpremote(board.port, "exec", "print('x' * 2000)")
+        assert board.to_host.bytes > 2000 and board.from_host.bytes > 0
