@@ -1,0 +1,354 @@
+"""The device app: one loop that drains the IMU, feeds the pipeline, drives the motor, reads the
+button and keeps the session log - and the restart policy around it.
+
+Why one loop and no threads or IRQ handlers: everything here happens at 50 Hz at most, a
+polled design has no shared state to race on, and one place decides what the motor does.
+Steady state allocates nothing but the pipeline's float temporaries (tests/test_app_alloc.py),
+so the planned gc.collect() once a second stays short and comes right after a FIFO drain, when
+the FIFO has the most room to absorb it.
+
+Time bases: the motor, the log and the drill run on the pipeline's sample clock (what the
+pattern player and the log are stamped with); the button, LED, housekeeping and sleep run on
+time.ticks_ms, which keeps going even if the IMU stops.
+"""
+import gc
+import json
+import time
+from array import array
+
+try:
+    import machine
+except ImportError:  # CPython imports this module only to read it (host tools, docs)
+    machine = None
+
+from ..core import logfmt
+from ..core.compat import const, ticks_diff
+from ..core.gait import STATE_NAMES, STILL
+from ..core.haptics import ARCH, OVERLEAN, READY, UPRIGHT
+from ..core.pipeline import Pipeline
+from ..core.summary import SummarySink
+from . import controls, devconfig
+from .boards import board
+from .drill import Drill
+from .errorlog import ErrorLog
+from .hardware import Board
+from .loop import Ticker
+from .pinrules import wakes_from_deep_sleep
+from .sessionlog import LogWriter, SessionStore
+
+FW_VERSION = "0.1.0"
+IMU_RATE_HZ = const(100)       # steps are 1-5 Hz; 100 Hz halves the pipeline's CPU vs 200
+LOOP_PERIOD_US = const(20000)  # 50 Hz: 2 samples per pass, motor timing to 20 ms
+WDT_TIMEOUT_MS = const(5000)   # > the longest flash stall (docs/log-format.md) with margin
+HOUSEKEEPING_MS = const(1000)  # gc, sleep timer, stats clock
+BATTERY_EVERY_MS = const(10000)
+STATS_EVERY_MS = const(60000)
+WAKE_MOTION_MG = const(200)
+LIGHT_SLEEP_POLL_MS = const(500)
+BACKOFF_FIRST_MS = const(1000)  # restart delays double from here ...
+BACKOFF_MAX_MS = const(60000)   # ... up to this
+HEALTHY_TICKS = const(3000)     # a run this long (60 s) was not a crash loop: reset the backoff
+LOG_DIR = "/logs"
+_MASK = const(0x3FFFFFFF)
+_FAULT_CUES = (UPRIGHT, ARCH, OVERLEAN)
+_UNIX_2000 = const(946684800)
+
+
+class Wake(Exception):
+    """Woken from light sleep: start afresh, as a deep-sleep wake does by rebooting."""
+
+
+def _epoch_s():
+    """Unix time if the clock was ever set (mpremote sets the RTC on connect), else 0."""
+    now = time.time()
+    if time.gmtime(0)[0] == 2000:  # the ESP32 port counts from 2000
+        now += _UNIX_2000
+    return int(now) if now > 1700000000 else 0
+
+
+class App:
+    def __init__(self, errlog, live=False):
+        self.errlog = errlog
+        self.live = live
+        self.wdt = None
+        self.collect = True  # the planned gc.collect (the allocation test turns it off)
+        cfg, problems = devconfig.load()
+        for m in problems:
+            errlog.line(m)
+        self.cfg = cfg
+        self.config_problems = problems
+        self.board_name = devconfig.board_name()
+        self.profile = board(self.board_name)
+        hw = self.hw = Board(self.profile, IMU_RATE_HZ)
+        imu = hw.imu
+        self.buf = array("h", bytes(12 * imu.fifo_samples))
+        self.rate_hz = imu.rate_hz
+        self.sample_ms = 0   # sample clock at the last sample fed (= Pipeline.t_ms's base)
+        self.sample_rem = 0
+        self.session = False
+        self.log = None
+        self.writer = None
+        self.log_raw = False
+        self.log_noted = False
+        self.motor_level = 0
+        self.button = controls.Button()
+        self.led = controls.StatusLed(hw.led_set)
+        self.battery = controls.BatteryWatch(int(cfg["battery_low_v"] * 1000))
+        self.sleep_after_ms = int(cfg["sleep_after_min"] * 60000)
+        self.overflows0 = imu.overflowed
+        self.gc_pause_max_us = 0
+        self.stats = None
+        self.p = Pipeline(cfg, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, self)
+        self.drill = Drill(self.p.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
+        self.ticker = Ticker(LOOP_PERIOD_US)
+        now = time.ticks_ms()
+        self.still_ms = self.house_ms = self.stats_ms = now
+        self.battery_ms = now - BATTERY_EVERY_MS  # first reading at the first housekeeping
+        self.start_session()  # switching on is the common way to start a run
+
+    # ---- the pipeline's sink ------------------------------------------------------------------
+    def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
+        if self.log is not None:
+            self.log.lean(t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms)
+        if self.live:
+            print("LC t=%d lean=%.1f roll=%.1f cad=%.0f state=%s"
+                  % (t_ms, lean_deg, roll_deg, cadence_spm, STATE_NAMES[state]))
+        if state == STILL:
+            self.drill.lean(t_ms, lean_deg)
+
+    def event(self, t_ms, name, value):
+        if self.log is not None:
+            self.log.event(t_ms, name, value)
+
+    # ---- the loop ------------------------------------------------------------------------------
+    def loop(self, iterations=0):
+        """Run at the loop rate until sleep (raises Wake or never returns after deep sleep),
+        or for `iterations` passes (tests)."""
+        i = 0
+        while True:
+            self.ticker.wait()
+            self.step(time.ticks_ms())
+            if self.wdt is not None:
+                self.wdt.feed()
+            i += 1
+            if i == iterations:
+                return
+
+    def step(self, now_ms):
+        n = self.hw.imu.read_into(self.buf)
+        if n:
+            if self.log_raw:
+                self.log.raw(self.sample_ms, self.buf, n)
+            self.p.feed(self.buf, n)
+            rem = self.sample_rem + 1000 * n
+            self.sample_ms = (self.sample_ms + rem // self.rate_hz) & _MASK
+            self.sample_rem = rem % self.rate_hz
+        t_ms = self.sample_ms
+        player = self.p.player
+        level = player.level(t_ms)
+        if level and not self.session and player.pattern in _FAULT_CUES:
+            level = 0  # stopped: housekeeping cues still play, coaching does not
+        if level != self.motor_level:
+            self.motor_level = level
+            self.hw.haptic.set(level)
+        if self.log is not None:
+            self.log.poll(t_ms)
+        self.drill.poll(t_ms, self.p)
+        press = self.button.poll(now_ms, self.hw.pressed())
+        if press:
+            self.on_press(press, now_ms)
+        self.led.show(now_ms, self.led_pattern())
+        if ticks_diff(now_ms, self.house_ms) >= HOUSEKEEPING_MS:
+            self.house_ms = now_ms
+            self.housekeeping(now_ms)
+
+    def led_pattern(self):
+        if self.battery.warned:
+            return controls.LED_LOW_BATTERY
+        if self.drill.on:
+            return controls.LED_DRILL
+        if not self.p.calibrated:
+            return controls.LED_CALIBRATING
+        return controls.LED_COACHING if self.session else controls.LED_STOPPED
+
+    def on_press(self, press, now_ms):
+        self.still_ms = now_ms  # a hand on the button is not a device left on a shelf
+        if press == controls.SHORT:
+            if self.session:
+                self.stop_session()
+            else:
+                self.start_session()
+                self.p.player.play(READY, self.sample_ms)
+        elif press == controls.LONG:
+            self.p.recalibrate()
+        elif press == controls.DOUBLE:
+            self.drill.on = not self.drill.on
+
+    def housekeeping(self, now_ms):
+        if self.collect:
+            t0 = time.ticks_us()
+            gc.collect()
+            pause = time.ticks_diff(time.ticks_us(), t0)
+            if pause > self.gc_pause_max_us:
+                self.gc_pause_max_us = pause
+        if self.p.state != STILL:
+            self.still_ms = now_ms
+        elif ticks_diff(now_ms, self.still_ms) >= self.sleep_after_ms:
+            self.sleep()
+        if ticks_diff(now_ms, self.battery_ms) >= BATTERY_EVERY_MS:
+            self.battery_ms = now_ms
+            if self.battery.update(self.hw.battery_mv()):
+                self.p.player.play(controls.LOW_BATTERY, self.sample_ms)
+                self.event(self.sample_ms, "battery", self.battery.mv)
+        if ticks_diff(now_ms, self.stats_ms) >= STATS_EVERY_MS:
+            self.write_stats()
+        if self.writer is not None and self.writer.stopped and not self.log_noted:
+            self.log_noted = True
+            self.errlog.line("session log stopped: %s" % self.writer.stopped)
+
+    def write_stats(self):
+        """Loop statistics since the last report, into the session log."""
+        t = self.ticker
+        self.stats = (t.rate_hz(), t.late_max_us / 1000, t.overruns,
+                      self.hw.imu.overflowed - self.overflows0, self.gc_pause_max_us / 1000)
+        self.event(self.sample_ms, "loop_stats", self.stats)
+        t.reset_stats()
+        self.overflows0 = self.hw.imu.overflowed
+        self.gc_pause_max_us = 0
+        self.stats_ms = time.ticks_ms()
+
+    # ---- sessions ------------------------------------------------------------------------------
+    def start_session(self):
+        """Coaching on and a new log file; without a log (flash trouble) it still coaches."""
+        self.session = True
+        cfg, imu, p = self.cfg, self.hw.imu, self.p
+        try:
+            store = SessionStore(LOG_DIR, cfg["log_keep_sessions"], cfg["log_min_free_kb"])
+            number, path = store.new_session()
+        except OSError as e:
+            self.errlog.line("no session log: %r" % (e,))
+            return
+        meta = json.dumps({
+            "fw": FW_VERSION, "board": self.board_name, "imu": imu.name, "config": cfg,
+            "calibration": {"gyro_bias_counts": [p.bx, p.by, p.bz], "up": p.frame.up,
+                            "forward": p.frame.forward}})
+        self.writer = LogWriter(path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY,
+                                number, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
+                                _epoch_s(), meta)
+        self.log_raw = cfg["log_raw"]
+        self.log_noted = False
+        self.log = SummarySink(self.writer, self.sample_ms)
+        self.log.event(self.sample_ms, "start", None)
+        for m in self.config_problems:
+            self.log.event(self.sample_ms, "config_error", m)
+        self.config_problems = ()  # said once, in the first session after boot
+
+    def stop_session(self):
+        self.session = False
+        if self.log is None:
+            return
+        self.write_stats()
+        self.log.event(self.sample_ms, "stop", None)
+        self.log.close(self.sample_ms)
+        self.log = None
+        self.log_raw = False
+
+    # ---- standby -------------------------------------------------------------------------------
+    def sleep(self):
+        """Still for sleep_after_min: end the session and sleep until the button, or motion
+        where the IMU's INT line reaches a wake pin. Deep sleep where the pins can wake the
+        chip from it (the board reboots on wake); light sleep otherwise (AtomS3's button),
+        after which the app starts afresh the same way (Wake)."""
+        self.stop_session()
+        self.hw.haptic.set(0)
+        self.hw.led_set(False)
+        profile = self.profile
+        int_pin = profile["imu"].get("int_pin")
+        motion = None
+        if int_pin is not None and self.hw.imu.wake_on_motion(WAKE_MOTION_MG):
+            motion = machine.Pin(int_pin, machine.Pin.IN)
+        if wakes_from_deep_sleep(profile, profile["button"]["pin"]) and (
+                motion is None or wakes_from_deep_sleep(profile, int_pin)):
+            _arm_deep_wake(self.hw.button, self.hw.pressed_level, motion)
+            machine.deepsleep()
+        while not self.hw.pressed() and not (motion is not None and motion.value()):
+            machine.lightsleep(LIGHT_SLEEP_POLL_MS)
+            if self.wdt is not None:
+                self.wdt.feed()
+        raise Wake()
+
+    def shut_up(self):
+        """After a failure: motor off and the session closed, as far as still possible."""
+        try:
+            self.hw.haptic.set(0)
+            self.hw.led_set(False)
+            self.stop_session()
+        except Exception:
+            pass
+
+
+def _arm_deep_wake(button, pressed_level, motion):
+    """ESP32/S3: ext0 for the button, ext1 for the IMU's INT (active high). Chips without ext0
+    (C3) take the wake through Pin.irq(wake=DEEPSLEEP) (GPIO0-5)."""
+    try:
+        import esp32
+    except ImportError:  # not an ESP32 (the unix port in tests)
+        return
+    if hasattr(esp32, "wake_on_ext0"):
+        esp32.wake_on_ext0(button, esp32.WAKEUP_ANY_HIGH if pressed_level else esp32.WAKEUP_ALL_LOW)
+        if motion is not None:
+            esp32.wake_on_ext1((motion,), esp32.WAKEUP_ANY_HIGH)
+        return
+    edge = machine.Pin.IRQ_RISING if pressed_level else machine.Pin.IRQ_FALLING
+    button.irq(trigger=edge, wake=machine.DEEPSLEEP)
+    if motion is not None:
+        motion.irq(trigger=machine.Pin.IRQ_RISING, wake=machine.DEEPSLEEP)
+
+
+def _pause(ms, wdt):
+    """Sleep ms in slices, feeding the watchdog."""
+    while ms > 0:
+        step = min(ms, 500)
+        time.sleep_ms(step)
+        ms -= step
+        if wdt is not None:
+            wdt.feed()
+
+
+def _feed_from_timer(wdt):
+    """Ctrl-C from a host (mpremote, `leanclip pull`): the ESP32's watchdog cannot be stopped,
+    so a timer keeps feeding it and the REPL stays usable. The human at the keyboard is the
+    watchdog now."""
+    if wdt is None or not hasattr(machine, "Timer"):
+        return
+    machine.Timer(0).init(period=WDT_TIMEOUT_MS // 2, callback=lambda t: wdt.feed())
+
+
+def run(live=False, errlog=None):
+    """main.py's entry: the app, restarted after any exception with a growing pause (never a
+    crash loop); every failure goes to /errors.log. Returns only through an exception: deep
+    sleep, or KeyboardInterrupt from a host."""
+    errlog = errlog or ErrorLog()
+    wdt = machine.WDT(timeout=WDT_TIMEOUT_MS)
+    failures = 0
+    while True:
+        app = None
+        try:
+            app = App(errlog, live)
+            app.wdt = wdt
+            app.loop()
+        except Wake:
+            failures = 0
+        except KeyboardInterrupt:
+            if app is not None:
+                app.shut_up()
+            _feed_from_timer(wdt)
+            raise
+        except Exception as e:
+            if app is not None:
+                app.shut_up()
+                if app.ticker.ticks >= HEALTHY_TICKS:
+                    failures = 0
+            failures += 1
+            errlog.exception("app failed (restart %d)" % failures, e)
+            _pause(min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS << min(failures - 1, 6)), wdt)

@@ -1,0 +1,40 @@
+"""The device's two settings files, written by `leanclip flash`: /leanclip.json (the config,
+checked against the one schema in firmware/core/config.py) and /board.json (which board
+profile this is).
+
+A bad config entry must never stop coaching or cause a crash loop: each problem becomes one
+line for the error log and that key keeps its default. A missing config file is not a problem
+(all defaults). A missing board name is: without it no pin is known, so it raises.
+"""
+import json
+
+from ..core import config
+
+CONFIG_PATH = "/leanclip.json"
+BOARD_PATH = "/board.json"
+
+
+def _read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def load(path=CONFIG_PATH):
+    """(cfg, problems): cfg is complete and valid; problems are one-line messages."""
+    try:
+        text = _read(path)
+    except OSError:
+        return config.defaults(), []
+    try:
+        user = json.loads(text)
+    except ValueError as e:
+        return config.defaults(), ["%s is not valid JSON (%s): all defaults used" % (path, e)]
+    cfg, errors = config.validate(user)
+    return cfg, ["%s: %s; default used" % (path, m) for m in errors]
+
+
+def board_name(path=BOARD_PATH):
+    try:
+        return json.loads(_read(path))["board"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise OSError("no board name in %s: run `leanclip flash --board NAME`" % path)

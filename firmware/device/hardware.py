@@ -1,0 +1,79 @@
+"""The board's peripherals, opened from its profile (boards.py): the one place that turns pin
+numbers into machine objects, so boot-time checks and the app open pins the same way."""
+try:
+    import machine
+except ImportError:  # CPython imports this module only to read it (host tools, docs)
+    machine = None
+
+from ..drivers.drv2605 import Drv2605
+from ..drivers.imu import find_imu
+from ..drivers.pwm_haptics import Buzzer, PwmMotor
+
+ACCEL_FS_G = 8      # a heel strike reaches 4-6 g at the trunk
+GYRO_FS_DPS = 1000  # trunk rotation stays well under this even in a sprint
+
+
+def hold_power(profile):
+    """Boards with a power latch (M5StickC Plus2: GPIO4) switch off the moment the firmware
+    stops holding it, so this runs first thing at boot."""
+    hold = profile.get("power_hold")
+    if hold:
+        machine.Pin(hold["pin"], machine.Pin.OUT, value=1)
+
+
+def open_button(profile):
+    """(pin, level when pressed)."""
+    b = profile["button"]
+    pull = {"up": machine.Pin.PULL_UP, "down": machine.Pin.PULL_DOWN}.get(b["pull"])
+    return machine.Pin(b["pin"], machine.Pin.IN, pull), 0 if b["active_low"] else 1
+
+
+def open_haptic(profile, i2c):
+    """The motor, or the buzzer on a board with no motor: anything with set(level)."""
+    motor = profile.get("motor")
+    if motor and motor["kind"] == "pwm":
+        return PwmMotor(machine.PWM(machine.Pin(motor["pin"])), motor["freq_hz"])
+    if motor and motor["kind"] == "drv2605l":
+        return Drv2605(i2c, motor["address"])
+    if profile.get("buzzer"):
+        return Buzzer(machine.PWM(machine.Pin(profile["buzzer"]["pin"])))
+    raise OSError("board profile has neither a motor nor a buzzer")
+
+
+class Board:
+    """IMU (configured), haptic output, button, LED and battery of one profile."""
+
+    def __init__(self, profile, imu_rate_hz):
+        self.profile = profile
+        hold_power(profile)
+        bus = profile["i2c"]
+        self.i2c = machine.I2C(bus["id"], scl=machine.Pin(bus["scl"]),
+                               sda=machine.Pin(bus["sda"]), freq=bus["freq"])
+        self.imu = find_imu(self.i2c)
+        self.imu.configure(rate_hz=imu_rate_hz, accel_fs_g=ACCEL_FS_G, gyro_fs_dps=GYRO_FS_DPS)
+        self.haptic = open_haptic(profile, self.i2c)
+        self.button, self.pressed_level = open_button(profile)
+        led = profile.get("led")
+        self.led = None
+        if led:
+            self.led = machine.Pin(led["pin"], machine.Pin.OUT, value=1 if led["active_low"] else 0)
+            self.led_on_level = 0 if led["active_low"] else 1
+        bat = profile.get("battery")
+        self.adc = None
+        if bat:
+            self.adc = machine.ADC(machine.Pin(bat["adc_pin"]), atten=machine.ADC.ATTN_11DB)
+            self.divider_milli = int(bat["divider"] * 1000)
+
+    def battery_mv(self):
+        """Battery voltage in mV, or 0 where the board cannot measure it. read_uv() uses the
+        chip's eFuse ADC calibration (MicroPython docs, esp32 quickref)."""
+        if self.adc is None:
+            return 0
+        return self.adc.read_uv() // 1000 * self.divider_milli // 1000
+
+    def pressed(self):
+        return self.button.value() == self.pressed_level
+
+    def led_set(self, on):
+        if self.led is not None:
+            self.led.value(self.led_on_level if on else 1 - self.led_on_level)

@@ -1,0 +1,8 @@
+"""/main.py on the board: start the app unless boot.py chose safe mode."""
+if __name__ == "__main__":
+    from firmware.device import startup
+
+    if not startup.safe_mode:
+        from firmware.device import app
+
+        app.run()

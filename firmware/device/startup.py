@@ -1,0 +1,37 @@
+"""What boot.py does before anything else: keep the power on, and decide on SAFE MODE.
+
+Safe mode (the button held while the board starts) skips the app, so a board whose app hangs,
+crash-loops or starts a watchdog can always be reached by `leanclip flash` and mpremote. It
+must depend on as little as possible: the board name, the button pin, nothing else.
+"""
+import time
+
+from . import devconfig
+from .boards import board
+from .hardware import hold_power, open_button
+
+_SAMPLES = 3          # the button must read pressed this many times ...
+_SAMPLE_GAP_MS = 20   # ... this far apart (contact bounce is over in a few ms)
+
+safe_mode = False
+
+
+def check():
+    """Hold the power, read the button; sets and returns `safe_mode`. A board with no name yet
+    (never flashed through leanclip) has nothing to protect: not safe mode."""
+    global safe_mode
+    try:
+        profile = board(devconfig.board_name())
+    except (OSError, ValueError):
+        return False
+    hold_power(profile)
+    pin, level = open_button(profile)
+    held = 0
+    for i in range(_SAMPLES):
+        if i:
+            time.sleep_ms(_SAMPLE_GAP_MS)
+        held += pin.value() == level
+    safe_mode = held == _SAMPLES
+    if safe_mode:
+        print("LeanClip SAFE MODE: button held at boot, app not started (reset to leave)")
+    return safe_mode

@@ -1,0 +1,150 @@
+"""Boots /boot.py + /main.py on the MicroPython interpreter as a board would, on the fake
+machine (host_tools/boardsim) in virtual time, following a script of outside events.
+
+Usage: micropython app_rig.py SPEC.json  (MICROPYPATH = the tree the test built)
+SPEC: board, board_dir (holds lib/ with the compiled firmware, boot.py, main.py, board.json),
+      source: {"csv": path} | {"rows": [[t_ms, ax, ay, az, gx, gy, gz], ...]} (step changes),
+      battery_v, end_ms, actions: [[t_ms, "press" | "release" | "detach" | "attach"], ...]
+Prints one line "RESULT <json>": motor/buzzer PWM timelines, sleeps, pin levels, how it ended.
+"""
+import json
+import sys
+
+import time as real_time
+
+import machine
+from host_tools.boardsim.board import wire
+from host_tools.boardsim.clock import ManualClock
+from host_tools.boardsim.sources import CsvRows
+from firmware.device.boards import board
+from firmware.core.compat import ticks_add, ticks_diff
+
+
+class EndRun(BaseException):
+    """Virtual time is up: leaves the app the way a power cut would (not an Exception)."""
+
+
+class Steps:
+    """Rows that change at given times: [[t_ms, ax, ay, az, gx, gy, gz], ...]."""
+
+    def __init__(self, rows, rate_hz):
+        self.rows = rows
+        self.rate_hz = rate_hz
+
+    def row(self, k):
+        t_ms = k * 1000 // self.rate_hz
+        cur = self.rows[0]
+        for r in self.rows:
+            if r[0] <= t_ms:
+                cur = r
+        return tuple(cur[1:])
+
+
+spec = json.load(open(sys.argv[1]))
+clk = ManualClock()
+machine.reset_all(clk)
+profile = board(spec["board"])
+button = profile["button"]
+RATE_HZ = 100
+src = spec["source"]
+source = CsvRows(src["csv"], RATE_HZ) if "csv" in src else Steps(src["rows"], RATE_HZ)
+imu_model, _ = wire(spec["board"], source, spec.get("battery_v", 3.9))
+actions = sorted(spec.get("actions", []))
+END_MS = spec["end_ms"]
+done = []
+
+
+def act(kind):
+    if kind in ("press", "release"):
+        down = kind == "press"
+        machine.drive(button["pin"], (0 if down else 1) if button["active_low"] else int(down))
+    elif kind == "detach":
+        machine.detach(profile["i2c"]["id"], profile["imu"]["address"])
+    elif kind == "attach":
+        machine.attach(profile["i2c"]["id"], profile["imu"]["address"], imu_model)
+    done.append((clk.ticks_ms(), kind))
+
+
+def catch_up():
+    now = clk.ticks_ms()
+    while actions and actions[0][0] <= now:
+        act(actions.pop(0)[1])
+    if now >= END_MS:
+        raise EndRun()
+
+
+class VirtualTime:
+    """`time` for the firmware: ticks from the ManualClock, sleeps advance it."""
+
+    def ticks_ms(self):
+        return clk.ticks_ms()
+
+    def ticks_us(self):
+        return clk.t_us & 0x3FFFFFFF
+
+    def ticks_add(self, t, delta):
+        return ticks_add(t, delta)
+
+    def ticks_diff(self, a, b):
+        return ticks_diff(a, b)
+
+    def sleep_us(self, us):
+        clk.advance_us(us)
+        catch_up()
+
+    def sleep_ms(self, ms):
+        clk.advance_us(ms * 1000)
+        catch_up()
+
+    def sleep(self, s):
+        self.sleep_ms(int(s * 1000))
+
+    def time(self):
+        return 1764000000 + clk.t_us // 1000000
+
+    def gmtime(self, t=None):
+        return real_time.gmtime(t)
+
+
+_lightsleep = machine.lightsleep
+
+
+def lightsleep(ms=0):
+    _lightsleep(ms)
+    catch_up()
+
+
+machine.lightsleep = lightsleep
+sys.modules["time"] = VirtualTime()
+
+# The board's filesystem becomes "/" as on the device (compare host_tools/virtualboard).
+import os  # noqa: E402
+
+os.umount("/")
+os.mount(os.VfsPosix(spec["board_dir"]), "/")
+os.chdir("/")
+sys.path[:] = ["", "/lib"]
+for name in list(sys.modules):  # the device imports its firmware afresh, from /lib
+    if name.startswith("firmware"):
+        del sys.modules[name]
+ended = "returned"
+try:
+    for name in ("boot.py", "main.py"):
+        exec(open("/" + name).read(), {"__name__": "__main__"})
+except EndRun:
+    ended = "end"
+except machine.DeepSleep:
+    ended = "deepsleep"
+
+pins = {"motor": (profile["motor"] or {}).get("pin"), "buzzer": (profile["buzzer"] or {}).get("pin")}
+result = {
+    "ended": ended,
+    "t_ms": clk.ticks_ms(),
+    "pwm": {k: machine.pwm_timeline(p) for k, p in pins.items() if p is not None},
+    "sleeps": machine.sleeps,
+    "done": done,
+    "wdt_starved": machine.wdt_starved(),
+    "power_hold": machine.pin_level(profile["power_hold"]["pin"]) if profile["power_hold"] else None,
+    "imu_int": getattr(imu_model, "int_level", None),
+}
+print("RESULT " + json.dumps(result))
