@@ -91,7 +91,7 @@ class App:
         self.log_raw = False
         self.log_noted = False
         self.motor_level = 0
-        self.button = controls.Button()
+        self.button = controls.Button(hw.pressed())
         self.led = controls.StatusLed(hw.led_set)
         self.battery = controls.BatteryWatch(int(cfg["battery_low_v"] * 1000))
         self.sleep_after_ms = int(cfg["sleep_after_min"] * 60000)
@@ -103,7 +103,7 @@ class App:
         self.ticker = Ticker(LOOP_PERIOD_US)
         now = time.ticks_ms()
         self.still_ms = self.house_ms = self.stats_ms = now
-        self.battery_ms = now - BATTERY_EVERY_MS  # first reading at the first housekeeping
+        self.battery_ms = now  # first reading after the power-on cues, not over them
         self.start_session()  # switching on is the common way to start a run
 
     # ---- the pipeline's sink ------------------------------------------------------------------
@@ -181,6 +181,10 @@ class App:
                 self.p.player.play(READY, self.sample_ms)
         elif press == controls.LONG:
             self.p.recalibrate()
+            # the pipeline stamps its prompt at its last segment end (up to 1/8 s ago): start
+            # it now, so the runner feels the whole pattern
+            player = self.p.player
+            player.play(player.pattern, self.sample_ms)
         elif press == controls.DOUBLE:
             self.drill.on = not self.drill.on
 
@@ -271,6 +275,7 @@ class App:
                 motion is None or wakes_from_deep_sleep(profile, int_pin)):
             _arm_deep_wake(self.hw.button, self.hw.pressed_level, motion)
             machine.deepsleep()
+        # polled: a press held LIGHT_SLEEP_POLL_MS wakes it (docs/device.md)
         while not self.hw.pressed() and not (motion is not None and motion.value()):
             machine.lightsleep(LIGHT_SLEEP_POLL_MS)
             if self.wdt is not None:

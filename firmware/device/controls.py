@@ -32,14 +32,16 @@ class Button:
     """`poll(now_ms, down)` with the raw pressed state; returns NONE, SHORT, DOUBLE or LONG.
     A short press is reported only once the double-press gap has passed."""
 
-    def __init__(self):
-        self.raw = False
+    def __init__(self, held=False):
+        """held: the button is down already (the press that woke the board): its release is
+        not a press."""
+        self.raw = held
         self.raw_ms = 0
-        self.down = False
+        self.down = held
         self.down_ms = 0
         self.up_ms = 0
         self.clicks = 0
-        self.long_done = False
+        self.long_done = held
 
     def poll(self, now_ms, raw):
         if raw != self.raw:

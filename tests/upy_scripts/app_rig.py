@@ -127,6 +127,8 @@ sys.path[:] = ["", "/lib"]
 for name in list(sys.modules):  # the device imports its firmware afresh, from /lib
     if name.startswith("firmware"):
         del sys.modules[name]
+while actions and actions[0][0] <= 0:  # e.g. the button held while the board powers on
+    act(actions.pop(0)[1])
 ended = "returned"
 try:
     for name in ("boot.py", "main.py"):

@@ -1,0 +1,228 @@
+"""The device app booted as a board boots it: /boot.py then /main.py on the MicroPython
+interpreter, firmware compiled by mpy-cross, the fake machine from host_tools/boardsim (IMU
+register model on I2C, PWM, Pin, ADC, WDT) and virtual time (tests/upy_scripts/app_rig.py).
+What is asserted is what the runner would feel (the motor's PWM timeline) and what the board
+keeps (session logs, /errors.log)."""
+import math
+
+import pytest
+
+import apprig
+from apprig import STILL_ROW, durations, on_intervals
+from firmware.core import haptics
+from firmware.device import controls
+from host_tools.simulate.simulator import simulate, write
+
+LOOP_MS = 20  # the app's loop period: the motor's timing resolution
+UPRIGHT_FROM_MS = 75000
+RUN = [{"do": "stand", "s": 5}, {"do": "walk", "s": 10}, {"do": "run", "s": 60, "lean_deg": 7},
+       {"do": "run", "s": 20, "lean_deg": 1.5, "fault": "upright"}, {"do": "run", "s": 10}]
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory):
+    return apprig.build_lib(tmp_path_factory.mktemp("lib") / "lib")
+
+
+@pytest.fixture(scope="module")
+def run_csv(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sim")
+    write(out, *simulate(RUN, rate_hz=100, seed=1))
+    return {"csv": str(out / "imu.csv")}
+
+
+def board(lib, tmp_path, name="xiao-esp32s3", config=None, tag="b"):
+    return apprig.Board(lib, tmp_path / tag, name, config)
+
+
+def press(t_ms, hold_ms=100):
+    return [(t_ms, "press"), (t_ms + hold_ms, "release")]
+
+
+def assert_pattern(got, want):
+    assert len(got) == len(want), (got, want)
+    for g, w in zip(got, want):
+        assert abs(g - w) <= LOOP_MS, (got, want)
+
+
+def events(session, name):
+    return [e for e in session.events if e[1] == name]
+
+
+def test_power_on_calibrate_run_upright_buzz_then_stop(lib, tmp_path, run_csv):
+    # Stopped mid-fault: left alone, the coach repeats the buzz repeat_s (15 s) later.
+    alone = board(lib, tmp_path, tag="alone").boot(run_csv, 96000)
+    stop_ms = 88000
+    b = board(lib, tmp_path)
+    r = b.boot(run_csv, 105000, press(stop_ms))
+    assert r["ended"] == "end" and not r["wdt_starved"]
+    on = on_intervals(r["pwm"]["motor"])
+    # power-on: "stand tall" at once
+    assert on[0][0] < 200
+    assert_pattern(durations(on[:3], 0), haptics.STAND_TALL)
+    # calibrated after calib_still_s (2 s) of standing: "ready"
+    ready = [iv for iv in on[3:] if iv[0] < 5000]
+    assert 2000 <= ready[0][0] < 3000
+    assert_pattern(durations(ready, ready[0][0]), haptics.READY)
+    # walking and running at 7 degrees: silence; upright from 75 s: one long buzz after
+    # fault_hold_s (3 s) and the stride window
+    assert not [iv for iv in on if 5000 < iv[0] < UPRIGHT_FROM_MS]
+    upright = [iv for iv in on if iv[0] >= UPRIGHT_FROM_MS]
+    assert len(upright) == 1
+    assert UPRIGHT_FROM_MS + 3000 <= upright[0][0] <= UPRIGHT_FROM_MS + 6000
+    assert_pattern(durations(upright, UPRIGHT_FROM_MS), haptics.UPRIGHT)
+    # left running, it would have buzzed again before 96 s; stopped at 88 s it does not
+    again = [iv for iv in on_intervals(alone["pwm"]["motor"]) if iv[0] > upright[0][0]]
+    assert again and again[0][0] < 96000
+    assert r["pwm"]["motor"][-1][1] == 0
+    # the session log: one session, stopped by the press
+    (s,) = b.sessions()
+    names = [e[1] for e in s.events]
+    assert names[0] == "start" and names[-1] == "stop"
+    assert stop_ms < events(s, "stop")[0][0] < stop_ms + 1000
+    buzz = events(s, "buzz_upright")
+    assert len(buzz) == 1 and buzz[0][2]["lean_deg"] < 4.0
+    stats = events(s, "loop_stats")
+    assert stats and all(e[2]["rate_hz"] == pytest.approx(50.0, abs=0.5) for e in stats)
+    assert s.header["meta"]["board"] == "xiao-esp32s3" and s.header["meta"]["imu"] == "ICM-42688-P"
+    assert b.errors() == ""
+
+
+def test_safe_mode_skips_the_app_and_keeps_the_power_on(lib, tmp_path):
+    still = {"rows": [STILL_ROW]}
+    held = board(lib, tmp_path, "m5stickc-plus2", tag="held")
+    r = held.boot(still, 3000, [(0, "press")])
+    assert "SAFE MODE" in held.stdout
+    assert r["ended"] == "returned"          # main.py returned: the REPL is free
+    assert r["power_hold"] == 1
+    assert not [d for _, d in r["pwm"]["motor"] if d]
+    assert not (held.root / "logs").exists()
+    normal = board(lib, tmp_path, "m5stickc-plus2", tag="normal")
+    r = normal.boot(still, 3000)
+    assert "SAFE MODE" not in normal.stdout and r["power_hold"] == 1
+    assert on_intervals(r["pwm"]["motor"])   # the app ran: stand tall
+
+
+@pytest.mark.parametrize("text, keys", [
+    ('{"repeat_s": "often", "fault_hold_s": 0.01, "fault_hld_s": 2}',
+     ["repeat_s", "fault_hold_s", "fault_hld_s"]),
+    ('{"repeat_s": 10,', ["not valid JSON"]),
+])
+def test_bad_config_is_logged_and_defaults_used(lib, tmp_path, text, keys):
+    b = board(lib, tmp_path, config=text)
+    r = b.boot({"rows": [STILL_ROW]}, 4000)
+    lines = b.errors().splitlines()
+    assert len(lines) == len(keys)
+    for key in keys:  # in any order: MicroPython's dicts are not ordered
+        assert [line for line in lines if key in line and "default" in line]
+    on = on_intervals(r["pwm"]["motor"])
+    assert_pattern(durations(on[:3], 0), haptics.STAND_TALL)  # coaching goes on
+    (s,) = b.sessions()
+    assert s.header["meta"]["config"]["repeat_s"] == 15.0
+    assert s.header["meta"]["config"]["fault_hold_s"] == 3.0
+    assert sorted(e[2] for e in events(s, "config_error")) == sorted(lines)
+
+
+def test_an_exception_is_logged_and_the_app_restarts_with_backoff(lib, tmp_path):
+    b = board(lib, tmp_path)
+    # the IMU drops off the bus at 5 s (loose wire) and is back at 8 s
+    r = b.boot({"rows": [STILL_ROW]}, 16000, [(5000, "detach"), (8000, "attach")])
+    assert r["ended"] == "end" and not r["wdt_starved"]
+    text = b.errors()
+    assert "app failed (restart 1): OSError" in text
+    assert "app failed (restart 2)" in text and "no IMU found" in text
+    assert "restart 3" not in text
+    on = on_intervals(r["pwm"]["motor"])
+    starts = [iv[0] for iv in on if iv[0] > 5000]
+    # restart 1 after 1 s fails (no IMU), restart 2 after 2 more s finds it: stand tall again
+    assert 8000 <= starts[0] < 9500
+    assert_pattern(durations([iv for iv in on if iv[0] >= starts[0]][:3], starts[0]),
+                   haptics.STAND_TALL)
+    assert not [iv for iv in on if 5000 < iv[0] < 8000]  # the motor is off while it waits
+    first, second = b.sessions()
+    assert events(first, "stop")  # the failed session was closed, not left open
+    assert events(second, "calibrated")
+
+
+def test_long_press_recalibrates(lib, tmp_path):
+    b = board(lib, tmp_path)
+    r = b.boot({"rows": [STILL_ROW]}, 12000, press(5000, 1700))
+    on = on_intervals(r["pwm"]["motor"])
+    later = [iv for iv in on if iv[0] > 5000]
+    t_long = 5000 + controls.LONG_MS
+    assert t_long <= later[0][0] <= t_long + 100  # felt while the button is still held
+    assert_pattern(durations(later[:3], later[0][0]), haptics.STAND_TALL)
+    ready = later[3:]
+    assert ready[0][0] >= later[0][0] + 2000 - 125  # calib_still_s, from a segment end
+    assert_pattern(durations(ready, ready[0][0]), haptics.READY)
+    (s,) = b.sessions()
+    assert [e[2]["prompts"] for e in events(s, "stand_tall")] == [2]
+    assert len(events(s, "calibrated")) == 2
+    assert not events(s, "stop")  # the release of a long press is not a short press
+
+
+@pytest.mark.parametrize("battery_v, warned", [(3.3, True), (3.9, False)])
+def test_low_battery_warning(lib, tmp_path, battery_v, warned):
+    b = board(lib, tmp_path)
+    r = b.boot({"rows": [STILL_ROW]}, 13000, battery_v=battery_v)
+    cue = [iv for iv in on_intervals(r["pwm"]["motor"]) if iv[0] > 5000]
+    (s,) = b.sessions()
+    if warned:
+        assert 10000 <= cue[0][0] < 11500
+        assert_pattern(durations(cue, cue[0][0]), controls.LOW_BATTERY)
+        (e,) = events(s, "battery")
+        assert e[2]["battery_mv"] == pytest.approx(3300, abs=20)
+    else:
+        assert not cue and not events(s, "battery")
+
+
+def test_still_for_sleep_after_min_deep_sleeps_with_motion_wake(lib, tmp_path):
+    b = board(lib, tmp_path, config={"sleep_after_min": 1})
+    r = b.boot({"rows": [STILL_ROW]}, 70000)
+    assert r["ended"] == "deepsleep"
+    assert [s[0] for s in r["sleeps"]] == ["deep"]
+    assert 60000 <= r["sleeps"][0][1] < 62000
+    (s,) = b.sessions()
+    assert events(s, "stop")
+    assert r["pwm"]["motor"][-1][1] == 0
+
+
+def test_light_sleep_board_wakes_on_the_button_and_starts_afresh(lib, tmp_path):
+    # AtomS3: the button (GPIO41) cannot end deep sleep, so it light-sleeps and polls
+    b = board(lib, tmp_path, "atoms3", config={"sleep_after_min": 1})
+    r = b.boot({"rows": [STILL_ROW]}, 70000, press(65000, 600))
+    assert r["ended"] == "end"
+    assert {s[0] for s in r["sleeps"]} == {"light"}
+    on = on_intervals(r["pwm"]["motor"])
+    woke = [iv for iv in on if iv[0] > 60000]
+    assert 65000 <= woke[0][0] < 66000
+    assert_pattern(durations(woke[:3], woke[0][0]), haptics.STAND_TALL)
+    first, second = b.sessions()
+    assert events(first, "stop") and not events(second, "stop")  # the waking press is not a press
+
+
+def _tilt_rows(t0_ms, from_deg, to_deg, ramp_ms=1000):
+    """Rows tilting the board about its x axis at a steady rate, gyro and accelerometer
+    consistent (the pipeline carries the tilt with the gyro)."""
+    rate_dps = (to_deg - from_deg) * 1000.0 / ramp_ms
+    rows = []
+    for i in range(0, ramp_ms, 10):
+        a = math.radians(from_deg + (to_deg - from_deg) * i / ramp_ms)
+        rows.append([t0_ms + i, 0.0, math.sin(a), math.cos(a), rate_dps, 0.0, 0.0])
+    a = math.radians(to_deg)
+    rows.append([t0_ms + ramp_ms, 0.0, math.sin(a), math.cos(a), 0.0, 0.0, 0.0])
+    return rows
+
+
+def test_lean_drill_ticks_inside_the_band(lib, tmp_path):
+    rows = [STILL_ROW] + _tilt_rows(6000, 0, 7) + _tilt_rows(11000, 7, 15)
+    b = board(lib, tmp_path)
+    r = b.boot({"rows": rows}, 15000, press(3500) + press(3700))  # double press: drill on
+    ticks = [iv for iv in on_intervals(r["pwm"]["motor"]) if iv[0] > 4000]
+    assert ticks and all(abs((e - s) - haptics.TICK[0]) <= LOOP_MS for s, e in ticks)
+    # leaning through 4 degrees at about 6.6 s ... until passing 10 degrees at about 11.4 s
+    assert 6400 <= ticks[0][0] <= 7700
+    assert 10000 <= ticks[-1][0] <= 11700
+    assert len(ticks) >= 6  # about two a second while inside the band
+    (s,) = b.sessions()
+    assert not events(s, "stop")  # a double press is not a short press
