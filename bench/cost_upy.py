@@ -15,6 +15,7 @@ from firmware.core.pipeline import Pipeline
 from madgwick import Madgwick
 
 BATCH = 32
+ALLOC_SAMPLES = 16  # at least this many (whole batches), collector off: must fit the heap
 DEG = 0.017453292519943295
 
 
@@ -26,67 +27,73 @@ class NullSink:
         pass
 
 
-def load(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    buf = array("h", data)
-    return buf
+class Fifo:
+    """Stands in for the IMU: each drain copies the next BATCH samples into the one buffer the
+    loop owns, as `readfrom_mem_into` would."""
+
+    def __init__(self, data):
+        self.src = memoryview(data)
+        self.buf = array("h", bytes(12 * BATCH))
+        self.mv = memoryview(self.buf)
+        self.pos = 0  # in values
+
+    def read_into(self):
+        end = min(self.pos + 6 * BATCH, len(self.src))
+        k = end - self.pos
+        self.mv[:k] = self.src[self.pos:end]
+        self.pos = end
+        return k // 6
 
 
-def batches(buf):
-    """Views of BATCH samples, made before timing (a driver fills one preallocated buffer)."""
-    out = []
-    mv = memoryview(buf)
-    for i in range(0, len(buf), 6 * BATCH):
-        out.append(mv[i:i + 6 * BATCH])
-    return out
-
-
-def run_pipeline(chunks, rate, lsb_g, lsb_dps):
-    p = Pipeline(config.defaults(), rate, lsb_g, lsb_dps, NullSink())
-    for c in chunks:
-        p.feed(c, len(c) // 6)
+def run_pipeline(fifo, rate, lsb_g, lsb_dps, limit, p=None):
+    p = p or Pipeline(config.defaults(), rate, lsb_g, lsb_dps, NullSink())
+    buf = fifo.buf
+    while fifo.pos < limit:
+        p.feed(buf, fifo.read_into())
     return p
 
 
-def run_madgwick(chunks, rate, lsb_g, lsb_dps):
-    f = Madgwick(rate)
+def run_madgwick(fifo, rate, lsb_g, lsb_dps, limit, f=None):
+    f = f or Madgwick(rate)
     ka = 1.0 / lsb_g
     kg = DEG / lsb_dps
     upd = f.update
-    for c in chunks:
-        for i in range(0, len(c), 6):
+    c = fifo.buf
+    while fifo.pos < limit:
+        for i in range(0, 6 * fifo.read_into(), 6):
             upd(c[i] * ka, c[i + 1] * ka, c[i + 2] * ka, c[i + 3] * kg, c[i + 4] * kg, c[i + 5] * kg)
     return f
 
 
-def measure(fn, chunks, args, n):
+def measure(fn, data, args):
+    """(us per sample over the whole run, bytes allocated per sample while running)."""
     gc.collect()
+    fifo = Fifo(data)
     t0 = time.ticks_us()
-    fn(chunks, *args)
+    fn(fifo, *args, len(data))
     us = time.ticks_diff(time.ticks_us(), t0)
-    # allocation: a short stretch with the collector off
-    few = chunks[: max(1, 1000 // BATCH)]
-    n_few = sum(len(c) for c in few) // 6
+    fifo = Fifo(data)
+    state = fn(fifo, *args, len(data) // 2)  # well into the run
+    start = fifo.pos
     gc.collect()
     gc.disable()
     m0 = gc.mem_alloc()
-    fn(few, *args)
+    fn(fifo, *args, start + 6 * ALLOC_SAMPLES, state)
     alloc = gc.mem_alloc() - m0
     gc.enable()
-    return us / n, alloc / n_few
+    return us / (len(data) // 6), alloc * 6 / (fifo.pos - start)
 
 
 def main():
     path, rate, lsb_g, lsb_dps = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
-    buf = load(path)
-    n = len(buf) // 6
-    chunks = batches(buf)
+    with open(path, "rb") as f:
+        data = array("h", f.read())
+    n = len(data) // 6
     args = (rate, lsb_g, lsb_dps)
     best = {}
     for _ in range(3):  # best of 3, against noise from the host
         for name, fn in (("pipeline", run_pipeline), ("madgwick", run_madgwick)):
-            us, alloc = measure(fn, chunks, args, n)
+            us, alloc = measure(fn, data, args)
             if name not in best or us < best[name][0]:
                 best[name] = (us, alloc)
     print(json.dumps({"samples": n,

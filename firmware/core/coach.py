@@ -7,7 +7,7 @@ before the first buzz and repeats every `repeat_s`, ending a fault needs `clear_
 band (plus `band_hysteresis_deg`), and anything but running resets it: walking and standing are
 never coached.
 """
-from .compat import const, ticks_diff
+from .compat import const, native, ticks_diff
 
 NONE = const(0)
 UPRIGHT = const(1)
@@ -39,7 +39,9 @@ class Coach:
         self.other_since_ms = None
         self.buzzed_ms = None
         self.lean_deg = 0.0
+    @native
 
+    @native
     def _classify(self, lean):
         a, u, o = self.arch_deg, self.upright_deg, self.over_deg
         h = self.hyst_deg
@@ -58,7 +60,9 @@ class Coach:
         if self.over_on and lean >= o:
             return OVERLEAN
         return NONE
+    @native
 
+    @native
     def update(self, t_ms, lean_deg, running, win_ms=0):
         """Feed one stride's lean, averaged over [t_ms - win_ms, t_ms]. Returns the fault to buzz
         for now, or NONE."""

@@ -12,6 +12,8 @@ set-off does not.
 """
 import math
 
+from .compat import native
+
 _RAD2DEG = 57.29577951308232
 
 
@@ -24,10 +26,6 @@ def _cross(a, b):
     return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
 
 
-def _dot(a, b):
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-
-
 class Frame:
     """Up, forward and left in sensor axes; turns a gravity vector into lean and roll."""
 
@@ -37,6 +35,8 @@ class Frame:
         self.left = None
         self.h1 = None
         self.h2 = None
+        self.lean_deg = 0.0
+        self.roll_deg = 0.0
 
     def set_up(self, x, y, z):
         """Zero lean is this specific-force direction; forward must be found again."""
@@ -56,10 +56,12 @@ class Frame:
         self.forward = f
         self.left = _cross(self.up, f)
 
-    def lean_roll_deg(self, x, y, z):
-        """(forward lean, lean to the right) of the trunk, given gravity's direction (x, y, z) in
-        sensor axes. When the trunk leans forward, gravity seen from it tilts backward."""
-        g = (x, y, z)
-        v = _dot(g, self.up)
-        return (math.atan2(-_dot(g, self.forward), v) * _RAD2DEG,
-                math.atan2(_dot(g, self.left), v) * _RAD2DEG)
+    @native
+    def measure(self, x, y, z):
+        """Set lean_deg (forward) and roll_deg (to the right) of the trunk, given gravity's
+        direction (x, y, z) in sensor axes. When the trunk leans forward, gravity seen from it
+        tilts backward. (Attributes, not a returned tuple: the loop must not allocate one.)"""
+        up, fwd, left = self.up, self.forward, self.left
+        v = x * up[0] + y * up[1] + z * up[2]
+        self.lean_deg = math.atan2(-(x * fwd[0] + y * fwd[1] + z * fwd[2]), v) * _RAD2DEG
+        self.roll_deg = math.atan2(x * left[0] + y * left[1] + z * left[2], v) * _RAD2DEG

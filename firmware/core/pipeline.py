@@ -25,7 +25,7 @@ everything else runs at step or segment (<= 1/8 s) boundaries.
 import math
 
 from .coach import NONE, Coach, FAULT_NAMES
-from .compat import const, ticks_diff
+from .compat import const, native, ticks_diff
 from .gait import RUNNING, STILL, STATE_NAMES, Gait
 from .haptics import PATTERNS, Player
 from .orientation import Frame
@@ -59,7 +59,16 @@ _DEG = 0.017453292519943295
 _G_MPS2 = 9.80665
 
 # window slots: sum of w (3), sum of gyro (3), sum of corrections (3), samples
-_WX, _WY, _WZ, _OX, _OY, _OZ, _DX, _DY, _DZ, _WN = range(10)
+_WX = const(0)
+_WY = const(1)
+_WZ = const(2)
+_OX = const(3)
+_OY = const(4)
+_OZ = const(5)
+_DX = const(6)
+_DY = const(7)
+_DZ = const(8)
+_WN = const(9)
 
 
 class Pipeline:
@@ -121,6 +130,7 @@ class Pipeline:
         self._prompt()
 
     # ---- the per-sample kernel -------------------------------------------------------------
+    @native
     def _reset_segment(self):
         self.sn = 0
         self.swx = self.swy = self.swz = 0.0
@@ -129,7 +139,9 @@ class Pipeline:
         self.sav = self.savv = 0.0
         self.sdx = self.sdy = self.sdz = 0.0
         self.sax = self.say = self.saz = 0.0
+    @native
 
+    @native
     def feed(self, buf, n):
         """Process n samples (6 values each) from buf. Calls the sink as things happen."""
         if not self.w_set and n:
@@ -140,15 +152,20 @@ class Pipeline:
         while i < end:
             i = self._kernel(buf, i, end)
 
+    @native
     def _kernel(self, buf, i, end):
         """Run samples from index i until a step, a full segment or the end; returns the next
         index. State lives in locals here and goes back to self before any bookkeeping."""
         wx, wy, wz = self.wx, self.wy, self.wz
         bx, by, bz = self.bx, self.by, self.bz
-        k, kg, hi, lo = self.k, self.kg, self.hi, self.lo
+        # (never four or more names in one assignment here: that builds a tuple, and in a heap
+        # full of float garbage a multi-block allocation forces a whole collection)
+        k, kg = self.k, self.kg
+        hi, lo = self.hi, self.lo
         armed, vmax, vmin = self.armed, self.vmax, self.vmin
         since, gap_n, seg_n = self.since, self.gap_n, self.seg_n
-        sn, soo, sav, savv = self.sn, self.soo, self.sav, self.savv
+        sn, soo = self.sn, self.soo
+        sav, savv = self.sav, self.savv
         swx, swy, swz = self.swx, self.swy, self.swz
         sox, soy, soz = self.sox, self.soy, self.soz
         sdx, sdy, sdz = self.sdx, self.sdy, self.sdz
@@ -208,8 +225,10 @@ class Pipeline:
             if sn >= seg_n:
                 break
         self.wx, self.wy, self.wz = wx, wy, wz
-        self.armed, self.vmax, self.vmin, self.since = armed, vmax, vmin, since
-        self.sn, self.soo, self.sav, self.savv = sn, soo, sav, savv
+        self.armed, self.vmax = armed, vmax
+        self.vmin, self.since = vmin, since
+        self.sn, self.soo = sn, soo
+        self.sav, self.savv = sav, savv
         self.swx, self.swy, self.swz = swx, swy, swz
         self.sox, self.soy, self.soz = sox, soy, soz
         self.sdx, self.sdy, self.sdz = sdx, sdy, sdz
@@ -217,7 +236,9 @@ class Pipeline:
         if step or sn >= seg_n:
             self._segment_end(step)
         return i
+    @native
 
+    @native
     def _setoff(self, ax, ay, az, av, wx, wy, wz):
         """Only for the first seconds after a still period, until forward is found: sum the
         horizontal specific force (gravity's direction w removed) on the two horizontal axes."""
@@ -229,6 +250,7 @@ class Pipeline:
         self.d2 += self.v2
 
     # ---- bookkeeping at segment ends (<= 1/8 s) and steps -----------------------------------
+    @native
     def _segment_end(self, step):
         self.n += self.sn
         self.t_ms = int(self.n * 1000.0 / self.rate_hz) & _TICKS_MASK
@@ -270,7 +292,9 @@ class Pipeline:
         if not self.calibrated and ticks_diff(self.t_ms, self.prompt_ms) >= int(
                 self.cfg["stand_tall_repeat_s"] * 1000):
             self._prompt()
+    @native
 
+    @native
     def _quiet(self):
         """This segment: no step lately, small spread of force and rate, and (once the bias is
         known) no residual rotation."""
@@ -286,7 +310,9 @@ class Pipeline:
         limit = _STILL_RATE_DPS if self.bias_known else _MAX_BIAS_DPS
         limit *= limit
         return var_a < self.still_var_g2 and var_o < self.still_var_dps2 and m2 < limit
+    @native
 
+    @native
     def _still(self, seg_ms):
         self.still_ms += seg_ms
         n = self.sn
@@ -304,7 +330,8 @@ class Pipeline:
         p = self.pending
         if self.n_quiet >= _PENDING:  # the oldest pending segment has been followed by calm
             self._bias_from(p, j)
-        p[j], p[j + 1], p[j + 2], p[j + 3] = self.rx, self.ry, self.rz, self.rn
+        p[j], p[j + 1], p[j + 2] = self.rx, self.ry, self.rz
+        p[j + 3] = self.rn
         p[j + 4], p[j + 5], p[j + 6] = ax, ay, az
         p[j + 7], p[j + 8], p[j + 9] = self.sdx, self.sdy, self.sdz
         self.n_quiet += 1
@@ -312,7 +339,9 @@ class Pipeline:
             self.bias_known = True
             if not self.calibrated:
                 self._calibrate()
+    @native
 
+    @native
     def _bias_from(self, p, j):
         """Gyro bias over a still stretch: the mean raw rate, less the rotation the
         accelerometer saw between the stretch's first segment and segment j. Postural sway is
@@ -350,7 +379,9 @@ class Pipeline:
         self.still_ms = 0
         self.coach.reset()
         self._prompt()
+    @native
 
+    @native
     def _step(self):
         t_ms = self.t_ms
         wx, wy, wz = self.wx, self.wy, self.wz
@@ -379,14 +410,7 @@ class Pipeline:
         self.prev, self.cur = cur, prev
         self._clear(self.cur)
 
-    def _tilt_rate(self, dx, dy, dz, n):
-        """The accelerometer's corrections (dx, dy, dz) summed over n samples, as the rotation
-        rate (gyro counts) that would have caused them: the residual gyro bias across gravity.
-        (A bias e tilts w by w x e each sample; the pull undoes it: sum = -(w x e) n dt.)"""
-        wx, wy, wz = self.wx, self.wy, self.wz
-        rate = 1.0 / ((wx * wx + wy * wy + wz * wz) * n * self.kg)
-        return (wy * dz - wz * dy) * rate, (wz * dx - wx * dz) * rate, (wx * dy - wy * dx) * rate
-
+    @native
     def _drop_sideways(self, win):
         """Turning: the mean force leans into the turn (centripetal), sideways only, so undo the
         sideways part of this step's pull and keep the forward-back part. A tilt error is fixed
@@ -402,16 +426,22 @@ class Pipeline:
         self.wy -= d * left[1]
         self.wz -= d * left[2]
 
+    @native
     def _learn_bias(self, win):
-        """While running, fold a small share of the step's residual bias into the bias."""
+        """While running, fold a small share of the step's residual gyro bias into the bias."""
         n = win[_WN]
         if self.k != self.k_run or n < 2 or not self.calibrated:
             return
-        ex, ey, ez = self._tilt_rate(win[_DX], win[_DY], win[_DZ], n)
+        # The accelerometer's pull over the step, as the rotation rate that would have caused
+        # it: a bias e tilts w by w x e each sample and the pull undoes it, so the pull summed
+        # over n samples is -(w x e) n dt; w x that gives e across w.
+        dx, dy, dz = win[_DX], win[_DY], win[_DZ]
+        wx, wy, wz = self.wx, self.wy, self.wz
         share = min(1.0, n * self.dt / self.cfg["bias_tau_s"])
-        self.bx += ex * share
-        self.by += ey * share
-        self.bz += ez * share
+        rate = share / ((wx * wx + wy * wy + wz * wz) * n * self.kg)
+        self.bx += (wy * dz - wz * dy) * rate
+        self.by += (wz * dx - wx * dz) * rate
+        self.bz += (wx * dy - wy * dx) * rate
 
     def _set_off(self):
         """A trusted still period just ended: the tilt is fresh, so look for forward. The pull
@@ -447,7 +477,9 @@ class Pipeline:
         self.sink.event(self.t_ms, "state", state)
         if state != RUNNING:
             self.coach.reset()
+    @native
 
+    @native
     def _set_gain(self, quiet):
         if quiet and self.still_ms >= _TRUST_STILL_MS:
             k = self.k_still
@@ -464,15 +496,18 @@ class Pipeline:
     def _clear(win):
         for j in range(10):
             win[j] = 0.0
+    @native
 
+    @native
     def _row(self, cur, prev, stride):
         """Lean over the window cur+prev to the sink; a whole stride's lean also to the coach."""
         n = cur[_WN] + prev[_WN]
         if not self.calibrated or self.frame.forward is None or n == 0:
             return
         self.row_ms = self.t_ms
-        lean, roll = self.frame.lean_roll_deg(cur[_WX] + prev[_WX], cur[_WY] + prev[_WY],
-                                              cur[_WZ] + prev[_WZ])
+        frame = self.frame
+        frame.measure(cur[_WX] + prev[_WX], cur[_WY] + prev[_WY], cur[_WZ] + prev[_WZ])
+        lean, roll = frame.lean_deg, frame.roll_deg
         win_ms = int(n * 1000.0 / self.rate_hz)
         self.sink.lean(self.t_ms, lean, roll, self.gait.cadence_spm, self.state, win_ms)
         if not stride:

