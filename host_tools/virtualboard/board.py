@@ -49,10 +49,11 @@ class VirtualBoard:
     """`with VirtualBoard(board_dir, baud=115200) as vb:` then open `vb.port` like a board.
 
     board: the profile whose chips are wired to the simulated machine and whose chip the board
-    claims to be; run_csv: the simulator's imu.csv fed to the IMU (None: lying still)."""
+    claims to be; run_csv: the simulator's imu.csv fed to the IMU (None: lying still);
+    flash_kb: the filesystem size statvfs reports (writes are not limited by it)."""
 
     def __init__(self, board_dir, baud=115200, board="m5stickc-plus2", run_csv=None, run_hz=200,
-                 heap="1M"):
+                 heap="1M", flash_kb=2048):
         self.board_dir = Path(board_dir).resolve()
         self.board_dir.mkdir(parents=True, exist_ok=True)
         self.to_host = Link(baud)
@@ -62,6 +63,7 @@ class VirtualBoard:
         self.profile = boards.board(board)
         self.run_csv = run_csv
         self.run_hz = run_hz
+        self.flash_kb = flash_kb  # the ESP32 port's default filesystem on a 4 MB flash: ~2 MB
         self.port = None
         self.boots = 0
         self._raw = False
@@ -121,6 +123,7 @@ class VirtualBoard:
             LEANCLIP_SIM_ROOT=str(SIM_ROOT),
             LEANCLIP_SIM_BOARD=self.board,
             LEANCLIP_SIM_RUN_HZ=str(self.run_hz),
+            LEANCLIP_SIM_FLASH_KB=str(self.flash_kb),
         )
         env.pop("MICROPYPATH", None)
         if self.run_csv:

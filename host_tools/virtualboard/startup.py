@@ -23,13 +23,17 @@ def _copy(module, name):
     return stand_in
 
 
-def _board_os(os, board_dir):
-    """Two unix-port gaps closed: `os.ilistdir` gives (name, type, inode) where a board's
-    LittleFS also gives the size (mpremote's `fs ls` shows it), and VfsPosix with a root
-    prefixes both paths of `rename` into one buffer (both become the target: ENOENT), so rename
-    goes through a root-less VfsPosix with host paths."""
+def _board_os(os, board_dir, flash_kb):
+    """Unix-port gaps closed: `os.ilistdir` gives (name, type, inode) where a board's LittleFS
+    also gives the size (mpremote's `fs ls` shows it); VfsPosix with a root prefixes both paths
+    of `rename` into one buffer (both become the target: ENOENT), so rename goes through a
+    root-less VfsPosix with host paths; `statvfs` reports the host's disk, so it reports a
+    board-sized flash partition instead, less what the files take (one block per file, as
+    LittleFS, plus their data)."""
     board_os = _copy(os, "os")
     host = os.VfsPosix()
+    block = 4096  # LittleFS block size on the ESP32 port
+    flash_blocks = flash_kb * 1024 // block
 
     def host_path(path):
         if not path.startswith("/"):
@@ -40,6 +44,22 @@ def _board_os(os, board_dir):
         host.rename(host_path(old), host_path(new))
 
     board_os.rename = rename
+
+    def used_blocks(path):
+        n = 0
+        for entry in os.ilistdir(path):
+            child = path.rstrip("/") + "/" + entry[0]
+            if entry[1] == 0x4000:
+                n += 1 + used_blocks(child)
+            else:
+                n += 1 + (os.stat(child)[6] + block - 1) // block
+        return n
+
+    def statvfs(path="/"):
+        free = max(0, flash_blocks - used_blocks("/"))
+        return (block, block, flash_blocks, free, free, 0, 0, 0, 0, 255)
+
+    board_os.statvfs = statvfs
 
     def ilistdir(path="."):
         prefix = "" if path in ("", ".") else path.rstrip("/") + "/"
@@ -102,7 +122,7 @@ def _boot():
     os.mount(os.VfsPosix(board_dir), "/")
     os.chdir("/")
     sys.path[:] = ["", "/lib"]
-    sys.modules["os"] = _board_os(os, board_dir)
+    sys.modules["os"] = _board_os(os, board_dir, int(os.getenv("LEANCLIP_SIM_FLASH_KB")))
     sys.modules["sys"] = _board_sys(sys, os.getenv("LEANCLIP_SIM_CHIP"),
                                     int(os.getenv("LEANCLIP_SIM_ARCH")))
     # The bridge waits for this mark to tell the board's own output from the startup's; in raw

@@ -1,0 +1,143 @@
+"""`leanclip live`: the running board's lean, cadence and state as a gauge, for the lean drill in
+front of a mirror.
+
+The protocol (docs/serial.md): the host starts the app in live mode from the raw REPL; the app
+prints one line per update, at 10 Hz or more,
+    LC t_ms=123456 lean=6.3 roll=-1.2 cad=172 state=RUNNING
+(fields in any order, unknown ones ignored), any other line is a message worth showing, and
+Ctrl-C ends it (the app stops the motor on the way out). Text lines, not binary: they cost
+~50 bytes at 10 Hz, nothing next to the link, and a person can read them in any terminal.
+"""
+import sys
+import time
+
+import serial
+
+from firmware.core import config as config_schema
+
+from .device import Device, DeviceError
+from .errors import UserError
+from .config_cmd import device_config
+
+ENTRY = "import firmware.device.app as _lc_app\n_lc_app.run(live=True)\n"
+GAUGE_DEG = (-15.0, 30.0)  # the span the bar shows
+GAUGE_CHARS = 45
+
+
+def parse(line):
+    """{field: value} from an `LC ...` line (numbers as float), None for any other line."""
+    if not line.startswith("LC "):
+        return None
+    fields = {}
+    for item in line[3:].split():
+        key, _, value = item.partition("=")
+        try:
+            fields[key] = float(value)
+        except ValueError:
+            fields[key] = value
+    return fields
+
+
+def zone(lean_deg, cfg):
+    """What the coach would call this lean, from the board's own bands."""
+    if lean_deg < cfg["arch_below_deg"]:
+        return "ARCHING BACK"
+    if lean_deg < cfg["upright_below_deg"]:
+        return "too upright"
+    if lean_deg < cfg["overlean_above_deg"]:
+        return "good lean"
+    return "BENDING AT HIPS"
+
+
+def gauge(fields, cfg):
+    """One line: a bar with the lean marked, the good band shaded, and the numbers."""
+    lo, hi = GAUGE_DEG
+    lean = fields.get("lean")
+    bar = []
+    for i in range(GAUGE_CHARS):
+        deg = lo + (hi - lo) * (i + 0.5) / GAUGE_CHARS
+        good = cfg["upright_below_deg"] <= deg < cfg["overlean_above_deg"]
+        bar.append("=" if good else "-")
+    if isinstance(lean, float):
+        i = int((min(max(lean, lo), hi) - lo) / (hi - lo) * (GAUGE_CHARS - 1) + 0.5)
+        bar[i] = "#"
+        text = "lean %+5.1f deg %-15s" % (lean, zone(lean, cfg))
+    else:
+        text = "lean   -   (calibrating)  "
+    roll = fields.get("roll")
+    cad = fields.get("cad")
+    return "%s [%s] roll %s  cadence %s  %s" % (
+        text, "".join(bar),
+        "%+5.1f" % roll if isinstance(roll, float) else "  -  ",
+        "%3d spm" % cad if isinstance(cad, float) else " - spm",
+        fields.get("state", "-"))
+
+
+def follow(device, seconds, show, note):
+    """Read LC lines until `seconds` pass (None: until Ctrl-C); returns the number of updates."""
+    port = device.serial
+    saved = port.timeout
+    port.timeout = 0.5
+    updates = 0
+    end = None if seconds is None else time.monotonic() + seconds
+    try:
+        while end is None or time.monotonic() < end:
+            try:
+                raw = port.readline()
+            except KeyboardInterrupt:
+                break
+            except (serial.SerialException, OSError):
+                raise UserError("the board went away: check the cable") from None
+            if raw.startswith(b"\x04"):  # the app ended or failed to start
+                err = raw[1:] + device.transport.read_until(1, b"\x04", timeout=3)
+                text = err.rstrip(b"\x04>").decode(errors="replace").strip()
+                if text:
+                    raise DeviceError("the board said: " + text.splitlines()[-1]
+                                      + (" (flash the firmware first)" if "ImportError" in text
+                                         else ""))
+                raise UserError("the app stopped streaming")
+            line = raw.decode(errors="replace").strip()
+            if not line:
+                continue
+            fields = parse(line)
+            if fields is None:
+                note(line)
+            else:
+                updates += 1
+                show(fields)
+    finally:
+        port.timeout = saved
+    return updates
+
+
+def register(parser):
+    parser.add_argument("--port", help="serial port (default: the one attached board)")
+    parser.add_argument("--baud", type=int, default=115200)
+    parser.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    tty = sys.stdout.isatty()
+    with Device(args.port, args.baud) as device:
+        cfg, _ = config_schema.validate(device_config(device))
+
+        def show(fields):
+            line = gauge(fields, cfg)
+            sys.stdout.write("\r" + line + "\x1b[K" if tty else line + "\n")
+            sys.stdout.flush()
+
+        def note(line):
+            sys.stdout.write(("\r\x1b[K" if tty else "") + line + "\n")
+
+        device.start(ENTRY)
+        t0 = time.monotonic()
+        try:
+            updates = follow(device, args.seconds, show, note)
+        finally:
+            device.interrupt()  # Ctrl-C: the app stops its motor and returns
+        elapsed = time.monotonic() - t0
+        if tty:
+            sys.stdout.write("\n")
+        print("%d updates in %.1f s (%.1f Hz)" % (updates, elapsed, updates / max(elapsed, 1e-9)))
+    return 0

@@ -1,0 +1,184 @@
+"""`leanclip logs list | pull | rm`: the sessions on the board's flash (/logs/NNNNN.lcl,
+docs/log-format.md).
+
+A session is never deleted from the board unless an identical copy is on this computer (checked
+by SHA-256 computed on the board), unless the user insists with --force: runs are not ours to
+lose.
+"""
+import argparse
+import ast
+import hashlib
+import time
+from pathlib import Path
+
+from tqdm import tqdm
+
+from firmware.device.sessionlog import SUFFIX
+
+from .device import Device
+from .errors import UserError
+from .logpull import pull
+
+LOG_DIR = "/logs"
+
+# Runs on the board: (name, size, start_epoch_s or None, duration_s or None) per session. Start
+# and duration come from the header block and the last summary block, read with the flashed
+# firmware's own logfmt (no second copy of the format); without it they are None.
+_LISTER = """
+import os
+def _lc_sessions(d, suffix):
+    try:
+        names = sorted(n for n in os.listdir(d) if n.endswith(suffix))
+    except OSError:
+        return []
+    try:
+        from firmware.core import logfmt as L
+    except ImportError:
+        L = None
+    out = []
+    for name in names:
+        p = d + '/' + name
+        size = os.stat(p)[6]
+        start = dur = None
+        if L:
+            f = open(p, 'rb')
+            head = f.read(4096)
+            b = L.parse_block(head, 0)
+            if b and b[1] == L.HEADER:
+                start = L.unpack_header(head, b[2], b[3])[5] or None
+            f.seek(max(0, size - 512))
+            tail = f.read()
+            f.close()
+            for off in range(len(tail) - 1, -1, -1):
+                b = L.parse_block(tail, off)
+                if b and b[1] == L.SUMMARY:
+                    dur = L.unpack_summary(tail, b[2], b[3])[0] + 1
+                    break
+        out.append((name, size, start, dur))
+    return out
+print(repr(_lc_sessions(%r, %r)))
+"""
+
+
+def sessions(device):
+    out = device.exec(_LISTER % (LOG_DIR, SUFFIX), timeout_s=60)
+    return ast.literal_eval(out.decode().strip())
+
+
+def _sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 16), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def pulled(device, found, local_dir):
+    """{name: True if local_dir holds an identical copy, False if a different file has that
+    name, None if absent}. Hashes cross the wire, not logs."""
+    local = {name: local_dir / name for name, size, _, _ in found
+             if (local_dir / name).exists() and (local_dir / name).stat().st_size == size}
+    remote = device.sha256(["%s/%s" % (LOG_DIR, n) for n in local])
+    status = {name: None for name, _, _, _ in found}
+    for name, path in local.items():
+        status[name] = remote["%s/%s" % (LOG_DIR, name)] == _sha256_file(path)
+    for name, _, _, _ in found:
+        if status[name] is None and (local_dir / name).exists():
+            status[name] = False
+    return status
+
+
+def _when(epoch_s):
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(epoch_s)) if epoch_s else "unknown"
+
+
+def _duration(s):
+    return "%d:%02d:%02d" % (s // 3600, s // 60 % 60, s % 60) if s else "unknown"
+
+
+def cmd_list(device, args):
+    found = sessions(device)
+    if not found:
+        print("no sessions on the board")
+        return
+    status = pulled(device, found, Path(args.dir))
+    print("%-12s %10s  %-20s %9s  %s" % ("session", "bytes", "start", "duration", "pulled"))
+    for name, size, start, dur in found:
+        mark = {True: "yes", False: "DIFFERS", None: "no"}[status[name]]
+        print("%-12s %10d  %-20s %9s  %s" % (name, size, _when(start), _duration(dur), mark))
+
+
+def cmd_pull(device, args):
+    local_dir = Path(args.dir)
+    local_dir.mkdir(parents=True, exist_ok=True)
+    found = sessions(device)
+    status = pulled(device, found, local_dir)
+    clash = [n for n in status if status[n] is False]
+    if clash:
+        raise UserError("%s in %s differs from the board's session of that name (another "
+                        "board?): pull into another --dir" % (clash[0], local_dir))
+    todo = [(n, size) for n, size, _, _ in found if not status[n]]
+    if not todo:
+        print("nothing new: %d sessions already in %s" % (len(found), local_dir))
+    total = sum(size for _, size in todo)
+    with tqdm(total=total, unit="B", unit_scale=True, desc="pull", disable=None) as bar:
+        base = 0
+        for name, size in todo:
+            pull(device, "%s/%s" % (LOG_DIR, name), local_dir / name, size,
+                 progress=lambda done: bar.update(base + done - bar.n))
+            base += size
+            bar.update(base - bar.n)
+    for name, size in todo:
+        print("pulled %s (%d bytes, SHA-256 verified)" % (name, size))
+    if args.delete_after:
+        # Only what is now verified here: everything in `todo` passed, plus identical copies.
+        for name, _, _, _ in found:
+            device.remove("%s/%s" % (LOG_DIR, name))
+        print("deleted %d sessions from the board" % len(found))
+
+
+def cmd_rm(device, args):
+    found = {name: size for name, size, _, _ in sessions(device)}
+    names = sorted(found) if args.all else args.sessions
+    missing = [n for n in names if n not in found]
+    if missing:
+        raise UserError("no session %s on the board (see `leanclip logs list`)" % missing[0])
+    if not args.force:
+        status = pulled(device, [(n, found[n], None, None) for n in names], Path(args.dir))
+        unsafe = [n for n in names if not status[n]]
+        if unsafe:
+            raise UserError("%s is not pulled to %s yet: `leanclip logs pull` first, or --force "
+                            "to lose it" % (unsafe[0], args.dir))
+    for name in names:
+        device.remove("%s/%s" % (LOG_DIR, name))
+    print("deleted %d sessions from the board" % len(names))
+
+
+def register(parser):
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--port", help="serial port (default: the one attached board)")
+    common.add_argument("--baud", type=int, default=115200)
+    common.add_argument("--dir", default="sessions", help="local folder of pulled sessions "
+                        "(default ./sessions)")
+    sub = parser.add_subparsers(dest="action", metavar="ACTION")
+    sub.required = True
+    sub.add_parser("list", parents=[common],
+                   help="sessions on the board: size, start, duration, pulled?")
+    p = sub.add_parser("pull", parents=[common],
+                       help="copy new sessions here, verified; resumes a cut transfer")
+    p.add_argument("--delete-after", action="store_true",
+                   help="delete them from the board once verified here")
+    p = sub.add_parser("rm", parents=[common],
+                       help="delete sessions from the board (only pulled ones)")
+    p.add_argument("sessions", nargs="*", help="names as `logs list` shows them")
+    p.add_argument("--all", action="store_true", help="every session")
+    p.add_argument("--force", action="store_true", help="also ones not pulled here")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    if args.action == "rm" and not (args.sessions or args.all):
+        raise UserError("name the sessions to delete, or --all")
+    with Device(args.port, args.baud) as device:
+        {"list": cmd_list, "pull": cmd_pull, "rm": cmd_rm}[args.action](device, args)
+    return 0
