@@ -41,6 +41,7 @@ IMU_RATE_HZ = const(100)       # steps are 1-5 Hz; 100 Hz halves the pipeline's 
 LOOP_PERIOD_US = const(20000)  # 50 Hz: 2 samples per pass, motor timing to 20 ms
 WDT_TIMEOUT_MS = const(5000)   # > the longest flash stall (docs/log-format.md) with margin
 HOUSEKEEPING_MS = const(1000)  # gc, sleep timer, stats clock
+GC_FREE_DIVISOR = const(4)     # ... and collect sooner whenever under a quarter of the heap is free
 BATTERY_EVERY_MS = const(10000)
 STATS_EVERY_MS = const(60000)
 WAKE_MOTION_MG = const(200)
@@ -72,6 +73,8 @@ class App:
         self.live = live
         self.wdt = None
         self.collect = True  # the planned gc.collect (the allocation test turns it off)
+        gc.collect()
+        self.gc_low_bytes = (gc.mem_free() + gc.mem_alloc()) // GC_FREE_DIVISOR
         cfg, problems = devconfig.load()
         for m in problems:
             errlog.line(m)
@@ -158,6 +161,8 @@ class App:
         if press:
             self.on_press(press, now_ms)
         self.led.show(now_ms, self.led_pattern())
+        if self.collect and gc.mem_free() < self.gc_low_bytes:
+            self.collect_now()  # the heap fills faster than once a second (floats)
         if ticks_diff(now_ms, self.house_ms) >= HOUSEKEEPING_MS:
             self.house_ms = now_ms
             self.housekeeping(now_ms)
@@ -188,13 +193,18 @@ class App:
         elif press == controls.DOUBLE:
             self.drill.on = not self.drill.on
 
+    def collect_now(self):
+        """The planned collection: here, right after a FIFO drain, rather than wherever an
+        allocation finds the heap full (inside a flash write, with the FIFO filling)."""
+        t0 = time.ticks_us()
+        gc.collect()
+        pause = time.ticks_diff(time.ticks_us(), t0)
+        if pause > self.gc_pause_max_us:
+            self.gc_pause_max_us = pause
+
     def housekeeping(self, now_ms):
         if self.collect:
-            t0 = time.ticks_us()
-            gc.collect()
-            pause = time.ticks_diff(time.ticks_us(), t0)
-            if pause > self.gc_pause_max_us:
-                self.gc_pause_max_us = pause
+            self.collect_now()
         if self.p.state != STILL:
             self.still_ms = now_ms
         elif ticks_diff(now_ms, self.still_ms) >= self.sleep_after_ms:

@@ -10,14 +10,12 @@ Prints one line "RESULT <json>": motor/buzzer PWM timelines, sleeps, pin levels,
 import json
 import sys
 
-import time as real_time
-
 import machine
 from host_tools.boardsim.board import wire
 from host_tools.boardsim.clock import ManualClock
 from host_tools.boardsim.sources import CsvRows
 from firmware.device.boards import board
-from firmware.core.compat import ticks_add, ticks_diff
+from vtime import VirtualTime
 
 
 class EndRun(BaseException):
@@ -73,39 +71,6 @@ def catch_up():
         raise EndRun()
 
 
-class VirtualTime:
-    """`time` for the firmware: ticks from the ManualClock, sleeps advance it."""
-
-    def ticks_ms(self):
-        return clk.ticks_ms()
-
-    def ticks_us(self):
-        return clk.t_us & 0x3FFFFFFF
-
-    def ticks_add(self, t, delta):
-        return ticks_add(t, delta)
-
-    def ticks_diff(self, a, b):
-        return ticks_diff(a, b)
-
-    def sleep_us(self, us):
-        clk.advance_us(us)
-        catch_up()
-
-    def sleep_ms(self, ms):
-        clk.advance_us(ms * 1000)
-        catch_up()
-
-    def sleep(self, s):
-        self.sleep_ms(int(s * 1000))
-
-    def time(self):
-        return 1764000000 + clk.t_us // 1000000
-
-    def gmtime(self, t=None):
-        return real_time.gmtime(t)
-
-
 _lightsleep = machine.lightsleep
 
 
@@ -115,7 +80,7 @@ def lightsleep(ms=0):
 
 
 machine.lightsleep = lightsleep
-sys.modules["time"] = VirtualTime()
+sys.modules["time"] = VirtualTime(clk, catch_up)
 
 # The board's filesystem becomes "/" as on the device (compare host_tools/virtualboard).
 import os  # noqa: E402

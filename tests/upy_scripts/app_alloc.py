@@ -1,0 +1,136 @@
+"""Heap use of the device loop on MicroPython (tests/test_app_alloc.py).
+
+argv[1]: an empty board directory, mounted as "/" (the app writes /logs there).
+Steady state = calibrated, standing still, no pattern playing, fed by a Constant source (whose
+encoding the chip models cache, so the models allocate nothing: docs/drivers.md).
+
+LOCKED: 1000 loop passes under micropython.heap_lock() with only Pipeline.feed unlocked:
+    any allocation by the loop's own code (scheduling, FIFO drain, motor, button, LED,
+    housekeeping, statistics) raises MemoryError. Prints the passes completed and the error.
+ALLOC:  gc.mem_alloc() bytes per pass, with and without a session log, next to the pipeline
+    alone fed the same way (figures for docs/device.md; the LOCKED line is the assertion).
+"""
+import gc
+import json
+import sys
+
+import micropython
+import time as real_time
+
+import machine
+from host_tools.boardsim.board import wire
+from host_tools.boardsim.clock import ManualClock
+from host_tools.boardsim.sources import Constant
+from vtime import VirtualTime
+
+clk = ManualClock()
+sys.modules["time"] = VirtualTime(clk)
+
+from firmware.core import config  # noqa: E402
+from firmware.core.pipeline import Pipeline  # noqa: E402
+from firmware.device import app as device_app  # noqa: E402
+from firmware.device.errorlog import ErrorLog  # noqa: E402
+
+import os  # noqa: E402
+
+os.umount("/")
+os.mount(os.VfsPosix(sys.argv[1]), "/")
+os.chdir("/")
+with open("/board.json", "w") as f:
+    f.write(json.dumps({"board": "xiao-esp32s3"}))
+
+PASSES = 1000
+machine.reset_all(clk)
+wire("xiao-esp32s3", Constant())
+app = device_app.App(ErrorLog())
+app.collect = False  # gc.collect() frees memory: mem_alloc() deltas would mean nothing
+app.loop(400)        # 8 s: stand tall, calibrated at 2 s, ready played out
+assert app.p.calibrated and not app.p.player.busy()
+
+
+class LockedFeed:
+    """The pipeline's feed, the one part allowed to allocate (its float temporaries)."""
+
+    def __init__(self, feed):
+        self.feed = feed
+
+    def __call__(self, buf, n):
+        micropython.heap_unlock()
+        self.feed(buf, n)
+        micropython.heap_lock()
+
+
+app.stop_session()  # the log writer's own heap use is measured with it (docs/log-format.md)
+real_feed = app.p.feed
+app.p.feed = LockedFeed(real_feed)
+gc.collect()
+done = 0
+error = None
+micropython.heap_lock()
+try:
+    while done < PASSES:
+        app.loop(1)
+        done += 1
+except MemoryError as e:
+    error = e
+micropython.heap_unlock()
+app.p.feed = real_feed
+print("LOCKED", done, repr(error) if error else "none", app.session)
+if error:
+    sys.print_exception(error)
+
+
+cpu_us = {}
+
+
+def per_pass(fn, name):
+    """Bytes allocated per pass; the pass's CPU time on this machine goes to cpu_us."""
+    gc.collect()
+    gc.disable()
+    before = gc.mem_alloc()
+    t0 = real_time.ticks_us()
+    fn()
+    cpu_us[name] = real_time.ticks_diff(real_time.ticks_us(), t0) / PASSES
+    after = gc.mem_alloc()
+    gc.enable()
+    return (after - before) / PASSES
+
+
+loop_alone = per_pass(lambda: app.loop(PASSES), "loop_no_session")
+app.start_session()
+loop_session = per_pass(lambda: app.loop(PASSES), "loop_with_session")
+
+clk2 = ManualClock()
+machine.reset_all(clk2)
+wire("xiao-esp32s3", Constant())
+imu = app.hw.imu.__class__(machine.I2C(0), app.hw.imu._addr)
+imu.configure(rate_hz=device_app.IMU_RATE_HZ, accel_fs_g=8, gyro_fs_dps=1000)
+
+
+class NullSink:
+    def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
+        pass
+
+    def event(self, t_ms, name, value):
+        pass
+
+
+p = Pipeline(config.defaults(), imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, NullSink())
+buf = app.buf
+
+
+def pipeline_only(passes):
+    for _ in range(passes):
+        clk2.advance_us(device_app.LOOP_PERIOD_US)
+        p.feed(buf, imu.read_into(buf))
+
+
+pipeline_only(400)
+pipeline = per_pass(lambda: pipeline_only(PASSES), "pipeline_only")
+print("ALLOC", json.dumps({"loop_with_session": loop_session, "loop_no_session": loop_alone,
+                           "pipeline_only": pipeline}))
+print("CPU_US", json.dumps(cpu_us))
+gc.collect()
+t0 = real_time.ticks_us()
+gc.collect()
+print("GC_US", real_time.ticks_diff(real_time.ticks_us(), t0), gc.mem_alloc())
