@@ -226,3 +226,20 @@ def test_lean_drill_ticks_inside_the_band(lib, tmp_path):
     assert len(ticks) >= 6  # about two a second while inside the band
     (s,) = b.sessions()
     assert not events(s, "stop")  # a double press is not a short press
+
+
+def test_live_mode_streams_lc_lines_until_ctrl_c(lib, tmp_path, run_csv):
+    live = pytest.importorskip("host_tools.live")  # the host side of the protocol
+    b = board(lib, tmp_path)
+    r = b.boot(run_csv, 40000, [(30000, "interrupt")], entry=live.ENTRY)
+    assert r["ended"] == "returned"  # Ctrl-C: run() returns to the REPL
+    rows = [live.parse(line) for line in b.stdout.splitlines() if line.startswith("LC ")]
+    t = [f["t_ms"] for f in rows]
+    assert 280 <= len(rows) <= 300  # 10 Hz for 30 s
+    assert all(0 < b - a <= 120 for a, b in zip(t, t[1:]))
+    assert "lean" not in rows[0] and rows[0]["state"] == "STILL"
+    running = [f for f in rows if f["state"] == "RUNNING"]
+    assert running and all(f["lean"] == pytest.approx(7.0, abs=2.5) for f in running[-20:])
+    assert all(f["cad"] > 140 for f in running[-20:])
+    assert r["pwm"]["motor"][-1][1] == 0
+    assert not (b.root / "logs").exists()  # live is for a mirror: no session unless pressed

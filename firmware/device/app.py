@@ -49,6 +49,7 @@ LIGHT_SLEEP_POLL_MS = const(500)
 BACKOFF_FIRST_MS = const(1000)  # restart delays double from here ...
 BACKOFF_MAX_MS = const(60000)   # ... up to this
 HEALTHY_TICKS = const(3000)     # a run this long (60 s) was not a crash loop: reset the backoff
+LIVE_EVERY_MS = const(100)
 LOG_DIR = "/logs"
 _MASK = const(0x3FFFFFFF)
 _FAULT_CUES = (UPRIGHT, ARCH, OVERLEAN)
@@ -71,6 +72,8 @@ class App:
     def __init__(self, errlog, live=False):
         self.errlog = errlog
         self.live = live
+        self.live_row = ""
+        self.live_ms = 0
         self.wdt = None
         self.collect = True  # the planned gc.collect (the allocation test turns it off)
         gc.collect()
@@ -107,15 +110,15 @@ class App:
         now = time.ticks_ms()
         self.still_ms = self.house_ms = self.stats_ms = now
         self.battery_ms = now  # first reading after the power-on cues, not over them
-        self.start_session()  # switching on is the common way to start a run
+        if not live:  # switching on is the common way to start a run; live is for a mirror
+            self.start_session()
 
     # ---- the pipeline's sink ------------------------------------------------------------------
     def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
         if self.log is not None:
             self.log.lean(t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms)
         if self.live:
-            print("LC t=%d lean=%.1f roll=%.1f cad=%.0f state=%s"
-                  % (t_ms, lean_deg, roll_deg, cadence_spm, STATE_NAMES[state]))
+            self.live_row = "lean=%.1f roll=%.1f cad=%.0f" % (lean_deg, roll_deg, cadence_spm)
         if state == STILL:
             self.drill.lean(t_ms, lean_deg)
 
@@ -157,6 +160,9 @@ class App:
         if self.log is not None:
             self.log.poll(t_ms)
         self.drill.poll(t_ms, self.p)
+        if self.live and ticks_diff(t_ms, self.live_ms) >= LIVE_EVERY_MS:
+            self.live_ms = t_ms
+            self.live_line(t_ms)
         press = self.button.poll(now_ms, self.hw.pressed())
         if press:
             self.on_press(press, now_ms)
@@ -166,6 +172,11 @@ class App:
         if ticks_diff(now_ms, self.house_ms) >= HOUSEKEEPING_MS:
             self.house_ms = now_ms
             self.housekeeping(now_ms)
+
+    def live_line(self, t_ms):
+        """`leanclip live` (docs/serial.md): the latest row at 10 Hz, as one text line; no
+        lean= until there is a lean (the host shows "calibrating")."""
+        print("LC t_ms=%d %s state=%s" % (t_ms, self.live_row, STATE_NAMES[self.p.state].upper()))
 
     def led_pattern(self):
         if self.battery.warned:
@@ -340,9 +351,9 @@ def _feed_from_timer(wdt):
 
 
 def run(live=False, errlog=None):
-    """main.py's entry: the app, restarted after any exception with a growing pause (never a
-    crash loop); every failure goes to /errors.log. Returns only through an exception: deep
-    sleep, or KeyboardInterrupt from a host."""
+    """main.py's entry (and `leanclip live`'s, with live=True): the app, restarted after any
+    exception with a growing pause (never a crash loop); every failure goes to /errors.log.
+    Returns on Ctrl-C from a host; deep sleep ends it on the chip."""
     errlog = errlog or ErrorLog()
     wdt = machine.WDT(timeout=WDT_TIMEOUT_MS)
     failures = 0
@@ -354,11 +365,11 @@ def run(live=False, errlog=None):
             app.loop()
         except Wake:
             failures = 0
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # a host wants the REPL (mpremote, `leanclip live` ending)
             if app is not None:
                 app.shut_up()
             _feed_from_timer(wdt)
-            raise
+            return
         except Exception as e:
             if app is not None:
                 app.shut_up()

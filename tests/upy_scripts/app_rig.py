@@ -4,7 +4,8 @@ machine (host_tools/boardsim) in virtual time, following a script of outside eve
 Usage: micropython app_rig.py SPEC.json  (MICROPYPATH = the tree the test built)
 SPEC: board, board_dir (holds lib/ with the compiled firmware, boot.py, main.py, board.json),
       source: {"csv": path} | {"rows": [[t_ms, ax, ay, az, gx, gy, gz], ...]} (step changes),
-      battery_v, end_ms, actions: [[t_ms, "press" | "release" | "detach" | "attach"], ...]
+      battery_v, end_ms, actions: [[t_ms, "press" | "release" | "detach" | "attach" |
+      "interrupt" (Ctrl-C from a host)], ...], entry: code run instead of main.py (optional)
 Prints one line "RESULT <json>": motor/buzzer PWM timelines, sleeps, pin levels, how it ended.
 """
 import json
@@ -66,7 +67,10 @@ def act(kind):
 def catch_up():
     now = clk.ticks_ms()
     while actions and actions[0][0] <= now:
-        act(actions.pop(0)[1])
+        kind = actions.pop(0)[1]
+        act(kind)
+        if kind == "interrupt":
+            raise KeyboardInterrupt()
     if now >= END_MS:
         raise EndRun()
 
@@ -96,8 +100,8 @@ while actions and actions[0][0] <= 0:  # e.g. the button held while the board po
     act(actions.pop(0)[1])
 ended = "returned"
 try:
-    for name in ("boot.py", "main.py"):
-        exec(open("/" + name).read(), {"__name__": "__main__"})
+    exec(open("/boot.py").read(), {"__name__": "__main__"})
+    exec(spec.get("entry") or open("/main.py").read(), {"__name__": "__main__"})
 except EndRun:
     ended = "end"
 except machine.DeepSleep:
