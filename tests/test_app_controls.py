@@ -1,0 +1,113 @@
+"""The device app's pure parts on CPython: press kinds, LED blinks, battery warning, drill tilt,
+config and board files, the bounded error log."""
+import json
+import math
+
+import pytest
+
+from firmware.core import config
+from firmware.device import controls, devconfig
+from firmware.device.controls import DOUBLE, LONG, NONE, SHORT, Button
+from firmware.device.drill import tilt_deg
+from firmware.device.errorlog import ErrorLog
+
+STEP_MS = 20  # the loop period
+
+
+def presses(timeline, end_ms, button=None, bounce=False):
+    """Poll a Button every 20 ms over [(t_down, t_up)], with contact bounce at each edge if
+    asked; returns [(t_ms, kind)]."""
+    button = button or Button()
+    out = []
+    for t in range(0, end_ms, STEP_MS):
+        down = any(a <= t < b for a, b in timeline)
+        if bounce and any(abs(t - e) < STEP_MS for a, b in timeline for e in (a, b)):
+            down = not down
+        kind = button.poll(t, down)
+        if kind != NONE:
+            out.append((t, kind))
+    return out
+
+
+def test_short_press_reported_after_the_double_press_gap():
+    (t, kind), = presses([(1000, 1150)], 3000)
+    assert kind == SHORT
+    assert 1150 + controls.DOUBLE_GAP_MS <= t <= 1150 + controls.DOUBLE_GAP_MS + 60
+
+
+def test_double_press_at_once_and_no_short():
+    (t, kind), = presses([(1000, 1100), (1300, 1400)], 3000)
+    assert kind == DOUBLE and t <= 1400 + controls.DEBOUNCE_MS + STEP_MS  # on the release
+
+
+def test_long_press_fires_while_held_and_its_release_is_nothing():
+    (t, kind), = presses([(1000, 4000)], 6000)
+    assert kind == LONG and 1000 + controls.LONG_MS <= t <= 1000 + controls.LONG_MS + 60
+
+
+def test_bounce_is_one_press():
+    assert [k for _, k in presses([(1000, 1200)], 3000, bounce=True)] == [SHORT]
+
+
+def test_a_press_held_at_start_is_not_a_press():
+    assert presses([(0, 800)], 3000, Button(held=True)) == []
+
+
+def test_status_led_writes_only_changes():
+    writes = []
+    led = controls.StatusLed(writes.append)
+    for t in range(0, 4000, STEP_MS):
+        led.show(t, controls.LED_COACHING)
+    assert writes == [True, False, True, False]
+
+
+def test_battery_warns_once_until_charged():
+    w = controls.BatteryWatch(3500)
+    assert [w.update(mv) for mv in (3900, 0, 3480, 3400, 3600, 3700, 3450)] == \
+        [False, False, True, False, False, False, True]
+
+
+def test_low_battery_cue_is_unlike_every_other_pattern():
+    from firmware.core.haptics import PATTERNS
+    assert controls.LOW_BATTERY not in PATTERNS.values()
+
+
+@pytest.mark.parametrize("deg", [0.0, 4.0, 10.0, 30.0])
+def test_drill_tilt_from_up(deg):
+    a = math.radians(deg)
+    assert tilt_deg((0.0, 0.0, 1.0), 0.0, 2 * math.sin(a), 2 * math.cos(a)) == \
+        pytest.approx(deg, abs=1e-6)
+
+
+def test_config_file_problems_become_lines_and_defaults(tmp_path):
+    path = tmp_path / "leanclip.json"
+    assert devconfig.load(str(path)) == (config.defaults(), [])  # no file: no complaint
+    path.write_text(json.dumps({"drill_min_deg": 12, "drill_max_deg": 8, "sleep_after_min": 5}))
+    cfg, problems = devconfig.load(str(path))
+    assert cfg["sleep_after_min"] == 5.0
+    assert (cfg["drill_min_deg"], cfg["drill_max_deg"]) == (4.0, 10.0)
+    assert len(problems) == 1 and "drill_min_deg" in problems[0]
+    path.write_text("[1, 2")
+    cfg, problems = devconfig.load(str(path))
+    assert cfg == config.defaults() and "not valid JSON" in problems[0]
+
+
+def test_board_name_missing_says_how_to_fix(tmp_path):
+    with pytest.raises(OSError, match="leanclip flash --board"):
+        devconfig.board_name(str(tmp_path / "board.json"))
+
+
+def test_error_log_is_bounded(tmp_path):
+    log = ErrorLog(str(tmp_path / "errors.log"), max_bytes=1000)
+    for i in range(200):
+        log.line("line %d\nwith a newline" % i)
+    size = (tmp_path / "errors.log").stat().st_size
+    old = (tmp_path / "errors.log.1").stat().st_size
+    assert size < 1100 and old < 1100
+    assert (tmp_path / "errors.log").read_text().splitlines()[-1] == "line 199 with a newline"
+    try:
+        raise ValueError("bad")
+    except ValueError as e:
+        log.exception("app failed", e)
+    text = (tmp_path / "errors.log").read_text()
+    assert "app failed: ValueError('bad')" in text and "raise ValueError" in text
