@@ -78,7 +78,7 @@ def test_power_on_calibrate_run_upright_buzz_then_stop(lib, tmp_path, run_csv):
     # the session log: one session, stopped by the press
     (s,) = b.sessions()
     names = [e[1] for e in s.events]
-    assert names[0] == "start" and names[-1] == "stop"
+    assert names[:3] == ["start", "stand_tall", "calibrated"] and names[-1] == "stop"
     assert stop_ms < events(s, "stop")[0][0] < stop_ms + 1000
     buzz = events(s, "buzz_upright")
     assert len(buzz) == 1 and buzz[0][2]["lean_deg"] < 4.0
@@ -156,7 +156,7 @@ def test_long_press_recalibrates(lib, tmp_path):
     assert ready[0][0] >= later[0][0] + 2000 - 125  # calib_still_s, from a segment end
     assert_pattern(durations(ready, ready[0][0]), haptics.READY)
     (s,) = b.sessions()
-    assert [e[2]["prompts"] for e in events(s, "stand_tall")] == [2]
+    assert [e[2]["prompts"] for e in events(s, "stand_tall")] == [1, 2]
     assert len(events(s, "calibrated")) == 2
     assert not events(s, "stop")  # the release of a long press is not a short press
 

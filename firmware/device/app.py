@@ -104,14 +104,15 @@ class App:
         self.overflows0 = imu.overflowed
         self.gc_pause_max_us = 0
         self.stats = None
+        self.p = None
+        self.ticker = Ticker(LOOP_PERIOD_US)
+        if not live:  # switching on is the common way to start a run; live is for a mirror
+            self.start_session()  # first, so the log has the power-on "stand tall"
         self.p = Pipeline(cfg, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, self)
         self.drill = Drill(self.p.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
-        self.ticker = Ticker(LOOP_PERIOD_US)
         now = time.ticks_ms()
         self.still_ms = self.house_ms = self.stats_ms = now
         self.battery_ms = now  # first reading after the power-on cues, not over them
-        if not live:  # switching on is the common way to start a run; live is for a mirror
-            self.start_session()
 
     # ---- the pipeline's sink ------------------------------------------------------------------
     def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
@@ -253,10 +254,12 @@ class App:
         except OSError as e:
             self.errlog.line("no session log: %r" % (e,))
             return
-        meta = json.dumps({
-            "fw": FW_VERSION, "board": self.board_name, "imu": imu.name, "config": cfg,
-            "calibration": {"gyro_bias_counts": [p.bx, p.by, p.bz], "up": p.frame.up,
-                            "forward": p.frame.forward}})
+        calibration = None  # at power-on nothing is learned yet
+        if p is not None:
+            calibration = {"gyro_bias_counts": [p.bx, p.by, p.bz], "up": p.frame.up,
+                           "forward": p.frame.forward}
+        meta = json.dumps({"fw": FW_VERSION, "board": self.board_name, "imu": imu.name,
+                           "config": cfg, "calibration": calibration})
         self.writer = LogWriter(path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY,
                                 number, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
                                 _epoch_s(), meta)
