@@ -22,6 +22,7 @@ demo: $(STAMP)
 	$(BIN)/leanclip simulate --scenario demo --seed 7 --out $(BUILD)/demo
 	$(BIN)/leanclip replay $(BUILD)/demo/imu.csv --out $(BUILD)/demo/replay
 	$(BIN)/leanclip timeline $(BUILD)/demo/replay --truth $(BUILD)/demo/truth.csv --png $(BUILD)/demo/lean.png
+	$(BIN)/leanclip report $(BUILD)/demo/replay/session.lcl --out $(BUILD)/demo/report
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -57,7 +57,7 @@ def describe(event, value, cfg):
     if event == "calibrated":
         return "calibrated", "zero lean set from standing tall; coaching starts once forward is known"
     if event == "forward_found":
-        return "forward found", "direction of travel learned from %s running steps" % value
+        return "forward found", "direction of travel learned from setting off (%s m/s)" % value
     if event == "state":
         return value, ""
     if event.startswith("buzz_"):
@@ -71,8 +71,24 @@ def describe(event, value, cfg):
     return event, str(value)
 
 
+STATE_MIN_S = 5.0  # a motion state shorter than this is a blip, not news for the runner
+
+
+def lasting_states(events):
+    """The state events whose state then lasts STATE_MIN_S (the last one always), minus
+    repeats of the state already shown."""
+    states = [e for e in events if e[1] == "state"]
+    keep, shown = set(), None
+    for i, e in enumerate(states):
+        end = states[i + 1][0] if i + 1 < len(states) else float("inf")
+        if end - e[0] >= STATE_MIN_S and e[2] != shown:
+            keep.add(id(e))
+            shown = e[2]
+    return [e for e in events if e[1] != "state" or id(e) in keep]
+
+
 def print_timeline(lean, events, cfg, truth=None, out=print):
-    for t, event, value in events:
+    for t, event, value in lasting_states(events):
         label, why = describe(event, value, cfg)
         out("%s  %-14s %s" % (clock(t), label, why))
     running = [r for r in lean if r[4] == 2]
@@ -99,6 +115,9 @@ def plot(lean, events, cfg, png, truth=None):
     fig, ax = plt.subplots(figsize=(14, 5), dpi=100)
     if truth is not None:
         ax.plot(truth.t / 60, truth.lean, color="0.6", lw=1, label="true lean (simulator)")
+        for i, (fault, t0, t1) in enumerate(truth.episodes()):
+            ax.axvspan(t0 / 60, t1 / 60, color=BUZZ_COLOURS["buzz_" + fault], alpha=0.12,
+                       label="true fault episode" if i == 0 else None)
     for code, name, colour in ((0, "still", "0.3"), (1, "walking", "tab:green"), (2, "running", "tab:blue")):
         pts = [r for r in lean if r[4] == code]
         if pts:
