@@ -16,9 +16,7 @@ STILL_ROW = [0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]  # flat and still: +1 g on z
 
 def build_lib(dest):
     """Compiled firmware + boardsim + machine shim, once per test module."""
-    upy.compile_firmware(dest)
-    tree.install(dest)
-    return dest
+    return tree.install(upy.compile_firmware(dest))
 
 
 class Board:
