@@ -78,3 +78,37 @@ def test_overlean_alert_can_be_switched_off():
     cfg, errors = config.validate({"overlean_alert": False})
     off, _ = replay(segs, cfg=cfg)
     assert off.buzzes() == []
+
+
+def test_gyro_bias_is_measured_again_at_a_stop():
+    """A poor gyro drifts ~0.5 deg/s while it warms up; a stop at a crossing measures it again
+    (the bias about gravity is blind to the accelerometer, so only the stop can fix it)."""
+    import numpy as np
+    from array import array
+
+    from firmware.core.pipeline import Pipeline
+    from host_tools.replay import Recorder
+
+    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 5}, {"do": "run", "s": 230, "lean_deg": 7.0},
+            {"do": "stand", "s": 20, "lean_deg": 2.0}, {"do": "run", "s": 10, "lean_deg": 7.0}]
+    rate = 100
+    imu, _, meta = simulate(segs, rate_hz=rate, quality="poor", seed=5)
+    errors = meta["sensor"]
+    tau = errors["spec"]["warmup_tau_s"]
+
+    def true_bias(t):  # the simulator's model less its slow random walk (< 0.06 deg/s here)
+        return np.array(errors["gyro_bias_dps"]) + (1 - np.exp(-t / tau)) * np.array(errors["gyro_warmup_dps"])
+
+    p = Pipeline(config.defaults(), rate, 1.0, 1.0, Recorder())
+    values = imu[:, 1:].ravel()
+    snapshots = {}
+    for t_snap in (4.5, 240.0, 259.5):
+        start = int(round(p.n))
+        stop = int(t_snap * rate)
+        p.feed(array("d", values[6 * start:6 * stop]), stop - start)
+        snapshots[t_snap] = np.array([p.bx, p.by, p.bz]) - true_bias(t_snap)
+    err = {t: float(np.linalg.norm(e)) for t, e in snapshots.items()}
+    assert np.linalg.norm(true_bias(259.5) - true_bias(4.5)) > 0.3  # the gyro really drifted
+    # the poor grade's accelerometer noise limits a 3.5 s stand to ~0.1 deg/s
+    assert err[4.5] < 0.15  # measured at power-on
+    assert err[259.5] < 0.15 and err[259.5] < err[240.0]  # and again at the stop
