@@ -11,6 +11,8 @@ import apprig
 from apprig import STILL_ROW, durations, on_intervals
 from firmware.core import haptics
 from firmware.device import controls
+from firmware.device.boards import BOARDS
+from host_tools.boardsim.board import IMU_NAMES
 from host_tools.simulate.simulator import simulate, write
 
 LOOP_MS = 20  # the app's loop period: the motor's timing resolution
@@ -243,3 +245,16 @@ def test_live_mode_streams_lc_lines_until_ctrl_c(lib, tmp_path, run_csv):
     assert all(f["cad"] > 140 for f in running[-20:])
     assert r["pwm"]["motor"][-1][1] == 0
     assert not (b.root / "logs").exists()  # live is for a mirror: no session unless pressed
+
+
+@pytest.mark.parametrize("name", sorted(BOARDS))
+def test_every_board_boots_calibrates_and_buzzes_on_its_own_pins(lib, tmp_path, name):
+    b = board(lib, tmp_path, name)
+    r = b.boot({"rows": [STILL_ROW]}, 4000)
+    out = "motor" if BOARDS[name]["motor"] and BOARDS[name]["motor"]["kind"] == "pwm" else "buzzer"
+    on = on_intervals(r["pwm"][out])
+    assert_pattern(durations(on[:3], 0), haptics.STAND_TALL)
+    assert_pattern(durations(on[3:], on[3][0]), haptics.READY)
+    (s,) = b.sessions()
+    assert s.header["meta"]["imu"] == IMU_NAMES[BOARDS[name]["imu"]["model"]]
+    assert b.errors() == "" and not r["wdt_starved"]
