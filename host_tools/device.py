@@ -73,7 +73,8 @@ class Device:
     def __init__(self, port=None, baud=DEFAULT_BAUD):
         self.port = port or find_port()
         try:
-            self.transport = SerialTransport(self.port, baudrate=baud)
+            # A read timeout, so a board that stops answering cannot hang us forever.
+            self.transport = SerialTransport(self.port, baudrate=baud, timeout=5)
         except TransportError:
             raise UserError(_open_error(self.port)) from None
         self.serial = self.transport.serial

@@ -10,6 +10,7 @@ both directions to the chosen baud rate, counts the bytes, and restarts the inte
 import fcntl
 import os
 import select
+import signal
 import subprocess
 import sys
 import termios
@@ -39,9 +40,11 @@ def _micropython():
 
 def _inner_terminal(fd):
     """The terminal the interpreter runs with while executing: no echo, no line editing, but
-    Ctrl-C raises SIGINT (the unix port turns that into KeyboardInterrupt, as a board does)."""
+    Ctrl-C raises SIGINT (the unix port turns that into KeyboardInterrupt, as a board does),
+    and NOFLSH: a board keeps the bytes that follow a Ctrl-C (mpremote sends "\r\x03\r\x01"
+    at once), where a tty would by default discard its input queue on SIGINT."""
     attrs = termios.tcgetattr(fd)
-    attrs[3] = (attrs[3] & ~(termios.ECHO | termios.ICANON)) | termios.ISIG
+    attrs[3] = (attrs[3] & ~(termios.ECHO | termios.ICANON)) | termios.ISIG | termios.NOFLSH
     termios.tcsetattr(fd, termios.TCSANOW, attrs)
 
 
@@ -244,7 +247,28 @@ class VirtualBoard:
             except (BlockingIOError, OSError):
                 continue
             self.from_host.pace(len(data))
+            if b"\x03" in data and self._interrupt_by_signal():
+                data = data.replace(b"\x03", b"")
             self._to_child(data)
+
+    def _interrupt_by_signal(self):
+        """Deliver a Ctrl-C to running code as a board does. The kernel does it while the
+        interpreter runs with ISIG on; but the unix port runs raw-paste code with the terminal
+        still raw, where Ctrl-C would sit unread in stdin. Then, unless the interpreter is
+        waiting in read(0) (at a prompt, where the REPL handles Ctrl-C itself), signal it."""
+        if termios.tcgetattr(self._inner_slave)[3] & termios.ISIG:
+            return False
+        with self._child_lock:
+            child = self._child
+        try:
+            with open("/proc/%d/syscall" % child.pid) as f:
+                syscall = f.read().split()
+        except OSError:
+            return False
+        if syscall[:2] == ["0", "0x0"]:  # read(fd 0, ...)
+            return False
+        os.kill(child.pid, signal.SIGINT)
+        return True
 
     def _drain_inner_echo(self):
         """Whatever the inner terminal echoes is not the board's output: discard it."""

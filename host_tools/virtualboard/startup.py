@@ -138,8 +138,9 @@ def _boot():
             continue
         try:
             exec(src, scope)
-        except BaseException as e:  # a board prints the traceback and carries on to the REPL
-            sys.print_exception(e)
+        except BaseException as e:  # a board prints the traceback and carries on to the REPL,
+            sys.print_exception(e)  # skipping main.py if boot.py failed (ports/esp32/main.c)
+            break
     if raw:
         sys.stdout.write(ready)
 
