@@ -6,14 +6,23 @@ first stride that shows it (a stride average estimates the lean at its middle), 
 before the first buzz and repeats every `repeat_s`, ending a fault needs `clear_s` back in the
 band (plus `band_hysteresis_deg`), and anything but running resets it: walking and standing are
 never coached.
+
+A fault that was cued and then corrected earns a gentle "good" cue once the lean has been back in
+the band for `correct_s`: a cue on correction teaches what right feels like, where alarms alone
+only teach what wrong feels like. How many faults are cued at all is the schedule's decision
+(schedule.py). While the wearer accelerates (`hold_over`, set by the pipeline from context.py)
+a forward lean is correct, so leaning past the upper band is then no fault.
 """
 from .compat import const, native, ticks_diff
+from .schedule import Schedule
 
 NONE = const(0)
 UPRIGHT = const(1)
 ARCH = const(2)
 OVERLEAN = const(3)
+GOOD = const(4)  # not a fault: the correction cue
 FAULT_NAMES = ("none", "upright", "arch", "overlean")
+CUE_NAMES = FAULT_NAMES[1:] + ("good",)  # indexed by cue - 1
 
 _MAX_STRIDES = const(8)
 
@@ -29,7 +38,10 @@ class Coach:
         self.repeat_ms = int(cfg["repeat_s"] * 1000)
         self.clear_ms = int(cfg["clear_s"] * 1000)
         self.n_avg = cfg["coach_strides"]
+        self.correct_ms = int(cfg["correct_s"] * 1000) if cfg["correction_cue"] else -1  # -1: off
         self.recent = [0.0] * _MAX_STRIDES
+        self.plan = Schedule(cfg, len(FAULT_NAMES))
+        self.hold_over = False
         self.reset()
 
     def reset(self):
@@ -38,8 +50,10 @@ class Coach:
         self.since_ms = 0
         self.other_since_ms = None
         self.buzzed_ms = None
+        self.cued = False      # the current fault episode has been cued
+        self.good_ms = None    # back in the band since then, after a cued fault
         self.lean_deg = 0.0
-    @native
+        self.plan.pause()
 
     @native
     def _classify(self, lean):
@@ -57,15 +71,26 @@ class Coach:
             return ARCH
         if lean < u:
             return UPRIGHT
-        if self.over_on and lean >= o:
+        if self.over_on and lean >= o and not self.hold_over:
             return OVERLEAN
         return NONE
+
     @native
+    def excess_deg(self):
+        """How far the lean is outside the band of the current fault (for error-scaled cues)."""
+        f = self.fault
+        if f == UPRIGHT:
+            return self.upright_deg - self.lean_deg
+        if f == ARCH:
+            return self.arch_deg - self.lean_deg
+        if f == OVERLEAN:
+            return self.lean_deg - self.over_deg
+        return 0.0
 
     @native
     def update(self, t_ms, lean_deg, running, win_ms=0):
-        """Feed one stride's lean, averaged over [t_ms - win_ms, t_ms]. Returns the fault to buzz
-        for now, or NONE."""
+        """Feed one stride's lean, averaged over [t_ms - win_ms, t_ms]. Returns the cue to give
+        now: a fault, GOOD, or NONE."""
         if not running:
             if self.n_seen:
                 self.reset()
@@ -83,22 +108,30 @@ class Coach:
             self.other_since_ms = None
         elif self.fault == NONE:
             self.fault, self.since_ms, self.buzzed_ms = seen, mid_ms, None
+            self.good_ms = None
         else:
             if self.other_since_ms is None:
                 self.other_since_ms = mid_ms
             if ticks_diff(t_ms, self.other_since_ms) >= self.clear_ms:
+                if seen == NONE and self.cued and self.correct_ms >= 0:
+                    self.good_ms = self.other_since_ms
                 self.fault, self.since_ms, self.buzzed_ms = seen, self.other_since_ms, None
                 self.other_since_ms = None
+                self.cued = False
+        summary = self.plan.count(t_ms, self.fault, GOOD)
         if self.fault == NONE:
-            return NONE
+            if self.good_ms is not None and ticks_diff(t_ms, self.good_ms) >= self.correct_ms:
+                self.good_ms = None
+                return GOOD
+            return summary
         if self.buzzed_ms is None:
-            due = ticks_diff(t_ms, self.since_ms) >= self.hold_ms
-        else:
-            due = ticks_diff(t_ms, self.buzzed_ms) >= self.repeat_ms
-        if due:
-            self.buzzed_ms = t_ms
-            return self.fault
-        return NONE
+            if ticks_diff(t_ms, self.since_ms) < self.hold_ms:
+                return summary
+            self.cued = self.plan.alert_episode()
+        elif ticks_diff(t_ms, self.buzzed_ms) < self.repeat_ms:
+            return summary
+        self.buzzed_ms = t_ms
+        return self.fault if self.cued else summary
 
     def held_ms(self, t_ms):
         return ticks_diff(t_ms, self.since_ms) if self.fault != NONE else 0

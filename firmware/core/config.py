@@ -46,6 +46,21 @@ SCHEMA = {
     "drill_min_deg": (4.0, 0.0, 30.0, "lean drill: the target band starts here ..."),
     "drill_max_deg": (10.0, 1.0, 40.0, "... and ends here (a tick while the lean is inside)"),
     "battery_low_v": (3.5, 3.0, 4.0, "battery below this: one warning buzz and a log event"),
+    # teaching cues (docs/coaching.md)
+    "correction_cue": (True, None, None, "a gentle 'good' cue when a cued fault is corrected ..."),
+    "correct_s": (2.0, 0.5, 30.0, "... after this long back in the band"),
+    "alert_scaled": (False, None, None, "alert strength grows with the distance outside the band"),
+    "alert_full_deg": (5.0, 0.5, 30.0, "... reaching full strength this far outside it"),
+    "coach_stage": (0, 0, 3, "feedback: 0 every fault, 1 every other, 2 summary, 3 test run"),
+    "summary_min": (5.0, 1.0, 60.0, "summary stage: one cue per this many minutes of running"),
+    "plan_sessions": (0, 0, 100, "training plan: sessions per stage (0 = no plan, coach_stage)"),
+    "plan_test_every": (0, 0, 100, "training plan: every n-th session is a test run (0 = none)"),
+    "accel_min_g": (0.04, 0.01, 0.5, "stride-mean forward force that counts as accelerating"),
+    "accel_hold_s": (3.0, 0.0, 30.0, "the over-lean alert stays off this long after accelerating"),
+    "drift_deg": (3.0, 0.5, 20.0, "lean this far from the settled start is fatigue drift"),
+    "drift_cue": (False, None, None, "cue fatigue drift (it is always logged)"),
+    "drift_settle_min": (1.0, 0.0, 30.0, "the settled start begins after this much running ..."),
+    "drift_base_min": (5.0, 1.0, 30.0, "... and lasts this many minutes of running"),
 }
 
 

@@ -17,6 +17,8 @@ OVERLEAN = (150, 150, 150, 150, 150)    # three short
 STAND_TALL = (400, 200, 400, 200, 400)  # three long: "stand still and tall"
 READY = (80, 120, 300)                  # short-long: calibrated, coaching is on
 TICK = (40,)                            # lean drill: in the target band
+GOOD = (50, 50, 50, 50, 50, 50, 50)     # a soft flutter of four taps: "that's it" (played gently)
+DRIFT = (600, 200, 150)                 # long-short: "you have drifted from your fresh form"
 
 PATTERNS = {
     "upright": UPRIGHT,
@@ -25,6 +27,8 @@ PATTERNS = {
     "stand_tall": STAND_TALL,
     "ready": READY,
     "tick": TICK,
+    "good": GOOD,
+    "drift": DRIFT,
 }
 
 
@@ -44,7 +48,6 @@ class Player:
 
     def busy(self):
         return self.pattern is not None
-    @native
 
     @native
     def level(self, now_ms):

@@ -24,14 +24,18 @@ everything else runs at step or segment (<= 1/8 s) boundaries.
 """
 import math
 
-from .coach import NONE, Coach, FAULT_NAMES
+from .coach import GOOD, NONE, Coach, CUE_NAMES
 from .compat import const, native, ticks_diff
+from .context import Context
+from .cues import LEVEL_GENTLE, alert_level
+from .drift import Drift
 from .gait import RUNNING, STILL, STATE_NAMES, Gait
-from .haptics import PATTERNS, Player
+from .haptics import LEVEL_FULL, PATTERNS, Player
 from .orientation import Frame
+from .schedule import SUMMARY
 
 EVENTS = ("calibrated", "stand_tall", "forward_found", "buzz_upright", "buzz_arch",
-          "buzz_overlean", "state")
+          "buzz_overlean", "state", "cue_good", "cue_summary", "drift", "accel")
 BUZZ_EVENTS = (None, "buzz_upright", "buzz_arch", "buzz_overlean")
 
 _TICKS_MASK = const(0x3FFFFFFF)
@@ -58,7 +62,8 @@ _TURN_HOLD_MS = const(3000)
 _DEG = 0.017453292519943295
 _G_MPS2 = 9.80665
 
-# window slots: sum of w (3), sum of gyro (3), sum of corrections (3), samples
+# window slots: sum of w (3), sum of gyro (3), sum of corrections (3), samples, sum of raw
+# specific force (3)
 _WX = const(0)
 _WY = const(1)
 _WZ = const(2)
@@ -69,6 +74,10 @@ _DX = const(6)
 _DY = const(7)
 _DZ = const(8)
 _WN = const(9)
+_AX = const(10)
+_AY = const(11)
+_AZ = const(12)
+_SLOTS = const(13)
 
 
 class Pipeline:
@@ -95,9 +104,11 @@ class Pipeline:
         self.settle_ms = int(cfg["settle_s"] * 1000)
         self.gait = Gait(cfg)
         self.coach = Coach(cfg)
+        self.context = Context(cfg)
+        self.drift = Drift(cfg)
         self.player = Player()
-        self.cur = [0.0] * 10
-        self.prev = [0.0] * 10
+        self.cur = [0.0] * _SLOTS
+        self.prev = [0.0] * _SLOTS
         self.n = 0  # samples fed
         self.t_ms = 0
         self.w_set = False
@@ -266,6 +277,9 @@ class Pipeline:
         cur[_DY] += self.sdy
         cur[_DZ] += self.sdz
         cur[_WN] += self.sn
+        cur[_AX] += self.sax
+        cur[_AY] += self.say
+        cur[_AZ] += self.saz
         quiet = not step and self._quiet()
         if quiet:
             self._still(seg_ms)
@@ -494,7 +508,7 @@ class Pipeline:
 
     @staticmethod
     def _clear(win):
-        for j in range(10):
+        for j in range(_SLOTS):
             win[j] = 0.0
     @native
 
@@ -513,7 +527,46 @@ class Pipeline:
         if not stride:
             return
         coached = self.state == RUNNING and ticks_diff(self.t_ms, self.turn_ms) >= _TURN_HOLD_MS
-        fault = self.coach.update(self.t_ms, lean, coached, win_ms)
-        if fault != NONE:
-            self.sink.event(self.t_ms, BUZZ_EVENTS[fault], self.coach.lean_deg)
-            self.player.play(PATTERNS[FAULT_NAMES[fault]], self.t_ms)
+        fwd_g = self._forward_g(cur, prev)
+        if self.context.update(self.t_ms, fwd_g):
+            self.sink.event(self.t_ms, "accel", self.context.mean_g)
+        self.coach.hold_over = self.context.accelerating
+        cue = self.coach.update(self.t_ms, lean, coached, win_ms)
+        if cue != NONE:
+            self._cue(cue)
+        if not coached:
+            self.drift.pause()
+        elif self.drift.update(self.t_ms, lean):
+            self.sink.event(self.t_ms, "drift", self.drift.now_deg - self.drift.base_deg)
+            if self.cfg["drift_cue"]:
+                self.player.play(PATTERNS["drift"], self.t_ms)
+
+    @native
+    def _forward_g(self, cur, prev):
+        """The window's mean forward acceleration in g: mean specific force less gravity (w),
+        on the trunk's forward axis."""
+        f = self.frame.forward
+        sx = cur[_WX] + prev[_WX]
+        sy = cur[_WY] + prev[_WY]
+        sz = cur[_WZ] + prev[_WZ]
+        ax = cur[_AX] + prev[_AX] - sx
+        ay = cur[_AY] + prev[_AY] - sy
+        az = cur[_AZ] + prev[_AZ] - sz
+        return (ax * f[0] + ay * f[1] + az * f[2]) / math.sqrt(sx * sx + sy * sy + sz * sz)
+
+    def _cue(self, cue):
+        """Play the coach's cue and log it. Summary-stage cues are logged as summaries (value:
+        the cue, 4 = good); only immediate alerts scale with the error."""
+        coach = self.coach
+        if coach.plan.stage == SUMMARY:
+            self.sink.event(self.t_ms, "cue_summary", cue)
+        else:
+            self.sink.event(self.t_ms, "cue_good" if cue == GOOD else BUZZ_EVENTS[cue],
+                            coach.lean_deg)
+        if cue == GOOD:
+            level = LEVEL_GENTLE
+        elif self.cfg["alert_scaled"] and coach.plan.stage != SUMMARY:
+            level = alert_level(coach.excess_deg(), self.cfg["alert_full_deg"])
+        else:
+            level = LEVEL_FULL
+        self.player.play(PATTERNS[CUE_NAMES[cue - 1]], self.t_ms, level)

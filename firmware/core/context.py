@@ -1,0 +1,45 @@
+"""When a forward lean is right: accelerating.
+
+Speeding up (setting off after a stop, the stop-start drill, a surge) needs the trunk to lean
+into the acceleration, so the over-lean alert would scold exactly what a coach teaches. The
+sign is the stride-mean forward specific force: at steady speed it is zero (over whole strides
+the body's mean acceleration is zero), while speeding up it is the acceleration itself, in g.
+The pipeline hands it in at every stride; it is averaged over about a second, because pitching
+the trunk forward swings a chest clip forward and back (measured in the simulator: +0.05 g then
+-0.035 g over one stride each, a speed change of zero), while a real acceleration lasts. The
+over-lean alert is held while that mean exceeds `accel_min_g` and for `accel_hold_s` after (the
+lean comes back up over a second or two).
+"""
+from .compat import const, native, ticks_diff
+
+_TAU_MS = const(1000)
+_MAX_GAP_MS = const(2000)  # after a gap (stopped, or no stride rows) start the mean afresh
+
+
+class Context:
+    def __init__(self, cfg):
+        self.min_g = cfg["accel_min_g"]
+        self.hold_ms = int(cfg["accel_hold_s"] * 1000)
+        self.accelerating = False
+        self.mean_g = 0.0
+        self.last_ms = None
+        self.accel_ms = 0
+
+    @native
+    def update(self, t_ms, fwd_g):
+        """One stride's mean forward specific force (g). True when an accelerating phase starts
+        (worth an event), else False; `accelerating` says whether one is on."""
+        last = self.last_ms
+        self.last_ms = t_ms
+        if last is None or ticks_diff(t_ms, last) > _MAX_GAP_MS:
+            self.mean_g = 0.0
+            return False
+        self.mean_g += (fwd_g - self.mean_g) * min(1.0, ticks_diff(t_ms, last) / _TAU_MS)
+        if self.mean_g >= self.min_g:
+            started = not self.accelerating
+            self.accelerating = True
+            self.accel_ms = t_ms
+            return started
+        if self.accelerating and ticks_diff(t_ms, self.accel_ms) >= self.hold_ms:
+            self.accelerating = False
+        return False
