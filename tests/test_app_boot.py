@@ -146,6 +146,14 @@ def test_an_exception_is_logged_and_the_app_restarts_with_backoff(lib, tmp_path)
     assert events(second, "calibrated")
 
 
+def test_ctrl_c_during_the_restart_pause_returns_to_the_repl(lib, tmp_path):
+    b = board(lib, tmp_path)
+    r = b.boot({"rows": [STILL_ROW]}, 9000, [(5000, "detach"), (5500, "interrupt")])
+    assert r["ended"] == "returned" and "Traceback" not in b.stdout
+    assert "restart 1" in b.errors() and "restart 2" not in b.errors()
+    assert r["pwm"]["motor"][-1][1] == 0
+
+
 def test_long_press_recalibrates(lib, tmp_path):
     b = board(lib, tmp_path)
     r = b.boot({"rows": [STILL_ROW]}, 12000, press(5000, 1700))

@@ -24,7 +24,7 @@ except ImportError:  # CPython imports this module only to read it (host tools, 
 from ..core import logfmt
 from ..core.compat import const, ticks_diff
 from ..core.gait import STATE_NAMES, STILL
-from ..core.haptics import ARCH, OVERLEAN, READY, UPRIGHT
+from ..core.haptics import PATTERNS, READY
 from ..core.pipeline import Pipeline
 from ..core.summary import SummarySink
 from . import controls, devconfig
@@ -48,11 +48,13 @@ WAKE_MOTION_MG = const(200)
 LIGHT_SLEEP_POLL_MS = const(500)
 BACKOFF_FIRST_MS = const(1000)  # restart delays double from here ...
 BACKOFF_MAX_MS = const(60000)   # ... up to this
-HEALTHY_TICKS = const(3000)     # a run this long (60 s) was not a crash loop: reset the backoff
+HEALTHY_PASSES = const(3000)    # a run this long (60 s) was not a crash loop: reset the backoff
 LIVE_EVERY_MS = const(100)
 LOG_DIR = "/logs"
 _MASK = const(0x3FFFFFFF)
-_FAULT_CUES = (UPRIGHT, ARCH, OVERLEAN)
+# coaching cues, muted while no session runs (the housekeeping cues are not)
+_COACHING_CUES = tuple(PATTERNS[k] for k in ("upright", "arch", "overlean", "good", "drift")
+                       if k in PATTERNS)
 _UNIX_2000 = const(946684800)
 
 
@@ -105,7 +107,7 @@ class App:
         self.gc_pause_max_us = 0
         self.stats = None
         self.p = None
-        self.ticker = Ticker(LOOP_PERIOD_US)
+        self.passes = 0
         if not live:  # switching on is the common way to start a run; live is for a mirror
             self.start_session()  # first, so the log has the power-on "stand tall"
         self.p = Pipeline(cfg, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, self)
@@ -113,6 +115,7 @@ class App:
         now = time.ticks_ms()
         self.still_ms = self.house_ms = self.stats_ms = now
         self.battery_ms = now  # first reading after the power-on cues, not over them
+        self.ticker = Ticker(LOOP_PERIOD_US)  # last: set-up time is not the loop's lateness
 
     # ---- the pipeline's sink ------------------------------------------------------------------
     def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
@@ -137,6 +140,7 @@ class App:
             self.step(time.ticks_ms())
             if self.wdt is not None:
                 self.wdt.feed()
+            self.passes += 1
             i += 1
             if i == iterations:
                 return
@@ -153,7 +157,7 @@ class App:
         t_ms = self.sample_ms
         player = self.p.player
         level = player.level(t_ms)
-        if level and not self.session and player.pattern in _FAULT_CUES:
+        if level and not self.session and player.pattern in _COACHING_CUES:
             level = 0  # stopped: housekeeping cues still play, coaching does not
         if level != self.motor_level:
             self.motor_level = level
@@ -360,14 +364,17 @@ def run(live=False, errlog=None):
     errlog = errlog or ErrorLog()
     wdt = machine.WDT(timeout=WDT_TIMEOUT_MS)
     failures = 0
+    pause_ms = 0
     while True:
         app = None
         try:
+            _pause(pause_ms, wdt)  # inside the try: Ctrl-C during the pause is handled too
             app = App(errlog, live)
             app.wdt = wdt
             app.loop()
         except Wake:
             failures = 0
+            pause_ms = 0
         except KeyboardInterrupt:  # a host wants the REPL (mpremote, `leanclip live` ending)
             if app is not None:
                 app.shut_up()
@@ -376,8 +383,8 @@ def run(live=False, errlog=None):
         except Exception as e:
             if app is not None:
                 app.shut_up()
-                if app.ticker.ticks >= HEALTHY_TICKS:
+                if app.passes >= HEALTHY_PASSES:
                     failures = 0
             failures += 1
             errlog.exception("app failed (restart %d)" % failures, e)
-            _pause(min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS << min(failures - 1, 6)), wdt)
+            pause_ms = min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS << min(failures - 1, 6))
