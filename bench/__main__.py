@@ -4,7 +4,7 @@ import importlib
 import sys
 import time
 
-SECTIONS = ("bench.accuracy", "bench.cost", "bench.logs", "bench.serial")
+SECTIONS = ("bench.accuracy", "bench.cost", "bench.logs", "bench.serial", "bench.app_loop")
 
 
 def main(argv):

@@ -34,17 +34,22 @@ def main():
         real = _fields(upy.run(REALTIME, lib, tmp / "b", PASSES_REALTIME, heap="256K"))
     heap = json.loads(alloc["ALLOC"])
     cpu = json.loads(alloc["CPU_US"])
-    print("device loop on MicroPython (unix port, x64), 50 Hz loop, 100 Hz IMU (2 samples/pass):")
-    print("  heap-locked passes (loop's own code allocating nothing): %s" % alloc["LOCKED"].split()[0])
-    print("  | per pass | heap bytes | CPU us |  (with_session: + a host-file flush each second)")
-    print("  |---|---|---|")
-    for key in ("pipeline_only", "loop_no_session", "loop_with_session"):
-        print("  | %s | %.1f | %.0f |" % (key, heap[key], cpu[key]))
+    print("## Device loop on MicroPython (bench/app_loop.py; unix port, x64)\n")
+    print("50 Hz loop, 100 Hz IMU (2 samples per pass), virtual time for heap and CPU.")
+    print("Passes under heap_lock() with only Pipeline.feed unlocked: %s of 1000 (the loop's own"
+          " code allocates nothing).\n" % alloc["LOCKED"].split()[0])
+    print("| per pass | heap bytes | CPU us |")
+    print("|---|---|---|")
+    for key, what in (("pipeline_only", "pipeline alone (with the fake IMU's emulation)"),
+                      ("loop_no_session", "whole loop pass, no session"),
+                      ("loop_with_session", "whole loop pass, summary log (+ a host-file flush "
+                                            "each second)")):
+        print("| %s | %.1f | %.0f |" % (what, heap[key], cpu[key]))
     us, live = alloc["GC_US"].split()
-    print("  gc.collect() with the app's heap live (%s bytes, 8 MB heap): %s us" % (live, us))
+    print("\ngc.collect() with %s bytes live (8 MB heap): %s us" % (live, us))
     stats = json.loads(real["STATS"])
-    print("  real time, 256 KB heap, %d passes: %s" % (PASSES_REALTIME, ", ".join(
-        "%s %s" % (k, round(stats[k], 2)) for k in STATS)))
+    print("Real time, 256 KB heap, %d passes (loop_stats as logged): %s" % (
+        PASSES_REALTIME, ", ".join("%s %s" % (k, round(stats[k], 2)) for k in STATS)))
 
 
 if __name__ == "__main__":
