@@ -266,3 +266,19 @@ def test_every_board_boots_calibrates_and_buzzes_on_its_own_pins(lib, tmp_path, 
     (s,) = b.sessions()
     assert s.header["meta"]["imu"] == IMU_NAMES[BOARDS[name]["imu"]["model"]]
     assert b.errors() == "" and not r["wdt_starved"]
+
+
+def test_lean_drill_uses_the_pipelines_lean_once_forward_is_known(lib, tmp_path):
+    out = tmp_path / "sim"
+    write(out, *simulate([{"do": "stand", "s": 5}, {"do": "walk", "s": 10},
+                          {"do": "stand", "s": 8, "lean_deg": 7},
+                          {"do": "stand", "s": 6, "lean_deg": 15}], rate_hz=100, seed=2))
+    b = board(lib, tmp_path)
+    r = b.boot({"csv": str(out / "imu.csv")}, 29000, press(3000) + press(3300))
+    ticks = [iv for iv in on_intervals(r["pwm"]["motor"]) if iv[0] > 3000]
+    assert all(abs((e - s) - haptics.TICK[0]) <= LOOP_MS for s, e in ticks)
+    assert ticks and 15000 <= ticks[0][0] <= 17500  # not while walking: standing at 7 deg
+    assert 22000 <= ticks[-1][0] <= 24500           # and not at 15 deg
+    assert len(ticks) >= 10
+    (s,) = b.sessions()
+    assert events(s, "forward_found")[0][0] < 15000  # the rows path, not the tilt

@@ -221,7 +221,7 @@ class App:
     def housekeeping(self, now_ms):
         if self.collect:
             self.collect_now()
-        if self.p.state != STILL:
+        if self.p.state != STILL or self.live:  # a host watching live is not a shelf
             self.still_ms = now_ms
         elif ticks_diff(now_ms, self.still_ms) >= self.sleep_after_ms:
             self.sleep()

@@ -11,6 +11,7 @@ back (an arch counts as lean). docs/device.md says so to the runner.
 import math
 
 from ..core.compat import const, ticks_diff
+from ..core.gait import STILL
 from ..core.haptics import TICK
 
 _TILT_EVERY_MS = const(500)  # as often as the pipeline's rows while still
@@ -42,7 +43,7 @@ class Drill:
     def poll(self, t_ms, p):
         """Each loop: without a forward direction the pipeline sends no rows, so read the tilt
         from up every half second instead."""
-        if not self.on or not p.calibrated or p.frame.forward is not None:
+        if not self.on or not p.calibrated or p.frame.forward is not None or p.state != STILL:
             return
         if ticks_diff(t_ms, self.tilt_ms) >= _TILT_EVERY_MS:
             self.tilt_ms = t_ms
