@@ -177,7 +177,50 @@ def bench(seed, duration_s=600.0, n_faults=3, overlean=False):
     return segs
 
 
-BUILTIN = {"demo": demo, "steady": steady}
+def stopstart(repeats=3):
+    """The stop-start drill, ~4 min: after a warm-up minute, stop and sprint off leaning 22 deg
+    through 9 s of acceleration (to 6 m/s), then settle at 7 deg; `repeats` times. Leaning past
+    the 20 deg over-lean band is right while speeding up, so no over-lean alert is due."""
+    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 10}, _run(60, 7.0)]
+    for _ in range(repeats):
+        segs += [{"do": "stand", "s": 10},
+                 _run(3, 22.0, speed_mps=2.5), _run(3, 22.0, speed_mps=4.5),
+                 _run(3, 22.0, speed_mps=6.0), _run(40, 7.0, speed_mps=4.0)]
+    return segs
+
+
+def fatigue(fresh_min=6.0, step_s=45.0, drift_deg=-4.0, last_min=2.0):
+    """Fatigue drift: `fresh_min` minutes at 9 deg, then the lean sags by `drift_deg` in 0.5 deg
+    steps of `step_s` seconds and stays there `last_min` minutes; it never leaves the good band
+    (4 to 20 deg), so only the drift tracker can notice it."""
+    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 10}, _run(fresh_min * 60.0, 9.0)]
+    n = int(round(abs(drift_deg) / 0.5))
+    step = drift_deg / n
+    for i in range(1, n + 1):
+        segs.append(_run(step_s if i < n else last_min * 60.0, round(9.0 + i * step, 2)))
+    return segs
+
+
+def learner(seed, fault_s, duration_s=360.0):
+    """A coached session of a runner who still sags upright for about `fault_s` seconds in all
+    (episodes of 10-25 s at 1-3 deg, the rest at 6-9 deg): the learning-curve demo scripts a
+    falling fault_s over the sessions of a training plan."""
+    rng = np.random.default_rng([int(seed), 0x1EA2])
+    episodes = []
+    left = float(fault_s)
+    while left >= 10.0:
+        s = float(round(min(left, rng.uniform(10, 25)), 1))
+        episodes.append(_run(s, round(rng.uniform(1.0, 3.0), 2), fault="upright"))
+        left -= s
+    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 15}]
+    gap_s = max(20.0, (duration_s - 20.0 - fault_s) / (len(episodes) + 1))
+    for ep in episodes:
+        segs += [_run(round(gap_s, 1), round(rng.uniform(6, 9), 2)), ep]
+    segs.append(_run(round(gap_s, 1), round(rng.uniform(6, 9), 2)))
+    return segs
+
+
+BUILTIN = {"demo": demo, "steady": steady, "stopstart": stopstart, "fatigue": fatigue}
 
 
 def named(name_or_path):

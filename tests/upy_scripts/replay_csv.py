@@ -1,6 +1,7 @@
 """Runs ON MicroPython: an IMU.csv through firmware.core.pipeline, printing every lean row and
 event as one line, for the differential test against CPython. The CSV is trusted (the host
-validated it); rate comes from argv."""
+validated it); rate comes from argv, and optionally a config as JSON (default: the defaults)."""
+import json
 import sys
 from array import array
 
@@ -20,7 +21,10 @@ class PrintSink:
 
 def main():
     path, rate = sys.argv[1], float(sys.argv[2])
-    p = Pipeline(config.defaults(), rate, 1.0, 1.0, PrintSink())
+    cfg, errors = config.validate(json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})
+    if errors:
+        raise ValueError(errors[0])
+    p = Pipeline(cfg, rate, 1.0, 1.0, PrintSink())
     buf = array("d", [0.0] * (6 * BATCH))
     n = 0
     with open(path) as f:
