@@ -4,8 +4,8 @@ button and keeps the session log - and the restart policy around it.
 Why one loop and no threads or IRQ handlers: everything here happens at 50 Hz at most, a
 polled design has no shared state to race on, and one place decides what the motor does.
 Steady state allocates nothing but the pipeline's float temporaries (tests/test_app_alloc.py),
-so the planned gc.collect() once a second stays short and comes right after a FIFO drain, when
-the FIFO has the most room to absorb it.
+and the collection they need is planned: right after a FIFO drain, when the FIFO has the most
+room to absorb its pause (once a second, sooner when the heap runs low).
 
 Time bases: the motor, the log and the drill run on the pipeline's sample clock (what the
 pattern player and the log are stamped with); the button, LED, housekeeping and sleep run on
@@ -63,7 +63,8 @@ class Wake(Exception):
 
 
 def _epoch_s():
-    """Unix time if the clock was ever set (mpremote sets the RTC on connect), else 0."""
+    """Unix time if the clock was ever set (e.g. `mpremote rtc --set`), else 0: a board
+    without a battery-backed clock starts at its epoch after every power-on."""
     now = time.time()
     if time.gmtime(0)[0] == 2000:  # the ESP32 port counts from 2000
         now += _UNIX_2000

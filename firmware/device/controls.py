@@ -21,7 +21,6 @@ LED_COACHING = (2000, 60)      # a blip every 2 s: all is well
 LED_STOPPED = (1000, 500)      # slow even blink: on, not coaching or logging
 LED_DRILL = (500, 250)         # medium blink: lean drill
 LED_LOW_BATTERY = (1000, 900)  # mostly on with a short gap
-LED_FAULT = (100, 50)          # flicker: the app hit an error and will restart
 
 # Low battery cue: three quick pulses then a long one - a shape no coaching cue uses
 # (core/haptics.py: one long, two short, three short, three long, short-long, tick).

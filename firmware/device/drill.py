@@ -32,13 +32,11 @@ class Drill:
         self.max_deg = max_deg
         self.on = False
         self.tilt_ms = 0
-        self.ticks = 0  # ticks given since power-on (tests, loop stats)
 
     def lean(self, t_ms, lean_deg):
         """A lean reading: tick if it is inside the band."""
         if self.on and self.min_deg <= lean_deg <= self.max_deg:
             self.player.play(TICK, t_ms)
-            self.ticks += 1
 
     def poll(self, t_ms, p):
         """Each loop: without a forward direction the pipeline sends no rows, so read the tilt

@@ -32,7 +32,6 @@ class ErrorLog:
     def __init__(self, path=ERROR_LOG, max_bytes=_MAX_BYTES):
         self.path = path
         self.max_bytes = max_bytes
-        self.lines = 0  # written since boot (tests and the status LED read it)
 
     def line(self, text):
         """Append one line (newlines inside become spaces)."""
@@ -40,7 +39,6 @@ class ErrorLog:
             self._rotate()
             with open(self.path, "a") as f:
                 f.write(text.replace("\n", " ").rstrip() + "\n")
-            self.lines += 1
         except OSError:
             pass
 

@@ -44,7 +44,6 @@ class Board:
     """IMU (configured), haptic output, button, LED and battery of one profile."""
 
     def __init__(self, profile, imu_rate_hz):
-        self.profile = profile
         hold_power(profile)
         bus = profile["i2c"]
         self.i2c = machine.I2C(bus["id"], scl=machine.Pin(bus["scl"]),

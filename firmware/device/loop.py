@@ -27,7 +27,7 @@ class Ticker:
         self.overruns = 0
 
     def wait(self):
-        """Sleep until the next deadline; returns how late it woke (us)."""
+        """Sleep until the next deadline, noting how late it woke."""
         wait_us = time.ticks_diff(self.deadline, time.ticks_us())
         if wait_us > 0:
             time.sleep_us(wait_us)
@@ -40,7 +40,6 @@ class Ticker:
             self.deadline = now
         self.deadline = time.ticks_add(self.deadline, self.period_us)
         self.ticks += 1
-        return late_us
 
     def rate_hz(self):
         """Iterations per second since reset_stats (a float: for reports, not the loop)."""
