@@ -8,24 +8,10 @@ except ImportError:  # CPython imports this module only to read it (host tools, 
 from ..drivers.drv2605 import Drv2605
 from ..drivers.imu import find_imu
 from ..drivers.pwm_haptics import Buzzer, PwmMotor
+from .pins import hold_power, open_button
 
 ACCEL_FS_G = 8      # a heel strike reaches 4-6 g at the trunk
 GYRO_FS_DPS = 1000  # trunk rotation stays well under this even in a sprint
-
-
-def hold_power(profile):
-    """Boards with a power latch (M5StickC Plus2: GPIO4) switch off the moment the firmware
-    stops holding it, so this runs first thing at boot."""
-    hold = profile.get("power_hold")
-    if hold:
-        machine.Pin(hold["pin"], machine.Pin.OUT, value=1)
-
-
-def open_button(profile):
-    """(pin, level when pressed)."""
-    b = profile["button"]
-    pull = {"up": machine.Pin.PULL_UP, "down": machine.Pin.PULL_DOWN}.get(b["pull"])
-    return machine.Pin(b["pin"], machine.Pin.IN, pull), 0 if b["active_low"] else 1
 
 
 def open_haptic(profile, i2c):

@@ -9,9 +9,6 @@ the samples, so nothing is lost by skipping a tick). Integers only: nothing here
 """
 import time
 
-from ..core.compat import const
-
-_US_PER_S = const(1000000)
 
 
 class Ticker:
@@ -44,4 +41,4 @@ class Ticker:
     def rate_hz(self):
         """Iterations per second since reset_stats (a float: for reports, not the loop)."""
         span_us = time.ticks_diff(time.ticks_us(), self.t0_us)
-        return self.ticks * _US_PER_S / span_us if span_us > 0 else 0.0
+        return self.ticks * 1e6 / span_us if span_us > 0 else 0.0  # float: no big int

@@ -8,7 +8,7 @@ import time
 
 from . import devconfig
 from .boards import board
-from .hardware import hold_power, open_button
+from .pins import hold_power, open_button
 
 _SAMPLES = 3          # the button must read pressed this many times ...
 _SAMPLE_GAP_MS = 20   # ... this far apart (contact bounce is over in a few ms)
