@@ -124,7 +124,7 @@ def _event_data(code, data):
     if fields is None:
         return data
     return {k: (int(v) if k in ("state", "overruns", "fifo_overflows", "prompts", "steps",
-                                "battery_mv") else float(v))
+                                "battery_mv", "cue") else float(v))
             for k, v in zip(fields, data)}
 
 

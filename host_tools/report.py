@@ -2,7 +2,9 @@
 
 Per session: time running, cadence, the lean distribution, time in the good band (the band in
 force on the device, from the config in the log's header, not today's settings), alerts by type
-and what the reader had to skip; over several sessions, the trend. Printed, and written as a PNG
+and what the reader had to skip; over several sessions, the trend: the learning curve of time
+in the good band, each session marked with the feedback stage it ran (docs/coaching.md; test runs,
+with no cues, are the ones that show what the runner has learnt). Printed, and written as a PNG
 and a self-contained HTML page (the PNG embedded) that can be mailed as one file.
 """
 import base64
@@ -15,6 +17,7 @@ import numpy as np
 
 from firmware.core import config as fw_config
 from firmware.core.gait import RUNNING, STATE_NAMES
+from firmware.core.schedule import STAGE_NAMES, TEST
 
 from . import logread
 from .errors import UserError
@@ -47,6 +50,7 @@ def metrics(s):
     lo, hi = band(s)
     good = (lean >= lo) & (lean < hi)
     alerts = {a: sum(1 for e in s.events if e[1] == "buzz_" + a) for a in ALERTS}
+    drifts = [e for e in s.events if e[1] == "drift"]
     return {
         "name": s.name,
         "session": (s.header or {}).get("session", "?"),
@@ -64,6 +68,11 @@ def metrics(s):
         "good_s": int(np.sum(good)),
         "good_share": float(np.mean(good)) if len(lean) else None,
         "alerts": alerts,
+        "stage": fw_config.validate(s.config())[0]["coach_stage"],
+        "good_cues": sum(1 for e in s.events if e[1] == "cue_good"),
+        "summaries": sum(1 for e in s.events if e[1] == "cue_summary"),
+        "drift": (drifts[0][0] / 1000.0, drifts[0][2]["drift_deg"])
+        if drifts and "drift_deg" in drifts[0][2] else None,
         "recovery": s.recovery.describe(),
         "skipped": s.recovery.skipped,
     }
@@ -100,6 +109,11 @@ def describe(m):
             % (lo, "%.1f" % hi if hi != float("inf") else "any", 100 * m["good_share"],
                _mmss(m["good_s"]))]
     lines.append("  alerts: " + ", ".join("%s %d" % (a, m["alerts"][a]) for a in ALERTS))
+    lines.append("  feedback stage: %s; correction cues %d, summary cues %d; %s"
+                 % (STAGE_NAMES[m["stage"]], m["good_cues"], m["summaries"],
+                    "drift %+.1f deg from the fresh lean at %s" % (m["drift"][1],
+                                                                   _mmss(m["drift"][0]))
+                    if m["drift"] else "no fatigue drift"))
     lines.append("  log: " + m["recovery"])
     if m["header_lost"]:
         lines.append("  the header block is lost: the band above is today's default, not the "
@@ -110,13 +124,13 @@ def describe(m):
 def trend(ms):
     """The sessions in order, one line each: is the runner improving?"""
     lines = ["trend over %d sessions:" % len(ms),
-             "  %-16s %-22s %8s %9s %8s %10s" % ("session", "start", "running", "lean", "in band",
-                                                  "alerts/10m")]
+             "  %-16s %-22s %-9s %8s %9s %8s %10s" % ("session", "start", "stage", "running",
+                                                        "lean", "in band", "alerts/10m")]
     for m in ms:
         run_s = m["state_s"]["running"]
         per10 = sum(m["alerts"].values()) * 600.0 / run_s if run_s else 0.0
-        lines.append("  %-16s %-22s %8s %9s %8s %10.1f" % (
-            m["name"][:16], _when(m), _mmss(run_s),
+        lines.append("  %-16s %-22s %-9s %8s %9s %8s %10.1f" % (
+            Path(m["name"]).name[:16], _when(m), STAGE_NAMES[m["stage"]], _mmss(run_s),
             "%.1f deg" % m["lean"]["p50"] if m["lean"] else "-",
             "%.0f%%" % (100 * m["good_share"]) if m["lean"] else "-", per10))
     return lines
@@ -166,15 +180,22 @@ def plot(sessions, ms):
     if rows == 3:
         ax = axes[2]
         x = np.arange(len(ms))
-        ax.plot(x, [100 * (m_i["good_share"] or 0) for m_i in ms], "o-", label="% in band")
-        ax.set_xticks(x, [m_i["name"] for m_i in ms], fontsize=7, rotation=20)
+        share = np.array([100 * (m_i["good_share"] or 0) for m_i in ms])
+        test = np.array([m_i["stage"] == TEST for m_i in ms])
+        ax.plot(x, share, "-", color="tab:blue", alpha=0.5)
+        ax.plot(x[~test], share[~test], "o", color="tab:blue", label="coached session")
+        ax.plot(x[test], share[test], "D", mfc="none", mec="tab:red", ms=8,
+                label="test run (no cues)")
+        ax.set_xticks(x, ["%s\n%s" % (Path(m_i["name"]).name, STAGE_NAMES[m_i["stage"]])
+                          for m_i in ms], fontsize=7, rotation=20)
         ax.set_ylabel("% of running in band")
         ax.set_ylim(0, 100)
+        ax.legend(loc="upper left", fontsize=7)
         ax2 = ax.twinx()
         ax2.plot(x, [m_i["lean"]["p50"] if m_i["lean"] else np.nan for m_i in ms], "s--",
                  color="tab:orange")
         ax2.set_ylabel("median lean (deg)", color="tab:orange")
-        ax.set_title("trend")
+        ax.set_title("learning curve: time in the good band per session, and its feedback stage")
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)

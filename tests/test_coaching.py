@@ -1,5 +1,6 @@
 """The teaching cues (issue 8) on simulated runs, through the firmware pipeline on CPython, and
 the same runs on the MicroPython interpreter giving the same events."""
+import base64
 import json
 from array import array
 
@@ -235,3 +236,23 @@ def test_micropython_gives_the_same_cues(name, sims, firmware_tree, tmp_path):
     for g, e in zip(got, want):
         assert g[2] == "None" if e[2] is None else float(g[2]) == pytest.approx(e[2], abs=1e-4)
     assert any(e[1] in ("cue_good", "cue_summary", "drift", "accel") for e in want)
+
+
+# ---- the learning curve over a plan's sessions ------------------------------------------------
+def test_plan_demo_writes_logs_with_their_stage_and_the_learning_curve(tmp_path, capsys):
+    from host_tools import cli, logread
+
+    out = tmp_path / "plan"
+    assert cli.main(["plan-demo", "--out", str(out), "--sessions", "5", "--minutes", "2",
+                     "--plan-sessions", "2", "--plan-test-every", "3"]) == 0
+    text = capsys.readouterr().out
+    stages = [logread.load(out / ("%05d.lcl" % n)).config()["coach_stage"] for n in range(1, 6)]
+    assert stages == [0, 0, 3, 1, 2]
+    trend = text[text.index("trend over 5 sessions"):].splitlines()[2:7]
+    assert [line.split()[4] for line in trend] == ["every", "every", "test", "alternate",
+                                                   "summary"]
+    assert "feedback stage: test; correction cues 0, summary cues 0" in text
+    png = (out / "report" / "report.png").read_bytes()
+    assert png[:4] == b"\x89PNG"
+    assert base64.b64encode(png).decode() in (out / "report" / "report.html").read_text()
+    assert cli.main(["plan-demo", "--out", str(out), "--sessions", "1"]) == 2
