@@ -21,7 +21,7 @@ STATS = ("rate_hz", "jitter_max_ms", "overruns", "fifo_overflows", "gc_pause_max
 
 
 def _fields(out):
-    return {line.split(" ", 1)[0]: line.split(" ", 1)[1] for line in out.splitlines() if " " in line}
+    return dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
 
 
 def main():

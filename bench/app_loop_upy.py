@@ -2,15 +2,15 @@
 machine (boardsim models on a wall clock), for argv[2] loop passes, then prints the loop
 statistics the session log would get. argv[1]: an empty board directory, mounted as "/"."""
 import json
+import os
 import sys
 
 import machine
-from host_tools.boardsim.board import wire
-from host_tools.boardsim.sources import Constant
+
 from firmware.device import app as device_app
 from firmware.device.errorlog import ErrorLog
-
-import os  # noqa: E402
+from host_tools.boardsim.board import wire
+from host_tools.boardsim.sources import Constant
 
 os.umount("/")
 os.mount(os.VfsPosix(sys.argv[1]), "/")

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import upy
+
 from host_tools import logread
 from host_tools.boardsim import tree
 

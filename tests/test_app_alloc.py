@@ -15,7 +15,7 @@ def test_the_loop_allocates_nothing_but_the_pipelines_floats(tmp_path):
     lib = apprig.build_lib(tmp_path / "lib")
     (tmp_path / "board").mkdir()
     out = upy.run(SCRIPT, lib, tmp_path / "board")
-    lines = {line.split(" ", 1)[0]: line.split(" ", 1)[1] for line in out.splitlines() if " " in line}
+    lines = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
     passes, error, session = lines["LOCKED"].split(" ", 2)
     assert (passes, error) == ("1000", "none"), out
     alloc = json.loads(lines["ALLOC"])

@@ -5,10 +5,10 @@ What is asserted is what the runner would feel (the motor's PWM timeline) and wh
 keeps (session logs, /errors.log)."""
 import math
 
-import pytest
-
 import apprig
+import pytest
 from apprig import STILL_ROW, durations, on_intervals
+
 from firmware.core import haptics
 from firmware.device import controls
 from firmware.device.boards import BOARDS

@@ -41,7 +41,7 @@ IMU_RATE_HZ = const(100)       # steps are 1-5 Hz; 100 Hz halves the pipeline's 
 LOOP_PERIOD_US = const(20000)  # 50 Hz: 2 samples per pass, motor timing to 20 ms
 WDT_TIMEOUT_MS = const(5000)   # > the longest flash stall (docs/log-format.md) with margin
 HOUSEKEEPING_MS = const(1000)  # gc, sleep timer, stats clock
-GC_FREE_DIVISOR = const(4)     # ... and collect sooner whenever under a quarter of the heap is free
+GC_FREE_DIVISOR = const(4)     # ... and sooner whenever under a quarter of the heap is free
 BATTERY_EVERY_MS = const(10000)
 STATS_EVERY_MS = const(60000)
 WAKE_MOTION_MG = const(200)
@@ -329,7 +329,8 @@ def _arm_deep_wake(button, pressed_level, motion):
     except ImportError:  # not an ESP32 (the unix port in tests)
         return
     if hasattr(esp32, "wake_on_ext0"):
-        esp32.wake_on_ext0(button, esp32.WAKEUP_ANY_HIGH if pressed_level else esp32.WAKEUP_ALL_LOW)
+        level = esp32.WAKEUP_ANY_HIGH if pressed_level else esp32.WAKEUP_ALL_LOW
+        esp32.wake_on_ext0(button, level)
         if motion is not None:
             esp32.wake_on_ext1((motion,), esp32.WAKEUP_ANY_HIGH)
         return

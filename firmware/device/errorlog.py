@@ -8,7 +8,6 @@ log is the last resort and must not become a new error.
 """
 import os
 import sys
-
 from io import StringIO
 
 from ..core.compat import const

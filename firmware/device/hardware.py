@@ -41,8 +41,8 @@ class Board:
         led = profile.get("led")
         self.led = None
         if led:
-            self.led = machine.Pin(led["pin"], machine.Pin.OUT, value=1 if led["active_low"] else 0)
             self.led_on_level = 0 if led["active_low"] else 1
+            self.led = machine.Pin(led["pin"], machine.Pin.OUT, value=1 - self.led_on_level)
         bat = profile.get("battery")
         self.adc = None
         if bat:

@@ -5,10 +5,10 @@ Why absolute deadlines (ticks_add(deadline, period)) rather than sleep(period): 
 period after the work drifts by the work's duration every iteration; a deadline does not, and a
 late iteration is simply followed by a shorter sleep. An iteration later than a whole period is
 an overrun: the schedule restarts from now instead of bursting to catch up (the IMU FIFO holds
-the samples, so nothing is lost by skipping a tick). Integers only: nothing here allocates.
+the samples, so nothing is lost by skipping a tick). Integers only in wait(): it allocates
+nothing.
 """
 import time
-
 
 
 class Ticker:

@@ -13,25 +13,25 @@ ALLOC:  gc.mem_alloc() bytes per pass, with and without a session log, next to t
 import gc
 import json
 import sys
-
-import micropython
 import time as real_time
 
 import machine
+import micropython
+from vtime import VirtualTime
+
 from host_tools.boardsim.board import wire
 from host_tools.boardsim.clock import ManualClock
 from host_tools.boardsim.sources import Constant
-from vtime import VirtualTime
 
 clk = ManualClock()
 sys.modules["time"] = VirtualTime(clk)
 
-from firmware.core import config  # noqa: E402
-from firmware.core.pipeline import Pipeline  # noqa: E402
-from firmware.device import app as device_app  # noqa: E402
-from firmware.device.errorlog import ErrorLog  # noqa: E402
+import os
 
-import os  # noqa: E402
+from firmware.core import config
+from firmware.core.pipeline import Pipeline
+from firmware.device import app as device_app
+from firmware.device.errorlog import ErrorLog
 
 os.umount("/")
 os.mount(os.VfsPosix(sys.argv[1]), "/")

@@ -12,11 +12,12 @@ import json
 import sys
 
 import machine
+from vtime import VirtualTime
+
+from firmware.device.boards import board
 from host_tools.boardsim.board import wire
 from host_tools.boardsim.clock import ManualClock
 from host_tools.boardsim.sources import CsvRows
-from firmware.device.boards import board
-from vtime import VirtualTime
 
 
 class EndRun(BaseException):
@@ -87,7 +88,7 @@ machine.lightsleep = lightsleep
 sys.modules["time"] = VirtualTime(clk, catch_up)
 
 # The board's filesystem becomes "/" as on the device (compare host_tools/virtualboard).
-import os  # noqa: E402
+import os
 
 os.umount("/")
 os.mount(os.VfsPosix(spec["board_dir"]), "/")
@@ -107,7 +108,8 @@ except EndRun:
 except machine.DeepSleep:
     ended = "deepsleep"
 
-pins = {"motor": (profile["motor"] or {}).get("pin"), "buzzer": (profile["buzzer"] or {}).get("pin")}
+pins = {"motor": (profile["motor"] or {}).get("pin"),
+        "buzzer": (profile["buzzer"] or {}).get("pin")}
 result = {
     "ended": ended,
     "t_ms": clk.ticks_ms(),
@@ -115,7 +117,8 @@ result = {
     "sleeps": machine.sleeps,
     "done": done,
     "wdt_starved": machine.wdt_starved(),
-    "power_hold": machine.pin_level(profile["power_hold"]["pin"]) if profile["power_hold"] else None,
+    "power_hold": (machine.pin_level(profile["power_hold"]["pin"]) if profile["power_hold"]
+                   else None),
     "imu_int": getattr(imu_model, "int_level", None),
 }
 print("RESULT " + json.dumps(result))
