@@ -4,7 +4,8 @@ import importlib
 import sys
 import time
 
-SECTIONS = ("bench.accuracy", "bench.cost", "bench.logs", "bench.serial", "bench.app_loop")
+SECTIONS = ("bench.accuracy", "bench.cost", "bench.logs", "bench.serial", "bench.app_loop",
+            "bench.coaching")
 
 
 def main(argv):
