@@ -195,6 +195,8 @@ def test_still_for_sleep_after_min_deep_sleeps_with_motion_wake(lib, tmp_path):
     (s,) = b.sessions()
     assert events(s, "stop")
     assert r["pwm"]["motor"][-1][1] == 0
+    # the IMU was put into wake-on-motion (200 mg = 51 LSB at 1 g/256) before sleeping
+    assert r["imu_wom_thr"] == [51, 51, 51] and r["imu_int"] == 0
 
 
 def test_light_sleep_board_wakes_on_the_button_and_starts_afresh(lib, tmp_path):

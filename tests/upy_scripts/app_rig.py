@@ -120,5 +120,6 @@ result = {
     "power_hold": (machine.pin_level(profile["power_hold"]["pin"]) if profile["power_hold"]
                    else None),
     "imu_int": getattr(imu_model, "int_level", None),
+    "imu_wom_thr": list(getattr(imu_model, "wom_thr", b"")),  # ICM-42688-P: wake-on-motion armed
 }
 print("RESULT " + json.dumps(result))
