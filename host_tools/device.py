@@ -8,6 +8,7 @@ one UserError line here, so every command reports it the same way.
 import ast
 import binascii
 import hashlib
+import time
 
 import serial
 import serial.tools.list_ports
@@ -27,6 +28,7 @@ DEFAULT_BAUD = 115200
 # Native code architectures in sys.implementation._mpy bits 10..13, as mpy-cross names them.
 MPY_ARCHES = (None, "x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp",
               "armv7emdp", "xtensa", "xtensawin", "rv32imc", "rv64imc")
+_RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"
 _UPLOAD_CHUNK = 3072  # raw bytes per upload exec: small enough for a board without PSRAM
 
 
@@ -79,7 +81,7 @@ class Device:
             raise UserError(_open_error(self.port)) from None
         self.serial = self.transport.serial
         try:
-            self.transport.enter_raw_repl(soft_reset=False, timeout_overall=5)
+            self._enter_raw_repl(timeout_s=5)
         except (TransportError, serial.SerialException, OSError):
             self._close_port()
             raise UserError("the device at %s does not answer like MicroPython: flash it first "
@@ -140,8 +142,30 @@ class Device:
 
     def interrupt(self):
         """Stop a started program (Ctrl-C) and get back to a clean raw REPL prompt."""
-        self.transport.in_raw_repl = False
-        self.transport.enter_raw_repl(soft_reset=False)
+        self._enter_raw_repl(timeout_s=10)
+
+    def _enter_raw_repl(self, timeout_s):
+        """mpremote's enter_raw_repl, with a deadline that holds even when the far end never
+        stops talking (a board running other firmware, a stream being cut off): mpremote
+        checks its overall timeout only in silences. Leaves the final ">" unread, as mpremote's
+        exec expects."""
+        port = self.serial
+        port.write(b"\r\x03")  # Ctrl-C: stop whatever runs
+        port.reset_input_buffer()
+        port.write(b"\r\x01")  # Ctrl-A: raw REPL
+        saved = port.timeout
+        port.timeout = 0.2
+        tail = b""
+        end = time.monotonic() + timeout_s
+        try:
+            while time.monotonic() < end:
+                tail = (tail + port.read(1))[-len(_RAW_BANNER):]
+                if tail == _RAW_BANNER:
+                    self.transport.in_raw_repl = True
+                    return
+        finally:
+            port.timeout = saved
+        raise TransportError("no raw REPL prompt")
 
     # ---- facts about the board
     def info(self):
