@@ -1,0 +1,91 @@
+"""Serial log pull: leanclip's framed binary stream vs mpremote's `fs cp`, on the virtual board
+with its link paced to a real UART's byte rate (baud / 10, 8N1).
+
+Both pull the same 100 KB raw-mode session (blocks made by the firmware's own logfmt, int16
+samples of a running-like signal). mpremote is driven through the API its `fs cp` uses
+(`Transport.fs_readfile`, 256-byte repr chunks), so process start-up is not counted against it.
+Bytes are counted by the virtual board, each way.
+"""
+import math
+import struct
+import tempfile
+import time
+from pathlib import Path
+
+from firmware.core import logfmt
+from host_tools import logpull
+from host_tools.device import Device
+from host_tools.virtualboard import VirtualBoard
+
+SIZE = 100 * 1024
+BAUDS = (115200, 921600)
+REMOTE = "/logs/00001.lcl"
+
+
+def session_bytes(size=SIZE):
+    """Raw blocks of 170 samples (the firmware's default raw buffer) until `size` bytes."""
+    out = bytearray()
+    t_ms = 0
+    k = 0
+    while len(out) < size:
+        payload = bytearray(logfmt.RAW_FIXED_BYTES)
+        logfmt.pack_raw_time(payload, t_ms)
+        for _ in range(170):
+            phase = 2 * math.pi * 2.8 * k / 100
+            for axis in range(6):
+                payload += struct.pack("<h", int(4096 * math.sin(phase + axis) + 37 * (k % 7)))
+            k += 1
+        out += logfmt.frame(logfmt.RAW, payload)
+        t_ms += 1700
+    return bytes(out[:size])
+
+
+def measure(board, pull_once):
+    """(seconds, bytes to host, bytes from host) of one pull."""
+    up, down = board.to_host.bytes, board.from_host.bytes
+    t0 = time.monotonic()
+    pull_once()
+    return time.monotonic() - t0, board.to_host.bytes - up, board.from_host.bytes - down
+
+
+def run_baud(baud, data, tmp):
+    board_dir = tmp / ("board%d" % baud)
+    (board_dir / "logs").mkdir(parents=True)
+    (board_dir / "logs" / "00001.lcl").write_bytes(data)
+    rows = []
+    with VirtualBoard(board_dir, baud=baud) as board:
+        board.wait_booted()
+        with Device(board.port, baud) as device:
+            local = tmp / ("leanclip%d.lcl" % baud)
+            result = measure(board, lambda: logpull.pull(device, REMOTE, local, len(data)))
+            assert local.read_bytes() == data
+            rows.append(("leanclip logs pull",) + result)
+            got = []
+            result = measure(board, lambda: got.append(device.transport.fs_readfile(REMOTE)))
+            assert bytes(got[0]) == data
+            rows.append(("mpremote fs cp",) + result)
+    return rows
+
+
+def main():
+    data = session_bytes()
+    print("## Serial: pulling a %d KB session (virtual board, paced link)\n" % (len(data) // 1024))
+    print("| baud | tool | bytes to host | bytes from host | wire bytes / byte | s per 100 KB "
+          "| % of link rate | speed-up |")
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for baud in BAUDS:
+            rows = run_baud(baud, data, Path(tmp))
+            link_bytes_per_s = baud / 10
+            slowest = max(r[1] for r in rows)
+            for tool, seconds, to_host, from_host in rows:
+                per_100k = seconds * 100 * 1024 / len(data)
+                print("| %d | %s | %d | %d | %.2f | %.2f | %.0f %% | %.1fx |" % (
+                    baud, tool, to_host, from_host, to_host / len(data), per_100k,
+                    100 * len(data) / seconds / link_bytes_per_s, slowest / seconds))
+    print("\nGoal: leanclip >= 3x faster than mpremote cp and >= 70 % of the link's raw byte "
+          "rate (baud/10 bytes/s).")
+
+
+if __name__ == "__main__":
+    main()
