@@ -27,6 +27,12 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# A virtual board on a pseudo-terminal (real MicroPython, simulated IMU and motor): it prints the
+# port to use with leanclip or mpremote. SIM_ARGS e.g. "--baud 921600 --run build/demo/imu.csv".
+.PHONY: sim
+sim: $(STAMP)
+	$(BIN)/python -m host_tools.virtualboard --dir $(BUILD)/sim-board $(SIM_ARGS)
+
 # hardware/: wiring tables + diagrams from the board profiles, the README's generated blocks
 # (BOMs, motor driver values, battery table) and, where OpenSCAD is installed, the case renders.
 .PHONY: hardware
