@@ -7,7 +7,7 @@ import json
 from firmware.core import config as schema
 from firmware.device.devconfig import CONFIG_PATH
 
-from .device import Device
+from .device import Device, add_port_args
 from .errors import UserError
 
 
@@ -61,8 +61,7 @@ def set_value(device, key, text):
 
 def register(parser):
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--port", help="serial port (default: the one attached board)")
-    common.add_argument("--baud", type=int, default=115200)
+    add_port_args(common)
     sub = parser.add_subparsers(dest="action", metavar="ACTION")
     sub.required = True
     sub.add_parser("show", parents=[common],

@@ -32,6 +32,14 @@ _RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"
 _UPLOAD_CHUNK = 3072  # raw bytes per upload exec: small enough for a board without PSRAM
 
 
+def add_port_args(parser):
+    """--port and --baud, the same on every command that talks to a board."""
+    parser.add_argument("--port", help="serial port (default: the one attached board, found "
+                        "by its USB IDs)")
+    parser.add_argument("--baud", type=int, default=DEFAULT_BAUD,
+                        help="link speed (default %d)" % DEFAULT_BAUD)
+
+
 def find_port(ports=None):
     """The one attached board's port, by USB VID/PID. `ports`: comports() entries (tests)."""
     if ports is None:
@@ -145,26 +153,36 @@ class Device:
         self._enter_raw_repl(timeout_s=10)
 
     def _enter_raw_repl(self, timeout_s):
-        """mpremote's enter_raw_repl, with a deadline that holds even when the far end never
-        stops talking (a board running other firmware, a stream being cut off): mpremote
-        checks its overall timeout only in silences. Leaves the final ">" unread, as mpremote's
-        exec expects."""
+        """mpremote's enter_raw_repl, made safe for a board that was cut off mid-stream: what
+        it was still sending (and the prompts our own Ctrl-C/Ctrl-A produced) is drained until
+        the line goes quiet, then one fresh Ctrl-A gives a prompt nothing stale can follow.
+        The deadline holds even when the far end never stops talking (a board running other
+        firmware); mpremote checks its overall timeout only in silences. Leaves the final ">"
+        unread, as mpremote's exec expects."""
         port = self.serial
-        port.write(b"\r\x03")  # Ctrl-C: stop whatever runs
-        port.reset_input_buffer()
-        port.write(b"\r\x01")  # Ctrl-A: raw REPL
-        saved = port.timeout
-        port.timeout = 0.2
-        tail = b""
         end = time.monotonic() + timeout_s
+        saved = port.timeout
+        port.timeout = 0.1
         try:
-            while time.monotonic() < end:
-                tail = (tail + port.read(1))[-len(_RAW_BANNER):]
-                if tail == _RAW_BANNER:
-                    self.transport.in_raw_repl = True
-                    return
+            port.write(b"\r\x03")  # Ctrl-C: stop whatever runs
+            port.reset_input_buffer()
+            port.write(b"\r\x01")  # Ctrl-A: raw REPL
+            self._read_to_banner(end)
+            while port.read(256):  # drain until 0.1 s of silence
+                if time.monotonic() > end:
+                    raise TransportError("the board does not stop talking")
+            port.write(b"\x01")
+            self._read_to_banner(end)
         finally:
             port.timeout = saved
+        self.transport.in_raw_repl = True
+
+    def _read_to_banner(self, end):
+        tail = b""
+        while time.monotonic() < end:
+            tail = (tail + self.serial.read(1))[-len(_RAW_BANNER):]
+            if tail == _RAW_BANNER:
+                return
         raise TransportError("no raw REPL prompt")
 
     # ---- facts about the board

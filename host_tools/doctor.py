@@ -9,7 +9,7 @@ import ast
 
 from firmware.device import boards
 
-from .device import USB_IDS, Device, DeviceError, find_port, mpy_abi
+from .device import Device, DeviceError, USB_IDS, add_port_args, find_port, mpy_abi
 from .errors import UserError
 from .flash import mpy_cross_binary
 
@@ -116,8 +116,7 @@ def checks(device):
 
 
 def register(parser):
-    parser.add_argument("--port", help="serial port (default: the one attached board)")
-    parser.add_argument("--baud", type=int, default=115200)
+    add_port_args(parser)
     parser.set_defaults(func=run)
 
 

@@ -19,7 +19,7 @@ from firmware.device import boards
 from firmware.device.devconfig import BOARD_PATH, CONFIG_PATH
 
 from .config_cmd import config_bytes, device_config
-from .device import Device, local_sha256, mpy_abi
+from .device import Device, add_port_args, local_sha256, mpy_abi
 from .errors import UserError
 
 FIRMWARE = Path(__file__).resolve().parent.parent / "firmware"
@@ -139,8 +139,7 @@ def flash(device, writes, removals, out=print):
 
 
 def register(parser):
-    parser.add_argument("--port", help="serial port (default: the one attached board)")
-    parser.add_argument("--baud", type=int, default=115200)
+    add_port_args(parser)
     parser.add_argument("--board", help="board profile (firmware/device/boards.py); default: "
                         "what the board was flashed as")
     parser.add_argument("--config", help="JSON file of settings to write (default: keep the "

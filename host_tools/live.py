@@ -15,7 +15,7 @@ import serial
 
 from firmware.core import config as config_schema
 
-from .device import Device, DeviceError
+from .device import Device, DeviceError, add_port_args
 from .errors import UserError
 from .config_cmd import device_config
 
@@ -111,8 +111,7 @@ def follow(device, seconds, show, note):
 
 
 def register(parser):
-    parser.add_argument("--port", help="serial port (default: the one attached board)")
-    parser.add_argument("--baud", type=int, default=115200)
+    add_port_args(parser)
     parser.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
     parser.set_defaults(func=run)
 

@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from firmware.device.sessionlog import SUFFIX
 
-from .device import Device
+from .device import Device, add_port_args
 from .errors import UserError
 from .logpull import pull
 
@@ -156,8 +156,7 @@ def cmd_rm(device, args):
 
 def register(parser):
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--port", help="serial port (default: the one attached board)")
-    common.add_argument("--baud", type=int, default=115200)
+    add_port_args(common)
     common.add_argument("--dir", default="sessions", help="local folder of pulled sessions "
                         "(default ./sessions)")
     sub = parser.add_subparsers(dest="action", metavar="ACTION")

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import termios
 import threading
+import time
 import tty
 from pathlib import Path
 
@@ -260,13 +261,17 @@ class VirtualBoard:
             return False
         with self._child_lock:
             child = self._child
-        try:
-            with open("/proc/%d/syscall" % child.pid) as f:
-                syscall = f.read().split()
-        except OSError:
-            return False
-        if syscall[:2] == ["0", "0x0"]:  # read(fd 0, ...)
-            return False
+        # Sampled a few times: between two reads at a prompt the REPL is briefly elsewhere
+        # (echoing, printing the banner), and a SIGINT there would hit the next command.
+        for _ in range(5):
+            try:
+                with open("/proc/%d/syscall" % child.pid) as f:
+                    syscall = f.read().split()
+            except OSError:
+                return False
+            if syscall[:2] == ["0", "0x0"]:  # read(fd 0, ...)
+                return False
+            time.sleep(0.002)
         os.kill(child.pid, signal.SIGINT)
         return True
 
