@@ -284,3 +284,16 @@ def test_lean_drill_uses_the_pipelines_lean_once_forward_is_known(lib, tmp_path)
     assert len(ticks) >= 10
     (s,) = b.sessions()
     assert events(s, "forward_found")[0][0] < 15000  # the rows path, not the tilt
+
+
+def test_raw_mode_logs_every_sample_the_pipeline_got(lib, tmp_path):
+    b = board(lib, tmp_path, config={"log_raw": True})
+    b.boot({"rows": [STILL_ROW]}, 6000, press(4000))
+    (s,) = b.sessions()
+    assert s.header["mode"] == "raw" and s.header["rate_hz"] == 100
+    samples = sum(len(block) for _, block in s.raw_blocks)
+    stop_ms = events(s, "stop")[0][0]
+    assert abs(samples - stop_ms / 10) <= 2  # every sample up to the stop, none twice
+    assert all((block[:, 2] == int(s.header["accel_lsb_per_g"])).all() for _, block in s.raw_blocks)
+    times = [t for t, _ in s.raw_blocks]
+    assert times == sorted(times)
