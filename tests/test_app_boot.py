@@ -288,7 +288,7 @@ def test_lean_drill_uses_the_pipelines_lean_once_forward_is_known(lib, tmp_path)
 
 def test_raw_mode_logs_every_sample_the_pipeline_got(lib, tmp_path):
     b = board(lib, tmp_path, config={"log_raw": True})
-    b.boot({"rows": [STILL_ROW]}, 6000, press(4000))
+    b.boot({"rows": [STILL_ROW]}, 6000, [(2500, "stall")] + press(4000))
     (s,) = b.sessions()
     assert s.header["mode"] == "raw" and s.header["rate_hz"] == 100
     samples = sum(len(block) for _, block in s.raw_blocks)
@@ -297,3 +297,7 @@ def test_raw_mode_logs_every_sample_the_pipeline_got(lib, tmp_path):
     assert all((block[:, 2] == int(s.header["accel_lsb_per_g"])).all() for _, block in s.raw_blocks)
     times = [t for t, _ in s.raw_blocks]
     assert times == sorted(times)
+    # the 100 ms stall: one overrun, seen as ~100 ms lateness; the FIFO held every sample
+    (stats,) = events(s, "loop_stats")
+    assert stats[2]["overruns"] == 1 and stats[2]["fifo_overflows"] == 0
+    assert 100 <= stats[2]["jitter_max_ms"] <= 120

@@ -5,7 +5,7 @@ Usage: micropython app_rig.py SPEC.json  (MICROPYPATH = the tree the test built)
 SPEC: board, board_dir (holds lib/ with the compiled firmware, boot.py, main.py, board.json),
       source: {"csv": path} | {"rows": [[t_ms, ax, ay, az, gx, gy, gz], ...]} (step changes),
       battery_v, end_ms, actions: [[t_ms, "press" | "release" | "detach" | "attach" |
-      "interrupt" (Ctrl-C from a host)], ...], entry: code run instead of main.py (optional)
+      "interrupt" (Ctrl-C from a host) | "stall" (100 ms)], ...], entry: code run instead of main.py (optional)
 Prints one line "RESULT <json>": motor/buzzer PWM timelines, sleeps, pin levels, how it ended.
 """
 import json
@@ -62,6 +62,8 @@ def act(kind):
         machine.detach(profile["i2c"]["id"], profile["imu"]["address"])
     elif kind == "attach":
         machine.attach(profile["i2c"]["id"], profile["imu"]["address"], imu_model)
+    elif kind == "stall":  # the loop held up 100 ms (a flash erase); the IMU keeps sampling
+        clk.advance_ms(100)
     done.append((clk.ticks_ms(), kind))
 
 
