@@ -76,6 +76,12 @@ class DeviceError(UserError):
     """The board raised: its last traceback line is the message."""
 
 
+def board_error(traceback, hint=""):
+    """A DeviceError from the board's traceback bytes (raw REPL markers stripped)."""
+    lines = traceback.strip(b"\x04> \r\n").decode(errors="replace").strip().splitlines()
+    return DeviceError("the board said: " + (lines[-1] if lines else "(nothing)") + hint)
+
+
 class Device:
     """An open connection in raw REPL. Use as a context manager; `close()` leaves the board in
     its friendly REPL as found."""
@@ -124,7 +130,7 @@ class Device:
         except (TransportError, serial.SerialException, OSError) as e:
             raise UserError("lost the connection to %s (%s): check the cable" % (self.port, e))
         if err:
-            raise DeviceError("the board said: " + err.decode(errors="replace").strip().splitlines()[-1])
+            raise board_error(err)
         return out
 
     def eval(self, expr, timeout_s=10):
@@ -145,7 +151,7 @@ class Device:
         except (TransportError, serial.SerialException, OSError) as e:
             raise UserError("lost the connection to %s (%s): check the cable" % (self.port, e))
         if err:
-            raise DeviceError("the board said: " + err.decode(errors="replace").strip().splitlines()[-1])
+            raise board_error(err)
         return out
 
     def interrupt(self):

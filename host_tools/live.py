@@ -15,7 +15,7 @@ import serial
 
 from firmware.core import config as config_schema
 
-from .device import Device, DeviceError, add_port_args
+from .device import Device, add_port_args, board_error
 from .errors import UserError
 from .config_cmd import device_config
 
@@ -90,11 +90,9 @@ def follow(device, seconds, show, note):
                 raise UserError("the board went away: check the cable") from None
             if raw.startswith(b"\x04"):  # the app ended or failed to start
                 err = raw[1:] + device.transport.read_until(1, b"\x04", timeout=3)
-                text = err.rstrip(b"\x04>").decode(errors="replace").strip()
-                if text:
-                    raise DeviceError("the board said: " + text.splitlines()[-1]
-                                      + (" (flash the firmware first)" if "ImportError" in text
-                                         else ""))
+                if err.strip(b"\x04> \r\n"):
+                    raise board_error(err, " (flash the firmware first)" if b"ImportError" in err
+                                      else "")
                 raise UserError("the app stopped streaming")
             line = raw.decode(errors="replace").strip()
             if not line:

@@ -14,7 +14,7 @@ import struct
 import serial
 from mpremote.transport import TransportError
 
-from .device import DeviceError
+from .device import board_error
 from .errors import UserError
 
 MAGIC = 0x5AA5
@@ -76,9 +76,7 @@ def _stream(device, remote, part, offset, progress):
             magic, n, crc = _HEADER.unpack(head)
             if magic != MAGIC:
                 if head.startswith(b"\x04"):  # the board raised instead of sending
-                    err = head[1:] + device.transport.read_until(1, b"\x04", timeout=3)
-                    raise DeviceError("the board said: " + err.rstrip(b"\x04").decode(
-                        errors="replace").strip().splitlines()[-1])
+                    raise board_error(head[1:] + device.transport.read_until(1, b"\x04", timeout=3))
                 raise LinkBroken("garbled frame header")
             if n == 0:
                 break
