@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from firmware.core import logfmt
-from host_tools import logpull
+from host_tools import flash, logpull
 from host_tools.device import Device
 from host_tools.virtualboard import VirtualBoard
 
@@ -85,6 +85,26 @@ def main():
                     100 * len(data) / seconds / link_bytes_per_s, slowest / seconds))
     print("\nGoal: leanclip >= 3x faster than mpremote cp and >= 70 % of the link's raw byte "
           "rate (baud/10 bytes/s).")
+    flash_figures()
+
+
+def flash_figures(baud=115200, board="m5stickc-plus2"):
+    """`leanclip flash` on a blank board, then again with nothing changed (hashes only)."""
+    print("\n## Serial: `leanclip flash` at %d baud (%s)\n" % (baud, board))
+    print("| flash | files written | bytes to board | bytes from board | seconds |")
+    print("|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp, VirtualBoard(Path(tmp) / "b", baud=baud) as vb:
+        vb.wait_booted()
+        for label in ("blank board", "nothing changed"):
+            with Device(vb.port, baud) as device:
+                down, up = vb.from_host.bytes, vb.to_host.bytes
+                t0 = time.monotonic()
+                writes, removals, _ = flash.plan(device, board)
+                if writes or removals:
+                    flash.flash(device, writes, removals, out=lambda line: None)
+                seconds = time.monotonic() - t0
+            print("| %s | %d | %d | %d | %.1f |" % (label, len(writes), vb.from_host.bytes - down,
+                                                  vb.to_host.bytes - up, seconds))
 
 
 if __name__ == "__main__":
