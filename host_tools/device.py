@@ -83,8 +83,8 @@ def board_error(traceback, hint=""):
 
 
 class Device:
-    """An open connection in raw REPL. Use as a context manager; `close()` leaves the board in
-    its friendly REPL as found."""
+    """An open connection in raw REPL (a running app is stopped with Ctrl-C to get there). Use
+    as a context manager; `close()` leaves the board at its friendly REPL."""
 
     def __init__(self, port=None, baud=DEFAULT_BAUD):
         self.port = port or find_port()

@@ -1,5 +1,8 @@
 """The virtual board against the real mpremote command line: if mpremote cannot tell it from a
 board's USB serial, neither can leanclip's transport (the same code)."""
+import signal
+import subprocess
+import sys
 import time
 
 import serial
@@ -78,3 +81,18 @@ def test_a_throttled_link_counts_the_bytes_each_way(tmp_path):
         board.wait_booted()
         mpremote(board.port, "exec", "print('x' * 2000)")
         assert board.to_host.bytes > 2000 and board.from_host.bytes > 0
+
+
+def test_make_sim_runs_it_as_a_process_that_prints_its_port_and_stops_cleanly(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "host_tools.virtualboard", "--dir",
+                             str(tmp_path / "board"), "--baud", "0"],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        first = proc.stdout.readline()
+        port = first.split()[3]
+        assert first.startswith("virtual board on /dev/pts/")
+        assert mpremote(port, "exec", "print(1 + 1)").strip() == "2"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rest = proc.communicate(timeout=10)[0]
+    assert proc.returncode == 0 and rest.startswith("bytes to host ")
