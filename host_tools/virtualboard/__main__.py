@@ -18,6 +18,8 @@ def main(argv=None):
     parser.add_argument("--dir", default="build/sim-board", help="the board's filesystem root")
     parser.add_argument("--baud", type=int, default=115200, help="link speed (0: unthrottled)")
     parser.add_argument("--heap", default="1M", help="MicroPython heap size")
+    parser.add_argument("--flash-kb", type=int, default=2048, help="filesystem size (writes "
+                        "beyond it fail with ENOSPC, as on a full board)")
     parser.add_argument("--board", default="m5stickc-plus2", choices=sorted(BOARDS),
                         help="the board profile it models (chips wired, chip reported)")
     parser.add_argument("--run", metavar="IMU_CSV", help="feed the IMU this simulated run "
@@ -25,7 +27,7 @@ def main(argv=None):
     parser.add_argument("--run-hz", type=int, default=200, help="sample rate of --run")
     args = parser.parse_args(argv)
     board = VirtualBoard(args.dir, baud=args.baud, board=args.board, run_csv=args.run,
-                         run_hz=args.run_hz, heap=args.heap).start()
+                         run_hz=args.run_hz, heap=args.heap, flash_kb=args.flash_kb).start()
     print("virtual board on %s (filesystem %s, %d baud); Ctrl-C stops it"
           % (board.port, board.board_dir, args.baud), flush=True)
     signal.signal(signal.SIGTERM, _interrupt)

@@ -54,7 +54,7 @@ class VirtualBoard:
 
     board: the profile whose chips are wired to the simulated machine and whose chip the board
     claims to be; run_csv: the simulator's imu.csv fed to the IMU (None: lying still);
-    flash_kb: the filesystem size statvfs reports (writes are not limited by it)."""
+    flash_kb: the filesystem size (statvfs reports it; a write past it fails with ENOSPC)."""
 
     def __init__(self, board_dir, baud=115200, board="m5stickc-plus2", run_csv=None, run_hz=200,
                  heap="1M", flash_kb=2048):

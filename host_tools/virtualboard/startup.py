@@ -29,7 +29,7 @@ def _board_os(os, board_dir, flash_kb):
     of `rename` into one buffer (both become the target: ENOENT), so rename goes through a
     root-less VfsPosix with host paths; `statvfs` reports the host's disk, so it reports a
     board-sized flash partition instead, less what the files take (one block per file, as
-    LittleFS, plus their data)."""
+    LittleFS, plus their data), which `_board_open` then enforces."""
     board_os = _copy(os, "os")
     host = os.VfsPosix()
     block = 4096  # LittleFS block size on the ESP32 port
@@ -71,6 +71,36 @@ def _board_os(os, board_dir, flash_kb):
 
     board_os.ilistdir = ilistdir
     return board_os
+
+
+def _board_open(real_open, statvfs):
+    """`open` whose files refuse a write that does not fit in the reported free space, with
+    ENOSPC as LittleFS does, so a full flash can be met on the virtual board too."""
+
+    class Limited:
+        def __init__(self, f):
+            self._f = f
+
+        def write(self, data):
+            st = statvfs("/")
+            if len(data) > st[0] * st[3]:
+                raise OSError(28)  # ENOSPC
+            return self._f.write(data)
+
+        def __getattr__(self, name):
+            return getattr(self._f, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._f.close()
+
+    def board_open(path, mode="r", *args):
+        f = real_open(path, mode, *args)
+        return Limited(f) if ("w" in mode or "a" in mode or "+" in mode) else f
+
+    return board_open
 
 
 def _board_sys(sys, chip, arch):
@@ -122,7 +152,11 @@ def _boot():
     os.mount(os.VfsPosix(board_dir), "/")
     os.chdir("/")
     sys.path[:] = ["", "/lib"]
-    sys.modules["os"] = _board_os(os, board_dir, int(os.getenv("LEANCLIP_SIM_FLASH_KB")))
+    board_os = _board_os(os, board_dir, int(os.getenv("LEANCLIP_SIM_FLASH_KB")))
+    sys.modules["os"] = board_os
+    import builtins
+
+    builtins.open = _board_open(open, board_os.statvfs)
     sys.modules["sys"] = _board_sys(sys, os.getenv("LEANCLIP_SIM_CHIP"),
                                     int(os.getenv("LEANCLIP_SIM_ARCH")))
     # The bridge waits for this mark to tell the board's own output from the startup's; in raw
@@ -152,4 +186,4 @@ except BaseException as e:  # a broken sim setup must still leave a REPL to look
 
     sys.print_exception(e)
     sys.stdout.write(__import__("os").getenv("LEANCLIP_SIM_READY"))
-del _boot, _wire, _board_sys, _board_os, _copy
+del _boot, _wire, _board_sys, _board_open, _board_os, _copy
