@@ -162,6 +162,9 @@ class Pipeline:
         i = 0
         while i < end:
             i = self._kernel(buf, i, end)
+        # the clock stands at the last sample fed, not the last segment end, so that a pattern
+        # started between feeds (a button press) is not stamped up to a segment late
+        self.t_ms = int((self.n + self.sn) * 1000.0 / self.rate_hz) & _TICKS_MASK
 
     @native
     def _kernel(self, buf, i, end):

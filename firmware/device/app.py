@@ -51,7 +51,6 @@ BACKOFF_MAX_MS = const(60000)   # ... up to this
 HEALTHY_PASSES = const(3000)    # a run this long (60 s) was not a crash loop: reset the backoff
 LIVE_EVERY_MS = const(100)
 LOG_DIR = "/logs"
-_MASK = const(0x3FFFFFFF)
 # coaching cues, muted while no session runs (the housekeeping cues are not)
 _COACHING_CUES = tuple(PATTERNS[k] for k in ("upright", "arch", "overlean", "good", "drift")
                        if k in PATTERNS)
@@ -91,9 +90,6 @@ class App:
         hw = self.hw = Board(self.profile, IMU_RATE_HZ)
         imu = hw.imu
         self.buf = array("h", bytes(12 * imu.fifo_samples))
-        self.rate_hz = imu.rate_hz
-        self.sample_ms = 0   # sample clock at the last sample fed (= Pipeline.t_ms's base)
-        self.sample_rem = 0
         self.session = False
         self.log = None
         self.writer = None
@@ -150,12 +146,9 @@ class App:
         n = self.hw.imu.read_into(self.buf)
         if n:
             if self.log_raw:
-                self.log.raw(self.sample_ms, self.buf, n)
+                self.log.raw(self.p.t_ms, self.buf, n)
             self.p.feed(self.buf, n)
-            rem = self.sample_rem + 1000 * n
-            self.sample_ms = (self.sample_ms + rem // self.rate_hz) & _MASK
-            self.sample_rem = rem % self.rate_hz
-        t_ms = self.sample_ms
+        t_ms = self.p.t_ms
         player = self.p.player
         level = player.level(t_ms)
         if level and not self.session and player.pattern in _COACHING_CUES:
@@ -200,13 +193,9 @@ class App:
                 self.stop_session()
             else:
                 self.start_session()
-                self.p.player.play(READY, self.sample_ms)
+                self.p.player.play(READY, self.p.t_ms)
         elif press == controls.LONG:
             self.p.recalibrate()
-            # the pipeline stamps its prompt at its last segment end (up to 1/8 s ago): start
-            # it now, so the runner feels the whole pattern
-            player = self.p.player
-            player.play(player.pattern, self.sample_ms)
         elif press == controls.DOUBLE:
             self.drill.on = not self.drill.on
 
@@ -229,8 +218,8 @@ class App:
         if ticks_diff(now_ms, self.battery_ms) >= BATTERY_EVERY_MS:
             self.battery_ms = now_ms
             if self.battery.update(self.hw.battery_mv()):
-                self.p.player.play(controls.LOW_BATTERY, self.sample_ms)
-                self.event(self.sample_ms, "battery", self.battery.mv)
+                self.p.player.play(controls.LOW_BATTERY, self.p.t_ms)
+                self.event(self.p.t_ms, "battery", self.battery.mv)
         if ticks_diff(now_ms, self.stats_ms) >= STATS_EVERY_MS:
             self.write_stats()
         if self.writer is not None and self.writer.stopped and not self.log_noted:
@@ -242,7 +231,7 @@ class App:
         t = self.ticker
         self.stats = (t.rate_hz(), t.late_max_us / 1000, t.overruns,
                       self.hw.imu.overflowed - self.overflows0, self.gc_pause_max_us / 1000)
-        self.event(self.sample_ms, "loop_stats", self.stats)
+        self.event(self.p.t_ms, "loop_stats", self.stats)
         t.reset_stats()
         self.overflows0 = self.hw.imu.overflowed
         self.gc_pause_max_us = 0
@@ -270,10 +259,11 @@ class App:
                                 _epoch_s(), meta)
         self.log_raw = cfg["log_raw"]
         self.log_noted = False
-        self.log = SummarySink(self.writer, self.sample_ms)
-        self.log.event(self.sample_ms, "start", None)
+        t_ms = 0 if p is None else p.t_ms  # the pipeline's sample clock starts at 0
+        self.log = SummarySink(self.writer, t_ms)
+        self.log.event(t_ms, "start", None)
         for m in self.config_problems:
-            self.log.event(self.sample_ms, "config_error", m)
+            self.log.event(t_ms, "config_error", m)
         self.config_problems = ()  # said once, in the first session after boot
 
     def stop_session(self):
@@ -281,8 +271,8 @@ class App:
         if self.log is None:
             return
         self.write_stats()
-        self.log.event(self.sample_ms, "stop", None)
-        self.log.close(self.sample_ms)
+        self.log.event(self.p.t_ms, "stop", None)
+        self.log.close(self.p.t_ms)
         self.log = None
         self.log_raw = False
 
