@@ -199,7 +199,8 @@ class Device:
             self._info = self.eval(
                 "(lambda s, o: {'version': s.implementation.version, 'mpy': "
                 "getattr(s.implementation, '_mpy', 0), "
-                "'machine': getattr(s.implementation, '_machine', '?'), 'statvfs': o.statvfs('/')})"
+                "'machine': getattr(s.implementation, '_machine', '?'), "
+                "'statvfs': o.statvfs('/')})"
                 "(__import__('sys'), __import__('os'))")
             st = self._info["statvfs"]
             self._info["free_kb"] = st[0] * st[3] // 1024

@@ -103,7 +103,8 @@ def checks(device):
     else:
         out.append(("FAIL", "imu", r["imu_error"]))
     if "motor" in r:
-        out.append(("ok", "motor", "%s buzzed for %d ms: did you feel it?" % (r["motor"], BUZZ_MS)))
+        out.append(("ok", "motor", "%s buzzed for %d ms: did you feel it?"
+                    % (r["motor"], BUZZ_MS)))
     else:
         out.append(("FAIL", "motor", r["motor_error"]))
     if not boards.board(r["board"]).get("battery"):

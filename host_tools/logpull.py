@@ -76,7 +76,8 @@ def _stream(device, remote, part, offset, progress):
             magic, n, crc = _HEADER.unpack(head)
             if magic != MAGIC:
                 if head.startswith(b"\x04"):  # the board raised instead of sending
-                    raise board_error(head[1:] + device.transport.read_until(1, b"\x04", timeout=3))
+                    rest = device.transport.read_until(1, b"\x04", timeout=3)
+                    raise board_error(head[1:] + rest)
                 raise LinkBroken("garbled frame header")
             if n == 0:
                 break

@@ -17,7 +17,9 @@ def sessions(vboard):
     logs.mkdir()
     logsample.drive(logsample.writer(str(logs / "00001.lcl")), 20)
     logsample.drive(logsample.writer(str(logs / "00002.lcl"), raw=True), 12, raw=True)
-    assert leanclip("flash", "--port", vboard.port, "--board", "esp32-devkitc", "--no-reset")[0] == 0
+    status, _, err = leanclip("flash", "--port", vboard.port, "--board", "esp32-devkitc",
+                              "--no-reset")
+    assert status == 0, err
     return logs
 
 

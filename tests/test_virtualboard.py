@@ -48,7 +48,8 @@ def test_soft_reset_restarts_the_interpreter_and_runs_boot_py(vboard):
     mpremote(vboard.port, "soft-reset")
     assert vboard.boots == boots + 1
     out = mpremote(vboard.port, "exec",
-                   "import builtins, sys; print(hasattr(builtins, 'marker'), 'booted' in sys.modules)")
+                   "import builtins, sys\n"
+                   "print(hasattr(builtins, 'marker'), 'booted' in sys.modules)")
     assert out.split() == ["False", "True"]
 
 
