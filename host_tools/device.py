@@ -60,9 +60,12 @@ def _open_error(port):
         serial.Serial(port, exclusive=True).close()
     except serial.SerialException as e:
         text = str(e)
-        if "exclusively lock" in text or "Device or resource busy" in text:
+        if "exclusively lock" in text or "busy" in text or "Access is denied" in text:
             return "port %s is busy: close the other program using it (a serial monitor?)" % port
-        if "No such file" in text or "could not open port" in text:
+        if "Permission denied" in text:
+            return ("no permission to open %s: on Linux add yourself to the dialout group "
+                    "(sudo usermod -aG dialout $USER), then log in again" % port)
+        if "No such file" in text or "FileNotFoundError" in text:
             return "no device at %s: check the cable, or run without --port to auto-detect" % port
         return "cannot open %s: %s" % (port, text)
     return "cannot open %s" % port

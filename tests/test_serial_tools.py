@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 import serial
 
-from host_tools.device import Device, find_port
+from host_tools.device import Device, _open_error, find_port
 from host_tools.errors import UserError
 from host_tools.install_mp import install
 from serialboard import leanclip, mpremote, vboard  # noqa: F401 (fixture)
@@ -75,6 +75,22 @@ def test_find_port_by_usb_ids():
         find_port([port("/dev/ttyUSB0", 0x0403, 0x6001)])  # an FTDI cable, not a LeanClip
     with pytest.raises(UserError, match="several boards found .*CH340.*CH9102"):
         find_port([port("/dev/ttyUSB0", 0x1A86, 0x7523), port("/dev/ttyUSB1", 0x1A86, 0x55D4)])
+
+
+@pytest.mark.parametrize("pyserial_says, we_say", [
+    ("[Errno 13] could not open port /dev/ttyUSB0: [Errno 13] Permission denied: "
+     "'/dev/ttyUSB0'", "dialout"),
+    ("could not open port 'COM3': PermissionError(13, 'Access is denied.', None, 5)", "is busy"),
+    ("could not open port 'COM9': FileNotFoundError(2, 'The system cannot find the file "
+     "specified.', None, 2)", "no device at"),
+])
+def test_open_errors_as_pyserial_words_them_on_linux_and_windows(monkeypatch, pyserial_says,
+                                                                  we_say):
+    def refuse(*args, **kwargs):
+        raise serial.SerialException(pyserial_says)
+
+    monkeypatch.setattr(serial, "Serial", refuse)
+    assert we_say in _open_error("PORT")
 
 
 def test_missing_port_is_one_line(tmp_path):
@@ -177,3 +193,4 @@ def test_install_user_mistakes_are_one_line(tmp_path, content, fail, message):
         fw.write_bytes(content)
     with pytest.raises(UserError, match=message):
         install("/dev/ttyUSB0", fw, tool=FakeEsptool("ESP32", fail))
+
