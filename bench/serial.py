@@ -8,12 +8,14 @@ Bytes are counted by the virtual board, each way.
 """
 import math
 import struct
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from firmware.core import logfmt
-from host_tools import flash, logpull
+from host_tools import flash, live, logpull
 from host_tools.device import Device
 from host_tools.virtualboard import VirtualBoard
 
@@ -86,6 +88,7 @@ def main():
     print("\nGoal: leanclip >= 3x faster than mpremote cp and >= 70 % of the link's raw byte "
           "rate (baud/10 bytes/s).")
     flash_figures()
+    live_figures()
 
 
 def flash_figures(baud=115200, board="m5stickc-plus2"):
@@ -109,3 +112,39 @@ def flash_figures(baud=115200, board="m5stickc-plus2"):
 
 if __name__ == "__main__":
     main()
+
+
+def live_figures(baud=115200, board="m5stickc-plus2", seconds=20.0):
+    """`leanclip live` against the flashed app on a simulated steady run: updates per second
+    once the app reports (the goal is >= 10 Hz), and the bytes they cost."""
+    print("\n## Serial: `leanclip live` from the flashed app (%d baud, simulated steady run)\n"
+          % baud)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        simulate = [sys.executable, "-m", "host_tools.cli", "simulate", "--scenario", "steady",
+                    "--seed", "3", "--out", str(tmp / "run")]
+        subprocess.run(simulate, check=True, capture_output=True)
+        with VirtualBoard(tmp / "b", baud=baud, board=board, run_csv=tmp / "run" / "imu.csv",
+                          run_hz=100) as vb:
+            vb.wait_booted()
+            with Device(vb.port, baud) as device:
+                writes, removals, _ = flash.plan(device, board)
+                flash.flash(device, writes, removals, out=lambda line: None)
+            with Device(vb.port, baud) as device:
+                stamps = []
+                up = vb.to_host.bytes
+                device.start(live.ENTRY)
+                try:
+                    live.follow(device, seconds, lambda f: stamps.append(time.monotonic()),
+                                lambda line: None)
+                finally:
+                    device.interrupt()
+                wire = vb.to_host.bytes - up
+    if len(stamps) < 2:
+        print("no updates in %.0f s" % seconds)
+        return
+    span = stamps[-1] - stamps[0]
+    print("| updates | first to last | rate | bytes to host over %.0f s |" % seconds)
+    print("|---|---|---|---|")
+    print("| %d | %.1f s | %.1f Hz | %d |" % (len(stamps), span, (len(stamps) - 1) / span, wire))
+    print("\nGoal: >= 10 Hz (the rate is the app's; the link carries far more).")
