@@ -23,6 +23,7 @@ demo: $(STAMP)
 	$(BIN)/leanclip replay $(BUILD)/demo/imu.csv --out $(BUILD)/demo/replay
 	$(BIN)/leanclip timeline $(BUILD)/demo/replay --truth $(BUILD)/demo/truth.csv --png $(BUILD)/demo/lean.png
 	$(BIN)/leanclip report $(BUILD)/demo/replay/session.lcl --out $(BUILD)/demo/report
+	$(BIN)/leanclip plan-demo --out $(BUILD)/plan
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
