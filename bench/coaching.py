@@ -118,9 +118,10 @@ def main():
             name, alerts / run_h, tot["cue_good"] / run_h, tot["cue_summary"] / run_h,
             sum(tot.values()) / run_h))
 
-    print("\nStop-start drill (3 sprints off a stop leaning 22 deg through 9 s of acceleration):\n")
-    print("| mount | rate | sensor | over-lean alerts | without the context hold | accel found after "
-          "(s) | other alerts |")
+    print("\nStop-start drill (3 sprints off a stop leaning 22 deg through 9 s of "
+          "acceleration):\n")
+    print("| mount | rate | sensor | over-lean alerts | without the context hold "
+          "| accel found after (s) | other alerts |")
     print("|---|---|---|---|---|---|---|")
     for (mount, rate, quality, _), r in zip(STOPSTART_RUNS, sprint):
         print("| %s | %d Hz | %s | %d | %d | %s | %d |" % (
@@ -129,7 +130,8 @@ def main():
 
     print("\nFatigue drift (6 min fresh at 9 deg, then a 4 deg sag in 0.5 deg steps every 45 s; "
           "drift_deg 3):\n")
-    print("| mount | rate | sensor | drift noticed (s after the sag began) | drift (deg) | alerts |")
+    print("| mount | rate | sensor | drift noticed (s after the sag began) | drift (deg) "
+          "| alerts |")
     print("|---|---|---|---|---|---|")
     for (mount, rate, quality, _), (drifts, buzzes) in zip(FATIGUE_RUNS, fat):
         print("| %s | %d Hz | %s | %s | %s | %d |" % (

@@ -18,7 +18,7 @@ COMMANDS = {
     "timeline": ("host_tools.timeline", "print when a replay buzzed and why; plot lean"),
     "export": ("host_tools.export", "a session log as CSV or JSON (recovering damaged files)"),
     "report": ("host_tools.report", "running, cadence, lean, good band, alerts, trend; PNG + HTML"),
-    "plan-demo": ("host_tools.plandemo", "a training plan over simulated sessions: logs + learning curve"),
+    "plan-demo": ("host_tools.plandemo", "a training plan on simulated sessions; learning curve"),
     "flash": ("host_tools.flash", "compile and copy the firmware to a board (only what changed)"),
     "logs": ("host_tools.logs_cmd", "list, pull (verified, resumable) and delete sessions on a board"),
     "live": ("host_tools.live", "show lean, cadence and state from the running board"),
