@@ -183,6 +183,13 @@ def test_test_stage_is_silent():
     assert episodes(stage_coach(schedule.TEST), 6) == []
 
 
+def test_stage_set_when_a_session_starts_takes_effect():
+    # the device builds the pipeline at power-on and learns the session number later
+    c = stage_coach(schedule.EVERY)
+    c.plan.stage = schedule.stage_for(cfg_of({"plan_sessions": 1, "plan_test_every": 2}), 2)
+    assert c.plan.stage == schedule.TEST and episodes(c, 3) == []
+
+
 def test_summary_stage_reports_the_last_minutes():
     cues = episodes(stage_coach(schedule.SUMMARY, summary_min=1.0), 6)  # 168 s of running
     # 8 s of each 28 s upright: 29 % at fault, under the 75 % good share -> "upright"
