@@ -69,9 +69,17 @@ def compile_firmware(binary, march):
     return files
 
 
-def pick_board(name, existing, march):
+def board_chip(machine):
+    """The chip a MicroPython build names at the end of sys.implementation._machine ("Generic
+    ESP32S3 module with ESP32S3" -> "esp32s3"), or None for a port that names none."""
+    last = machine.rsplit(" with ", 1)[-1].strip().lower() if " with " in machine else ""
+    return last if last.startswith("esp32") else None
+
+
+def pick_board(name, existing, chip):
     """The board profile name: --board, else what the board was flashed as before. A profile
-    for another chip family is refused: its pins would be wrong too."""
+    for another chip is refused: its pins would be wrong too. (The chip, not the native arch:
+    the virtual board emulates an ESP32 on an x64 interpreter.)"""
     name = name or existing
     if not name:
         raise UserError("which board is this? pass --board NAME (one of: %s)"
@@ -80,9 +88,9 @@ def pick_board(name, existing, march):
         profile = boards.board(name)
     except ValueError as e:
         raise UserError(str(e)) from None
-    if march and profile["march"] != march:
-        raise UserError("board %s is an %s (%s code) but the device runs %s code: wrong --board?"
-                        % (name, profile["chip"], profile["march"], march))
+    if chip and profile["chip"] != chip:
+        raise UserError("board %s has an %s but the device is an %s: wrong --board?"
+                        % (name, profile["chip"].upper(), chip.upper()))
     return name
 
 
@@ -101,7 +109,7 @@ def plan(device, board_name=None, config_file=None):
     version, sub, march = mpy_abi(info["mpy"])
     binary = mpy_cross_binary(version, sub)
     existing_board = json.loads(device.read_small_file(BOARD_PATH) or b"{}").get("board")
-    name = pick_board(board_name, existing_board, march)
+    name = pick_board(board_name, existing_board, board_chip(info["machine"]))
     files = compile_firmware(binary, march)
     if config_file:
         files[CONFIG_PATH] = config_bytes(_load_user_config(config_file), config_file)

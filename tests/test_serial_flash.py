@@ -28,7 +28,7 @@ def test_dry_run_lists_everything_on_a_blank_board_and_writes_nothing(vboard):
 def test_flash_then_the_board_runs_the_compiled_firmware(vboard):
     status, out, err = flash(vboard, "--board", BOARD)
     assert status == 0, err
-    assert "-march=xtensawin" in out and "verified" in out
+    assert "-march=x64" in out and "verified" in out  # the arch the (virtual) board reports
     assert json.loads((vboard.board_dir / "board.json").read_text()) == {"board": BOARD}
     assert json.loads((vboard.board_dir / "leanclip.json").read_text()) == config.defaults()
     assert (vboard.board_dir / "lib/firmware/core/pipeline.mpy").read_bytes()[:1] == b"M"

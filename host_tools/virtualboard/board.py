@@ -21,7 +21,6 @@ from pathlib import Path
 
 from firmware.device import boards
 
-from ..device import MPY_ARCHES
 from .link import Link
 
 STARTUP = Path(__file__).with_name("startup.py")
@@ -123,7 +122,6 @@ class VirtualBoard:
             LEANCLIP_BOARD_MODE="raw" if self._raw else "friendly",
             LEANCLIP_SIM_READY=READY,
             LEANCLIP_SIM_CHIP=self.profile["chip"],
-            LEANCLIP_SIM_ARCH=str(MPY_ARCHES.index(self.profile["march"])),
             LEANCLIP_SIM_ROOT=str(SIM_ROOT),
             LEANCLIP_SIM_BOARD=self.board,
             LEANCLIP_SIM_RUN_HZ=str(self.run_hz),

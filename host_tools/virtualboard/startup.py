@@ -103,15 +103,13 @@ def _board_open(real_open, statvfs):
     return board_open
 
 
-def _board_sys(sys, chip, arch):
-    """`sys.implementation` says what the emulated chip would: this interpreter's .mpy version
-    (it is what loads the files) with the chip's native arch, so `leanclip flash` chooses its
-    mpy-cross options exactly as for a real board."""
+def _board_sys(sys, chip):
+    """`sys.implementation` names the emulated chip, but keeps this interpreter's .mpy version
+    and native arch (x64): that is what loads the files, so `leanclip flash` compiles native
+    code (`@micropython.native`) this board can run, as it does for a real chip's arch."""
     board_sys = _copy(sys, "sys")
-    real = sys.implementation
-    impl = _copy(real, "implementation")
+    impl = _copy(sys.implementation, "implementation")
     impl._machine = "LeanClip virtual board with " + chip.upper()
-    impl._mpy = (real._mpy & 0x3FF) | (arch << 10)
     board_sys.implementation = impl
     return board_sys
 
@@ -157,8 +155,7 @@ def _boot():
     import builtins
 
     builtins.open = _board_open(open, board_os.statvfs)
-    sys.modules["sys"] = _board_sys(sys, os.getenv("LEANCLIP_SIM_CHIP"),
-                                    int(os.getenv("LEANCLIP_SIM_ARCH")))
+    sys.modules["sys"] = _board_sys(sys, os.getenv("LEANCLIP_SIM_CHIP"))
     # The bridge waits for this mark to tell the board's own output from the startup's; in raw
     # REPL it waits for it again after boot.py, to switch the new REPL to raw unseen.
     ready = os.getenv("LEANCLIP_SIM_READY")
