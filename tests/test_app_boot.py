@@ -301,3 +301,13 @@ def test_raw_mode_logs_every_sample_the_pipeline_got(lib, tmp_path):
     (stats,) = events(s, "loop_stats")
     assert stats[2]["overruns"] == 1 and stats[2]["fifo_overflows"] == 0
     assert 100 <= stats[2]["jitter_max_ms"] <= 120
+
+
+def test_each_session_runs_its_stage_of_the_training_plan(lib, tmp_path):
+    """plan_sessions=1: the first session gives every cue, the second every other, the third a
+    summary; the stage goes into the session's log header, where the report reads it."""
+    b = board(lib, tmp_path, config='{"plan_sessions": 1}')
+    for _ in range(3):
+        b.boot({"rows": [STILL_ROW]}, 3000)
+    stages = [s.header["meta"]["config"]["coach_stage"] for s in b.sessions()]
+    assert stages == [0, 1, 2]

@@ -21,7 +21,7 @@ try:
 except ImportError:  # CPython imports this module only to read it (host tools, docs)
     machine = None
 
-from ..core import logfmt
+from ..core import logfmt, schedule
 from ..core.compat import const, ticks_diff
 from ..core.gait import STATE_NAMES, STILL
 from ..core.haptics import PATTERNS, READY
@@ -105,9 +105,11 @@ class App:
         self.stats = None
         self.p = None
         self.passes = 0
+        self.stage = cfg["coach_stage"]  # until a session's place in the plan says otherwise
         if not live:  # switching on is the common way to start a run; live is for a mirror
             self.start_session()  # first, so the log has the power-on "stand tall"
         self.p = Pipeline(cfg, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, self)
+        self.p.coach.plan.stage = self.stage
         self.drill = Drill(self.p.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
         now = time.ticks_ms()
         self.still_ms = self.house_ms = self.stats_ms = now
@@ -248,12 +250,18 @@ class App:
         except OSError as e:
             self.errlog.line("no session log: %r" % (e,))
             return
+        # the training plan's stage for this session (docs/coaching.md), in force until the next
+        self.stage = schedule.stage_for(cfg, number)
+        if p is not None:
+            p.coach.plan.stage = self.stage
         calibration = None  # at power-on nothing is learned yet
         if p is not None:
             calibration = {"gyro_bias_counts": [p.bx, p.by, p.bz], "up": p.frame.up,
                            "forward": p.frame.forward}
+        run_cfg = dict(cfg)
+        run_cfg["coach_stage"] = self.stage  # the report reads the session's stage from here
         meta = json.dumps({"fw": FW_VERSION, "board": self.board_name, "imu": imu.name,
-                           "config": cfg, "calibration": calibration})
+                           "config": run_cfg, "calibration": calibration})
         self.writer = LogWriter(path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY,
                                 number, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
                                 _epoch_s(), meta)
