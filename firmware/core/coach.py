@@ -13,7 +13,7 @@ only teach what wrong feels like. How many faults are cued at all is the schedul
 (schedule.py). While the wearer accelerates (`hold_over`, set by the pipeline from context.py)
 a forward lean is correct, so leaning past the upper band is then no fault.
 """
-from .compat import const, micropython, ticks_diff
+from .compat import const, ticks_diff
 from .schedule import Schedule
 
 NONE = const(0)
@@ -55,7 +55,6 @@ class Coach:
         self.lean_deg = 0.0
         self.plan.pause()
 
-    @micropython.native
     def _classify(self, lean):
         a, u, o = self.arch_deg, self.upright_deg, self.over_deg
         h = self.hyst_deg
@@ -75,7 +74,6 @@ class Coach:
             return OVERLEAN
         return NONE
 
-    @micropython.native
     def excess_deg(self):
         """How far the lean is outside the band of the current fault (for error-scaled cues)."""
         f = self.fault
@@ -87,7 +85,6 @@ class Coach:
             return self.lean_deg - self.over_deg
         return 0.0
 
-    @micropython.native
     def update(self, t_ms, lean_deg, running, win_ms=0):
         """Feed one stride's lean, averaged over [t_ms - win_ms, t_ms]. Returns the cue to give
         now: a fault, GOOD, or NONE."""

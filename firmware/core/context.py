@@ -10,7 +10,7 @@ the trunk forward swings a chest clip forward and back (measured in the simulato
 over-lean alert is held while that mean exceeds `accel_min_g` and for `accel_hold_s` after (the
 lean comes back up over a second or two).
 """
-from .compat import const, micropython, ticks_diff
+from .compat import const, ticks_diff
 
 _TAU_MS = const(1000)
 _MAX_GAP_MS = const(2000)  # after a gap (stopped, or no stride rows) start the mean afresh
@@ -25,7 +25,6 @@ class Context:
         self.last_ms = None
         self.accel_ms = 0
 
-    @micropython.native
     def update(self, t_ms, fwd_g):
         """One stride's mean forward specific force (g). True when an accelerating phase starts
         (worth an event), else False; `accelerating` says whether one is on."""

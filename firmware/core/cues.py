@@ -6,14 +6,13 @@ at `alert_full_deg` outside it. The level is the haptic interface's 0..255, whic
 motor (duty) and the DRV2605L (real-time amplitude) honour. The correction cue is gentle on
 purpose: it is praise, not an alarm.
 """
-from .compat import const, micropython
+from .compat import const
 from .haptics import LEVEL_FULL
 
 LEVEL_GENTLE = const(120)
 _MIN_LEVEL = const(110)  # weaker than this an ERM barely starts, and a runner may not feel it
 
 
-@micropython.native
 def alert_level(excess_deg, full_deg):
     """Motor level for an alert `excess_deg` outside the band (full at full_deg and beyond)."""
     if excess_deg >= full_deg:

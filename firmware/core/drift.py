@@ -6,7 +6,7 @@ first settled minutes of running (after `drift_settle_min`, for `drift_base_min`
 lean is a one-minute exponential mean of stride leans. A drift beyond `drift_deg` is reported
 once, and again only after the lean has come back within half of it.
 """
-from .compat import const, micropython, ticks_diff
+from .compat import const, ticks_diff
 
 _TAU_MS = const(60000)     # the current lean: a one-minute mean
 _MAX_GAP_MS = const(2000)  # strides further apart than this (a pause) add no running time
@@ -28,7 +28,6 @@ class Drift:
     def pause(self):
         self.last_ms = None
 
-    @micropython.native
     def update(self, t_ms, lean_deg):
         """One running stride's lean. True when a drift beyond the limit begins; the drift is
         then `now_deg - base_deg`."""

@@ -5,7 +5,7 @@ well above 1 g; walking never leaves the ground. Cadence alone cannot tell a fas
 slow jog, flight can. The state follows a majority of the last steps so one odd step (a kerb, a
 stumble) does not flip it.
 """
-from .compat import const, micropython, ticks_diff
+from .compat import const, ticks_diff
 
 STILL = const(0)
 WALKING = const(1)
@@ -26,9 +26,7 @@ class Gait:
         self.last_ms = 0
         self.state = STILL
         self.cadence_spm = 0.0
-    @micropython.native
 
-    @micropython.native
     def step(self, t_ms, peak_g, trough_g):
         """A step was detected at t_ms. Returns the new state (or the same)."""
         gap = ticks_diff(t_ms, self.last_ms)
@@ -54,9 +52,7 @@ class Gait:
         self.cadence_spm = 60000.0 * n / total
         self.state = RUNNING if 2 * running > n else WALKING
         return self.state
-    @micropython.native
 
-    @micropython.native
     def pause(self, t_ms):
         """No step lately: after a long enough gap the wearer has stopped."""
         if self.state != STILL and ticks_diff(t_ms, self.last_ms) > _MAX_GAP_MS:
@@ -64,9 +60,7 @@ class Gait:
             self.count = 0
             self.cadence_spm = 0.0
         return self.state
-    @micropython.native
 
-    @micropython.native
     def min_step_gap_ms(self):
         """Refractory time after a step: walking's double-humped force must count once."""
         if self.count > 1:

@@ -7,7 +7,7 @@ those and the housekeeping cues use shapes no fault uses.
 A pattern is a tuple of durations in ms, alternating on, off, on, ... (starting with on). The
 player is polled with the loop's clock and answers the motor level; it never sleeps.
 """
-from .compat import const, micropython, ticks_diff
+from .compat import const, ticks_diff
 
 LEVEL_FULL = const(255)
 
@@ -49,7 +49,6 @@ class Player:
     def busy(self):
         return self.pattern is not None
 
-    @micropython.native
     def level(self, now_ms):
         """Motor level (0..255) at now_ms; ends the pattern once it has played out."""
         pattern = self.pattern

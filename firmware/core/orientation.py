@@ -12,7 +12,6 @@ set-off does not.
 """
 import math
 
-from .compat import micropython
 
 _RAD2DEG = 57.29577951308232
 
@@ -56,7 +55,6 @@ class Frame:
         self.forward = f
         self.left = _cross(self.up, f)
 
-    @micropython.native
     def measure(self, x, y, z):
         """Set lean_deg (forward) and roll_deg (to the right) of the trunk, given gravity's
         direction (x, y, z) in sensor axes. When the trunk leans forward, gravity seen from it

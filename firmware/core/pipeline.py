@@ -25,11 +25,11 @@ everything else runs at step or segment (<= 1/8 s) boundaries.
 import math
 
 from .coach import GOOD, NONE, Coach, CUE_NAMES
-from .compat import const, micropython, ticks_diff
+from .compat import const, ticks_diff
 from .context import Context
 from .cues import LEVEL_GENTLE, alert_level
 from .drift import Drift
-from .gait import RUNNING, STILL, STATE_NAMES, Gait
+from .gait import RUNNING, STILL, Gait
 from .haptics import LEVEL_FULL, PATTERNS, Player
 from .orientation import Frame
 from .schedule import SUMMARY
@@ -141,7 +141,6 @@ class Pipeline:
         self._prompt()
 
     # ---- the per-sample kernel -------------------------------------------------------------
-    @micropython.native
     def _reset_segment(self):
         self.sn = 0
         self.swx = self.swy = self.swz = 0.0
@@ -150,9 +149,7 @@ class Pipeline:
         self.sav = self.savv = 0.0
         self.sdx = self.sdy = self.sdz = 0.0
         self.sax = self.say = self.saz = 0.0
-    @micropython.native
 
-    @micropython.native
     def feed(self, buf, n):
         """Process n samples (6 values each) from buf. Calls the sink as things happen."""
         if not self.w_set and n:
@@ -166,7 +163,6 @@ class Pipeline:
         # started between feeds (a button press) is not stamped up to a segment late
         self.t_ms = int((self.n + self.sn) * 1000.0 / self.rate_hz) & _TICKS_MASK
 
-    @micropython.native
     def _kernel(self, buf, i, end):
         """Run samples from index i until a step, a full segment or the end; returns the next
         index. State lives in locals here and goes back to self before any bookkeeping."""
@@ -250,9 +246,7 @@ class Pipeline:
         if step or sn >= seg_n:
             self._segment_end(step)
         return i
-    @micropython.native
 
-    @micropython.native
     def _setoff(self, ax, ay, az, av, wx, wy, wz):
         """Only for the first seconds after a still period, until forward is found: sum the
         horizontal specific force (gravity's direction w removed) on the two horizontal axes."""
@@ -264,7 +258,6 @@ class Pipeline:
         self.d2 += self.v2
 
     # ---- bookkeeping at segment ends (<= 1/8 s) and steps -----------------------------------
-    @micropython.native
     def _segment_end(self, step):
         self.n += self.sn
         self.t_ms = int(self.n * 1000.0 / self.rate_hz) & _TICKS_MASK
@@ -309,9 +302,7 @@ class Pipeline:
         if not self.calibrated and ticks_diff(self.t_ms, self.prompt_ms) >= int(
                 self.cfg["stand_tall_repeat_s"] * 1000):
             self._prompt()
-    @micropython.native
 
-    @micropython.native
     def _quiet(self):
         """This segment: no step lately, small spread of force and rate, and (once the bias is
         known) no residual rotation."""
@@ -327,9 +318,7 @@ class Pipeline:
         limit = _STILL_RATE_DPS if self.bias_known else _MAX_BIAS_DPS
         limit *= limit
         return var_a < self.still_var_g2 and var_o < self.still_var_dps2 and m2 < limit
-    @micropython.native
 
-    @micropython.native
     def _still(self, seg_ms):
         self.still_ms += seg_ms
         n = self.sn
@@ -356,9 +345,7 @@ class Pipeline:
             self.bias_known = True
             if not self.calibrated:
                 self._calibrate()
-    @micropython.native
 
-    @micropython.native
     def _bias_from(self, p, j):
         """Gyro bias over a still stretch: the mean raw rate, less the rotation the
         accelerometer saw between the stretch's first segment and segment j. Postural sway is
@@ -396,9 +383,7 @@ class Pipeline:
         self.still_ms = 0
         self.coach.reset()
         self._prompt()
-    @micropython.native
 
-    @micropython.native
     def _step(self):
         t_ms = self.t_ms
         wx, wy, wz = self.wx, self.wy, self.wz
@@ -427,7 +412,6 @@ class Pipeline:
         self.prev, self.cur = cur, prev
         self._clear(self.cur)
 
-    @micropython.native
     def _drop_sideways(self, win):
         """Turning: the mean force leans into the turn (centripetal), sideways only, so undo the
         sideways part of this step's pull and keep the forward-back part. A tilt error is fixed
@@ -443,7 +427,6 @@ class Pipeline:
         self.wy -= d * left[1]
         self.wz -= d * left[2]
 
-    @micropython.native
     def _learn_bias(self, win):
         """While running, fold a small share of the step's residual gyro bias into the bias."""
         n = win[_WN]
@@ -494,9 +477,7 @@ class Pipeline:
         self.sink.event(self.t_ms, "state", state)
         if state != RUNNING:
             self.coach.reset()
-    @micropython.native
 
-    @micropython.native
     def _set_gain(self, quiet):
         if quiet and self.still_ms >= _TRUST_STILL_MS:
             k = self.k_still
@@ -513,9 +494,7 @@ class Pipeline:
     def _clear(win):
         for j in range(_SLOTS):
             win[j] = 0.0
-    @micropython.native
 
-    @micropython.native
     def _row(self, cur, prev, stride):
         """Lean over the window cur+prev to the sink; a whole stride's lean also to the coach."""
         n = cur[_WN] + prev[_WN]
@@ -544,7 +523,6 @@ class Pipeline:
             if self.cfg["drift_cue"]:
                 self.player.play(PATTERNS["drift"], self.t_ms)
 
-    @micropython.native
     def _forward_g(self, cur, prev):
         """The window's mean forward acceleration in g: mean specific force less gravity (w),
         on the trunk's forward axis."""

@@ -10,7 +10,7 @@ The plan is a few config numbers, so it lives in the device's one config file an
 `leanclip config set` validates it: `plan_sessions` sessions per stage (0 = no plan, the stage
 is `coach_stage`), and every `plan_test_every`-th session a test run once the plan has started.
 """
-from .compat import const, micropython, ticks_diff
+from .compat import const, ticks_diff
 
 EVERY = const(0)
 ALTERNATE = const(1)
@@ -56,7 +56,6 @@ class Schedule:
         """Not running: the time until the next stride is not running time."""
         self.last_ms = None
 
-    @micropython.native
     def count(self, t_ms, cls, good):
         """One stride of class `cls` (0 = in the band) at t_ms. In the summary stage, returns
         the summary cue when one is due (`good` for a mostly-good stretch, else the class that

@@ -8,7 +8,7 @@ The interface (docs/drivers.md):
     imu.overflowed
     imu.wake_on_motion(threshold_mg=200)   # low-power standby that raises INT on movement
 """
-from ..core.compat import const, micropython
+from ..core.compat import const
 from .i2cdev import I2CDevice, sleep_ms
 
 
@@ -25,7 +25,6 @@ def pick(table, key, what):
     return table[key]
 
 
-@micropython.native
 def unpack(src, units, packet, offs, big, hdr_mask, hdr_want, dst, n):
     """Decode `units` fixed-size FIFO packets of `packet` bytes from src into dst from sample n.
 

@@ -7,7 +7,7 @@ word comes next; the DSO FIFO holds 7-byte records (tag + XYZ) that the tag pair
 """
 from array import array
 
-from ..core.compat import const, micropython
+from ..core.compat import const
 from .imubase import Imu, pick, sleep_ms, unpack
 
 _WHO_AM_I = const(0x0F)
@@ -39,7 +39,6 @@ _RATES = {50: (3, 52), 100: (4, 104), 200: (5, 208)}
 _DS3_OFFS = b"\x06\x08\x0a\x00\x02\x04"
 
 
-@micropython.native
 def unpack_tagged(src, records, dst, n, half):
     """Decode LSM6DSO FIFO records into dst from sample n; return the new sample count.
 

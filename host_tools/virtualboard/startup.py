@@ -105,8 +105,8 @@ def _board_open(real_open, statvfs):
 
 def _board_sys(sys, chip):
     """`sys.implementation` names the emulated chip, but keeps this interpreter's .mpy version
-    and native arch (x64): that is what loads the files, so `leanclip flash` compiles native
-    code (`@micropython.native`) this board can run, as it does for a real chip's arch."""
+    and native arch (x64): that is what loads the files, so `leanclip flash` chooses -march for
+    the CPU that runs them, as it does from a real chip's report."""
     board_sys = _copy(sys, "sys")
     impl = _copy(sys.implementation, "implementation")
     impl._machine = "LeanClip virtual board with " + chip.upper()
