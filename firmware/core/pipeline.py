@@ -219,7 +219,7 @@ class Pipeline:
             sn += 1
             since += 1
             if finding:
-                self._setoff(ax, ay, az, av, wx, wy, wz)
+                self._sum_setoff(ax, ay, az, av, wx, wy, wz)
             if av > vmax:
                 vmax = av
             if av < vmin:
@@ -247,7 +247,7 @@ class Pipeline:
             self._segment_end(step)
         return i
 
-    def _setoff(self, ax, ay, az, av, wx, wy, wz):
+    def _sum_setoff(self, ax, ay, az, av, wx, wy, wz):
         """Only for the first seconds after a still period, until forward is found: sum the
         horizontal specific force (gravity's direction w removed) on the two horizontal axes."""
         h1, h2 = self.frame.h1, self.frame.h2
