@@ -31,7 +31,7 @@ class Coach:
     def __init__(self, cfg):
         self.arch_deg = cfg["arch_below_deg"]
         self.upright_deg = cfg["upright_below_deg"]
-        self.over_deg = cfg["overlean_above_deg"]
+        self.over_deg = self.over_base_deg = cfg["overlean_above_deg"]
         self.over_on = cfg["overlean_alert"]
         self.hyst_deg = cfg["band_hysteresis_deg"]
         self.hold_ms = int(cfg["fault_hold_s"] * 1000)
@@ -73,6 +73,11 @@ class Coach:
         if self.over_on and lean >= o and not self.hold_over:
             return OVERLEAN
         return NONE
+
+    def band_shift_deg(self, deg):
+        """Raise the upper band by `deg` (0 restores it): on a sustained climb (climb.py) the
+        trunk leans forward with the slope, and that is not bending at the hips."""
+        self.over_deg = self.over_base_deg + deg
 
     def excess_deg(self):
         """How far the lean is outside the band of the current fault (for error-scaled cues)."""

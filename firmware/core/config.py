@@ -61,6 +61,10 @@ SCHEMA = {
     "drift_cue": (False, None, None, "cue fatigue drift (it is always logged)"),
     "drift_settle_min": (1.0, 0.0, 30.0, "the settled start begins after this much running ..."),
     "drift_base_min": (5.0, 1.0, 30.0, "... and lasts this many minutes of running"),
+    # barometer (docs/coaching.md "Climbs"): ignored without one
+    "climb_mps": (0.15, 0.05, 1.0, "vertical speed that is a climb (0.15: 5 % grade at 3 m/s)"),
+    "climb_window_s": (20.0, 5.0, 120.0, "... sustained over this long"),
+    "climb_shift_deg": (5.0, 0.0, 15.0, "while climbing, overlean_above_deg is this much higher"),
 }
 
 
