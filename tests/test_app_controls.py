@@ -1,14 +1,15 @@
 """The device app's pure parts on CPython: press kinds, LED blinks, battery warning, drill tilt,
-config and board files, the bounded error log."""
+the personal band, config and board files, the bounded error log."""
 import json
 import math
 
 import pytest
 
 from firmware.core import config
+from firmware.core.haptics import Player
 from firmware.device import controls, devconfig
 from firmware.device.controls import DOUBLE, LONG, NONE, SHORT, Button
-from firmware.device.drill import tilt_deg
+from firmware.device.drill import Drill, personal_band, tilt_deg
 from firmware.device.errorlog import ErrorLog
 
 STEP_MS = 20  # the loop period
@@ -90,6 +91,50 @@ def test_config_file_problems_become_lines_and_defaults(tmp_path):
     path.write_text("[1, 2")
     cfg, problems = devconfig.load(str(path))
     assert cfg == config.defaults() and "not valid JSON" in problems[0]
+
+
+def _drill_held(leans, every_ms=500):
+    d = Drill(Player(), 4.0, 10.0)
+    d.on = True
+    for i, lean in enumerate(leans):
+        d.lean(i * every_ms, lean)
+    return d.held_deg()
+
+
+def test_drill_held_lean_needs_3_s_steady():
+    assert _drill_held([2.0, 9.0, 7.0, 7.5, 6.8, 7.2, 7.1, 6.9]) == pytest.approx(7.083, abs=1e-3)
+    assert _drill_held([7.0, 7.5, 6.8, 7.2, 7.1]) is None  # only 2.5 s
+    assert _drill_held([7.0, 8.6, 7.0, 7.2, 7.1, 6.9]) is None  # spread 1.6 deg
+    assert _drill_held([7.0] * 6, every_ms=1000) is None  # gaps: no readings between
+
+
+@pytest.mark.parametrize("held, cfg, want", [
+    (7.0, {}, {"upright_below_deg": 4.0, "drill_min_deg": 5.0, "drill_max_deg": 9.0}),
+    (1.5, {}, {"upright_below_deg": -1.0, "drill_min_deg": 0.0, "drill_max_deg": 3.5}),
+    (12.0, {"personal_margin_deg": 5.0},
+     {"upright_below_deg": 7.0, "drill_min_deg": 10.0, "drill_max_deg": 14.0}),
+    (-1.5, {}, None),   # at the arch band: no room for an upright band below it
+    (20.5, {}, None),   # over-leaning
+])
+def test_personal_band_limits(held, cfg, want):
+    c = dict(config.defaults(), **cfg)
+    assert personal_band(c, held) == want
+
+
+def test_config_save_keeps_the_users_other_keys(tmp_path):
+    path = tmp_path / "leanclip.json"
+    devconfig.save({"upright_below_deg": 5.0}, str(path))  # no file yet
+    assert json.loads(path.read_text()) == {"upright_below_deg": 5.0}
+    path.write_text(json.dumps({"repeat_s": 20.0, "upright_below_deg": 3.0}))
+    devconfig.save({"upright_below_deg": 5.5, "drill_min_deg": 6.0}, str(path))
+    assert json.loads(path.read_text()) == {"repeat_s": 20.0, "upright_below_deg": 5.5,
+                                            "drill_min_deg": 6.0}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leanclip.json"]
+    for text in ("[1, 2]", "{oops"):  # the user's to repair: left as it is
+        path.write_text(text)
+        with pytest.raises(ValueError):
+            devconfig.save({"upright_below_deg": 5.0}, str(path))
+        assert path.read_text() == text
 
 
 def test_board_name_missing_says_how_to_fix(tmp_path):

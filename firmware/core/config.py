@@ -45,6 +45,8 @@ SCHEMA = {
     "sleep_after_min": (10.0, 1.0, 240.0, "standing still this long (minutes) puts it to sleep"),
     "drill_min_deg": (4.0, 0.0, 30.0, "lean drill: the target band starts here ..."),
     "drill_max_deg": (10.0, 1.0, 40.0, "... and ends here (a tick while the lean is inside)"),
+    "personal_margin_deg": (3.0, 0.5, 10.0, "lean drill long press: upright ends this far below "
+                            "the lean held"),
     "battery_low_v": (3.5, 3.0, 4.0, "battery below this: one warning buzz and a log event"),
     # teaching cues (docs/coaching.md)
     "correction_cue": (True, None, None, "a gentle 'good' cue when a cued fault is corrected ..."),

@@ -19,6 +19,8 @@ READY = (80, 120, 300)                  # short-long: calibrated, coaching is on
 TICK = (40,)                            # lean drill: in the target band
 GOOD = (50, 50, 50, 50, 50, 50, 50)     # a soft flutter of four taps: "that's it" (played gently)
 DRIFT = (600, 200, 150)                 # long-short: "you have drifted from your fresh form"
+BAND_SET = (80, 120, 80, 120, 600)      # two short then long: "your band is set from this lean"
+BAND_NO = (500, 150, 100, 150, 500)     # long-short-long: "not steady, nothing set"
 
 PATTERNS = {
     "upright": UPRIGHT,
@@ -29,6 +31,8 @@ PATTERNS = {
     "tick": TICK,
     "good": GOOD,
     "drift": DRIFT,
+    "band_set": BAND_SET,
+    "band_no": BAND_NO,
 }
 
 

@@ -86,6 +86,7 @@ EVENT_TYPES = {
                         "gc_pause_max_ms")),
     23: ("flash_full", ()),
     24: ("config_error", None),
+    25: ("personal_band", ("held_deg",)),
 }
 EVENT_CODES = {}
 for _code in EVENT_TYPES:

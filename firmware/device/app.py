@@ -24,12 +24,12 @@ except ImportError:  # CPython imports this module only to read it (host tools, 
 from ..core import logfmt, schedule
 from ..core.compat import const, ticks_diff
 from ..core.gait import STATE_NAMES, STILL
-from ..core.haptics import PATTERNS, READY
+from ..core.haptics import BAND_NO, BAND_SET, PATTERNS, READY
 from ..core.pipeline import Pipeline
 from ..core.summary import SummarySink
 from . import controls, devconfig
 from .boards import board
-from .drill import Drill
+from .drill import Drill, personal_band
 from .errorlog import ErrorLog
 from .hardware import Board
 from .loop import Ticker
@@ -197,9 +197,33 @@ class App:
                 self.start_session()
                 self.p.player.play(READY, self.p.t_ms)
         elif press == controls.LONG:
-            self.p.recalibrate()
+            if self.drill.on:
+                self.set_personal_band()
+            else:
+                self.p.recalibrate()
         elif press == controls.DOUBLE:
             self.drill.on = not self.drill.on
+
+    def set_personal_band(self):
+        """Long press in the drill: the lean held steady becomes the runner's band, at once and
+        in /leanclip.json (docs/coaching.md, section 6). A failed write still leaves the band
+        in force until power-off, and says why in /errors.log."""
+        t_ms = self.p.t_ms
+        held = self.drill.held_deg()
+        changes = None if held is None else personal_band(self.cfg, held)
+        if changes is None:
+            self.p.player.play(BAND_NO, t_ms)
+            return
+        self.cfg.update(changes)
+        self.p.coach.upright_deg = changes["upright_below_deg"]
+        self.drill.min_deg = changes["drill_min_deg"]
+        self.drill.max_deg = changes["drill_max_deg"]
+        self.event(t_ms, "personal_band", held)
+        self.p.player.play(BAND_SET, t_ms)
+        try:
+            devconfig.save(changes)
+        except (OSError, ValueError) as e:
+            self.errlog.line("personal band not saved (in force until power-off): %r" % (e,))
 
     def collect_now(self):
         """The planned collection: here, right after a FIFO drain, rather than wherever an

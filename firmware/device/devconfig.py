@@ -7,6 +7,7 @@ line for the error log and that key keeps its default. A missing config file is 
 (all defaults). A missing board name is: without it no pin is known, so it raises.
 """
 import json
+import os
 
 from ..core import config
 
@@ -31,6 +32,31 @@ def load(path=CONFIG_PATH):
         return config.defaults(), ["%s is not valid JSON (%s): all defaults used" % (path, e)]
     cfg, errors = config.validate(user)
     return cfg, ["%s: %s; default used" % (path, m) for m in errors]
+
+
+def save(changes, path=CONFIG_PATH):
+    """Write `changes` into the config file, keeping every other key the user set. Atomic (a
+    temp file renamed over the old one): a power cut or a full flash leaves the old file whole.
+    Raises OSError (no room) or ValueError (the file is not a JSON object: it is left alone
+    rather than replaced, it may be the user's to repair)."""
+    try:
+        user = json.loads(_read(path))
+    except OSError:
+        user = {}
+    if not isinstance(user, dict):
+        raise ValueError("%s is not a JSON object" % path)
+    user.update(changes)
+    tmp = path + ".tmp"
+    try:
+        with open(tmp, "w") as f:
+            f.write(json.dumps(user))
+        os.rename(tmp, path)
+    except OSError:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def board_name(path=BOARD_PATH):

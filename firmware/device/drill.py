@@ -7,15 +7,25 @@ rows arrive every ~0.5 s while still, and they are the sagittal lean the coach u
 that, forward is unknown, so the total tilt away from the calibrated "up" is used instead: it
 includes any sideways lean, which standing still is small, and it cannot tell forward from
 back (an arch counts as lean). docs/device.md says so to the runner.
+
+The personal band (docs/coaching.md, section 6): a long press while the drill is on takes the
+lean held steady over the last readings as the runner's own good lean; `personal_band` turns it
+into config values.
 """
 import math
+from array import array
 
+from ..core import config
 from ..core.compat import const, ticks_diff
 from ..core.gait import STILL
 from ..core.haptics import TICK
 
 _TILT_EVERY_MS = const(500)  # as often as the pipeline's rows while still
 _RAD_TO_DEG = 57.29577951308232
+_HELD_READINGS = const(6)     # 3 s of readings, one per 0.5 s
+_HELD_GAP_MS = const(1000)    # a gap this long (walking, no rows) starts the hold afresh
+_HELD_SPREAD_DEG = 1.5        # max - min over the hold: more is not a held lean
+_DRILL_HALF_DEG = 2.0         # the drill band becomes held +- this
 
 
 def tilt_deg(up, wx, wy, wz):
@@ -32,11 +42,32 @@ class Drill:
         self.max_deg = max_deg
         self.on = False
         self.tilt_ms = 0
+        self.held = array("f", bytes(4 * _HELD_READINGS))  # a ring of the latest readings
+        self.n_held = 0
+        self.held_ms = 0
 
     def lean(self, t_ms, lean_deg):
         """A lean reading: tick if it is inside the band."""
-        if self.on and self.min_deg <= lean_deg <= self.max_deg:
-            self.player.play(TICK, t_ms)
+        if not self.on:
+            return
+        if self.n_held and ticks_diff(t_ms, self.held_ms) >= _HELD_GAP_MS:
+            self.n_held = 0
+        self.held[self.n_held % _HELD_READINGS] = lean_deg
+        self.n_held += 1
+        self.held_ms = t_ms
+        if self.min_deg <= lean_deg <= self.max_deg and not self.player.busy():
+            self.player.play(TICK, t_ms)  # never over a message (e.g. "band set")
+
+    def held_deg(self):
+        """The mean lean of the last 3 s if it was held steady, else None (and the hold starts
+        afresh, so a refused capture is not retried on the same readings)."""
+        if self.n_held < _HELD_READINGS:
+            return None
+        h = self.held
+        if max(h) - min(h) > _HELD_SPREAD_DEG:
+            self.n_held = 0
+            return None
+        return sum(h) / _HELD_READINGS
 
     def poll(self, t_ms, p):
         """Each loop: without a forward direction the pipeline sends no rows, so read the tilt
@@ -46,3 +77,19 @@ class Drill:
         if ticks_diff(t_ms, self.tilt_ms) >= _TILT_EVERY_MS:
             self.tilt_ms = t_ms
             self.lean(t_ms, tilt_deg(p.frame.up, p.wx, p.wy, p.wz))
+
+
+def personal_band(cfg, held_deg):
+    """The config changes that make held_deg the runner's good lean, or None when it cannot be
+    one: upright ends personal_margin_deg below it (never within 1 deg of the arch band, and
+    within the key's limits) and it must lie below the over-lean band."""
+    lo, hi = config.SCHEMA["upright_below_deg"][1:3]
+    upright = round(min(hi, max(lo, cfg["arch_below_deg"] + 1.0,
+                                held_deg - cfg["personal_margin_deg"])), 1)
+    lo, hi = config.SCHEMA["drill_min_deg"][1:3]
+    d_min = round(min(hi, max(lo, held_deg - _DRILL_HALF_DEG)), 1)
+    lo, hi = config.SCHEMA["drill_max_deg"][1:3]
+    d_max = round(min(hi, max(lo, held_deg + _DRILL_HALF_DEG)), 1)
+    if not (upright < held_deg < cfg["overlean_above_deg"] and d_min < d_max):
+        return None
+    return {"upright_below_deg": upright, "drill_min_deg": d_min, "drill_max_deg": d_max}

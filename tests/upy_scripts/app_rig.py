@@ -95,6 +95,21 @@ import os
 os.umount("/")
 os.mount(os.VfsPosix(spec["board_dir"]), "/")
 os.chdir("/")
+_host = os.VfsPosix()
+
+
+class BoardOs:
+    """os as the device sees it, but rename through the host: the unix port's VfsPosix
+    mangles rename's paths under a non-empty root (littlefs and FAT on the board do not)."""
+
+    def __getattr__(self, name):
+        return getattr(os, name)
+
+    def rename(self, old, new):
+        _host.rename(spec["board_dir"] + old, spec["board_dir"] + new)
+
+
+sys.modules["os"] = BoardOs()
 sys.path[:] = ["", "/lib"]
 for name in list(sys.modules):  # the device imports its firmware afresh, from /lib
     if name.startswith("firmware"):
