@@ -11,8 +11,11 @@ from array import array
 from pathlib import Path
 
 from firmware.core import config as fw_config
+from firmware.core.climb import Climb
+from firmware.core.compat import TICKS_PERIOD
 from firmware.core.gait import STATE_NAMES
 from firmware.core.pipeline import Pipeline
+from firmware.drivers.baro import altitude_m
 
 from . import replaylog
 from .errors import UserError
@@ -20,6 +23,7 @@ from .errors import UserError
 COLUMNS = ("t", "ax", "ay", "az", "gx", "gy", "gz")
 RATE_RANGE_HZ = (50.0, 1000.0)
 BATCH = 32  # samples per feed, like a FIFO drain
+TICKS_MASK = TICKS_PERIOD - 1
 LEAN_HEADER = ("t", "lean_deg", "roll_deg", "cadence_spm", "state", "win_s")
 EVENT_HEADER = ("t", "event", "value")
 
@@ -51,13 +55,16 @@ def _number(text, line, col):
     return x
 
 
-def load_imu_csv(path):
-    path = Path(path)
+def _open_csv(path):
     try:
-        f = path.open(newline="")
+        return path.open(newline="")
     except OSError as e:
         raise UserError("cannot read %s: %s" % (path, e.strerror or e)) from None
-    with f:
+
+
+def load_imu_csv(path):
+    path = Path(path)
+    with _open_csv(path) as f:
         reader = csv.reader(f)
         header = next(reader, None)
         if header is None:
@@ -166,17 +173,62 @@ class Recorder:
         return None
 
 
-def run_pipeline(rec, cfg, sink=None):
-    """Feed a recording through the firmware pipeline; returns the sink (a Recorder)."""
+def run_pipeline(rec, cfg, sink=None, baro=None):
+    """Feed a recording through the firmware pipeline; returns the sink (a Recorder).
+
+    With `baro` ([(t_s, pressure_pa)] on the IMU's time base, from load_baro_csv) the readings
+    due by each batch go to firmware.core.climb as the device would feed them, and its band
+    shift to the coach; `sink.climb_s` is then the time spent with the band shifted."""
     sink = sink or Recorder(rec.t0)
     pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink)
+    climb = Climb(cfg) if baro else None
+    k = 0
+    sink.climb_s = 0.0
     values = rec.values
     step = 6 * BATCH
     for i in range(0, len(values), step):
         chunk = array("d", values[i:i + step])
         pipe.feed(chunk, len(chunk) // 6)
+        if climb is None:
+            continue
+        now_s = rec.t0 + (i + len(chunk)) / 6 / rec.rate_hz
+        while k < len(baro) and baro[k][0] <= now_s:
+            t_s, p_pa = baro[k]
+            shift_deg = climb.feed(int((t_s - rec.t0) * 1000) & TICKS_MASK,
+                                   altitude_m(p_pa, baro[0][1]))
+            if shift_deg and k:
+                sink.climb_s += t_s - baro[k - 1][0]
+            pipe.coach.band_shift_deg(shift_deg)
+            k += 1
     sink.pipeline = pipe
     return sink
+
+
+def load_baro_csv(path):
+    """baro.csv (header t,pressure_pa; s, Pa) -> [(t_s, pressure_pa)], checked like IMU.csv."""
+    path = Path(path)
+    out = []
+    with _open_csv(path) as f:
+        reader = csv.reader(f)
+        header = [h.strip() for h in next(reader, [])]
+        if header[:2] != ["t", "pressure_pa"]:
+            raise UserError("%s: expected a header t,pressure_pa (s, Pa)" % path)
+        for line, row in enumerate(reader, start=2):
+            if not row or all(not c.strip() for c in row):
+                continue
+            if len(row) < 2:
+                raise UserError("line %d of %s: 2 values expected" % (line, path))
+            t_s = _number(row[0], line, "t")
+            p_pa = _number(row[1], line, "pressure_pa")
+            if out and t_s <= out[-1][0]:
+                raise UserError("line %d of %s: t=%s does not increase" % (line, path, t_s))
+            if not 20000.0 <= p_pa <= 120000.0:
+                raise UserError("line %d of %s: pressure %s Pa is not an air pressure (hPa? "
+                                "multiply by 100)" % (line, path, row[1]))
+            out.append((t_s, p_pa))
+    if len(out) < 2:
+        raise UserError("%s has no barometer readings" % path)
+    return out
 
 
 def write_outputs(out_dir, sink, cfg):
@@ -220,8 +272,12 @@ def summary(rec, sink, cfg):
     for b in sink.buzzes():
         counts[b[1][5:]] = counts.get(b[1][5:], 0) + 1
     buzzes = ", ".join("%s %d" % kv for kv in sorted(counts.items())) or "none"
-    return ("%.1f s at %.0f Hz: calibrated at %.1f s, forward found at %.1f s, buzzes: %s"
-            % (rec.duration_s, rec.rate_hz, cal[0] - rec.t0, fwd[0] - rec.t0, buzzes))
+    climb = ""
+    if sink.climb_s:
+        climb = "; climbing %.0f s (over-lean band +%g deg)" % (sink.climb_s,
+                                                                 cfg["climb_shift_deg"])
+    return ("%.1f s at %.0f Hz: calibrated at %.1f s, forward found at %.1f s, buzzes: %s%s"
+            % (rec.duration_s, rec.rate_hz, cal[0] - rec.t0, fwd[0] - rec.t0, buzzes, climb))
 
 
 def register(parser):
@@ -233,6 +289,9 @@ def register(parser):
     parser.add_argument("--log-mode", choices=("summary", "raw"), default="summary",
                         help="also writes session.lcl, the log the device would have written "
                         "(default summary; raw adds the IMU samples)")
+    parser.add_argument("--baro", metavar="baro.csv",
+                        help="barometer readings (t,pressure_pa): sustained climbs raise the "
+                        "over-lean band by climb_shift_deg (docs/coaching.md)")
     parser.set_defaults(func=run)
 
 
@@ -242,7 +301,8 @@ def run(args):
         rec = ImuRecording(*replaylog.raw_recording(args.imu_csv))
     else:
         rec = load_imu_csv(args.imu_csv)
-    sink = run_pipeline(rec, cfg)
+    baro = load_baro_csv(args.baro) if args.baro else None
+    sink = run_pipeline(rec, cfg, baro=baro)
     write_outputs(args.out, sink, cfg)
     replaylog.write_device_log(Path(args.out) / "session.lcl", rec, sink, cfg, args.log_mode)
     print(summary(rec, sink, cfg))

@@ -37,7 +37,10 @@ _RANGES = {
     "turn_dps": {"stand": (0, 0), "walk": (-90, 90), "run": (-60, 60)},
     "impact_g": {"stand": (0, 0), "walk": (0, 1.0), "run": (0, 3.5)},
 }
-SEGMENT_KEYS = ("do", "s", "fault") + tuple(_DEFAULTS)
+# The road's grade in percent (climb > 0): only kept in a resolved segment that sets it, so a
+# scenario without climbs resolves (and its scenario.json reads) exactly as before.
+CLIMB_RANGE_PCT = (-20.0, 20.0)
+SEGMENT_KEYS = ("do", "s", "fault", "climb_pct") + tuple(_DEFAULTS)
 
 
 def _number(where, key, value):
@@ -85,6 +88,12 @@ def resolve(segments, cadence_spm=RUN_CADENCE_SPM):
         if fault != "none" and do != "run":
             raise UserError("%s: a fault label applies only to run segments" % where)
         res["fault"] = fault
+        if "climb_pct" in seg:
+            value = _number(where, "climb_pct", seg["climb_pct"])
+            if not CLIMB_RANGE_PCT[0] <= value <= CLIMB_RANGE_PCT[1]:
+                raise UserError("%s: climb_pct=%g is outside %g..%g"
+                                % ((where, value) + CLIMB_RANGE_PCT))
+            res["climb_pct"] = value
         out.append(res)
     total_s = sum(seg["s"] for seg in out)
     if total_s > MAX_TOTAL_S:
@@ -220,7 +229,16 @@ def learner(seed, fault_s, duration_s=360.0):
     return segs
 
 
-BUILTIN = {"demo": demo, "steady": steady, "stopstart": stopstart, "fatigue": fatigue}
+def hill(grade_pct=8.0, lean_deg=22.0, climb_s=180.0):
+    """A hill: a flat minute at 7 deg, `climb_s` seconds up a `grade_pct` % grade leaning
+    `lean_deg` (past the 20 deg over-lean band: right on a hill, see docs/coaching.md "Climbs"),
+    then a flat minute. The only scenario that writes baro.csv."""
+    return [{"do": "stand", "s": 5}, {"do": "walk", "s": 10}, _run(60, 7.0),
+            _run(climb_s, lean_deg, climb_pct=grade_pct, speed_mps=3.0), _run(60, 7.0)]
+
+
+BUILTIN = {"demo": demo, "steady": steady, "stopstart": stopstart, "fatigue": fatigue,
+           "hill": hill}
 
 
 def named(name_or_path):

@@ -83,4 +83,7 @@ def evaluate(segments, t_s):
     # Leaning into a turn balances the centripetal force: left turn -> lean left (negative roll).
     turn_lean_deg = -np.degrees(np.arctan(sig["speed_mps"] * rate / G_MPS2))
     sig["roll_deg"] = _ramped(t_s, starts, col["roll_deg"], LEAN_RAMP_S) + turn_lean_deg
+    grade = _ramped(t_s, starts, [seg.get("climb_pct", 0.0) / 100.0 for seg in segments],
+                    SPEED_RAMP_S)
+    sig["altitude_m"] = _integral(t_s, sig["speed_mps"] * grade / np.sqrt(1.0 + grade * grade))
     return sig

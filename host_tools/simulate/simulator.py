@@ -6,7 +6,7 @@ import os
 import numpy as np
 
 from ..errors import UserError
-from . import gait, motion, mount as mounts, scenario as scenarios, script, sensor
+from . import barometer, gait, motion, mount as mounts, scenario as scenarios, script, sensor
 from .scenario import FAULTS, STATES
 
 FORMAT = "leanclip-sim 1"
@@ -105,6 +105,7 @@ def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, qual
         "roll_inst_deg": joined["roll_inst_deg"],
         "step_phase": sig["steps"][at],
         "R_wb": joined["R_wb"],
+        "altitude_m": sig["altitude_m"][at],
     }
     meta = {
         "format": FORMAT,
@@ -126,7 +127,8 @@ def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, qual
 
 
 def write(out_dir, imu, truth, meta):
-    """Write imu.csv, truth.csv and scenario.json into out_dir (created if missing)."""
+    """Write imu.csv, truth.csv and scenario.json into out_dir (created if missing), and
+    baro.csv when the scenario climbs."""
     try:
         os.makedirs(out_dir, exist_ok=True)
         with open(os.path.join(out_dir, "imu.csv"), "w") as f:
@@ -139,5 +141,6 @@ def write(out_dir, imu, truth, meta):
         with open(os.path.join(out_dir, "scenario.json"), "w") as f:
             json.dump(meta, f, indent=1)
             f.write("\n")
+        barometer.write(out_dir, truth, meta)
     except OSError as e:
         raise UserError("cannot write to %s: %s" % (out_dir, e.strerror or e)) from None
