@@ -32,10 +32,10 @@ class Board:
             (self.root / "leanclip.json").write_text(text)
         self.name = name
 
-    def boot(self, source, end_ms, actions=(), battery_v=3.9, entry=None):
+    def boot(self, source, end_ms, actions=(), battery_v=3.9, entry=None, baro=None):
         spec = {"board": self.name, "board_dir": str(self.root), "source": source,
                 "end_ms": end_ms, "actions": [list(a) for a in actions], "battery_v": battery_v,
-                "entry": entry}
+                "entry": entry, "baro": baro}
         path = self.root.parent / (self.root.name + "-spec.json")
         path.write_text(json.dumps(spec))
         out = upy.run(RIG, self.root / "lib", path, timeout=300)

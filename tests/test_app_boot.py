@@ -390,3 +390,25 @@ def test_the_coach_runs_on_the_personal_band_at_once(lib, tmp_path, set_band):
     (s,) = b.sessions()
     assert len(events(s, "personal_band")) == set_band
     assert bool(events(s, "buzz_upright")) == set_band
+
+
+def test_a_barometer_seeing_a_climb_holds_the_over_lean_alert(lib, tmp_path, tmp_path_factory):
+    """Leaning 22 deg is bending at the hips on the flat, and good form up a hill: with a
+    barometer that sees a sustained climb the coach's upper band moves up and stays quiet."""
+    out = tmp_path_factory.mktemp("hill")
+    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 5}, {"do": "run", "s": 55, "lean_deg": 7},
+            {"do": "run", "s": 35, "lean_deg": 22, "fault": "overlean"}]
+    write(out, *simulate(segs, rate_hz=100, seed=2))
+    run = {"csv": str(out / "imu.csv")}
+    flat_board = board(lib, tmp_path, tag="flat")
+    flat = flat_board.boot(run, 100000, baro={"chip": "BMP280", "climb_from_ms": 10 ** 9,
+                                              "climb_mps": 0.0})
+    hill_board = board(lib, tmp_path, tag="hill")
+    hill = hill_board.boot(run, 100000, baro={"chip": "BMP390", "climb_from_ms": 15000,
+                                              "climb_mps": 0.3})
+    assert not flat["wdt_starved"] and not hill["wdt_starved"]
+    (flat_s,) = flat_board.sessions()
+    (hill_s,) = hill_board.sessions()
+    assert len(events(flat_s, "buzz_overlean")) >= 2
+    assert events(hill_s, "buzz_overlean") == []
+    assert hill_board.errors() == ""

@@ -22,11 +22,13 @@ except ImportError:  # CPython imports this module only to read it (host tools, 
     machine = None
 
 from ..core import logfmt, schedule
+from ..core.climb import Climb
 from ..core.compat import const, ticks_diff
 from ..core.gait import STATE_NAMES, STILL
 from ..core.haptics import BAND_NO, BAND_SET, PATTERNS, READY
 from ..core.pipeline import Pipeline
 from ..core.summary import SummarySink
+from ..drivers.baro import altitude_m
 from . import controls, devconfig
 from .boards import board
 from .drill import Drill, personal_band
@@ -110,6 +112,8 @@ class App:
             self.start_session()  # first, so the log has the power-on "stand tall"
         self.p = Pipeline(cfg, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, self)
         self.p.coach.plan.stage = self.stage
+        self.climb = Climb(cfg) if hw.baro is not None else None
+        self.p0_pa = None  # pressure when first read: altitude is relative to it
         self.drill = Drill(self.p.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
         now = time.ticks_ms()
         self.still_ms = self.house_ms = self.stats_ms = now
@@ -237,6 +241,8 @@ class App:
     def housekeeping(self, now_ms):
         if self.collect:
             self.collect_now()
+        if self.climb is not None:
+            self.climb_step()
         if self.p.state != STILL or self.live:  # a host watching live is not a shelf
             self.still_ms = now_ms
         elif ticks_diff(now_ms, self.still_ms) >= self.sleep_after_ms:
@@ -251,6 +257,20 @@ class App:
         if self.writer is not None and self.writer.stopped and not self.log_noted:
             self.log_noted = True
             self.errlog.line("session log stopped: %s" % self.writer.stopped)
+
+    def climb_step(self):
+        """Once a second: altitude from the barometer to the climb detector, whose shift of the
+        over-lean band goes to the coach (docs/coaching.md, Climbs)."""
+        try:
+            p_pa = self.hw.baro.read_pa()
+        except OSError as e:  # a barometer that stops answering: coach on without it
+            self.errlog.line("barometer: %r" % (e,))
+            self.climb = None
+            self.p.coach.band_shift_deg(0)
+            return
+        if self.p0_pa is None:
+            self.p0_pa = p_pa
+        self.p.coach.band_shift_deg(self.climb.feed(self.p.t_ms, altitude_m(p_pa, self.p0_pa)))
 
     def write_stats(self):
         """Loop statistics since the last report, into the session log."""

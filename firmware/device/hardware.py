@@ -5,6 +5,7 @@ try:
 except ImportError:  # CPython imports this module only to read it (host tools, docs)
     machine = None
 
+from ..drivers.baro import find_baro
 from ..drivers.drv2605 import Drv2605
 from ..drivers.imu import find_imu
 from ..drivers.pwm_haptics import Buzzer, PwmMotor
@@ -27,7 +28,7 @@ def open_haptic(profile, i2c):
 
 
 class Board:
-    """IMU (configured), haptic output, button, LED and battery of one profile."""
+    """IMU (configured), haptic output, button, LED, battery and, if fitted, a barometer."""
 
     def __init__(self, profile, imu_rate_hz):
         hold_power(profile)
@@ -37,6 +38,10 @@ class Board:
         self.imu = find_imu(self.i2c)
         self.imu.configure(rate_hz=imu_rate_hz, accel_fs_g=ACCEL_FS_G, gyro_fs_dps=GYRO_FS_DPS)
         self.haptic = open_haptic(profile, self.i2c)
+        # optional: a barometer on the same bus lets the coach tell a hill from hip bending
+        self.baro = find_baro(self.i2c)
+        if self.baro is not None:
+            self.baro.configure()
         self.button, self.pressed_level = open_button(profile)
         led = profile.get("led")
         self.led = None

@@ -49,6 +49,19 @@ RATE_HZ = 100
 src = spec["source"]
 source = CsvRows(src["csv"], RATE_HZ) if "csv" in src else Steps(src["rows"], RATE_HZ)
 imu_model, _ = wire(spec["board"], source, spec.get("battery_v", 3.9))
+# "baro": {"chip": "BMP280"|"BMP390", "climb_from_ms": t, "climb_mps": v}: a barometer whose
+# pressure follows a climb starting at t (the standard atmosphere, as baro.altitude_m inverts)
+baro_spec = spec.get("baro")
+baro_model = None
+if baro_spec:
+    from host_tools.boardsim import baro as baro_models
+
+    baro_model = baro_models.attach(baro_spec["chip"], clk, 101325.0)
+
+
+def baro_follow(now_ms):
+    h_m = max(0, now_ms - baro_spec["climb_from_ms"]) / 1000 * baro_spec["climb_mps"]
+    baro_model.pressure_pa = 101325.0 * (1 - h_m / 44330.0) ** 5.255
 actions = sorted(spec.get("actions", []))
 END_MS = spec["end_ms"]
 done = []
@@ -69,6 +82,8 @@ def act(kind):
 
 def catch_up():
     now = clk.ticks_ms()
+    if baro_model is not None:
+        baro_follow(now)
     while actions and actions[0][0] <= now:
         kind = actions.pop(0)[1]
         act(kind)
