@@ -22,7 +22,7 @@ def clock(t):
     return "%2d:%04.1f" % (m, s)
 
 
-def _read(path, what):
+def _read(path):
     try:
         with path.open(newline="") as f:
             return list(csv.DictReader(f))
@@ -33,8 +33,8 @@ def _read(path, what):
 
 def load_replay(out_dir):
     d = Path(out_dir)
-    rows = _read(d / "lean.csv", "lean")
-    events = _read(d / "events.csv", "events")
+    rows = _read(d / "lean.csv")
+    events = _read(d / "events.csv")
     cfg = fw_config.defaults()
     try:
         cfg.update(json.loads((d / "config.json").read_text()))

@@ -102,6 +102,10 @@ class Pipeline:
         self.frame = Frame()
         self.fwd_window_ms = int(cfg["forward_window_s"] * 1000)
         self.settle_ms = int(cfg["settle_s"] * 1000)
+        self.prompt_every_ms = int(cfg["stand_tall_repeat_s"] * 1000)
+        self.calib_ms = int(cfg["calib_still_s"] * 1000)
+        self.turn_dps = cfg["turn_dps"]
+        self.bias_tau_s = cfg["bias_tau_s"]
         self.gait = Gait(cfg)
         self.coach = Coach(cfg)
         self.context = Context(cfg)
@@ -299,8 +303,7 @@ class Pipeline:
                     self.prev, self.cur = self.cur, self.prev
                     self._clear(self.cur)
         self._set_gain(quiet)
-        if not self.calibrated and ticks_diff(self.t_ms, self.prompt_ms) >= int(
-                self.cfg["stand_tall_repeat_s"] * 1000):
+        if not self.calibrated and ticks_diff(self.t_ms, self.prompt_ms) >= self.prompt_every_ms:
             self._prompt()
 
     def _quiet(self):
@@ -341,7 +344,7 @@ class Pipeline:
         p[j + 4], p[j + 5], p[j + 6] = ax, ay, az
         p[j + 7], p[j + 8], p[j + 9] = self.sdx, self.sdy, self.sdz
         self.n_quiet += 1
-        if self.still_ms >= int(self.cfg["calib_still_s"] * 1000):
+        if self.still_ms >= self.calib_ms:
             self.bias_known = True
             if not self.calibrated:
                 self._calibrate()
@@ -402,7 +405,7 @@ class Pipeline:
         # stride-mean yaw rate about gravity: turning?
         yaw_dps = ((cur[_OX] + prev[_OX]) * wx + (cur[_OY] + prev[_OY]) * wy
                    + (cur[_OZ] + prev[_OZ]) * wz) / (n * wn * self.lsb_dps)
-        if abs(yaw_dps) > self.cfg["turn_dps"]:
+        if abs(yaw_dps) > self.turn_dps:
             self.turn_ms = t_ms
         if ticks_diff(t_ms, self.turn_ms) < _TURN_HOLD_MS:
             self._drop_sideways(cur)
@@ -437,7 +440,7 @@ class Pipeline:
         # over n samples is -(w x e) n dt; w x that gives e across w.
         dx, dy, dz = win[_DX], win[_DY], win[_DZ]
         wx, wy, wz = self.wx, self.wy, self.wz
-        share = min(1.0, n * self.dt / self.cfg["bias_tau_s"])
+        share = min(1.0, n * self.dt / self.bias_tau_s)
         rate = share / ((wx * wx + wy * wy + wz * wz) * n * self.kg)
         self.bx += (wy * dz - wz * dy) * rate
         self.by += (wz * dx - wx * dz) * rate
