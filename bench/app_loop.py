@@ -10,7 +10,6 @@ import json
 import tempfile
 from pathlib import Path
 
-from host_tools.boardsim import tree
 from tests import upy
 
 HERE = Path(__file__).resolve().parent
@@ -27,7 +26,7 @@ def _fields(out):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        lib = tree.install(upy.compile_firmware(tmp / "lib"))
+        lib = upy.compile_with_boardsim(tmp / "lib")
         (tmp / "a").mkdir()
         (tmp / "b").mkdir()
         alloc = _fields(upy.run(ALLOC, lib, tmp / "a"))

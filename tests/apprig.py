@@ -8,7 +8,6 @@ from pathlib import Path
 import upy
 
 from host_tools import logread
-from host_tools.boardsim import tree
 
 RIG = Path(__file__).resolve().parent / "upy_scripts" / "app_rig.py"
 DEVICE = upy.FIRMWARE / "device"
@@ -17,7 +16,7 @@ STILL_ROW = [0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]  # flat and still: +1 g on z
 
 def build_lib(dest):
     """Compiled firmware + boardsim + machine shim, once per test module."""
-    return tree.install(upy.compile_firmware(dest))
+    return upy.compile_with_boardsim(dest)
 
 
 class Board:

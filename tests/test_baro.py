@@ -7,7 +7,7 @@ import pytest
 import upy
 from firmware.drivers import baro
 from firmware.drivers.baro import altitude_m, find_baro
-from host_tools.boardsim import machine, tree
+from host_tools.boardsim import machine
 from host_tools.boardsim.baro import attach
 from host_tools.boardsim.clock import ManualClock
 
@@ -122,8 +122,7 @@ print("ALT", altitude_m(101225.0, 101325.0))
 
 
 def test_on_micropython(tmp_path):
-    upy.compile_firmware(tmp_path)
-    tree.install(tmp_path)
+    upy.compile_with_boardsim(tmp_path)
     script = tmp_path / "baro_check.py"
     script.write_text(UPY)
     seen = {}

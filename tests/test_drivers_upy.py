@@ -11,7 +11,6 @@ import ast
 import pytest
 
 import upy
-from host_tools.boardsim import tree
 from host_tools.boardsim.chips import IMUS
 
 SCRIPT = r'''
@@ -130,8 +129,7 @@ for chip in ("MPU-6050", "MPU-9250", "ICM-42688-P"):
 @pytest.fixture(scope="module")
 def output(tmp_path_factory):
     root = tmp_path_factory.mktemp("upy_drivers")
-    upy.compile_firmware(root)
-    tree.install(root)
+    upy.compile_with_boardsim(root)
     script = root / "drivers_check.py"
     script.write_text(SCRIPT)
     out = {}

@@ -37,6 +37,14 @@ def compile_firmware(dest, march="x64"):
     return dest
 
 
+def compile_with_boardsim(dest):
+    """compile_firmware plus host_tools/boardsim and its `machine` shim beside it: the tree a
+    test or the virtual board runs firmware on, with simulated hardware."""
+    from host_tools.boardsim import tree
+
+    return tree.install(compile_firmware(dest))
+
+
 def run(script, path, *args, stdin=None, timeout=600, heap="8M"):
     """Run `script` (a file path) on MicroPython with the compiled tree at `path` importable."""
     env = dict(os.environ, MICROPYPATH=str(path))
