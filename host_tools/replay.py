@@ -11,8 +11,8 @@ from array import array
 from pathlib import Path
 
 from firmware.core import config as fw_config
-from firmware.core.climb import Climb
-from firmware.core.compat import TICKS_PERIOD
+from firmware.core.coaching import Coaching
+from firmware.core.compat import TICKS_MASK, TICKS_PERIOD
 from firmware.core.gait import STATE_NAMES
 from firmware.core.pipeline import Pipeline
 from firmware.drivers.baro import altitude_m
@@ -23,7 +23,6 @@ from .errors import UserError
 COLUMNS = ("t", "ax", "ay", "az", "gx", "gy", "gz")
 RATE_RANGE_HZ = (50.0, 1000.0)
 BATCH = 32  # samples per feed, like a FIFO drain
-TICKS_MASK = TICKS_PERIOD - 1
 LEAN_HEADER = ("t", "lean_deg", "roll_deg", "cadence_spm", "state", "win_s")
 EVENT_HEADER = ("t", "event", "value")
 
@@ -155,7 +154,7 @@ class Recorder:
         if t_ms < self._last_ms:
             self._wraps += 1
         self._last_ms = t_ms
-        return self.t0 + (t_ms + self._wraps * (1 << 30)) / 1000.0
+        return self.t0 + (t_ms + self._wraps * TICKS_PERIOD) / 1000.0
 
     def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
         self.rows.append((self._t(t_ms), lean_deg, roll_deg, cadence_spm, state, win_ms / 1000.0))
@@ -173,15 +172,20 @@ class Recorder:
         return None
 
 
-def run_pipeline(rec, cfg, sink=None, baro=None):
-    """Feed a recording through the firmware pipeline; returns the sink (a Recorder).
+def run_pipeline(rec, cfg, sink=None, baro=None, session_no=None):
+    """Feed a recording through the firmware pipeline and coaching object, as the device app
+    drives them; returns the sink (a Recorder).
 
-    With `baro` ([(t_s, pressure_pa)] on the IMU's time base, from load_baro_csv) the readings
-    due by each batch go to firmware.core.climb as the device would feed them, and its band
-    shift to the coach; `sink.climb_s` is then the time spent with the band shifted."""
+    `session_no`: the device's session number, whose stage in the training plan coaches the run
+    (schedule.py); None keeps the configured `coach_stage`. With `baro` ([(t_s, pressure_pa)]
+    on the IMU's time base, from load_baro_csv) the readings due by each batch go to the
+    coaching object as the device feeds them; `sink.climb_s` is then the time spent with the
+    over-lean band shifted."""
     sink = sink or Recorder(rec.t0)
-    pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink)
-    climb = Climb(cfg) if baro else None
+    coaching = Coaching(cfg, sink)
+    if session_no is not None:
+        coaching.start_session(session_no)
+    pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink, coaching)
     k = 0
     sink.climb_s = 0.0
     values = rec.values
@@ -189,16 +193,14 @@ def run_pipeline(rec, cfg, sink=None, baro=None):
     for i in range(0, len(values), step):
         chunk = array("d", values[i:i + step])
         pipe.feed(chunk, len(chunk) // 6)
-        if climb is None:
+        if not baro:
             continue
         now_s = rec.t0 + (i + len(chunk)) / 6 / rec.rate_hz
         while k < len(baro) and baro[k][0] <= now_s:
             t_s, p_pa = baro[k]
-            shift_deg = climb.feed(int((t_s - rec.t0) * 1000) & TICKS_MASK,
-                                   altitude_m(p_pa, baro[0][1]))
-            if shift_deg and k:
+            coaching.altitude(int((t_s - rec.t0) * 1000) & TICKS_MASK, altitude_m(p_pa, baro[0][1]))
+            if coaching.band_shift_deg and k:
                 sink.climb_s += t_s - baro[k - 1][0]
-            pipe.coach.band_shift_deg(shift_deg)
             k += 1
     sink.pipeline = pipe
     return sink

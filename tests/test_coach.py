@@ -1,5 +1,6 @@
 from firmware.core import config
-from firmware.core.coach import ARCH, NONE, OVERLEAN, UPRIGHT, Coach
+from firmware.core.coach import FAULT_ARCH as ARCH, FAULT_NONE as NONE, FAULT_OVERLEAN as OVERLEAN, \
+    FAULT_UPRIGHT as UPRIGHT, Coach
 from firmware.core.compat import TICKS_PERIOD
 
 

@@ -7,7 +7,7 @@ from array import array
 import pytest
 
 from firmware.core import config, schedule
-from firmware.core.coach import GOOD, NONE, UPRIGHT, Coach
+from firmware.core.coach import CUE_GOOD as GOOD, FAULT_NONE as NONE, FAULT_UPRIGHT as UPRIGHT, Coach
 from firmware.core.cues import LEVEL_GENTLE, alert_level
 from firmware.core.haptics import DRIFT, GOOD as GOOD_PATTERN, LEVEL_FULL, PATTERNS, UPRIGHT as \
     UPRIGHT_PATTERN

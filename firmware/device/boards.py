@@ -150,7 +150,7 @@ BOARDS = {
 }
 
 
-def board(name):
+def profile(name):
     """The profile called `name`; an unknown name lists the known ones (config typos happen)."""
     try:
         return BOARDS[name]

@@ -14,7 +14,7 @@ import sys
 import machine
 from vtime import VirtualTime
 
-from firmware.device.boards import board
+from firmware.device import boards
 from host_tools.boardsim.board import wire
 from host_tools.boardsim.clock import ManualClock
 from host_tools.boardsim.sources import CsvRows
@@ -43,7 +43,7 @@ class Steps:
 spec = json.load(open(sys.argv[1]))
 clk = ManualClock()
 machine.reset_all(clk)
-profile = board(spec["board"])
+profile = boards.profile(spec["board"])
 button = profile["button"]
 RATE_HZ = 100
 src = spec["source"]
