@@ -282,6 +282,18 @@ def summary(rec, sink, cfg):
             % (rec.duration_s, rec.rate_hz, cal[0] - rec.t0, fwd[0] - rec.t0, buzzes, climb))
 
 
+def _session_no(text):
+    if text is None:
+        return None
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise UserError("--session %s: a session number is 1 or more" % text)
+    return n
+
+
 def register(parser):
     parser.add_argument("imu_csv", metavar="IMU.csv", help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s)"
                         "; or a raw-mode session log (.lcl) from the device")
@@ -291,6 +303,9 @@ def register(parser):
     parser.add_argument("--log-mode", choices=("summary", "raw"), default="summary",
                         help="also writes session.lcl, the log the device would have written "
                         "(default summary; raw adds the IMU samples)")
+    parser.add_argument("--session", metavar="N",
+                        help="replay as the device's N-th session: the training plan's stage "
+                        "for it coaches the run, as on the device (default: coach_stage)")
     parser.add_argument("--baro", metavar="baro.csv",
                         help="barometer readings (t,pressure_pa): sustained climbs raise the "
                         "over-lean band by climb_shift_deg (docs/coaching.md)")
@@ -299,13 +314,15 @@ def register(parser):
 
 def run(args):
     cfg = load_config(args.config)
+    session_no = _session_no(args.session)
     if replaylog.is_session_log(args.imu_csv):
         rec = ImuRecording(*replaylog.raw_recording(args.imu_csv))
     else:
         rec = load_imu_csv(args.imu_csv)
     baro = load_baro_csv(args.baro) if args.baro else None
-    sink = run_pipeline(rec, cfg, baro=baro)
+    sink = run_pipeline(rec, cfg, baro=baro, session_no=session_no)
     write_outputs(args.out, sink, cfg)
-    replaylog.write_device_log(Path(args.out) / "session.lcl", rec, sink, cfg, args.log_mode)
+    replaylog.write_device_log(Path(args.out) / "session.lcl", rec, sink, cfg, args.log_mode,
+                               session_no or 0)
     print(summary(rec, sink, cfg))
     return 0
