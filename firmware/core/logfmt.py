@@ -72,7 +72,8 @@ ALERT_FLAGS = (("buzz_upright", FLAG_UPRIGHT), ("buzz_arch", FLAG_ARCH),
 # f (a measurement). Codes 1-15 are the pipeline's, 16 and up the device app's and the writer's.
 # Codes are never reused; docs/log-format.md says what each means and what v1 readers saw.
 _EVENTS = (
-    "1 calibrated 1-",
+    "1 calibrated 1-1 value:f:-",  # declared in v1, never written: v2 says so
+    "1 calibrated 2-",
     "2 stand_tall 1- prompts:i:count",
     "3 forward_found 1-1 steps:i:count",  # what v1 said; the firmware wrote m/s into it (docs)
     "3 forward_found 2- speed_mps:f:m/s",
