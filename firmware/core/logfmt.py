@@ -64,8 +64,8 @@ ALERT_FLAGS = (("buzz_upright", FLAG_UPRIGHT), ("buzz_arch", FLAG_ARCH),
 
 # The event registry: the one list of events, which everything else derives from (the pipeline's
 # event names, the writer, host_tools/logread.py, the exports and the table in docs/log-format.md,
-# checked by tests/test_log_events.py). One string per code and format version, parsed when asked,
-# so that it costs the ESP32 little RAM:
+# checked by tests/test_log_events.py). One string per code and meaning, parsed when asked, so
+# that it costs the ESP32 little RAM:
 #     "code name versions data"
 # versions "first-last" (last empty: still current); data "text" (UTF-8 text), or none, or the
 # float32 values in order as "field:type:unit", type i (a whole number: count, mV, enumeration) or
@@ -116,8 +116,8 @@ def event_types(version=VERSION):
     return out
 
 
-# What the writer needs, for this version only: name -> code, and code -> value count (TEXT_DATA
-# for text, 0 for a code this version does not have).
+# What the writer needs, for this version only: name -> code, and code (below 32) -> 1 + how many
+# values it takes (_TEXT_DATA for text, 0 for a code this version does not have).
 EVENT_CODES = {}
 _TEXT_DATA = const(255)
 _DATA = bytearray(32)
