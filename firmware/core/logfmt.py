@@ -75,7 +75,7 @@ _EVENTS = (
     "1 calibrated 1-1 value:f:-",  # declared in v1, never written: v2 says so
     "1 calibrated 2-",
     "2 stand_tall 1- prompts:i:count",
-    "3 forward_found 1-1 steps:i:count",  # what v1 said; the firmware wrote m/s into it (docs)
+    "3 forward_found 1-1 steps:i:count",  # what v1 said; later v1 firmware wrote m/s (docs)
     "3 forward_found 2- speed_mps:f:m/s",
     "4 buzz_upright 1- lean_deg:f:deg",
     "5 buzz_arch 1- lean_deg:f:deg",
