@@ -28,11 +28,9 @@ from .cues import LEVEL_GENTLE, alert_level
 from .context import Context
 from .drift import Drift
 from .haptics import LEVEL_FULL, PATTERNS, Player
+from .logfmt import BUZZ_EVENTS  # indexed by the coach's cue (FAULT_UPRIGHT ...)
 from .schedule import SUMMARY, stage_for
 
-# the coach's cues as log events, indexed by the cue (coach.FAULT_UPRIGHT ...);
-# CUE_GOOD is logged as cue_good
-BUZZ_EVENTS = (None, "buzz_upright", "buzz_arch", "buzz_overlean")
 _DRILL_HALF_DEG = 2.0  # the drill band becomes the held lean +- this
 
 

@@ -24,15 +24,16 @@ everything else runs at step or segment (<= 1/8 s) boundaries.
 """
 import math
 
+from . import logfmt
 from .coaching import Coaching
 from .compat import TICKS_MASK, const, ticks_diff
 from .gait import RUNNING, STILL, Gait
 from .haptics import READY, STAND_TALL
 from .orientation import Frame, tilt_deg
 
-# every event name a sink gets from feed(): the pipeline's own and the coaching object's
-EVENTS = ("calibrated", "stand_tall", "forward_found", "buzz_upright", "buzz_arch",
-          "buzz_overlean", "state", "cue_good", "cue_summary", "drift", "accel")
+# every event name a sink gets from feed(), the pipeline's own and the coaching object's
+# (names and codes: the registry in logfmt)
+EVENTS = logfmt.PIPELINE_EVENTS
 
 _RATE_MAX_HZ = 8000.0  # the clock's integer arithmetic stays below 2**30 up to ~8.5 kHz
 _MS_MHZ = const(1000000)  # 1 s in ms x mHz: a sample lasts _MS_MHZ / rate_mhz ms
