@@ -113,3 +113,34 @@ def test_gyro_bias_is_measured_again_at_a_stop():
     # the poor grade's accelerometer noise limits a 3.5 s stand to ~0.1 deg/s
     assert err[4.5] < 0.15  # measured at power-on
     assert err[259.5] < 0.15 and err[259.5] < err[240.0]  # and again at the stop
+
+
+@pytest.mark.parametrize("rate_hz, rate_mhz", [(100.00000000000001, 100000), (104.17, 104170),
+                                               (50, 50000), (833.333, 833333)])
+def test_sample_clock_is_exact_integer_ms_across_the_wrap(rate_hz, rate_mhz):
+    """t_ms is floor(samples x 1000 / rate) exactly, the rate taken to the nearest mHz (a rate
+    measured from time stamps, 100.00000000000001, is 100 Hz: float ms were 1 ms low there, and
+    in single precision after ~134k samples at any rate), and it wraps at 2**30 like ticks_ms."""
+    from array import array
+
+    from firmware.core.compat import TICKS_MASK
+    from firmware.core.pipeline import Pipeline
+    from host_tools.replay import Recorder
+
+    p = Pipeline(config.defaults(), rate_hz, 1.0, 1.0, Recorder())
+    still = array("d", [0.0, 0.0, 1.0, 0.0, 0.0, 0.0] * 37)  # batches that end mid-segment
+    fed = 0
+    while fed < 3000:
+        p.feed(still, 37)
+        fed += 37
+        assert p.t_ms == fed * 1000000 // rate_mhz
+    # days later: the clock just short of the wrap (no public way to wait that long)
+    shift = TICKS_MASK - 40 - p._clock_ms
+    p._clock_ms += shift
+    wrapped = False
+    for _ in range(100):
+        p.feed(still, 37)
+        fed += 37
+        assert p.t_ms == (fed * 1000000 // rate_mhz + shift) & TICKS_MASK
+        wrapped = wrapped or p.t_ms < 100000
+    assert wrapped
