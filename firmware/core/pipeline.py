@@ -12,12 +12,8 @@ acceleration); the gyro carries the tilt meanwhile. Residual gyro bias is relear
 wearer stands still and, while running, from the corrections the accelerometer keeps having to
 make.
 
-Forward: right after a still period the tilt is known to a fraction of a degree (the gyro has
-carried it from the still anchor), so gravity can be removed from each sample exactly and the
-horizontal specific force summed twice: the way the wearer moved off points the way the trunk
-faces, whatever way up the board is clipped, with no model of how a trunk moves. (Displacement,
-not velocity: the body's side-to-side sway velocity is large at any instant but integrates to a
-few centimetres.)
+Forward is found when the wearer sets off from a trusted still period (forward.py): the tilt
+is freshest then.
 
 Cost: the per-sample kernel in `feed` keeps its state in locals and does only multiply-adds;
 everything else runs at step or segment (<= 1/8 s) boundaries.
@@ -27,6 +23,7 @@ import math
 from . import logfmt
 from .coaching import Coaching
 from .compat import TICKS_MASK, const, ticks_diff
+from .forward import SetOff
 from .gait import RUNNING, STILL, Gait
 from .haptics import READY, STAND_TALL
 from .orientation import Frame, tilt_deg
@@ -59,7 +56,6 @@ _STILL_RATE_DPS = 1.5     # once the bias is known, a quiet segment's mean rate 
 # trunk leans into a turn, and turns are where the tilt estimate is least certain.
 _TURN_HOLD_MS = const(3000)
 _DEG = 0.017453292519943295
-_G_MPS2 = 9.80665
 
 # window slots: sum of grav (3), sum of gyro (3), sum of corrections (3), samples, sum of raw
 # specific force (3)
@@ -113,13 +109,11 @@ class Pipeline:
         self._still_var_g2 = cfg["still_g"] ** 2
         self._still_var_dps2 = cfg["still_dps"] ** 2
         self._frame = Frame()
-        self._forward_window_ms = int(cfg["forward_window_s"] * 1000)
         self._settle_ms = int(cfg["settle_s"] * 1000)
         self._prompt_every_ms = int(cfg["stand_tall_repeat_s"] * 1000)
         self._calib_ms = int(cfg["calib_still_s"] * 1000)
         self._turn_dps = cfg["turn_dps"]
         self._bias_tau_s = cfg["bias_tau_s"]
-        self._forward_min_mps = cfg["forward_min_mps"]
         self._gait = Gait(cfg)
         # the runner-facing half (coaching.py); the device and replay build it and hand it in
         self.coaching = coaching if coaching is not None else Coaching(cfg, sink)
@@ -137,10 +131,7 @@ class Pipeline:
         self._vert_min = 0.0
         self._since_step_n = 0
         self._step_gap_n = 0
-        # set-off velocity and displacement on the frame's horizontal axes h1, h2 (sample sums)
-        self._setoff_vel_1 = self._setoff_vel_2 = 0.0
-        self._setoff_dist_1 = self._setoff_dist_2 = 0.0
-        self._finding_forward = False
+        self._setoff = SetOff(cfg, self._rate_hz, self._accel_lsb_per_g, self._frame)
         self.state = STILL
         self._still_ms = 0
         self._pending = [0.0] * (_PENDING_SLOTS * _PENDING)
@@ -224,7 +215,7 @@ class Pipeline:
         s_rate_x, s_rate_y, s_rate_z = self._seg_rate_x, self._seg_rate_y, self._seg_rate_z
         s_pull_x, s_pull_y, s_pull_z = self._seg_pull_x, self._seg_pull_y, self._seg_pull_z
         s_force_x, s_force_y, s_force_z = self._seg_force_x, self._seg_force_y, self._seg_force_z
-        finding = self._finding_forward
+        finding = self._setoff.on
         step = False
         while i < end:
             ax = buf[i]
@@ -263,7 +254,7 @@ class Pipeline:
             seg_n += 1
             since += 1
             if finding:
-                self._sum_setoff(ax, ay, az, vert, grav_x, grav_y, grav_z)
+                self._setoff.add(ax, ay, az, vert, grav_x, grav_y, grav_z)
             if vert > vert_max:
                 vert_max = vert
             if vert < vert_min:
@@ -290,19 +281,6 @@ class Pipeline:
         if step or seg_n >= seg_len:
             self._segment_end(step)
         return i
-
-    def _sum_setoff(self, ax, ay, az, vert, gx, gy, gz):
-        """Only for the first seconds after a still period, until forward is found: sum the
-        horizontal specific force (the part along gravity (gx, gy, gz) removed) on the two
-        horizontal axes."""
-        h1, h2 = self._frame.h1, self._frame.h2
-        along = vert / (gx * gx + gy * gy + gz * gz)
-        self._setoff_vel_1 += (ax * h1[0] + ay * h1[1] + az * h1[2]
-                               - along * (gx * h1[0] + gy * h1[1] + gz * h1[2]))
-        self._setoff_vel_2 += (ax * h2[0] + ay * h2[1] + az * h2[2]
-                               - along * (gx * h2[0] + gy * h2[1] + gz * h2[2]))
-        self._setoff_dist_1 += self._setoff_vel_1
-        self._setoff_dist_2 += self._setoff_vel_2
 
     # ---- bookkeeping at segment ends (<= 1/8 s) and steps -----------------------------------
     def _segment_end(self, step):
@@ -332,9 +310,11 @@ class Pipeline:
                 self._set_off()
             self._still_ms = 0
             self._quiet_n = 0
-        if (self._finding_forward
-                and ticks_diff(self.t_ms, self._still_end_ms) >= self._forward_window_ms):
-            self._forward_found()
+        if (self._setoff.on
+                and ticks_diff(self.t_ms, self._still_end_ms) >= self._setoff.window_ms):
+            speed_mps = self._setoff.finish()
+            if speed_mps is not None:
+                self._sink.event(self.t_ms, "forward_found", speed_mps)
         self._reset_segment()
         if step:
             self._step()
@@ -431,7 +411,7 @@ class Pipeline:
     def recalibrate(self):
         """Long press: forget "up" and forward, ask the wearer to stand tall again."""
         self.calibrated = False
-        self._finding_forward = False
+        self._setoff.stop()
         self._still_ms = 0
         self.coaching.rest()
         self._prompt()
@@ -513,20 +493,7 @@ class Pipeline:
         self._grav_x, self._grav_y, self._grav_z = gx, gy, gz
         self._still_end_ms = self.t_ms
         if self.calibrated and self._frame.forward is None:
-            self._finding_forward = True
-            self._setoff_vel_1 = self._setoff_vel_2 = 0.0
-            self._setoff_dist_1 = self._setoff_dist_2 = 0.0
-
-    def _forward_found(self):
-        """End of the set-off window: far enough moved means its direction is forward."""
-        self._finding_forward = False
-        d1, d2 = self._setoff_dist_1, self._setoff_dist_2
-        dt = self._dt_s
-        dist_m = math.sqrt(d1 * d1 + d2 * d2) * dt * dt * _G_MPS2 / self._accel_lsb_per_g
-        speed_mps = dist_m * 1000.0 / self._forward_window_ms
-        if speed_mps >= self._forward_min_mps:
-            self._frame.set_forward(d1, d2)
-            self._sink.event(self.t_ms, "forward_found", speed_mps)
+            self._setoff.start()
 
     def _set_state(self, state):
         self.state = state
