@@ -2,8 +2,8 @@
 skip) with what to do about a failure; the exit status is 1 if any check failed.
 
 The hardware checks run ON the board through the flashed firmware's own code (board profile,
-hardware.open_haptic, drivers.imu.find_imu, hardware.Peripherals.battery_mv), so the doctor tests what
-the app will use, not a second implementation of it.
+hardware.open_haptic, drivers.imu.find_imu, hardware.Peripherals.battery_mv), so the doctor
+tests what the app will use, not a second implementation of it.
 """
 import ast
 

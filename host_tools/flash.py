@@ -137,7 +137,8 @@ def flash(device, writes, removals, out=print):
                 device.makedirs(parent)
                 made.add(parent)
             done = bar.n
-            device.write_file(path, data, progress=lambda n: bar.update(done + n - bar.n))
+            device.write_file(path, data,
+                              progress=lambda n, done=done: bar.update(done + n - bar.n))
     for path in removals:
         device.remove(path)
     after = device.sha256(list(writes))

@@ -50,7 +50,8 @@ def _number(text, line, col):
     except ValueError:
         raise UserError("line %d: %s=%r is not a number" % (line, col, text)) from None
     if not math.isfinite(x):
-        raise UserError("line %d: %s is %s; every value must be a finite number" % (line, col, text))
+        raise UserError("line %d: %s is %s; every value must be a finite number"
+                        % (line, col, text))
     return x
 
 
@@ -80,20 +81,23 @@ def load_imu_csv(path):
             if not row or all(not c.strip() for c in row):
                 continue
             if len(row) < len(header):
-                raise UserError("line %d: %d values for %d columns" % (line, len(row), len(header)))
+                raise UserError("line %d: %d values for %d columns"
+                                % (line, len(row), len(header)))
             t = _number(row[idx[0]], line, "t")
             if times and t <= times[-1]:
-                raise UserError("line %d: t=%s does not increase (previous %s)" % (line, t, times[-1]))
+                raise UserError("line %d: t=%s does not increase (previous %s)"
+                                % (line, t, times[-1]))
             times.append(t)
-            for j, col in zip(idx[1:], COLUMNS[1:]):
+            for j, col in zip(idx[1:], COLUMNS[1:], strict=False):
                 values.append(_number(row[j], line, col))
     if len(times) < 2:
-        raise UserError("%s has %s; need a recording" % (path, "no samples" if not times else "one sample"))
+        raise UserError("%s has %s; need a recording"
+                        % (path, "no samples" if not times else "one sample"))
     return _check_recording(path, times, values)
 
 
 def _check_recording(path, times, values):
-    dts = sorted(b - a for a, b in zip(times, times[1:]))
+    dts = sorted(b - a for a, b in zip(times, times[1:], strict=False))
     dt = dts[len(dts) // 2]
     rate_hz = 1.0 / dt
     lo, hi = RATE_RANGE_HZ
@@ -198,7 +202,8 @@ def run_pipeline(rec, cfg, sink=None, baro=None, session_no=None):
         now_s = rec.t0 + (i + len(chunk)) / 6 / rec.rate_hz
         while k < len(baro) and baro[k][0] <= now_s:
             t_s, p_pa = baro[k]
-            coaching.altitude(int((t_s - rec.t0) * 1000) & TICKS_MASK, altitude_m(p_pa, baro[0][1]))
+            coaching.altitude(int((t_s - rec.t0) * 1000) & TICKS_MASK,
+                              altitude_m(p_pa, baro[0][1]))
             if coaching.band_shift_deg and k:
                 sink.climb_s += t_s - baro[k - 1][0]
             k += 1
@@ -263,7 +268,8 @@ def summary(rec, sink, cfg):
     pipe = sink.pipeline
     if not pipe.calibrated:
         return ("not calibrated: the wearer never stood still for %.0f s (asked %d times to "
-                "stand tall), so there is no lean and no coaching" % (cfg["calib_still_s"], pipe.prompts))
+                "stand tall), so there is no lean and no coaching"
+                % (cfg["calib_still_s"], pipe.prompts))
     cal = sink.first("calibrated")
     fwd = sink.first("forward_found")
     if fwd is None:
@@ -295,7 +301,8 @@ def _session_no(text):
 
 
 def register(parser):
-    parser.add_argument("imu_csv", metavar="IMU.csv", help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s)"
+    parser.add_argument("imu_csv", metavar="IMU.csv",
+                        help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s)"
                         "; or a raw-mode session log (.lcl) from the device")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="writes lean.csv, events.csv, config.json")

@@ -15,7 +15,8 @@ def test_every_config_key_is_documented_with_its_default():
             for line in text.splitlines() if line.startswith("| `")}
     assert set(rows) == set(SCHEMA)
     for key, (default, _, _, _) in SCHEMA.items():
-        assert rows[key] == (str(default).lower() if isinstance(default, bool) else str(default)), key
+        want = str(default).lower() if isinstance(default, bool) else str(default)
+        assert rows[key] == want, key
 
 
 def test_readme_starts_with_the_two_commands():

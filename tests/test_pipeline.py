@@ -63,7 +63,7 @@ def test_a_wearer_who_never_stands_still_is_asked_again_and_never_coached():
 def test_recalibrate_forgets_up_and_asks_again():
     sink, _ = replay(RUN)
     p = sink.pipeline
-    assert p.calibrated and p.forward_known
+    assert p.calibrated and p.forward_known()
     p.recalibrate()
     assert not p.calibrated and sink.events[-1][1] == "stand_tall"
     assert p.player.busy()
@@ -89,7 +89,8 @@ def test_gyro_bias_is_measured_again_at_a_stop():
     from firmware.core.pipeline import Pipeline
     from host_tools.replay import Recorder
 
-    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 5}, {"do": "run", "s": 230, "lean_deg": 7.0},
+    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 5},
+            {"do": "run", "s": 230, "lean_deg": 7.0},
             {"do": "stand", "s": 20, "lean_deg": 2.0}, {"do": "run", "s": 10, "lean_deg": 7.0}]
     rate = 100
     imu, _, meta = simulate(segs, rate_hz=rate, quality="poor", seed=5)
@@ -97,7 +98,8 @@ def test_gyro_bias_is_measured_again_at_a_stop():
     tau = errors["spec"]["warmup_tau_s"]
 
     def true_bias(t):  # the simulator's model less its slow random walk (< 0.06 deg/s here)
-        return np.array(errors["gyro_bias_dps"]) + (1 - np.exp(-t / tau)) * np.array(errors["gyro_warmup_dps"])
+        return (np.array(errors["gyro_bias_dps"])
+                + (1 - np.exp(-t / tau)) * np.array(errors["gyro_warmup_dps"]))
 
     p = Pipeline(config.defaults(), rate, 1.0, 1.0, Recorder())
     values = imu[:, 1:].ravel()

@@ -27,7 +27,8 @@ def documented(prefix):
 
 @pytest.fixture(scope="module")
 def objects():
-    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 5}, {"do": "run", "s": 20, "lean_deg": 7.0}]
+    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 5},
+            {"do": "run", "s": 20, "lean_deg": 7.0}]
     imu, truth, _ = simulate(segs, rate_hz=50, quality="typical", seed=3)
     rec = ImuRecording(0.0, 50.0, imu[:, 1:].ravel().tolist())
     baro = [(t, 101325.0 - 0.1 * t) for t in range(0, 30)]

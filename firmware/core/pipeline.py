@@ -77,8 +77,11 @@ _WIN_SLOTS = const(13)
 
 class Pipeline:
     """The estimator. Public: feed(), recalibrate(), and the read-outs t_ms, state,
-    calibrated, forward_known, prompts, coaching, player, tilt_deg(), calibration()
-    (docs/architecture.md); everything else is private and may change."""
+    calibrated, prompts, coaching, player, forward_known(), tilt_deg(), calibration()
+    (docs/architecture.md); everything else is private and may change.
+
+    No properties here: on MicroPython a class with one makes every attribute store look the
+    name up in the class first, and the kernel stores its state back at every segment."""
 
     def __init__(self, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching=None):
         # The sample clock counts in integer ms: the rate is taken to the nearest mHz (a rate
@@ -150,7 +153,6 @@ class Pipeline:
         self.prompts = 0  # "stand tall" prompts so far; the first comes with the first samples
 
     # ---- read-outs ---------------------------------------------------------------------------
-    @property
     def forward_known(self):
         """The forward direction has been found since the last calibration: lean rows flow."""
         return self._frame.forward is not None

@@ -155,4 +155,5 @@ def profile(name):
     try:
         return BOARDS[name]
     except KeyError:
-        raise ValueError("unknown board '%s'; known: %s" % (name, ", ".join(sorted(BOARDS))))
+        raise ValueError("unknown board '%s'; known: %s"
+                         % (name, ", ".join(sorted(BOARDS)))) from None

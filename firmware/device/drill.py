@@ -61,7 +61,7 @@ class Drill:
     def poll(self, t_ms, p):
         """Each loop: without a forward direction the pipeline sends no rows, so read the tilt
         from up every half second instead."""
-        if not self.on or not p.calibrated or p.forward_known or p.state != STILL:
+        if not self.on or not p.calibrated or p.forward_known() or p.state != STILL:
             return
         if ticks_diff(t_ms, self.tilt_ms) >= _TILT_EVERY_MS:
             self.tilt_ms = t_ms

@@ -5,7 +5,8 @@ Usage: micropython app_rig.py SPEC.json  (MICROPYPATH = the tree the test built)
 SPEC: board, board_dir (holds lib/ with the compiled firmware, boot.py, main.py, board.json),
       source: {"csv": path} | {"rows": [[t_ms, ax, ay, az, gx, gy, gz], ...]} (step changes),
       battery_v, end_ms, actions: [[t_ms, "press" | "release" | "detach" | "attach" |
-      "interrupt" (Ctrl-C from a host) | "stall" (100 ms)], ...], entry: code run instead of main.py (optional)
+      "interrupt" (Ctrl-C from a host) | "stall" (100 ms)], ...], entry: code run instead of
+      main.py (optional)
 Prints one line "RESULT <json>": motor/buzzer PWM timelines, sleeps, pin levels, how it ended.
 """
 import json
