@@ -1,4 +1,5 @@
-"""Raw IMU counts in; stride-averaged lean, motion state, events and buzzes out.
+"""The estimator: raw IMU counts in; stride-averaged lean, motion state and the estimator's
+events out, and every stride handed to the coaching object (coaching.py), which buzzes.
 
 Tilt: the accelerometer alone is useless mid-stride (2-4 g impacts, flight at 0 g), but its
 mean over whole strides is gravity plus the body's mean acceleration, which is zero at steady
