@@ -86,10 +86,11 @@ def _check(key, value):
         return default, "%s must be true or false, got %r" % (key, value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return default, "%s must be a number from %s to %s, got %r" % (key, lo, hi, value)
-    if isinstance(default, int) and not isinstance(default, bool) and value != int(value):
-        return default, "%s must be a whole number, got %r" % (key, value)
-    if value != value or value < lo or value > hi:
+    # range first: it refuses NaN and +-inf, on which int() below would raise
+    if not lo <= value <= hi:
         return default, "%s must be from %s to %s, got %r" % (key, lo, hi, value)
+    if isinstance(default, int) and value != int(value):
+        return default, "%s must be a whole number, got %r" % (key, value)
     return type(default)(value), None
 
 
@@ -115,7 +116,8 @@ def validate(user):
     for key in user:
         if key not in SCHEMA:
             hint = _closest(key)
-            errors.append("unknown config key %r%s" % (key, " (did you mean %r?)" % hint if hint else ""))
+            errors.append("unknown config key %r%s"
+                          % (key, " (did you mean %r?)" % hint if hint else ""))
             continue
         value, err = _check(key, user[key])
         cfg[key] = value
@@ -123,7 +125,8 @@ def validate(user):
             errors.append(err)
     if not cfg["arch_below_deg"] < cfg["upright_below_deg"] < cfg["overlean_above_deg"]:
         errors.append(
-            "bands must satisfy arch_below_deg < upright_below_deg < overlean_above_deg, got %r < %r < %r"
+            "bands must satisfy arch_below_deg < upright_below_deg < overlean_above_deg, "
+            "got %r < %r < %r"
             % (cfg["arch_below_deg"], cfg["upright_below_deg"], cfg["overlean_above_deg"])
         )
         for k in ("arch_below_deg", "upright_below_deg", "overlean_above_deg"):
