@@ -4,6 +4,7 @@ machine (host_tools/boardsim) in virtual time, following a script of outside eve
 Usage: micropython app_rig.py SPEC.json  (MICROPYPATH = the tree the test built)
 SPEC: board, board_dir (holds lib/ with the compiled firmware, boot.py, main.py, board.json),
       source: {"csv": path} | {"rows": [[t_ms, ax, ay, az, gx, gy, gz], ...]} (step changes),
+      faults: [[t_ms, end_ms, kind], ...] (sources.Faulty, optional),
       battery_v, end_ms, actions: [[t_ms, "press" | "release" | "detach" | "attach" |
       "interrupt" (Ctrl-C from a host) | "stall" (100 ms)], ...], entry: code run instead of
       main.py (optional)
@@ -18,7 +19,7 @@ from vtime import VirtualTime
 from firmware.device import boards
 from host_tools.boardsim.board import wire
 from host_tools.boardsim.clock import ManualClock
-from host_tools.boardsim.sources import CsvRows
+from host_tools.boardsim.sources import CsvRows, Faulty
 
 
 class EndRun(BaseException):
@@ -49,6 +50,9 @@ button = profile["button"]
 RATE_HZ = 100
 src = spec["source"]
 source = CsvRows(src["csv"], RATE_HZ) if "csv" in src else Steps(src["rows"], RATE_HZ)
+if spec.get("faults"):  # [[t_ms, end_ms, kind], ...]: sources.Faulty
+    source = Faulty(source, [(a * RATE_HZ // 1000, b * RATE_HZ // 1000, kind)
+                             for a, b, kind in spec["faults"]])
 imu_model, _ = wire(spec["board"], source, spec.get("battery_v", 3.9))
 # "baro": {"chip": "BMP280"|"BMP390", "climb_from_ms": t, "climb_mps": v}: a barometer whose
 # pressure follows a climb starting at t (the standard atmosphere, as baro.altitude_m inverts)
