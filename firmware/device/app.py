@@ -323,6 +323,7 @@ class App:
         try:
             store = SessionStore(LOG_DIR, cfg["log_keep_sessions"], cfg["log_min_free_kb"])
             number, path = store.new_session()
+            store.reserve()
         except OSError as e:
             self.errlog.line("no session log: %r" % (e,))
             return
@@ -334,7 +335,7 @@ class App:
                            "config": run_cfg, "calibration": p.calibration()})
         self.writer = LogWriter(path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY,
                                 number, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
-                                _epoch_s(), meta)
+                                _epoch_s(), meta, on_full=store.release)
         self.log_raw = cfg["log_raw"]
         self.log_noted = False
         t_ms = p.t_ms
