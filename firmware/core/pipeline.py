@@ -98,7 +98,7 @@ _WIN_SLOTS = const(13)
 
 
 class Pipeline:
-    """The estimator. Public: feed(), recalibrate(), and the read-outs t_ms, state,
+    """The estimator. Public: feed(), recalibrate(), gap(), and the read-outs t_ms, state,
     calibrated, prompts, coaching, player, forward_known(), tilt_deg(), calibration(),
     sensor_faulty()
     (docs/architecture.md); everything else is private and may change.
@@ -527,6 +527,18 @@ class Pipeline:
         self.prompts += 1
         self._sink.event(self.t_ms, "stand_tall", self.prompts)
         self.player.play(STAND_TALL, self.t_ms)
+
+    def gap(self):
+        """Samples are missing (the IMU stopped answering, now back): the tilt the gyro
+        carried is stale, so the stretch is untrusted until the tilt is set afresh."""
+        self._lost = True
+        self._fault_ms = self.t_ms
+        self._clean_steps = 0
+        self._still_ms = 0
+        self._quiet_n = 0
+        self._bridge = False
+        self._setoff.stop()
+        self.coaching.rest()
 
     def recalibrate(self):
         """Long press: forget "up" and forward, ask the wearer to stand tall again."""

@@ -267,6 +267,7 @@ class App:
             self.imu_lost_ms = None
             self.sample_ms = now_ms
             self.coaching.player.pattern = None  # started on ticks, not the sample clock
+            self.p.gap()
             self.event(self.p.t_ms, "imu_back", ticks_diff(now_ms, lost) / 1000)
 
     def housekeeping(self, now_ms):

@@ -5,6 +5,10 @@ Usage: micropython app_rig.py SPEC.json  (MICROPYPATH = the tree the test built)
 SPEC: board, board_dir (holds lib/ with the compiled firmware, boot.py, main.py, board.json),
       source: {"csv": path} | {"rows": [[t_ms, ax, ay, az, gx, gy, gz], ...]} (step changes),
       faults: [[t_ms, end_ms, kind], ...] (sources.Faulty, optional),
+      flash: {"image": host path, "blocks": n, "fill_to_free_kb": k (optional)}: /logs on a
+      littlefs of n 4 KB blocks in that image file (kept across boots: a soak's flash), filled
+      with /logs/filler until k KB are free; its .lcl files are copied to board_dir/pulled/
+      when the run ends (optional),
       battery_v, end_ms, actions: [[t_ms, "press" | "release" | "detach" | "attach" |
       "interrupt" (Ctrl-C from a host) | "stall" (100 ms)], ...], entry: code run instead of
       main.py (optional)
@@ -130,6 +134,76 @@ class BoardOs:
 
 
 sys.modules["os"] = BoardOs()
+
+
+class ImageDisk:
+    """A littlefs block device in a host file; notes when flash was last written."""
+    BLOCK = 4096
+
+    def __init__(self, f, blocks):
+        self.f = f
+        self.blocks = blocks
+        self.last_write_ms = None
+
+    def readblocks(self, n, buf, off=0):
+        self.f.seek(n * self.BLOCK + off)
+        self.f.readinto(buf)
+
+    def writeblocks(self, n, buf, off=0):
+        self.f.seek(n * self.BLOCK + off)
+        self.f.write(buf)
+        self.last_write_ms = clk.ticks_ms()
+
+    def ioctl(self, op, arg):
+        if op == 4:
+            return self.blocks
+        if op == 5:
+            return self.BLOCK
+        if op == 6:
+            return 0
+        return None
+
+
+disk = None
+flash = spec.get("flash")
+if flash:
+    try:
+        image = _host.open(flash["image"], "r+b")
+        fresh = False
+    except OSError:
+        image = _host.open(flash["image"], "w+b")
+        image.write(bytes(ImageDisk.BLOCK * flash["blocks"]))
+        fresh = True
+    disk = ImageDisk(image, flash["blocks"])
+    if fresh:
+        os.VfsLfs2.mkfs(disk)
+    os.mount(os.VfsLfs2(disk), "/logs")
+    try:
+        os.remove("/logs/filler")
+    except OSError:
+        pass
+    if flash.get("fill_to_free_kb") is not None:
+        chunk = bytes(1024)
+        with open("/logs/filler", "wb") as f:
+            while True:
+                st = os.statvfs("/logs")
+                if st[0] * st[3] // 1024 <= flash["fill_to_free_kb"]:
+                    break
+                f.write(chunk)
+                f.flush()
+    disk.last_write_ms = None
+
+
+def pull_logs():
+    """What `leanclip logs pull` would get after the power cut: the files as flash holds them."""
+    try:
+        os.mkdir("/pulled")
+    except OSError:
+        pass
+    for name in os.listdir("/logs"):
+        if name.endswith(".lcl"):
+            with open("/logs/" + name, "rb") as src, open("/pulled/" + name, "wb") as dst:
+                dst.write(src.read())
 sys.path[:] = ["", "/lib"]
 for name in list(sys.modules):  # the device imports its firmware afresh, from /lib
     if name.startswith("firmware"):
@@ -145,6 +219,11 @@ except EndRun:
 except machine.DeepSleep:
     ended = "deepsleep"
 
+if disk is not None:
+    pull_logs()
+    os.umount("/logs")
+    image.close()
+
 pins = {"motor": (profile["motor"] or {}).get("pin"),
         "buzzer": (profile["buzzer"] or {}).get("pin")}
 result = {
@@ -158,5 +237,6 @@ result = {
                    else None),
     "imu_int": getattr(imu_model, "int_level", None),
     "imu_wom_thr": list(getattr(imu_model, "wom_thr", b"")),  # ICM-42688-P: wake-on-motion armed
+    "flash_last_write_ms": disk.last_write_ms if disk is not None else None,
 }
 print("RESULT " + json.dumps(result))
