@@ -17,7 +17,7 @@ from firmware.core.gait import STATE_NAMES
 from firmware.core.pipeline import Pipeline
 from firmware.drivers.baro import altitude_m
 
-from . import replaylog
+from . import outfiles, replaylog
 from .errors import UserError
 
 COLUMNS = ("t", "ax", "ay", "az", "gx", "gy", "gz")
@@ -26,6 +26,7 @@ BATCH = 32  # samples per feed, like a FIFO drain
 TICKS_MASK = TICKS_PERIOD - 1
 LEAN_HEADER = ("t", "lean_deg", "roll_deg", "cadence_spm", "state", "win_s")
 EVENT_HEADER = ("t", "event", "value")
+OUTPUTS = ("config.json", "lean.csv", "events.csv", "session.lcl")  # in --out
 
 
 class ImuRecording:
@@ -236,14 +237,14 @@ def write_outputs(out_dir, sink, cfg):
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        (out / "config.json").write_text(json.dumps(cfg, indent=1, sort_keys=True) + "\n")
-        with (out / "lean.csv").open("w", newline="") as f:
+        outfiles.write_text(out / "config.json", json.dumps(cfg, indent=1, sort_keys=True) + "\n")
+        with outfiles.replacing(out / "lean.csv", newline="") as f:
             w = csv.writer(f)
             w.writerow(LEAN_HEADER)
             for t, lean, roll, cad, state, win in sink.rows:
                 w.writerow(("%.3f" % t, "%.2f" % lean, "%.2f" % roll, "%.1f" % cad,
                             STATE_NAMES[state], "%.3f" % win))
-        with (out / "events.csv").open("w", newline="") as f:
+        with outfiles.replacing(out / "events.csv", newline="") as f:
             w = csv.writer(f)
             w.writerow(EVENT_HEADER)
             for t, name, value in sink.events:
@@ -296,6 +297,9 @@ def register(parser):
 
 
 def run(args):
+    out = Path(args.out)
+    outfiles.refuse_inputs([out / name for name in OUTPUTS],
+                           [args.imu_csv, args.config, args.baro])
     cfg = load_config(args.config)
     if replaylog.is_session_log(args.imu_csv):
         rec = ImuRecording(*replaylog.raw_recording(args.imu_csv))
@@ -303,7 +307,7 @@ def run(args):
         rec = load_imu_csv(args.imu_csv)
     baro = load_baro_csv(args.baro) if args.baro else None
     sink = run_pipeline(rec, cfg, baro=baro)
-    write_outputs(args.out, sink, cfg)
-    replaylog.write_device_log(Path(args.out) / "session.lcl", rec, sink, cfg, args.log_mode)
+    write_outputs(out, sink, cfg)
+    replaylog.write_device_log(out / "session.lcl", rec, sink, cfg, args.log_mode)
     print(summary(rec, sink, cfg))
     return 0

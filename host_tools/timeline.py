@@ -11,8 +11,10 @@ from pathlib import Path
 from firmware.core import config as fw_config
 from firmware.core.gait import STATE_NAMES
 
+from . import outfiles
 from .errors import UserError
 from .evaluate import Truth, score
+from .replay import OUTPUTS
 
 BUZZ_COLOURS = {"buzz_upright": "tab:orange", "buzz_arch": "tab:red", "buzz_overlean": "tab:purple"}
 
@@ -140,7 +142,10 @@ def plot(lean, events, cfg, png, truth=None):
     ax.set_title("LeanClip replay: stride-averaged trunk lean and buzzes")
     fig.tight_layout()
     try:
-        fig.savefig(png)
+        with outfiles.replacing(png, "wb") as f:
+            fig.savefig(f, format=Path(png).suffix[1:].lower() or "png")
+    except ValueError as e:  # matplotlib: an image format it does not write
+        raise UserError("cannot write %s: %s" % (png, e)) from None
     except OSError as e:
         raise UserError("cannot write %s: %s" % (png, e.strerror or e)) from None
     finally:
@@ -159,6 +164,8 @@ def run(args):
     truth = Truth.load(args.truth) if args.truth else None
     print_timeline(lean, events, cfg, truth)
     if args.png:
+        outfiles.refuse_inputs([args.png], [Path(args.replay_dir) / n for n in OUTPUTS]
+                               + [args.truth])
         Path(args.png).parent.mkdir(parents=True, exist_ok=True)
         plot(lean, events, cfg, args.png, truth)
         print("plot: %s" % args.png)
