@@ -18,6 +18,7 @@ from firmware.core.pipeline import Pipeline
 from firmware.drivers.baro import altitude_m
 
 from . import outfiles, replaylog
+from .config_cmd import read_config_file
 from .errors import UserError
 
 COLUMNS = ("t", "ax", "ay", "az", "gx", "gy", "gz")
@@ -127,15 +128,7 @@ def load_config(path):
     """A user config file -> validated config; any problem is the user's, in one line."""
     if path is None:
         return fw_config.defaults()
-    try:
-        text = Path(path).read_text()
-    except OSError as e:
-        raise UserError("cannot read config %s: %s" % (path, e.strerror or e)) from None
-    try:
-        user = json.loads(text)
-    except ValueError as e:
-        raise UserError("config %s is not valid JSON: %s" % (path, e)) from None
-    cfg, errors = fw_config.validate(user)
+    cfg, errors = fw_config.validate(read_config_file(path))
     if errors:
         more = " (and %d more)" % (len(errors) - 1) if len(errors) > 1 else ""
         raise UserError("config %s: %s%s" % (path, errors[0], more))
