@@ -79,7 +79,9 @@ class _Parser:
             if self.b[self.i:self.i + len(word)] == word:
                 self.i += len(word)
                 return v
-        self.fail("end of text" if c < 0 else "unexpected %r" % chr(c))
+        if c < 0:
+            self.fail("end of text")
+        self.fail("unexpected %r" % chr(c) if 0x20 < c < 0x7F else "unexpected byte 0x%02x" % c)
 
     def container(self, depth, close):
         """An object (close `}`) or an array (close `]`); a trailing comma is allowed."""
@@ -185,7 +187,7 @@ class _Parser:
             if not self.digits():
                 self.fail("bad number")
         text = b[start:self.i].decode()
-        if len(text) > _MAX_NUMBER_CHARS or (whole and len(text) > _MAX_INT_DIGITS):
+        if len(text) > _MAX_NUMBER_CHARS or (whole and len(text.lstrip("-")) > _MAX_INT_DIGITS):
             self.i = start
             self.fail("number too long")
         if whole:
