@@ -9,7 +9,6 @@ rest; the SHA-256 then covers the whole file, old part and new.
 """
 import binascii
 import contextlib
-import errno
 import hashlib
 import os
 import stat
@@ -18,6 +17,7 @@ import struct
 import serial
 from mpremote.transport import TransportError
 
+from . import outfiles
 from .device import board_error
 from .errors import UserError
 
@@ -25,8 +25,6 @@ MAGIC = 0x5AA5
 FRAME_BYTES = 2048
 _HEADER = struct.Struct("<HHI")  # magic, payload length (0 ends the file), CRC-32 of payload
 _RETRIES = 3
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, where links need admin rights
-_UNSAFE = {errno.ELOOP: "a symbolic link, never followed", errno.EISDIR: "a directory"}
 
 # Runs on the board (MicroPython): defines the sender once per connection.
 SENDER = """
@@ -71,20 +69,6 @@ def _read_exact(port, n):
     return data
 
 
-def _open_part(part):
-    """`part` for appending, never through a symlink or onto anything but a regular file: a
-    planted `NAME.part` link must not make a pull write into its target."""
-    try:
-        fd = os.open(part, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o666)
-    except OSError as e:
-        raise UserError("%s: %s; remove it and pull again"
-                        % (part, _UNSAFE.get(e.errno, e.strerror))) from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise UserError("%s is not a regular file: remove it and pull again" % part)
-    return os.fdopen(fd, "ab")
-
-
 def _held(part, size):
     """Bytes of `part` already here (0 if absent, or if longer than the file: not its prefix,
     start over). Never follows a symlink."""
@@ -105,7 +89,7 @@ def _stream(device, remote, part, offset, progress):
     port = device.serial
     done = offset
     device.start("_lc_send(%r, %d, %d)" % (remote, offset, FRAME_BYTES))
-    with _open_part(part) as out:
+    with outfiles.appending(part) as out:
         while True:
             head = _read_exact(port, _HEADER.size)
             magic, n, crc = _HEADER.unpack(head)

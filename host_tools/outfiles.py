@@ -11,10 +11,15 @@ The temporary file is created with O_EXCL (a pre-planted file or symlink of that
 followed) and mode 0666 less the umask, so the result has the permissions a plain `open` gives.
 """
 import contextlib
+import errno
 import os
+import stat
 from pathlib import Path
 
 from .errors import UserError
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, where links need admin rights
+_UNSAFE = {errno.ELOOP: "a symbolic link, never followed", errno.EISDIR: "a directory"}
 
 
 def _same_file(a, b):
@@ -59,6 +64,21 @@ def replacing(path, mode="w", **open_args):
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def appending(path):
+    """`path` opened to append (created if absent): for a resumable output such as a pulled
+    log's NAME.part, completed elsewhere by a rename. Never through a symlink nor onto anything
+    but a regular file (a planted link must not make us write into its target): UserError."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW, 0o666)
+    except OSError as e:
+        raise UserError("%s: %s; remove it and try again"
+                        % (path, _UNSAFE.get(e.errno, e.strerror))) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UserError("%s is not a regular file: remove it and try again" % path)
+    return os.fdopen(fd, "ab")
 
 
 def write_bytes(path, data):

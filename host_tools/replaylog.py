@@ -83,6 +83,10 @@ def write_device_log(path, rec, recorder, cfg, mode="summary", session=0):
 
 def _write_log(f, path, rec, recorder, cfg, mode, session):
     """write_device_log into the open file f, a temporary: a failure leaves no log at `path`."""
+    lo, hi = logread.RATE_HZ_RANGE  # what a log's reader accepts; 1e-30 Hz would never end
+    if not lo <= rec.rate_hz <= hi:
+        raise UserError("%s: sample rate %g Hz is outside %g to %g Hz: no log written"
+                        % (path, rec.rate_hz, lo, hi))
     raw = mode == "raw"
     writer = LogWriter(f, logfmt.MODE_RAW if raw else logfmt.MODE_SUMMARY, session,
                        rec.rate_hz, ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, 0, _meta(cfg))

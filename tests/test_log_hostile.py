@@ -6,6 +6,7 @@ import json
 import math
 import struct
 import subprocess
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 
 import logsample
 from firmware.core import logfmt
-from host_tools import cli, export, logread, report
+from host_tools import cli, export, logread, replaylog, report
 from host_tools.errors import UserError
 from serialboard import BIN
 
@@ -208,3 +209,14 @@ def test_no_arrangement_of_sound_blocks_breaks_the_reader(data, edits):
     assert np.isfinite(times).all()
     _strict_json(export.json_doc(s))
     report.describe(report.metrics(s))
+
+
+@pytest.mark.parametrize("rate_hz", [0.0, 1e-30, math.inf])
+def test_write_device_log_refuses_a_rate_no_reader_accepts(tmp_path, rate_hz):
+    """Issue 14.9: rate 1e-30 made write_device_log loop for ever (a poll every 1000 ms of a
+    recording whose one sample lasts 1e33 ms)."""
+    rec = SimpleNamespace(t0=0.0, rate_hz=rate_hz, n=10, values=[0.0] * 60)
+    recorder = SimpleNamespace(rows=[], events=[])
+    with pytest.raises(UserError, match="sample rate"):
+        replaylog.write_device_log(tmp_path / "s.lcl", rec, recorder, {})
+    assert list(tmp_path.iterdir()) == []

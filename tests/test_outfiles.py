@@ -44,3 +44,20 @@ def test_an_output_that_is_an_input_by_any_path_is_refused(tmp_path):
     with pytest.raises(UserError, match="refusing to write .*: it is the input"):
         outfiles.refuse_inputs([tmp_path / "link" / "session.lcl"], [None, src])
     outfiles.refuse_inputs([tmp_path / "d" / "new.lcl"], [src])  # a new file is fine
+
+
+def test_appending_never_writes_through_a_link_or_into_a_directory(tmp_path):
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    (tmp_path / "x.part").symlink_to(victim)
+    with pytest.raises(UserError, match="x.part: a symbolic link, never followed"):
+        outfiles.appending(tmp_path / "x.part")
+    (tmp_path / "d.part").mkdir()
+    with pytest.raises(UserError, match="d.part"):
+        outfiles.appending(tmp_path / "d.part")
+    assert victim.read_bytes() == b"precious"
+    with outfiles.appending(tmp_path / "ok.part") as f:
+        f.write(b"ab")
+    with outfiles.appending(tmp_path / "ok.part") as f:
+        f.write(b"c")
+    assert (tmp_path / "ok.part").read_bytes() == b"abc"

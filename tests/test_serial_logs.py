@@ -226,7 +226,7 @@ def test_a_symlink_planted_as_the_part_file_is_never_followed(vboard, tmp_path):
     (local / "00001.lcl.part").symlink_to(victim)
     status, _, err = logs(vboard, local, "pull")
     assert status == 2 and len(err.strip().splitlines()) == 1, err
-    assert "00001.lcl.part" in err and "remove it and pull again" in err
+    assert "00001.lcl.part" in err and "remove it and" in err
     assert victim.read_bytes() == b"precious" and not (local / "00001.lcl").exists()
     assert (vboard.board_dir / "logs" / "00001.lcl").read_bytes() == data
 
