@@ -93,3 +93,11 @@ def test_a_full_disk_never_leaves_a_truncated_replay_output(tmp_path, capsys, mo
     assert cli.main(["replay", str(d / "imu.csv"), "--out", str(tmp_path / "out")]) == 2
     assert "No space left" in _one_line(capsys)
     assert os.listdir(tmp_path / "out") == []
+
+
+def test_simulate_never_replaces_the_scenario_file_it_reads(tmp_path, capsys):
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text('[{"do": "stand", "s": 5}]')
+    assert cli.main(["simulate", "--scenario", str(scenario), "--out", str(tmp_path)]) == 2
+    assert "it is the input" in _one_line(capsys)
+    assert scenario.read_text() == '[{"do": "stand", "s": 5}]'
