@@ -84,44 +84,85 @@ def test_what_either_json_took_alone_is_decided_once(text, problem):
     assert configtext.parse(text)[1] == problem
 
 
+_ALPHABET = list(b'{}[],:" \n\\0123456789eE.-+tfnulNaIy') + [0xFF, 0xC3, 0xA9, 0x00]
+
+
+def _mutated(user, edits, indent):
+    """json.dumps(user) with bytes inserted, deleted or replaced: edits are (at, op, byte)."""
+    data = bytearray(json.dumps(user, indent=indent).encode())
+    for at, op, byte in edits:
+        at %= len(data) + 1
+        if op == 0:
+            data[at:at] = bytes([byte])
+        elif at < len(data):
+            if op == 1:
+                del data[at]
+            else:
+                data[at] = byte
+    return bytes(data)
+
+
 def _corpus(n, seed=14):
     """Valid configs and mutations of them: bytes that JSON, MicroPython's json, or both,
     would treat differently, near the edges a hand edit or a damaged file reaches."""
     rng = random.Random(seed)
     keys = sorted(config.SCHEMA)
-    alphabet = list(b'{}[],:" \n\\0123456789eE.-+tfnulNaIy') + [0xFF, 0xC3, 0xA9, 0x00]
     out = []
     for i in range(n):
         user = {rng.choice(keys): rng.choice([1, 2.5, -3, 1e5, True, "x", None, [1], {"a": 1}])
                 for _ in range(rng.randint(0, 4))}
-        data = bytearray(json.dumps(user, indent=rng.choice([None, 1])).encode())
-        for _ in range(rng.choice([0, 0, 1, 1, 2, 3])):
-            at = rng.randrange(len(data) + 1)
-            op = rng.randrange(3)
-            if op == 0:
-                data[at:at] = bytes([rng.choice(alphabet)])
-            elif op == 1 and at < len(data):
-                del data[at]
-            elif at < len(data):
-                data[at] = rng.choice(alphabet)
+        edits = [(rng.randrange(10**4), rng.randrange(3), rng.choice(_ALPHABET))
+                 for _ in range(rng.choice([0, 0, 1, 1, 2, 3]))]
+        data = _mutated(user, edits, rng.choice([None, 1]))
         if i % 50 == 0:
             data = b"[" * (i % 13) + data + b"]" * (i % 13)
-        out.append(bytes(data).hex())
+        out.append(data)
     return out
 
 
-def test_micropython_and_cpython_read_every_config_text_the_same(tmp_path):
-    corpus = tmp_path / "corpus.txt"
-    corpus.write_text("".join("x%s\n" % text for text in _corpus(1500)))
-    on_device = upy.run(SCRIPT, upy.compile_firmware(tmp_path / "lib"), corpus,
-                        tmp_path / "scratch.json")
-    on_host = subprocess.run([sys.executable, str(SCRIPT), str(corpus), str(tmp_path / "h.json")],
+def _read_on_both(texts, factory):
+    """Each text read by devconfig.load on MicroPython and on CPython: [(text, device line,
+    host line)] where the two differ, and the host's lines."""
+    work = factory.mktemp("texts")
+    corpus = work / "corpus.txt"
+    corpus.write_text("".join("x%s\n" % text.hex() for text in texts))
+    on_device = upy.run(SCRIPT, _compiled(factory), corpus, work / "scratch.json")
+    on_host = subprocess.run([sys.executable, str(SCRIPT), str(corpus), str(work / "h.json")],
                              env={"PYTHONPATH": str(upy.ROOT)}, capture_output=True, text=True,
                              check=True).stdout
     device_lines, host_lines = on_device.splitlines(), on_host.splitlines()
-    assert len(device_lines) == len(host_lines) == 1500
-    differ = [(bytes.fromhex(c), d, h) for c, d, h in zip(_corpus(1500), device_lines, host_lines,
-                                                          strict=True) if d != h]
+    assert len(device_lines) == len(host_lines) == len(texts)
+    return [(t, d, h) for t, d, h in zip(texts, device_lines, host_lines, strict=True)
+            if d != h], host_lines
+
+
+_COMPILED = {}
+
+
+def _compiled(factory):
+    """The firmware compiled for MicroPython once per test session."""
+    if "lib" not in _COMPILED:
+        _COMPILED["lib"] = upy.compile_firmware(factory.mktemp("lib"))
+    return _COMPILED["lib"]
+
+
+def test_micropython_and_cpython_read_every_config_text_the_same(tmp_path_factory):
+    differ, host_lines = _read_on_both(_corpus(1500), tmp_path_factory)
     assert differ == []
     accepted = sum(line.split("|")[1] == "None" for line in host_lines)
     assert 300 < accepted < 1400  # the corpus holds both kinds
+
+
+@given(st.lists(st.builds(_mutated,
+                          st.dictionaries(st.sampled_from(sorted(config.SCHEMA)), _scalars,
+                                          max_size=4),
+                          st.lists(st.tuples(st.integers(0, 10**4), st.integers(0, 2),
+                                             st.sampled_from(_ALPHABET)), max_size=3),
+                          st.sampled_from([None, 1])),
+                min_size=100, max_size=100))
+@settings(max_examples=4, deadline=None)
+def test_micropython_and_cpython_agree_on_generated_config_texts(tmp_path_factory, texts):
+    """The same, with hypothesis choosing (and on failure shrinking) the texts: one
+    MicroPython run per batch of 100."""
+    differ, _ = _read_on_both(texts, tmp_path_factory)
+    assert differ == []
