@@ -142,7 +142,8 @@ def write(out_dir, imu, truth, meta):
         cols = [truth[c] for c in TRUTH_COLUMNS]
         with outfiles.replacing(truth_csv) as f:
             f.write(",".join(TRUTH_COLUMNS) + "\n")
-            f.writelines("%.6f,%.4f,%.4f,%.4f,%s,%s,%.3f,%.2f\n" % row for row in zip(*cols))
+            f.writelines("%.6f,%.4f,%.4f,%.4f,%s,%s,%.3f,%.2f\n" % row for row in
+                         zip(*cols, strict=True))
         with outfiles.replacing(scenario_json) as f:
             json.dump(meta, f, indent=1)
             f.write("\n")
