@@ -39,8 +39,13 @@ class Recovery:
 
     @property
     def skipped(self):
-        return (self.damaged + self.truncated + self.malformed + self.reordered
-                + self.duplicates + self.bad_values)
+        """Anything to tell the user about."""
+        return self.lost + self.reordered + self.duplicates
+
+    @property
+    def lost(self):
+        """Anything written that did not come back (a repeat or a re-sort loses nothing)."""
+        return self.damaged + self.truncated + self.malformed + self.bad_values
 
     def describe(self):
         parts = ["%d blocks read" % self.blocks]

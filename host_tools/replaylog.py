@@ -49,7 +49,7 @@ def raw_recording(path):
         raise UserError("%s holds no raw samples" % path)
     period_ms = 1000.0 / s.header["rate_hz"]
     gaps = np.nonzero(np.diff(t_ms) > 1.5 * period_ms)[0]
-    if len(gaps) or s.recovery.skipped:
+    if len(gaps) or s.recovery.lost:
         at = " at %.1f s" % (t_ms[gaps[0]] / 1000.0) if len(gaps) else ""
         raise UserError("%s: samples are missing%s (%s); replay needs an unbroken recording"
                         % (path, at, s.recovery.describe()))

@@ -229,3 +229,14 @@ def test_a_hand_edited_replay_config_never_crashes_timeline(tmp_path, capsys, te
     assert cli.main(["replay", str(log), "--out", str(tmp_path / "rep")]) == 0
     (tmp_path / "rep" / "config.json").write_text(text)
     assert cli.main(["timeline", str(tmp_path / "rep"), "--png", str(tmp_path / "t.png")]) == 0
+
+
+def test_a_raw_log_with_moved_and_repeated_blocks_still_replays(tmp_path, capsys):
+    """Nothing was lost, only re-sorted and de-duplicated: replay may use it; a damaged one
+    it still refuses (tests/test_log_commands.py)."""
+    bl = _blocks(_log(raw=True, seconds=8.0))
+    raw = _of(bl, logfmt.RAW)
+    bl[raw[3]], bl[raw[5]] = bl[raw[5]], bl[raw[3]]
+    bl.append(bl[raw[1]])
+    (tmp_path / "moved.lcl").write_bytes(_join(bl))
+    assert cli.main(["replay", str(tmp_path / "moved.lcl"), "--out", str(tmp_path / "o")]) == 0
