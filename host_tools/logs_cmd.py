@@ -77,7 +77,7 @@ def sessions(device, note=lambda line: print(line, file=sys.stderr)):
     try:
         entries = [(bytes(r), bool(d), int(n), s, t)
                    for r, d, n, s, t in ast.literal_eval(out.decode("ascii", "replace").strip())]
-    except (ValueError, TypeError, SyntaxError):
+    except (ValueError, TypeError, SyntaxError, RecursionError):
         raise UserError("the board's list of sessions did not parse: flash the firmware again "
                         "(leanclip flash)") from None
     found = []
