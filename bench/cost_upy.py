@@ -10,9 +10,9 @@ import sys
 import time
 from array import array
 
-from firmware.core import config
-from firmware.core.pipeline import Pipeline
-from madgwick import Madgwick
+# the code is imported in main(), after the samples: the read needs two copies of them at once,
+# which a 512 KB heap holds only before ~150 KB of firmware is loaded
+config = Pipeline = Madgwick = None
 
 BATCH = 32
 ALLOC_SAMPLES = 16  # at least this many (whole batches), collector off: must fit the heap
@@ -90,6 +90,11 @@ def main():
     lsb_g, lsb_dps = float(sys.argv[3]), float(sys.argv[4])
     with open(path, "rb") as f:
         data = array("h", f.read())
+    global config, Pipeline, Madgwick
+    gc.collect()
+    from firmware.core import config
+    from firmware.core.pipeline import Pipeline
+    from madgwick import Madgwick
     n = len(data) // 6
     args = (rate, lsb_g, lsb_dps)
     best = {}
