@@ -22,6 +22,8 @@ Usage: python -m bench.soak [--hours H] [--workers N] [--seed S]
 import argparse
 import json
 import random
+import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -67,6 +69,8 @@ def _plan(rng, session):
 
 
 def _session(board, tmp, plan):
+    """Run one session; returns its record (what scoring needs), with its log kept as
+    tmp/logs/<board>-<session>.lcl (the newest file on the flash after the power cut)."""
     imu, truth, meta = simulate("demo", mount=plan["mount"], rate_hz=100,
                                 quality=plan["quality"], seed=plan["seed"])
     run_dir = tmp / ("run%d" % plan["session"])
@@ -88,71 +92,96 @@ def _session(board, tmp, plan):
              "blocks": FLASH_BLOCKS, "fill_to_free_kb": plan["fill_kb"]}
     r = board.boot({"csv": str(run_dir / "imu.csv")}, plan["end_ms"], actions, faults=src,
                    flash=flash)
-    errors = board.errors()[len(errors_before):]
+    shutil.rmtree(run_dir)
     pulled = sorted((board.root / "pulled").glob("*.lcl"))
-    sessions = [logread.decode(p.read_bytes(), p.name) for p in pulled]
-    newest = sessions[-1] if sessions else None
-    return _score(plan, r, errors, newest)
+    log = None
+    if pulled:
+        log = tmp / "logs" / ("%s-%d.lcl" % (board.root.name, plan["session"]))
+        log.parent.mkdir(exist_ok=True)
+        shutil.copy(pulled[-1], log)
+    return {"plan": dict(plan, config=plan["config"] is not None),
+            "restarts": board.errors()[len(errors_before):].count("app failed"),
+            "flash_last_write_ms": r.get("flash_last_write_ms"),
+            "log": str(log) if log else None}
 
 
 def _events(s, *names):
     return [(e[0], e[1], e[2]) for e in s.events if e[1] in names]
 
 
-def _score(plan, r, errors, s):
-    """One session's figures. Session ms = rig ms - BOOT_MS - the time the IMU was lost before
-    (the sample clock stands still without samples)."""
+def _near(events, t_s, used):
+    """The first unused event within 1.5 s of t_s (session seconds), or None."""
+    for e in events:
+        if abs(e[0] / 1000 - t_s) <= 1.5 and e[0] not in used:
+            used.add(e[0])
+            return e
+    return None
+
+
+def score(record):
+    """One session's figures from its record and log. Faults are placed on the log's clock
+    (session ms) from the rig's clock (ms since power-on), re-anchored at every matched event:
+    the sample clock stands still while the IMU is lost and loses the samples a re-configured
+    IMU drops, so the two drift apart."""
+    plan = record["plan"]
     out = {"session": plan["session"], "sim_s": plan["end_ms"] / 1000,
-           "restarts": errors.count("app failed"), "faults": [], "log": s is not None}
-    if s is None:
+           "restarts": record["restarts"], "faults": [], "log": record["log"] is not None}
+    if record["log"] is None:
         return out
-    summ = {k: [int(x) for x in v] for k, v in s.summary.items() if k in ("t_s", "state",
-                                                                          "lean_valid")}
+    s = logread.decode(Path(record["log"]).read_bytes(), Path(record["log"]).name)
+    summ = {k: [int(x) for x in s.summary[k]] for k in ("t_s", "state", "lean_valid")}
     lean_s = [t for t, ok in zip(summ["t_s"], summ["lean_valid"], strict=True) if ok]
-    out["lean_s"] = len(lean_s)
     out["running_s"] = sum(1 for st in summ["state"] if st == 2)
     out["running_lean_s"] = sum(1 for st, ok in zip(summ["state"], summ["lean_valid"],
                                                     strict=True) if st == 2 and ok)
     last_s = max(summ["t_s"]) + 1 if len(summ["t_s"]) else 0
-    # power cut: how long before the cut did flash last take a write (the log flushes each s)
-    if r.get("flash_last_write_ms") is not None:
-        out["cut_lost_s"] = (plan["end_ms"] - r["flash_last_write_ms"]) / 1000
-    out["last_s"] = last_s
     names = [e[1] for e in s.events]
-    lost_before = 0.0
-    backs = _events(s, "imu_back")
+    full = [e[0] / 1000 for e in s.events if e[1] == "flash_full"]
+    stopped_s = full[0] if full else None
+    # power cut: how long before the cut flash last took a write (the log flushes each second);
+    # not counted where the log had stopped on purpose (flash full)
+    if record["flash_last_write_ms"] is not None and stopped_s is None:
+        out["cut_lost_s"] = (plan["end_ms"] - record["flash_last_write_ms"]) / 1000
+    offset_s = BOOT_MS / 1000  # rig s - session s
+    used = set()
     for a, b, kind in plan["faults"]:
-        start_s = (a - BOOT_MS) / 1000 - lost_before
-        end_s = start_s + (b - a) / 1000
-        f = {"kind": kind, "s": (b - a) / 1000, "event": False, "resume_s": None,
-             "coached_before": any(start_s - 10 <= t < start_s for t in lean_s)}
+        dur_s = (b - a) / 1000
+        start_s = a / 1000 - offset_s
+        f = {"kind": kind, "s": dur_s, "event": False, "resume_s": None}
+        if stopped_s is not None and start_s >= stopped_s - 1:
+            f["event"] = None  # the log had stopped (flash full): nothing can say it
+            out["faults"].append(f)
+            continue
         if kind in SOURCE_FAULTS:
-            ev = [e for e in _events(s, "sensor_fault") if abs(e[0] / 1000 - start_s) <= 1.5]
-            f["event"] = bool(ev)
-            ok = [e for e in _events(s, "sensor_ok") if e[0] / 1000 >= start_s]
-            if ok:
-                f["resume_s"] = ok[0][0] / 1000 - end_s
+            ev = _near(_events(s, "sensor_fault"), start_s, used)
+            if ev:
+                start_s = ev[0] / 1000
+                offset_s = a / 1000 - start_s
+                ok = [e for e in _events(s, "sensor_ok") if e[0] >= ev[0]]
+                f["resume_s"] = (ok[0][0] / 1000 - start_s - dur_s) if ok else 1e9
+            end_s = start_s + dur_s
         else:
-            ev = [e for e in _events(s, "imu_lost") if abs(e[0] / 1000 - start_s) <= 1.5]
-            f["event"] = bool(ev)
-            back = [e for e in backs if abs(e[0] / 1000 - start_s) <= 1.5]
-            if back:
-                gone = back[0][2]["lost_s"]
-                lost_before += gone
-                ok = [e for e in _events(s, "sensor_ok") if e[0] >= back[0][0]]
+            ev = _near(_events(s, "imu_lost"), start_s, used)
+            end_s = start_s
+            if ev:
+                start_s = end_s = ev[0] / 1000
+                back = [e for e in _events(s, "imu_back") if e[0] >= ev[0]]
+                gone = back[0][2]["lost_s"] if back else 1e9
+                ok = [e for e in _events(s, "sensor_ok") if back and e[0] >= back[0][0]]
                 # the IMU back (retried each second), then the tilt afresh
-                f["resume_s"] = (gone - (b - a) / 1000) + (
-                    (ok[0][0] - back[0][0]) / 1000 if ok else 1e9)
+                f["resume_s"] = gone - dur_s + ((ok[0][0] - back[0][0]) / 1000 if ok else 1e9)
+                offset_s = a / 1000 - start_s + (gone if back else 0)
+        f["event"] = ev is not None
+        f["coached_before"] = any(start_s - 10 <= t < start_s for t in lean_s)
         if f["coached_before"] and end_s < last_s - 10:
             later = [t for t in lean_s if t >= end_s]
             f["lean_back_s"] = (later[0] - end_s) if later else None
         out["faults"].append(f)
-    if plan["config"] is not None:
+    if plan["config"]:
         out["faults"].append({"kind": "config", "event": "config_error" in names})
     if plan["fill_kb"] is not None:
-        out["faults"].append({"kind": "flash", "event": bool(names) and "flash_full" in names})
-    out["faults"].append({"kind": "power_cut", "event": True,
-                          "lost_s": out.get("cut_lost_s")})
+        out["faults"].append({"kind": "flash", "event": "flash_full" in names})
+    out["faults"].append({"kind": "power_cut", "event": True, "lost_s": out.get("cut_lost_s")})
     return out
 
 
@@ -160,46 +189,51 @@ def _worker(args):
     worker, plans, lib, tmp = args
     tmp = Path(tmp)
     board = apprig.Board(lib, tmp / ("board%d" % worker), BOARD)
-    results = []
     for plan in plans:
         t0 = time.time()
-        res = _session(board, tmp, plan)
-        res["wall_s"] = time.time() - t0
-        results.append(res)
-        with open(tmp / ("worker%d.jsonl" % worker), "a") as f:
-            f.write(json.dumps(res) + "\n")
-    return results
+        rec = _session(board, tmp, plan)
+        rec["wall_s"] = time.time() - t0
+        with open(tmp / ("records%d.jsonl" % worker), "a") as f:
+            f.write(json.dumps(rec) + "\n")
 
 
-def summarise(results):
+def records(tmp):
+    return [json.loads(line) for p in sorted(Path(tmp).glob("records*.jsonl"))
+            for line in p.read_text().splitlines()]
+
+
+def summarise(recs):
+    results = [score(r) for r in recs]
     faults = [f for r in results for f in r["faults"]]
     sensor = [f for f in faults if f["kind"] in SOURCE_FAULTS or f["kind"] in BUS_FAULTS]
-    resumes = [f["resume_s"] for f in sensor if f["resume_s"] is not None]
+    resumes = [f["resume_s"] for f in sensor if f["event"]]
     lean_back = [f["lean_back_s"] for f in sensor if "lean_back_s" in f]
     cuts = [f["lost_s"] for f in faults if f["kind"] == "power_cut" and f["lost_s"] is not None]
     by_kind = {}
     for f in faults:
-        k = by_kind.setdefault(f["kind"], [0, 0])
+        k = by_kind.setdefault(f["kind"], [0, 0, 0])
         k[0] += 1
-        k[1] += bool(f["event"])
+        k[1] += f["event"] is True
+        k[2] += f["event"] is None
     return {
         "sessions": len(results),
-        "simulated_h": sum(r["sim_s"] for r in results) / 3600,
-        "wall_s": sum(r["wall_s"] for r in results),
-        "faults": len(faults),
-        "faults_by_kind (injected, with event)": by_kind,
-        "app_restarts": sum(r["restarts"] for r in results),
-        "sessions_without_log": sum(not r["log"] for r in results),
-        "tilt_back_after_fault_end_s (max)": max(resumes) if resumes else None,
-        "faults_not_back_within_5s": sum(x > RESUME_S for x in resumes)
-        + sum(f["resume_s"] is None for f in sensor),
-        "lean_rows_back_after_fault_end_s (max, coached before)":
+        "simulated hours": sum(r["sim_s"] for r in results) / 3600,
+        "wall s (sum over workers)": sum(r.get("wall_s", 0) for r in recs),
+        "faults injected": len(faults),
+        "by kind: injected, with an event, after the log stopped (flash full)":
+            ", ".join("%s %d/%d/%d" % ((k,) + tuple(v)) for k, v in sorted(by_kind.items())),
+        "app restarts": sum(r["restarts"] for r in results),
+        "sessions without a log": sum(not r["log"] for r in results),
+        "tilt trusted again after the fault's end, s: median / max":
+            "%.2f / %.2f" % (statistics.median(resumes), max(resumes)) if resumes else "-",
+        "faults not recovered within 5 s": sum(x > RESUME_S for x in resumes),
+        "lean rows back after the fault's end (faults met while coaching), s: max":
             max((x for x in lean_back if x is not None), default=None),
-        "coached_faults_without_lean_after": sum(x is None for x in lean_back),
-        "coaching_uptime (running seconds with a lean)":
+        "faults met while coaching with no lean row after": sum(x is None for x in lean_back),
+        "coaching uptime (running seconds with a lean)":
             sum(r.get("running_lean_s", 0) for r in results)
             / max(1, sum(r.get("running_s", 0) for r in results)),
-        "power_cut_lost_s (max)": max(cuts) if cuts else None,
+        "power cuts / max s of log lost": "%d / %.2f" % (len(cuts), max(cuts)) if cuts else "-",
     }
 
 
@@ -208,25 +242,29 @@ def main(argv=None):
     ap.add_argument("--hours", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--seed", type=int, default=14)
-    ap.add_argument("--keep", help="directory to keep boards and results in")
+    ap.add_argument("--keep", help="directory to keep boards, logs and records in")
+    ap.add_argument("--rescore", help="only score the records in this directory")
     args = ap.parse_args(argv)
-    rng = random.Random(args.seed)
-    plans = []
-    while sum(p["end_ms"] for p in plans) < args.hours * 3600 * 1000:
-        plans.append(_plan(rng, len(plans)))
-    tmp = Path(args.keep or tempfile.mkdtemp(prefix="soak"))
-    tmp.mkdir(parents=True, exist_ok=True)
-    lib = apprig.build_lib(tmp / "lib")
-    jobs = [(w, plans[w::args.workers], lib, str(tmp)) for w in range(args.workers)]
-    with ProcessPoolExecutor(args.workers) as ex:
-        results = [r for rs in ex.map(_worker, jobs) for r in rs]
-    summary = summarise(results)
-    print("## Fault-injection soak (bench/soak.py; `python -m bench.soak --hours %g "
+    if args.rescore:
+        tmp = Path(args.rescore)
+    else:
+        rng = random.Random(args.seed)
+        plans = []
+        while sum(p["end_ms"] for p in plans) < args.hours * 3600 * 1000:
+            plans.append(_plan(rng, len(plans)))
+        tmp = Path(args.keep or tempfile.mkdtemp(prefix="soak"))
+        tmp.mkdir(parents=True, exist_ok=True)
+        lib = apprig.build_lib(tmp / "lib")
+        jobs = [(w, plans[w::args.workers], lib, str(tmp)) for w in range(args.workers)]
+        with ProcessPoolExecutor(args.workers) as ex:
+            list(ex.map(_worker, jobs))
+    summary = summarise(records(tmp))
+    print("## Fault-injection soak (bench/soak.py; `make soak`: `python -m bench.soak --hours %g "
           "--workers %d --seed %d`)\n" % (args.hours, args.workers, args.seed))
     print("| figure | value |\n|---|---|")
     for k, v in summary.items():
-        print("| %s | %s |" % (k, round(v, 2) if isinstance(v, float) else v))
-    print("\n(per-session results: %s/worker*.jsonl)" % tmp)
+        print("| %s | %s |" % (k, round(v, 3) if isinstance(v, float) else v))
+    print("\n(records and session logs: %s)" % tmp)
 
 
 if __name__ == "__main__":
