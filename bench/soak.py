@@ -110,9 +110,11 @@ def _events(s, *names):
 
 
 def _near(events, t_s, used):
-    """The first unused event within 1.5 s of t_s (session seconds), or None."""
+    """The first unused event from 6 s before to 1.5 s after t_s (session seconds), or None:
+    the log's clock only ever falls behind the rig's (samples a re-configured IMU drops), and
+    faults are at least 25 s apart."""
     for e in events:
-        if abs(e[0] / 1000 - t_s) <= 1.5 and e[0] not in used:
+        if -6.0 <= e[0] / 1000 - t_s <= 1.5 and e[0] not in used:
             used.add(e[0])
             return e
     return None
