@@ -68,15 +68,17 @@ def _meta(cfg):
                        "calibration": {}}, sort_keys=True, separators=(",", ":"))
 
 
-def write_device_log(path, rec, recorder, cfg, mode="summary", session=0):
-    """Write the session log for a finished replay (as the device's session number `session`).
+def write_device_log(path, rec, recorder, cfg, mode="summary", session=0, start_epoch_s=0):
+    """Write the session log for a finished replay (as the device's session number `session`,
+    started at `start_epoch_s`, 0 for a clock never set).
 
     rec: the ImuRecording (t0, rate_hz, values); recorder: replay's Recorder holding the
     pipeline's rows and events. They are fed to the SummarySink in time order, with the
     device's once-per-loop poll at every whole second and raw writes per FIFO-sized batch."""
     raw = mode == "raw"
     writer = LogWriter(str(path), logfmt.MODE_RAW if raw else logfmt.MODE_SUMMARY, session,
-                       rec.rate_hz, ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, 0, _meta(cfg))
+                       rec.rate_hz, ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, start_epoch_s,
+                       _meta(cfg))
     if writer.stopped:
         raise UserError("cannot write %s: %s" % (path, writer.stopped))
     sink = SummarySink(writer, 0)

@@ -1,0 +1,166 @@
+"""When did the clip's session start on the watch's clock? Found from the running itself.
+
+The clip's clock cannot be trusted alone: a board that lost power starts counting from its epoch
+(the log then says "start time unknown"), and even a set clock drifts. The watch's clock is GPS
+time. So the two recordings are lined up by their step rate: the clip logs cadence every second,
+the watch records cadence (or, without a foot pod or wrist cadence, speed, which rises and falls
+with step rate). The lag with the highest Pearson correlation between the two series is the
+offset; stops and changes of pace are what pin it down, to a fraction of a second by fitting a
+parabola through the peak.
+
+The clip's clock, when set, is the check: the answer says whether the two agree. When the step
+rates do not match (r below MIN_R, or no clear peak) the clock is used if known; with neither,
+the pair is refused: most likely the wrong file. docs/watch-data.md has the reasoning and what
+was measured.
+"""
+import time
+
+import numpy as np
+
+from firmware.core.gait import RUNNING, WALKING
+
+from .errors import UserError
+
+# Accept a match at this correlation or more. Measured (docs/watch-data.md): true pairs give
+# r >= 0.9 on cadence and >= 0.8 on speed; the wrong run's best lag stays below 0.5.
+MIN_R = 0.7
+# Seconds of both moving and overlapping needed before a correlation means anything.
+MIN_OVERLAP_S = 120
+# Only lags that overlap at least this share of the best possible overlap compete: a short
+# overlap at the recordings' ends can correlate well by chance (a single stop matches anything).
+MIN_OVERLAP_SHARE = 0.6
+# A summary record at second t averages [t, t + 1): its centre is half a second later than the
+# instant a watch record stamped t describes.
+CLIP_SECOND_CENTRE_S = 0.5
+# With the clip's clock set, search this far around it (a clock set in the wrong time zone is
+# hours out; the wrong day is refused as such).
+CLOCK_SEARCH_S = 3 * 3600
+
+
+class Alignment:
+    """clip second t is watch epoch second t + epoch0_s. method: "cadence", "speed" or "clock".
+    r: the correlation at that offset (None for the clock); clock_diff_s: cadence answer minus
+    the clip's clock (None when the clock is unknown or unused)."""
+
+    def __init__(self, epoch0_s, method, r=None, clock_diff_s=None, overlap_s=0):
+        self.epoch0_s = epoch0_s
+        self.method = method
+        self.r = r
+        self.clock_diff_s = clock_diff_s
+        self.overlap_s = overlap_s
+
+    def describe(self):
+        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.epoch0_s))
+        if self.method == "clock":
+            why = "the step rates did not match well enough%s" % (
+                " (r = %.2f)" % self.r if self.r is not None else "")
+            return "aligned by the clip's clock (session start %s): %s" % (when, why)
+        line = ("aligned by %s: session start %s, r = %.2f over %d s"
+                % ("cadence" if self.method == "cadence" else "step rate against the watch's "
+                   "speed", when, self.r, self.overlap_s))
+        if self.clock_diff_s is None:
+            return line + "; the clip's clock was not set"
+        return line + "; the clip's clock was %+.0f s off" % -self.clock_diff_s
+
+
+def clip_step_rate(session):
+    """Per-second step rate from the clip (steps/min, 0 while still), NaN for missing seconds;
+    index = session second."""
+    sm = session.summary
+    if not len(sm["t_s"]):
+        return np.zeros(0)
+    out = np.full(int(sm["t_s"][-1]) + 1, np.nan)
+    moving = (sm["state"] == RUNNING) | (sm["state"] == WALKING)
+    out[sm["t_s"]] = np.where(moving, sm["cadence_spm"], 0.0)
+    return out
+
+
+def _xcorr(a, b, n):
+    """c[L] = sum_i a[i] * b[i + L] for every lag, negative lags at the end (FFT, length n)."""
+    return np.fft.irfft(np.fft.rfft(b, n) * np.conj(np.fft.rfft(a, n)), n)
+
+
+def correlate(x, y):
+    """(lags, r, overlap) of Pearson r between x[i] and y[i + lag] over the samples both have,
+    for every lag with at least MIN_OVERLAP_S of them."""
+    mx, my = np.isfinite(x), np.isfinite(y)
+    x0, y0 = np.where(mx, x, 0.0), np.where(my, y, 0.0)
+    # centre first: keeps the sums small so the FFT's rounding does not swamp the covariance
+    x0 = np.where(mx, x0 - x0[mx].mean(), 0.0)
+    y0 = np.where(my, y0 - y0[my].mean(), 0.0)
+    n = 1 << int(np.ceil(np.log2(len(x) + len(y))))
+    fx, fy = mx.astype(float), my.astype(float)
+    cnt = np.rint(_xcorr(fx, fy, n))
+    sx, sy = _xcorr(x0, fy, n), _xcorr(fx, y0, n)
+    sxx, syy = _xcorr(x0 * x0, fy, n), _xcorr(fx, y0 * y0, n)
+    sxy = _xcorr(x0, y0, n)
+    lags = np.concatenate((np.arange(0, len(y)), np.arange(-(len(x) - 1), 0)))
+    idx = np.concatenate((np.arange(0, len(y)), n + np.arange(-(len(x) - 1), 0)))
+    cnt, sx, sy, sxx, syy, sxy = (a[idx] for a in (cnt, sx, sy, sxx, syy, sxy))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = (cnt * sxx - sx * sx) * (cnt * syy - sy * sy)
+        r = (cnt * sxy - sx * sy) / np.sqrt(np.where(var > 0, var, np.nan))
+    ok = (cnt >= max(MIN_OVERLAP_S, MIN_OVERLAP_SHARE * cnt.max())) & np.isfinite(r)
+    order = np.argsort(lags[ok])
+    return lags[ok][order], r[ok][order], cnt[ok][order]
+
+
+def _peak(lags, r):
+    """(sub-second lag, r) of the best lag, refined by a parabola through it and its
+    neighbours."""
+    i = int(np.argmax(r))
+    if 0 < i < len(r) - 1 and lags[i + 1] - lags[i - 1] == 2:
+        a, b, c = r[i - 1], r[i], r[i + 1]
+        den = a - 2 * b + c
+        if den < 0:
+            return lags[i] + 0.5 * (a - c) / den, b
+    return float(lags[i]), r[i]
+
+
+def align(session, act, clock_epoch_s=None):
+    """The Alignment of a session with an Activity, or a UserError saying why they do not
+    belong together."""
+    x = clip_step_rate(session)
+    if np.sum(np.isfinite(x)) < MIN_OVERLAP_S:
+        raise UserError("%s is too short (%d s) to line up with %s: at least %d s are needed"
+                        % (session.name, np.sum(np.isfinite(x)), act.path, MIN_OVERLAP_S))
+    if act.has("cadence_spm"):
+        y, method = act.ch["cadence_spm"], "cadence"
+    elif act.has("speed_mps"):
+        y, method = act.ch["speed_mps"], "speed"
+    else:
+        y, method = None, None
+    start, end = act.start_epoch_s, int(act.t_epoch_s[-1])
+    if clock_epoch_s and (clock_epoch_s + len(x) < start - CLOCK_SEARCH_S
+                          or clock_epoch_s > end + CLOCK_SEARCH_S):
+        raise UserError("%s was recorded %s, the session %s: not the same run"
+                        % (act.path, _day(start), _day(clock_epoch_s)))
+    best = None
+    if y is not None:
+        lags, r, cnt = correlate(x, y)
+        if clock_epoch_s:
+            near = np.abs(start + lags - clock_epoch_s) <= CLOCK_SEARCH_S
+            lags, r, cnt = lags[near], r[near], cnt[near]
+        if len(r):
+            lag, r_best = _peak(lags, r)
+            best = (lag, float(r_best), int(cnt[np.argmax(r)]))
+    if best is not None and best[1] >= MIN_R:
+        epoch0 = start + best[0] + CLIP_SECOND_CENTRE_S
+        diff = epoch0 - clock_epoch_s if clock_epoch_s else None
+        return Alignment(epoch0, method, best[1], diff, best[2])
+    r_text = ("the step rates do not match (best r = %.2f, needs %.2f)" % (best[1], MIN_R)
+              if best is not None else "%s has neither cadence nor speed to match the step rate"
+              % act.path)
+    overlap_s = min(end, clock_epoch_s + len(x)) - max(start, clock_epoch_s) if clock_epoch_s else 0
+    if overlap_s >= len(x) / 2:
+        return Alignment(float(clock_epoch_s), "clock", best[1] if best else None)
+    if clock_epoch_s:
+        raise UserError("%s does not fit %s: %s, and by the clip's clock the watch recorded "
+                        "only %d s of the session" % (act.path, session.name, r_text,
+                                                      max(0, overlap_s)))
+    raise UserError("%s does not fit %s: %s and the clip's clock was not set; is it the same "
+                    "run?" % (act.path, session.name, r_text))
+
+
+def _day(epoch_s):
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(epoch_s))
