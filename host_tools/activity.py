@@ -118,6 +118,17 @@ def _build(path, kind, rows, laps=()):
     return Activity(path, kind, grid.astype(np.int64), channels, laps)
 
 
+def _fit_getter(frame):
+    """val(*names): the first of these fields the record has, as a float, else NaN."""
+    def val(*names):
+        for n in names:
+            v = frame.get_value(n, fallback=None)
+            if isinstance(v, (int, float)):
+                return float(v)
+        return np.nan
+    return val
+
+
 def _read_fit(path):
     import fitdecode
 
@@ -140,13 +151,7 @@ def _read_fit(path):
                     continue
                 rows["t"].append(_epoch(ts))
 
-                def val(*names):
-                    for n in names:
-                        v = frame.get_value(n, fallback=None)
-                        if isinstance(v, (int, float)):
-                            return float(v)
-                    return np.nan
-
+                val = _fit_getter(frame)
                 rows["distance_m"].append(val("distance"))
                 rows["speed_mps"].append(val("enhanced_speed", "speed"))
                 rows["hr_bpm"].append(val("heart_rate"))
@@ -189,8 +194,8 @@ def _read_gpx(path):
         with open(path, encoding="utf-8") as f:
             gpx = gpxpy.parse(f)
     except (gpxpy.gpx.GPXException, UnicodeDecodeError, ValueError) as e:
-        raise UserError("%s is not a readable GPX file (%s)" % (path, str(e).splitlines()[0]
-                                                                 if str(e) else "bad XML")) from None
+        first = str(e).splitlines()[0] if str(e) else "bad XML"
+        raise UserError("%s is not a readable GPX file (%s)" % (path, first)) from None
     points = [p for trk in gpx.tracks for seg in trk.segments for p in seg.points]
     if not points:
         raise UserError("%s holds no track points" % path)
@@ -214,6 +219,14 @@ def _tcx_text(el, path):
     return None
 
 
+def _tcx_num(el, name):
+    text = _tcx_text(el, name)
+    try:
+        return float(text) if text is not None else np.nan
+    except ValueError:
+        return np.nan
+
+
 def _read_tcx(path):
     try:
         root = ET.parse(path).getroot()
@@ -235,21 +248,13 @@ def _read_tcx(path):
             rows["t"].append(_epoch(datetime.fromisoformat(when.replace("Z", "+00:00"))))
         except ValueError:
             raise UserError("%s: a trackpoint time %r is not a date" % (path, when)) from None
-
-        def num(name):
-            text = _tcx_text(el, name)
-            try:
-                return float(text) if text is not None else np.nan
-            except ValueError:
-                return np.nan
-
-        rows["lat_deg"].append(num("LatitudeDegrees"))
-        rows["lon_deg"].append(num("LongitudeDegrees"))
-        rows["altitude_m"].append(num("AltitudeMeters"))
-        rows["distance_m"].append(num("DistanceMeters"))
-        rows["hr_bpm"].append(num("Value"))  # HeartRateBpm/Value: the only Value in a point
-        rows["speed_mps"].append(num("Speed"))
-        rows["cadence_spm"].append(2.0 * num("RunCadence"))
+        rows["lat_deg"].append(_tcx_num(el, "LatitudeDegrees"))
+        rows["lon_deg"].append(_tcx_num(el, "LongitudeDegrees"))
+        rows["altitude_m"].append(_tcx_num(el, "AltitudeMeters"))
+        rows["distance_m"].append(_tcx_num(el, "DistanceMeters"))
+        rows["hr_bpm"].append(_tcx_num(el, "Value"))  # HeartRateBpm/Value: a point's only Value
+        rows["speed_mps"].append(_tcx_num(el, "Speed"))
+        rows["cadence_spm"].append(2.0 * _tcx_num(el, "RunCadence"))
     if not rows["t"]:
         raise UserError("%s has no timed trackpoints: export the recorded activity" % path)
     return _build(path, "tcx", rows, laps)

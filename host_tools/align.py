@@ -60,7 +60,11 @@ class Alignment:
                    "speed", when, self.r, self.overlap_s))
         if self.clock_diff_s is None:
             return line + "; the clip's clock was not set"
-        return line + "; the clip's clock was %+.0f s off" % -self.clock_diff_s
+        off = -self.clock_diff_s
+        if abs(off) < 2:
+            return line + "; the clip's clock agrees (%+.1f s)" % off
+        return line + "; the clip's clock was %s %s" % (_duration(abs(off)),
+                                                        "ahead" if off > 0 else "behind")
 
 
 def clip_step_rate(session):
@@ -151,7 +155,8 @@ def align(session, act, clock_epoch_s=None):
     r_text = ("the step rates do not match (best r = %.2f, needs %.2f)" % (best[1], MIN_R)
               if best is not None else "%s has neither cadence nor speed to match the step rate"
               % act.path)
-    overlap_s = min(end, clock_epoch_s + len(x)) - max(start, clock_epoch_s) if clock_epoch_s else 0
+    overlap_s = (min(end, clock_epoch_s + len(x)) - max(start, clock_epoch_s)
+                 if clock_epoch_s else 0)
     if overlap_s >= len(x) / 2:
         return Alignment(float(clock_epoch_s), "clock", best[1] if best else None)
     if clock_epoch_s:
@@ -160,6 +165,14 @@ def align(session, act, clock_epoch_s=None):
                                                       max(0, overlap_s)))
     raise UserError("%s does not fit %s: %s and the clip's clock was not set; is it the same "
                     "run?" % (act.path, session.name, r_text))
+
+
+def _duration(s):
+    if s < 120:
+        return "%.0f s" % s
+    if s < 7200:
+        return "%d min %02d s" % (s // 60, s % 60)
+    return "%.1f h" % (s / 3600.0)
 
 
 def _day(epoch_s):

@@ -1,4 +1,5 @@
-"""`leanclip export SESSION --csv|--json [--out PATH]`: a session log as plain files.
+"""`leanclip export SESSION --csv|--json|--activity RUN.fit [--out PATH]`: a session log as plain
+files, or merged per second with the watch's recording of the same run.
 
 CSV is for spreadsheets and R: one table per kind of record, and for a raw-mode log an imu.csv
 in exactly the format `leanclip replay` reads (g, deg/s), so a recorded run can be replayed,
@@ -7,6 +8,7 @@ reader had to skip is said on stderr and stored in the output, never silently dr
 """
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -21,12 +23,16 @@ IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
 
 def register(parser):
     parser.add_argument("session", metavar="SESSION", help="a session log (.lcl)")
-    fmt = parser.add_mutually_exclusive_group(required=True)
+    fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--csv", action="store_true",
                      help="a directory of summary.csv, events.csv (+ imu.csv for raw logs)")
     fmt.add_argument("--json", action="store_true", help="one JSON file")
+    fmt.add_argument("--activity", metavar="RUN.fit|gpx|tcx",
+                     help="one per-second CSV of the session merged with the watch's recording "
+                     "of the run (columns: docs/watch-data.md)")
     parser.add_argument("--out", metavar="PATH",
-                        help="output directory (--csv) or file (--json); default next to SESSION")
+                        help="output directory (--csv) or file (--json, --activity); default "
+                        "next to SESSION")
     parser.set_defaults(func=run)
 
 
@@ -96,9 +102,36 @@ def export_json(s, out):
     return [out]
 
 
+def export_merged(s, activity_path, out):
+    """The per-second merged table (host_tools/merge.py) as CSV, written whole or not at all."""
+    from . import activity, align, merge
+
+    act = activity.load(activity_path)
+    found = align.align(s, act, (s.header or {}).get("start_epoch_s") or None)
+    tmp = out.with_name(".%s.tmp" % out.name)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tmp.open("w", newline="") as f:
+        csv.writer(f).writerows(merge.csv_rows(merge.table(s, act, found)))
+    os.replace(tmp, out)
+    print(found.describe())
+    return [out]
+
+
 def run(args):
+    if not (args.csv or args.json or args.activity):
+        raise UserError("say what to write: --csv, --json or --activity RUN.fit")
     s = logread.load(args.session)
     src = Path(args.session)
+    if args.activity:
+        out = Path(args.out) if args.out else src.with_name(src.stem + "-merged.csv")
+        if out.resolve() in (src.resolve(), Path(args.activity).resolve()):
+            raise UserError("%s would overwrite its own input: choose another --out" % out)
+        try:
+            written = export_merged(s, args.activity, out)
+        except OSError as e:
+            raise UserError("cannot write %s: %s" % (out, e.strerror or e)) from None
+        print("wrote %s (%d s)" % (out, len(s.summary["t_s"])))
+        return 0
     if args.csv:
         out = Path(args.out) if args.out else src.with_suffix("")
     else:

@@ -27,9 +27,10 @@ HILL_M = 12.0                            # the loop climbs and falls 12 m once p
 
 
 def script(seed, lead_s, run_min=5.0, pause=None):
-    """Segments: walk lead_s (watch only), stand 8 s (the clip's calibration), then runs of
+    """Segments: walk lead_s (if > 0), stand 8 s (the clip's calibration), then runs of
     30-70 s at 2.6-4.2 m/s (cadence rising with speed, +-4 spm per runner) with a stop every
-    third. pause=(after_segment, s) inserts one long stand (a watch pause) there."""
+    third, every fourth run at fault (upright or arch). pause=(after_segment, s) inserts one
+    long stand (a watch pause) there."""
     rng = np.random.default_rng(seed)
     segs = [{"do": "walk", "s": float(lead_s)}] if lead_s > 0 else []
     segs.append({"do": "stand", "s": 8.0})
@@ -37,9 +38,11 @@ def script(seed, lead_s, run_min=5.0, pause=None):
     while total < run_min * 60:
         speed = float(rng.uniform(2.6, 4.2))
         s = float(rng.uniform(30, 70))
+        fault = ("upright", "arch")[i // 4 % 2] if i % 4 == 1 else "none"
+        lean = {"none": float(rng.uniform(5, 10)), "upright": 1.5, "arch": -4.0}[fault]
         segs.append({"do": "run", "s": s, "speed_mps": speed,
                      "cadence_spm": float(150 + 7.5 * speed + rng.uniform(-4, 4)),
-                     "lean_deg": float(rng.uniform(4, 10))})
+                     "lean_deg": lean, "fault": fault})
         total += s
         i += 1
         if pause and i == pause[0]:
@@ -57,10 +60,11 @@ class Run:
 def make_run(tmp_path, seed, lead_s, clock_offset_s=None, name=None, pause=None,
              run_min=5.0, start_epoch_s=None):
     """clock_offset_s: the clip's clock error (None: never set, the log says 0)."""
-    segs = script(seed, lead_s, run_min, pause)
+    # The walk before the clip starts is only the watch's: simulated as the truth of a walk
+    # (speed and cadence), not as IMU data nobody reads.
+    segs = script(seed, 0.0, run_min, pause)
     imu, truth, _ = simulate(segs, mount="chest", rate_hz=RATE_HZ, quality="typical", seed=seed)
-    k = int(round(lead_s * RATE_HZ))
-    rec = ImuRecording(0.0, float(RATE_HZ), imu[k:, 1:].ravel().tolist())
+    rec = ImuRecording(0.0, float(RATE_HZ), imu[:, 1:].ravel().tolist())
     cfg = fw_config.defaults()
     sink = run_pipeline(rec, cfg)
     run = Run()
@@ -69,17 +73,23 @@ def make_run(tmp_path, seed, lead_s, clock_offset_s=None, name=None, pause=None,
     clock = 0 if clock_offset_s is None else int(round(run.epoch0_s + clock_offset_s))
     run.session = tmp_path / (name or "%05d.lcl" % seed)
     replaylog.write_device_log(run.session, rec, sink, cfg, session=seed, start_epoch_s=clock)
-    run.watch = _watch_channels(truth, seed)
+    run.watch = _watch_channels(truth, seed, lead_s)
     run.truth = truth
     return run
 
 
-def _watch_channels(truth, seed):
+def _watch_channels(truth, seed, lead_s):
+    """Per-second watch channels on the watch's clock (0 = watch start, lead_s before the
+    clip's): a walk at 1.4 m/s and 110 steps/min that slows to a stop over its last 3 s, then
+    the simulated run's truth."""
     rng = np.random.default_rng(seed + 7)
     step = int(RATE_HZ)
-    t = truth["t"][::step]
-    speed = truth["speed_mps"][::step]
-    strides = truth["cadence_spm"][::step] / 2.0
+    t_run = truth["t"][::step]
+    n_lead = int(round(lead_s))
+    fade = np.clip((n_lead - np.arange(n_lead)) / 3.0, 0, 1)
+    t = np.concatenate((np.arange(n_lead, dtype=float), t_run + lead_s))
+    speed = np.concatenate((1.4 * fade, truth["speed_mps"][::step]))
+    strides = np.concatenate((55.0 * (fade > 0), truth["cadence_spm"][::step] / 2.0))
     dist = np.concatenate(([0.0], np.cumsum(speed[1:])))
     angle = 2 * math.pi * dist / LOOP_M
     # a circle of circumference LOOP_M: metres to degrees of latitude/longitude
