@@ -299,6 +299,14 @@ def history_figure(rows):
     return _png(fig)
 
 
+def _share(x, left, right):
+    """Width of [left, right] as a share of the whole x range (dates or numbers)."""
+    whole = x[-1] - x[0]
+    if not whole:
+        return 1.0
+    return (right - left) / whole
+
+
 def _stage_spans(axes, x, rows):
     """Shade runs of sessions in the same feedback stage, named once on the top panel."""
     shades = ("0.94", "white")
@@ -312,6 +320,7 @@ def _stage_spans(axes, x, rows):
         right = x[j] if j == len(rows) - 1 else x[j] + (x[j + 1] - x[j]) / 2
         for ax in axes:
             ax.axvspan(left, right, color=shades[k % 2], zorder=0, lw=0)
-        if len(rows) > 1:
-            axes[0].text(x[i], 97, rows[i]["stage_name"], fontsize=7, va="top", color="0.3")
+        if _share(x, left, right) >= 0.08:  # a label only where it fits
+            axes[0].text(left, 97, " " + rows[i]["stage_name"], fontsize=8, va="top",
+                         color="0.3")
         i, k = j + 1, k + 1
