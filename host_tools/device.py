@@ -132,7 +132,8 @@ class Device:
         try:
             out, err = self.transport.exec_raw(code, timeout=timeout_s)
         except (TransportError, serial.SerialException, OSError) as e:
-            raise UserError("lost the connection to %s (%s): check the cable" % (self.port, e))
+            raise UserError("lost the connection to %s (%s): check the cable"
+                            % (self.port, e)) from None
         if err:
             raise board_error(err)
         return out
@@ -146,14 +147,16 @@ class Device:
         try:
             self.transport.exec_raw_no_follow(code)
         except (TransportError, serial.SerialException, OSError) as e:
-            raise UserError("lost the connection to %s (%s): check the cable" % (self.port, e))
+            raise UserError("lost the connection to %s (%s): check the cable"
+                            % (self.port, e)) from None
 
     def finish(self, timeout_s=10):
         """Collect the end of a started program: raise DeviceError if it failed."""
         try:
             out, err = self.transport.follow(timeout_s)
         except (TransportError, serial.SerialException, OSError) as e:
-            raise UserError("lost the connection to %s (%s): check the cable" % (self.port, e))
+            raise UserError("lost the connection to %s (%s): check the cable"
+                            % (self.port, e)) from None
         if err:
             raise board_error(err)
         return out
@@ -195,6 +198,20 @@ class Device:
                 return
         raise TransportError("no raw REPL prompt")
 
+    # ---- the board's clock
+    def set_clock(self, now_s=None):
+        """Set the board's real-time clock to UTC now (machine.RTC; MicroPython's own API), so
+        the sessions it records carry real start times (the log header stamps the session's
+        start from it; a board that loses power forgets it, and the header then says unknown).
+        Returns the time set, or None if the board has no settable clock."""
+        now_s = time.time() if now_s is None else now_s
+        t = time.gmtime(now_s)
+        fields = (t.tm_year, t.tm_mon, t.tm_mday, t.tm_wday, t.tm_hour, t.tm_min, t.tm_sec, 0)
+        out = self.exec(
+            "try:\n import machine\n machine.RTC().datetime(%r)\n print('set')\n"
+            "except (ImportError, AttributeError):\n print('none')\n" % (fields,))
+        return now_s if out.strip() == b"set" else None
+
     # ---- facts about the board
     def info(self):
         """MicroPython version, .mpy ABI, machine name, free flash: one round trip, cached."""
@@ -230,7 +247,7 @@ class Device:
             "print(repr([_lc_sha(p) for p in %r]))\n" % (list(paths),)
         )
         digests = ast.literal_eval(self.exec(code, timeout_s=60).decode().strip())
-        return dict(zip(paths, digests))
+        return dict(zip(paths, digests, strict=True))
 
     def makedirs(self, path):
         self.exec(

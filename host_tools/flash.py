@@ -137,7 +137,8 @@ def flash(device, writes, removals, out=print):
                 device.makedirs(parent)
                 made.add(parent)
             done = bar.n
-            device.write_file(path, data, progress=lambda n: bar.update(done + n - bar.n))
+            device.write_file(path, data,
+                              progress=lambda n, done=done: bar.update(done + n - bar.n))
     for path in removals:
         device.remove(path)
     after = device.sha256(list(writes))
@@ -160,6 +161,11 @@ def register(parser):
     parser.set_defaults(func=run)
 
 
+def _say_clock(device):
+    if device.set_clock() is not None:
+        print("board clock set from this computer (sessions get real start times)")
+
+
 def run(args):
     with Device(args.port, args.baud) as device:
         writes, removals, summary = plan(device, args.board, args.config)
@@ -172,6 +178,7 @@ def run(args):
             if not writes and not removals:
                 print("up to date")
             return 0
+        _say_clock(device)
         if not writes and not removals:
             print("up to date: nothing written")
         else:

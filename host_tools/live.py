@@ -117,6 +117,7 @@ def register(parser):
 def run(args):
     tty = sys.stdout.isatty()
     with Device(args.port, args.baud) as device:
+        device.set_clock()  # so the next sessions get real start times (docs/watch-data.md)
         cfg, _ = config_schema.validate(device_config(device))
 
         def show(fields):

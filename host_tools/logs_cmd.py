@@ -125,7 +125,7 @@ def cmd_pull(device, args):
         base = 0
         for name, size in todo:
             pull(device, "%s/%s" % (LOG_DIR, name), local_dir / name, size,
-                 progress=lambda done: bar.update(base + done - bar.n))
+                 progress=lambda done, base=base: bar.update(base + done - bar.n))
             base += size
             bar.update(base - bar.n)
     for name, size in todo:
@@ -179,5 +179,6 @@ def run(args):
     if args.action == "rm" and not (args.sessions or args.all):
         raise UserError("name the sessions to delete, or --all")
     with Device(args.port, args.baud) as device:
+        device.set_clock()  # so the next sessions get real start times (docs/watch-data.md)
         {"list": cmd_list, "pull": cmd_pull, "rm": cmd_rm}[args.action](device, args)
     return 0

@@ -223,3 +223,28 @@ def write_tcx(path, run):
         'Sport="Running"><Id>%s</Id><Lap StartTime="%s"><Track>%s</Track></Lap></Activity>'
         '</Activities></TrainingCenterDatabase>' % (start, start, "".join(pts)))
     return path
+
+
+def main(argv=None):
+    """`python tests/watchsim.py DIR`: the demo pair `make demo` reports on: a 10 min run (the
+    clip's clock never set, the watch started 95 s earlier), DIR/session.lcl, DIR/watch.fit
+    (laps every km, records every second) and DIR/watch.gpx (no heart rate)."""
+    import argparse
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("out")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    run = make_run(out, 5, 95.0, None, name="session.lcl", run_min=10.0,
+                   start_epoch_s=BASE_EPOCH_S + 6 * 86400)
+    write_fit(out / "watch.fit", run, lap_m=1000)
+    write_gpx(out / "watch.gpx", run, hr=False)
+    print("wrote %s, %s, %s (the clip's second 0 is watch time %s UTC)"
+          % (run.session, out / "watch.fit", out / "watch.gpx",
+             datetime.fromtimestamp(run.epoch0_s, timezone.utc).strftime("%H:%M:%S.%f")[:-4]))
+
+
+if __name__ == "__main__":
+    main()
