@@ -21,7 +21,7 @@ import numpy as np
 
 from firmware.core import config as fw_config
 from firmware.core.gait import RUNNING, STATE_NAMES
-from firmware.core.schedule import STAGE_NAMES, TEST
+from firmware.core.schedule import ALTERNATE, EVERY, STAGE_NAMES, TEST
 from firmware.device.sessionlog import SUFFIX
 
 from . import activity, align, eventtext, logread, merge, report_page, report_plots
@@ -297,8 +297,11 @@ def _history_rows(sessions, ms, matches):
                "stage_name": coached, "running_s": run_s,
                "in_band_pct": 100 * m["good_share"] if m["lean"] else None,
                "median_lean_deg": m["lean"]["p50"] if m["lean"] else None,
+               # only stages that buzz at the moment of a fault count alerts; the summary
+               # stage and test runs stay silent by design, so theirs would read as zero
                "alerts_per_h": sum(m["alerts"].values()) * 3600.0 / run_s
-               if run_s >= MIN_RUNNING_S else None, "watch": ""}
+               if run_s >= MIN_RUNNING_S and m["stage"] in (EVERY, ALTERNATE) else None,
+               "watch": ""}
         if al is not None:
             tab = merge.table(s, act, al)
             d = tab["distance_m"][np.isfinite(tab["distance_m"])]
@@ -340,7 +343,9 @@ def history_page(sessions, ms, matches):
              report_page.section("Trends", report_page.image(png, "trends over sessions"),
                                  report_page.para(
                                      "Shaded: the training plan's feedback stages. Open "
-                                     "diamonds: test runs, with no cues.")),
+                                     "diamonds: test runs, with no cues. Alerts are counted "
+                                     "only in the stages that buzz when a fault happens "
+                                     "(every, alternate); the others are silent by design.")),
              report_page.section("Every session", table)]
     return report_page.page("Your LeanClip history", sub, parts), {"history": png}
 

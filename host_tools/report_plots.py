@@ -264,7 +264,7 @@ def history_figure(rows):
     test = np.array([r["test_run"] for r in rows])
     panels = (("in_band_pct", "% of running\nin the good band", "tab:green"),
               ("median_lean_deg", "median lean\n(deg)", "tab:blue"),
-              ("alerts_per_h", "alerts per hour\nof running", "tab:orange"))
+              ("alerts_per_h", "alerts per hour\n(buzzing stages)", "tab:orange"))
     for ax, (key, label, colour) in zip(axes, panels, strict=True):
         y = np.array([np.nan if r[key] is None else r[key] for r in rows], dtype=float)
         ax.plot(x, y, "-", color=colour, alpha=0.35, lw=1)
