@@ -9,7 +9,7 @@ offset; stops and changes of pace are what pin it down, to a fraction of a secon
 parabola through the peak.
 
 The clip's clock, when set, is the check: the answer says whether the two agree. When the step
-rates do not match (r below MIN_R, or no clear peak) the clock is used if known; with neither,
+rates do not match (score below MIN_SCORE) the clock is used if known; with neither,
 the pair is refused: most likely the wrong file. docs/watch-data.md has the reasoning and what
 was measured.
 """
@@ -21,9 +21,13 @@ from firmware.core.gait import RUNNING, WALKING
 
 from .errors import UserError
 
-# Accept a match at this correlation or more. Measured (docs/watch-data.md): true pairs give
-# r >= 0.9 on cadence and >= 0.8 on speed; the wrong run's best lag stays below 0.5.
-MIN_R = 0.7
+# Accept a match whose score (`correlate`) reaches this. Measured on simulated pairs
+# (bench/watch_align.py, docs/watch-data.md) against every other run's file.
+MIN_SCORE = {"cadence": 0.75, "speed": 0.75}
+# Seconds either side of the best-scoring lag searched for the sharpest match.
+REFINE_S = 5
+# Slower than this on the watch is standing about, not moving (for matching on speed).
+MOVING_MPS = 0.5
 # Seconds of both moving and overlapping needed before a correlation means anything.
 MIN_OVERLAP_S = 120
 # Only lags that overlap at least this share of the best possible overlap compete: a short
@@ -39,13 +43,14 @@ CLOCK_SEARCH_S = 3 * 3600
 
 class Alignment:
     """clip second t is watch epoch second t + epoch0_s. method: "cadence", "speed" or "clock".
-    r: the correlation at that offset (None for the clock); clock_diff_s: cadence answer minus
+    score: the match score at that offset (`correlate`; for the clock: the best score, not enough,
+    or None); clock_diff_s: cadence answer minus
     the clip's clock (None when the clock is unknown or unused)."""
 
-    def __init__(self, epoch0_s, method, r=None, clock_diff_s=None, overlap_s=0):
+    def __init__(self, epoch0_s, method, score=None, clock_diff_s=None, overlap_s=0):
         self.epoch0_s = epoch0_s
         self.method = method
-        self.r = r
+        self.score = score
         self.clock_diff_s = clock_diff_s
         self.overlap_s = overlap_s
 
@@ -53,11 +58,11 @@ class Alignment:
         when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.epoch0_s))
         if self.method == "clock":
             why = "the step rates did not match well enough%s" % (
-                " (r = %.2f)" % self.r if self.r is not None else "")
+                " (best score %.2f)" % self.score if self.score is not None else "")
             return "aligned by the clip's clock (session start %s): %s" % (when, why)
-        line = ("aligned by %s: session start %s, r = %.2f over %d s"
+        line = ("aligned by %s: session start %s, match %.2f over %d s"
                 % ("cadence" if self.method == "cadence" else "step rate against the watch's "
-                   "speed", when, self.r, self.overlap_s))
+                   "speed", when, self.score, self.overlap_s))
         if self.clock_diff_s is None:
             return line + "; the clip's clock was not set"
         off = -self.clock_diff_s
@@ -84,41 +89,59 @@ def _xcorr(a, b, n):
     return np.fft.irfft(np.fft.rfft(b, n) * np.conj(np.fft.rfft(a, n)), n)
 
 
-def correlate(x, y):
-    """(lags, r, overlap) of Pearson r between x[i] and y[i + lag] over the samples both have,
-    for every lag with at least MIN_OVERLAP_S of them."""
+def _pearson(x, y):
+    """(lags, r, overlap) of Pearson r between x[i] and y[i + lag] over the samples both have
+    (NaN = missing), for every lag from -(len(x) - 1) to len(y) - 1 in order."""
     mx, my = np.isfinite(x), np.isfinite(y)
-    x0, y0 = np.where(mx, x, 0.0), np.where(my, y, 0.0)
+    if not mx.any() or not my.any():
+        lags = np.arange(-(len(x) - 1), len(y))
+        return lags, np.full(len(lags), np.nan), np.zeros(len(lags))
     # centre first: keeps the sums small so the FFT's rounding does not swamp the covariance
-    x0 = np.where(mx, x0 - x0[mx].mean(), 0.0)
-    y0 = np.where(my, y0 - y0[my].mean(), 0.0)
+    x0 = np.where(mx, x - x[mx].mean(), 0.0)
+    y0 = np.where(my, y - y[my].mean(), 0.0)
     n = 1 << int(np.ceil(np.log2(len(x) + len(y))))
     fx, fy = mx.astype(float), my.astype(float)
     cnt = np.rint(_xcorr(fx, fy, n))
     sx, sy = _xcorr(x0, fy, n), _xcorr(fx, y0, n)
     sxx, syy = _xcorr(x0 * x0, fy, n), _xcorr(fx, y0 * y0, n)
     sxy = _xcorr(x0, y0, n)
-    lags = np.concatenate((np.arange(0, len(y)), np.arange(-(len(x) - 1), 0)))
-    idx = np.concatenate((np.arange(0, len(y)), n + np.arange(-(len(x) - 1), 0)))
+    idx = np.concatenate((n + np.arange(-(len(x) - 1), 0), np.arange(0, len(y))))
     cnt, sx, sy, sxx, syy, sxy = (a[idx] for a in (cnt, sx, sy, sxx, syy, sxy))
     with np.errstate(invalid="ignore", divide="ignore"):
         var = (cnt * sxx - sx * sx) * (cnt * syy - sy * sy)
         r = (cnt * sxy - sx * sy) / np.sqrt(np.where(var > 0, var, np.nan))
-    ok = (cnt >= max(MIN_OVERLAP_S, MIN_OVERLAP_SHARE * cnt.max())) & np.isfinite(r)
-    order = np.argsort(lags[ok])
-    return lags[ok][order], r[ok][order], cnt[ok][order]
+    return np.arange(-(len(x) - 1), len(y)), r, cnt
 
 
-def _peak(lags, r):
-    """(sub-second lag, r) of the best lag, refined by a parabola through it and its
+def correlate(x, y, moving_y):
+    """(lags, score, overlap, r) for every lag worth considering: at least MIN_OVERLAP_S
+    shared seconds and MIN_OVERLAP_SHARE of the best overlap.
+
+    The score is the mean of two views of the match. The whole series, stops included, with r
+    discounted by the share of the clip's seconds covered: stops are the sharpest features, but
+    another run's file can line up one or two of them by chance over part of the session. And
+    the seconds both are moving, stops left out: changes of pace and step rate, which are
+    the run's own fingerprint. moving_y: which of y's samples are moving."""
+    lags, r, cnt = _pearson(x, y)
+    _, r_moving, cnt_moving = _pearson(np.where(x > 0, x, np.nan), np.where(moving_y, y, np.nan))
+    clip_s = float(np.sum(np.isfinite(x)))
+    covered = r * np.minimum(1.0, cnt / clip_s)
+    r_moving = np.where(cnt_moving >= MIN_OVERLAP_S / 2, r_moving, 0.0)
+    sc = (covered + np.nan_to_num(r_moving)) / 2
+    ok = (cnt >= max(MIN_OVERLAP_S, MIN_OVERLAP_SHARE * cnt.max(initial=0))) & np.isfinite(r)
+    return lags[ok], sc[ok], cnt[ok], r[ok]
+
+
+def _peak(lags, score):
+    """(sub-second lag, index) of the best lag, refined by a parabola through it and its
     neighbours."""
-    i = int(np.argmax(r))
-    if 0 < i < len(r) - 1 and lags[i + 1] - lags[i - 1] == 2:
-        a, b, c = r[i - 1], r[i], r[i + 1]
+    i = int(np.argmax(score))
+    if 0 < i < len(score) - 1 and lags[i + 1] - lags[i - 1] == 2:
+        a, b, c = score[i - 1], score[i], score[i + 1]
         den = a - 2 * b + c
         if den < 0:
-            return lags[i] + 0.5 * (a - c) / den, b
-    return float(lags[i]), r[i]
+            return lags[i] + 0.5 * (a - c) / den, i
+    return float(lags[i]), i
 
 
 def align(session, act, clock_epoch_s=None):
@@ -130,8 +153,11 @@ def align(session, act, clock_epoch_s=None):
                         % (session.name, np.sum(np.isfinite(x)), act.path, MIN_OVERLAP_S))
     if act.has("cadence_spm"):
         y, method = act.ch["cadence_spm"], "cadence"
+        moving = y > 0
     elif act.has("speed_mps"):
         y, method = act.ch["speed_mps"], "speed"
+        with np.errstate(invalid="ignore"):
+            moving = y >= MOVING_MPS
     else:
         y, method = None, None
     start, end = act.start_epoch_s, int(act.t_epoch_s[-1])
@@ -141,20 +167,24 @@ def align(session, act, clock_epoch_s=None):
                         % (act.path, _day(start), _day(clock_epoch_s)))
     best = None
     if y is not None:
-        lags, r, cnt = correlate(x, y)
+        lags, sc, cnt, r = correlate(x, y, moving)
         if clock_epoch_s:
             near = np.abs(start + lags - clock_epoch_s) <= CLOCK_SEARCH_S
-            lags, r, cnt = lags[near], r[near], cnt[near]
-        if len(r):
-            lag, r_best = _peak(lags, r)
-            best = (lag, float(r_best), int(cnt[np.argmax(r)]))
-    if best is not None and best[1] >= MIN_R:
+            lags, sc, cnt, r = lags[near], sc[near], cnt[near], r[near]
+        if len(sc):
+            i = int(np.argmax(sc))
+            # the score finds the right neighbourhood; the offset itself comes from r over the
+            # whole series, whose stops and starts are sharper than the pace changes
+            near = np.abs(lags - lags[i]) <= REFINE_S
+            lag, j = _peak(lags[near], r[near])
+            best = (lag, float(sc[i]), int(cnt[near][j]))
+    if best is not None and best[1] >= MIN_SCORE[method]:
         epoch0 = start + best[0] + CLIP_SECOND_CENTRE_S
         diff = epoch0 - clock_epoch_s if clock_epoch_s else None
         return Alignment(epoch0, method, best[1], diff, best[2])
-    r_text = ("the step rates do not match (best r = %.2f, needs %.2f)" % (best[1], MIN_R)
-              if best is not None else "%s has neither cadence nor speed to match the step rate"
-              % act.path)
+    r_text = ("the step rates do not match (best score %.2f, needs %.2f)"
+              % (best[1], MIN_SCORE[method]) if best is not None else
+              "%s has neither cadence nor speed to match the step rate" % act.path)
     overlap_s = (min(end, clock_epoch_s + len(x)) - max(start, clock_epoch_s)
                  if clock_epoch_s else 0)
     if overlap_s >= len(x) / 2:

@@ -11,6 +11,7 @@ import pytest
 
 import watchsim
 from host_tools import activity, align, cli, logread, merge
+from host_tools.errors import UserError
 
 PAIRS = 12
 
@@ -26,7 +27,7 @@ def pairs(tmp_path_factory):
         lead_s = float(rng.uniform(0, 180))
         offset_s = float(rng.uniform(-1800, 1800))
         run = watchsim.make_run(d, seed, lead_s, None if seed % 3 == 0 else offset_s,
-                                run_min=4.0)
+                                run_min=5.0)
         run.fit = watchsim.write_fit(d / ("%d.fit" % seed), run)
         runs.append(run)
     return runs
@@ -46,21 +47,35 @@ def test_alignment_finds_the_offset_within_1_s_on_12_simulated_pairs(pairs):
     for run in pairs:
         s = logread.load(run.session)
         found = align.align(s, activity.load(run.fit), s.header["start_epoch_s"] or None)
-        assert found.method == "cadence" and found.r >= align.MIN_R
+        assert found.method == "cadence" and found.score >= align.MIN_SCORE["cadence"]
         errors.append(found.epoch0_s - run.epoch0_s)
     assert max(abs(e) for e in errors) <= 1.0, errors
 
 
-def test_without_watch_cadence_the_speed_lines_them_up_within_2_s(pairs, tmp_path):
-    """GPX has no cadence: the clip's step rate against the watch's speed. Measured 0.5-1.5 s
-    late-biased (speed changes over 3 s in the simulator, cadence over 1 s: docs/watch-data.md),
-    so the bound here is 2 s, not the cadence's 1 s."""
-    for run in pairs[:4]:
-        gpx = watchsim.write_gpx(tmp_path / "run.gpx", run, hr=False)
+def _speed_matches(pairs, tmp_path):
+    """(run, gpx path, Alignment or None) for each pair's GPX without heart rate or cadence."""
+    out = []
+    for run in pairs:
+        gpx = watchsim.write_gpx(tmp_path / ("%s.gpx" % run.session.stem), run, hr=False)
         s = logread.load(run.session)
-        found = align.align(s, activity.load(gpx), s.header["start_epoch_s"] or None)
-        assert found.method == "speed"
-        assert abs(found.epoch0_s - run.epoch0_s) <= 2.0
+        try:
+            found = align.align(s, activity.load(gpx), s.header["start_epoch_s"] or None)
+        except UserError:
+            found = None
+        out.append((run, gpx, found if found is not None and found.method == "speed" else None))
+    return out
+
+
+def test_without_watch_cadence_speed_lines_up_some_within_2_s_and_never_wrongly(pairs,
+                                                                                 tmp_path):
+    """GPX has no cadence: the clip's step rate against the watch's speed. Weaker evidence
+    (bench/watch_align.py: about half the simulated 5 min runs are matched; the rest fall back
+    to the clip's clock or are refused), and 0.5-1.5 s late-biased since speed changes over 3 s
+    in the simulator and cadence over 1 s; so the bound is 2 s, not 1 s."""
+    found = [(run, a) for run, _, a in _speed_matches(pairs, tmp_path) if a is not None]
+    assert len(found) >= 3
+    for run, a in found:
+        assert abs(a.epoch0_s - run.epoch0_s) <= 2.0
 
 
 def test_a_mismatched_pair_is_refused_in_one_line(pairs, capsys):
@@ -148,13 +163,16 @@ def test_merged_page_and_a_gpx_without_heart_rate(pairs, tmp_path, capsys):
     for words in ("Lean against pace", "Lean against grade", "Lean and heart rate",
                   "Route", "trend:", "Watch data from"):
         assert words in page, words
-    gpx = watchsim.write_gpx(tmp_path / "nohr.gpx", run, hr=False)
+    run, gpx, _ = next(m for m in _speed_matches(pairs, tmp_path) if m[2] is not None)
     assert cli.main(["report", str(run.session), "--activity", str(gpx), "--out",
                      str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "step rate against the watch's speed" in out and "replaced" in out
+    assert "step rate against the watch's speed" in out
     page = (tmp_path / (run.session.stem + ".html")).read_text()
-    assert "nohr.gpx has no heart rate" in page and "Route" in page
+    assert "%s has no heart rate" % gpx.name in page and "Route" in page
+    assert cli.main(["report", str(run.session), "--activity", str(gpx), "--out",
+                     str(tmp_path)]) == 0
+    assert "replaced" in capsys.readouterr().out
 
 
 def test_export_merged_csv_matches_the_truth(pairs, tmp_path, capsys):
