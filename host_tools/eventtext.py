@@ -1,12 +1,15 @@
 """What each logged event means to the runner, in plain words: the one table the timeline and
-the reports read, so a name in the log (firmware/core/logfmt.py EVENT_TYPES) never reaches a
-person raw. Events a person reads have a line; the device's housekeeping is INTERNAL and shown
-only with `--verbose`. tests/test_report_events.py checks that every event in the log format's
-registry is in exactly one of the two.
+the reports read, so a name in the log (the event registry, firmware/core/logfmt.py
+event_types) never reaches a person raw. Events a person reads have a line; the device's
+housekeeping is INTERNAL and shown only with `--verbose`. tests/test_report_events.py checks
+that every event in the log format's registry (every format version: old logs keep old events)
+is in exactly one of the two.
 
 Also the alerts' advice (what the buzz means and what to try), shared by the session report and
 the timeline.
 """
+
+from . import logread
 
 # name -> (short label, sentence template). {v} is the event's value, {band} the fault's band.
 PLAIN = {
@@ -38,8 +41,8 @@ PLAIN = {
 
 # The device's housekeeping: true and logged, but not news for the runner.
 INTERNAL = {
-    "accel": "forward acceleration while setting off, g (the coach holds overlean alerts)",
-    "battery": "battery voltage, mV",
+    "accel": "forward acceleration while setting off (the coach holds overlean alerts)",
+    "battery": "battery voltage",
     "loop_stats": "sampling loop health: rate, jitter, overruns, FIFO overflows, GC pauses",
 }
 
@@ -81,11 +84,21 @@ def line(name, data, cfg):
     firmware) are shown as they are rather than hidden."""
     if name in INTERNAL:
         return None
-    label, text = PLAIN.get(name, (name, "{v}"))
+    if name not in PLAIN:
+        return name, _with_unit(name, data)
+    label, text = PLAIN[name]
     v = _value(data)
     band = fault_band(name[5:], cfg) if name.startswith("buzz_") else ""
     return label.format(v=v), text.format(v=v, band=band)
 
 
+def _with_unit(name, data):
+    """The value with its unit from the event registry, when it has one field and a unit."""
+    units = list(logread.event_units(name).values())
+    text = _value(data)
+    return "%s %s" % (text, units[0]) if len(units) == 1 and units[0] not in (
+        "count", "-") else text
+
+
 def internal_line(name, data):
-    return name, "%s: %s" % (INTERNAL[name], _value(data))
+    return name, "%s: %s" % (INTERNAL[name], _with_unit(name, data))

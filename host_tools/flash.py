@@ -85,7 +85,7 @@ def pick_board(name, existing, chip):
         raise UserError("which board is this? pass --board NAME (one of: %s)"
                         % ", ".join(sorted(boards.BOARDS)))
     try:
-        profile = boards.board(name)
+        profile = boards.profile(name)
     except ValueError as e:
         raise UserError(str(e)) from None
     if chip and profile["chip"] != chip:

@@ -10,14 +10,15 @@ import json
 from pathlib import Path
 
 from firmware.core import config as fw_config
+from firmware.core import logfmt
 from firmware.core.gait import STATE_NAMES
 
 from . import eventtext
 from .errors import UserError
 from .evaluate import Truth, score
 
-BUZZ_COLOURS = {"buzz_upright": "tab:orange", "buzz_arch": "tab:red",
-                "buzz_overlean": "tab:purple"}
+BUZZ_COLOURS = dict(zip(logfmt.BUZZ_EVENTS[1:], ("tab:orange", "tab:red", "tab:purple"),
+                        strict=True))
 
 
 def clock(t):
