@@ -420,6 +420,11 @@ def run(args):
         files[stem + ".png"] = pngs["lean"]
     else:
         matches = match_activities(sessions, act_paths)
+        # by the best start time known: the watch's (GPS) when matched, else the clip's clock
+        order = sorted(range(len(sessions)), key=lambda i: (
+            matches[sessions[i].name][1].epoch0_s if sessions[i].name in matches
+            else ms[i]["start_epoch_s"] or 0, ms[i]["name"]))
+        sessions, ms = [sessions[i] for i in order], [ms[i] for i in order]
         for m in ms:
             print("\n".join(describe(m)))
         print("\n".join(trend(ms)))

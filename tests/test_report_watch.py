@@ -5,6 +5,7 @@ The watch files are written from simulated runs (tests/watchsim.py) whose truth 
 watch epoch of the clip's second 0.
 """
 import csv
+import re
 
 import numpy as np
 import pytest
@@ -197,3 +198,31 @@ def test_export_merged_csv_matches_the_truth(pairs, tmp_path, capsys):
     assert cli.main(["export", str(run.session), "--activity", str(run.fit), "--out",
                      str(run.session)]) == 2
     assert "own input" in capsys.readouterr().err
+
+
+def test_history_picks_up_watch_files_beside_the_sessions(pairs, tmp_path, capsys):
+    """A folder as `logs pull` fills it, with the watch's files copied in: each session finds
+    its own file (not another run's), a damaged one is skipped with a line."""
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    for run in pairs[:3]:
+        (folder / run.session.name).write_bytes(run.session.read_bytes())
+        (folder / ("watch-%s" % run.fit.name)).write_bytes(run.fit.read_bytes())
+    (folder / "broken.fit").write_bytes(pairs[3].fit.read_bytes()[:300])
+    assert cli.main(["report", str(folder), "--out", str(tmp_path / "rep")]) == 0
+    err = capsys.readouterr().err
+    assert "skipped" in err and "broken.fit" in err
+    page = (tmp_path / "rep" / "history.html").read_text()
+    cells = {name: km for km, name in re.findall(
+        r"<td>(\d+\.\d) km, \d+ bpm</td><td>([^<]+)</td>", page)}
+    assert len(cells) == 3
+    for run in pairs[:3]:
+        km = cells[run.session.name]
+        s = logread.load(run.session)
+        t = np.arange(len(s.summary["t_s"])) + run.epoch0_s - run.watch_start_s
+        want = np.interp(t[-1], run.watch["t"], run.watch["distance_m"]) - np.interp(
+            t[0], run.watch["t"], run.watch["distance_m"])
+        assert abs(float(km) - want / 1000.0) <= 0.06
+    # sorted by the start time the watch gave them, clocks set or not
+    names = re.findall(r"<td>(\d{5}\.lcl)</td>", page)
+    assert names == [r.session.name for r in sorted(pairs[:3], key=lambda r: r.epoch0_s)]
