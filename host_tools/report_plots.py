@@ -123,49 +123,50 @@ def _mmss_ticks(ax):
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: "%d:%02d" % (v // 60, v % 60)))
 
 
-def lean_vs_pace(tab, cfg, lean_ylim):
+def _lean_against(tab, cfg, lean_ylim, x_name, look):
+    """One point per minute of running, lean against x_name, with its least-squares line.
+    look: height_in, colour, min_s, trend label (from the slope), x label, title, and a
+    function that finishes the axes. Returns (png, (slope, intercept) or None)."""
     plt = _plt()
-    xs, ys = per_minute(tab, "pace_s_per_km")
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 4.0))
+    xs, ys = per_minute(tab, x_name, min_s=look["min_s"])
+    fig, ax = plt.subplots(figsize=(WIDTH_IN, look["height_in"]))
     draw_bands(ax, cfg, labels=False)
-    ax.plot(xs, ys, "o", color="tab:blue", label="one minute of running")
+    ax.plot(xs, ys, "o", color=look["colour"], label="one minute of running")
     fit = trend(xs, ys)
     if fit:
         gx = np.linspace(xs.min(), xs.max(), 10)
         ax.plot(gx, fit[0] * gx + fit[1], "-", color="black", lw=1.5,
-                label="trend: %+.1f deg per min/km faster" % (-60 * fit[0]))
-    ax.invert_xaxis()  # faster to the right, as runners read pace charts
-    _mmss_ticks(ax)
-    ax.set_xlabel("pace (min:s per km), faster to the right")
+                label=look["trend"](fit[0]))
+    look["finish"](ax)
+    ax.set_xlabel(look["xlabel"])
     ax.set_ylabel("lean (deg)")
     ax.set_ylim(*lean_ylim)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
-    ax.set_title("Lean against pace", fontsize=11, loc="left")
+    ax.set_title(look["title"], fontsize=11, loc="left")
     fig.tight_layout()
     return _png(fig), fit
+
+
+def _pace_axis(ax):
+    ax.invert_xaxis()  # faster to the right, as runners read pace charts
+    _mmss_ticks(ax)
+
+
+def lean_vs_pace(tab, cfg, lean_ylim):
+    return _lean_against(tab, cfg, lean_ylim, "pace_s_per_km", {
+        "height_in": 4.0, "colour": "tab:blue", "min_s": 30,
+        "trend": lambda slope: "trend: %+.1f deg per min/km faster" % (-60 * slope),
+        "xlabel": "pace (min:s per km), faster to the right", "title": "Lean against pace",
+        "finish": _pace_axis})
 
 
 def lean_vs_grade(tab, cfg, lean_ylim):
-    plt = _plt()
-    xs, ys = per_minute(tab, "grade_pct", min_s=20)
-    fig, ax = plt.subplots(figsize=(WIDTH_IN, 3.6))
-    draw_bands(ax, cfg, labels=False)
-    ax.plot(xs, ys, "o", color="tab:brown", label="one minute of running")
-    fit = trend(xs, ys)
-    if fit:
-        gx = np.linspace(xs.min(), xs.max(), 10)
-        ax.plot(gx, fit[0] * gx + fit[1], "-", color="black", lw=1.5,
-                label="trend: %+.2f deg per %% of grade" % fit[0])
-    ax.axvline(0, color="0.5", lw=0.8)
-    ax.set_xlabel("grade (%, uphill > 0)")
-    ax.set_ylabel("lean (deg)")
-    ax.set_ylim(*lean_ylim)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
-    ax.set_title("Lean against the road's grade", fontsize=11, loc="left")
-    fig.tight_layout()
-    return _png(fig), fit
+    return _lean_against(tab, cfg, lean_ylim, "grade_pct", {
+        "height_in": 3.6, "colour": "tab:brown", "min_s": 20,
+        "trend": lambda slope: "trend: %+.2f deg per %% of grade" % slope,
+        "xlabel": "grade (%, uphill > 0)", "title": "Lean against the road's grade",
+        "finish": lambda ax: ax.axvline(0, color="0.5", lw=0.8)})
 
 
 def lean_and_hr(tab, cfg, lean_ylim):
