@@ -187,6 +187,12 @@ def _headline(m, tab=None):
 
 def _alert_section(m, cfg):
     rows = [(a, m["alerts"][a]) + ALERT_ADVICE[a] for a in ALERTS if m["alerts"][a]]
+    if not rows and m["stage"] not in (EVERY, ALTERNATE):
+        return report_page.para(
+            "A %s session: the device stays silent when a fault happens, by design "
+            "(docs/coaching.md), so there are no alerts to count; the time in the good band "
+            "above is what shows how you ran." % ("test-run" if m["stage"] == TEST
+                                                  else STAGE_NAMES[m["stage"]]))
     if not rows:
         return report_page.para("No alerts: the device never had to buzz for your form.")
     return (report_page.table(("alert", "times", "what it means", "what to try"), rows)

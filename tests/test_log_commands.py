@@ -95,6 +95,12 @@ def test_session_page_has_the_date_headline_numbers_and_the_alerts_advice(tmp_pa
     assert "replaced" in capsys.readouterr().out
 
 
+def test_export_says_what_to_write(tmp_path, capsys):
+    log = _log(tmp_path / "s.lcl", seconds=2)
+    assert cli.main(["export", str(log)]) == 2
+    assert "--csv, --json or --activity" in capsys.readouterr().err
+
+
 def test_report_of_a_session_without_lean(tmp_path, capsys):
     log = _log(tmp_path / "short.lcl", seconds=0.5)
     assert cli.main(["report", str(log), "--out", str(tmp_path)]) == 0

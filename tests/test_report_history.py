@@ -79,3 +79,11 @@ def test_history_says_when_dates_are_unknown(tmp_path, capsys):
 def test_a_folder_without_sessions_is_one_line(tmp_path, capsys):
     assert cli.main(["report", str(tmp_path)]) == 2
     assert "holds no session logs" in capsys.readouterr().err
+
+
+def test_a_silent_stage_is_not_praised_for_having_no_alerts(tmp_path, capsys):
+    log = _session(tmp_path / "t.lcl", 4, 3, FIRST_S, 6.0)  # a test run: no cues by design
+    assert cli.main(["report", str(log), "--out", str(tmp_path)]) == 0
+    page = (tmp_path / "t.html").read_text()
+    assert "A test-run session: the device stays silent" in page
+    assert "never had to buzz" not in page
