@@ -225,7 +225,9 @@ def route(tab, cfg):
     for name, inside in zone_masks(tab["lean_deg"], cfg).items():
         sel = lean_ok & inside
         if sel.any():
-            ax.plot(x[sel], y[sel], ".", ms=5, color=BAND_COLOURS[name], zorder=2,
+            # faults drawn over the good band: a second lap must not hide where it went wrong
+            ax.plot(x[sel], y[sel], ".", ms=5, color=BAND_COLOURS[name],
+                    zorder=2 if name == "good" else 2.5,
                     label="lean: %s" % ("good band" if name == "good" else name))
     for kind in ("upright", "arch", "overlean"):
         hit = ok & (tab["alert"] == kind)
