@@ -25,7 +25,7 @@ PLAIN = {
     "state": ("{v}", ""),
     "cue_good": ("good", "soft flutter: you corrected the fault you were cued for "
                  "(lean {v} deg)"),
-    "cue_summary": ("summary cue", "how the last minutes went, in one pattern"),
+    "cue_summary": ("summary cue", "how the last minutes went, in one pattern: {v}"),
     "drift": ("fatigue drift", "your lean has moved {v} deg from how you ran fresh"),
     "start": ("session start", "recording started"),
     "stop": ("session end", "recording stopped"),
@@ -68,7 +68,12 @@ def fault_band(fault, cfg):
     return "over-lean band: %g deg and above" % cfg["overlean_above_deg"]
 
 
-def _value(data):
+def _value(data, name=None):
+    if name and isinstance(data, dict) and len(data) == 1:
+        field, code = next(iter(data.items()))
+        names = logread.ENUM_NAMES.get(logread.event_units(name).get(field))
+        if names is not None and 0 <= int(code) < len(names):
+            return names[int(code)]  # an enumeration, as the log stores it: by name
     if isinstance(data, dict):
         if len(data) == 1:
             data = next(iter(data.values()))
@@ -87,7 +92,7 @@ def line(name, data, cfg):
     if name not in PLAIN:
         return name, _with_unit(name, data)
     label, text = PLAIN[name]
-    v = _value(data)
+    v = _value(data, name)
     band = fault_band(name[5:], cfg) if name.startswith("buzz_") else ""
     return label.format(v=v), text.format(v=v, band=band)
 

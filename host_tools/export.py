@@ -12,15 +12,12 @@ import os
 import sys
 from pathlib import Path
 
-from firmware.core.coach import CUE_NAMES
 from firmware.core.gait import STATE_NAMES
 
 from . import logread
 from .errors import UserError
 
 EVENT_HEADER = ("t_s", "event", "value", "unit")
-# registry units that name an enumeration: its names, indexed by value
-_ENUM_NAMES = {"state": STATE_NAMES, "cue": ("none",) + CUE_NAMES}
 IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
 
 
@@ -59,7 +56,7 @@ def event_rows(s):
             if len(data) == 1:
                 field, data = next(iter(data.items()))
                 unit = units.get(field, "")
-                names = _ENUM_NAMES.get(unit)
+                names = logread.ENUM_NAMES.get(unit)
                 if names is not None and 0 <= data < len(names):
                     data, unit = names[data], ""
             else:

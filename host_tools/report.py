@@ -24,7 +24,7 @@ from firmware.core.gait import RUNNING, STATE_NAMES
 from firmware.core.schedule import ALTERNATE, EVERY, STAGE_NAMES, TEST
 from firmware.device.sessionlog import SUFFIX
 
-from . import activity, align, eventtext, logread, merge, report_page, report_plots
+from . import activity, align, eventtext, logread, merge, report_page, report_plots, timeline
 from .errors import UserError
 from .eventtext import ALERT_ADVICE, fault_band
 
@@ -202,11 +202,12 @@ def _alert_section(m, cfg):
 
 
 def _event_lines(s, cfg):
+    """The timeline's lines (the same rules: states that last, plain words) for the log."""
     out = []
-    for t_ms, name, data in s.events:
+    for t_s, name, data in timeline.lasting_states([(t / 1000.0, n, d) for t, n, d in s.events]):
         said = eventtext.line(name, data, cfg)
         if said:
-            out.append("%s  %-15s %s" % (_mmss(t_ms / 1000.0), said[0], said[1]))
+            out.append(("%s  %-15s %s" % (timeline.clock(t_s), said[0], said[1])).rstrip())
     return out
 
 

@@ -39,3 +39,10 @@ def test_timeline_hides_housekeeping_unless_verbose():
     verbose = []
     timeline.print_timeline([], events, cfg, out=verbose.append, verbose=True)
     assert any("forward acceleration" in x for x in verbose)
+
+
+def test_enumerations_are_named_as_the_log_stores_them_or_as_a_replay_writes_them():
+    cfg = fw_config.defaults()
+    assert eventtext.line("state", {"state": 2}, cfg)[0] == "running"
+    assert eventtext.line("state", "walking", cfg)[0] == "walking"
+    assert eventtext.line("cue_summary", {"cue": 4}, cfg)[1].endswith(": good")
