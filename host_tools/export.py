@@ -133,11 +133,13 @@ def run(args):
         out = Path(args.out) if args.out else src.with_name(src.stem + "-merged.csv")
         if out.resolve() in (src.resolve(), Path(args.activity).resolve()):
             raise UserError("%s would overwrite its own input: choose another --out" % out)
+        replaced = out.exists()
         try:
-            written = export_merged(s, args.activity, out)
+            export_merged(s, args.activity, out)
         except OSError as e:
             raise UserError("cannot write %s: %s" % (out, e.strerror or e)) from None
-        print("wrote %s (%d s)" % (out, len(s.summary["t_s"])))
+        print("%s %s (%d s)" % ("replaced" if replaced else "wrote", out,
+                                len(s.summary["t_s"])))
         return 0
     if args.csv:
         out = Path(args.out) if args.out else src.with_suffix("")
