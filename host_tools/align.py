@@ -26,6 +26,9 @@ from .errors import UserError
 MIN_SCORE = {"cadence": 0.75, "speed": 0.75}
 # Seconds either side of the best-scoring lag searched for the sharpest match.
 REFINE_S = 5
+# Below this an accepted match is called weak in what the user reads: wrong files reached 0.74
+# in the bench, so a score near the bar deserves a second look.
+SURE_SCORE = 0.85
 # Slower than this on the watch is standing about, not moving (for matching on speed).
 MOVING_MPS = 0.5
 # Seconds of both moving and overlapping needed before a correlation means anything.
@@ -63,6 +66,8 @@ class Alignment:
         line = ("aligned by %s: session start %s, match %.2f over %d s"
                 % ("cadence" if self.method == "cadence" else "step rate against the watch's "
                    "speed", when, self.score, self.overlap_s))
+        if self.score < SURE_SCORE:
+            line += " (a weak match: check that the file is this run)"
         if self.clock_diff_s is None:
             return line + "; the clip's clock was not set"
         off = -self.clock_diff_s
