@@ -58,7 +58,7 @@ class Alignment:
         self.overlap_s = overlap_s
 
     def describe(self):
-        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(self.epoch0_s))
+        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(round(self.epoch0_s)))
         if self.method == "clock":
             why = "the step rates did not match well enough%s" % (
                 " (best score %.2f)" % self.score if self.score is not None else "")
