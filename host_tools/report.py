@@ -396,9 +396,10 @@ def match_activities(sessions, act_paths):
         for a in acts:
             try:
                 out[s.name] = (a, align.align(s, a, clock))
-                break
             except UserError:
                 continue
+            acts.remove(a)  # one recording is one run: not offered to the next session
+            break
     return out
 
 
