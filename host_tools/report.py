@@ -195,7 +195,8 @@ def _alert_section(m, cfg):
                                                   else STAGE_NAMES[m["stage"]]))
     if not rows:
         return report_page.para("No alerts: the device never had to buzz for your form.")
-    return (report_page.table(("alert", "times", "what it means", "what to try"), rows)
+    return (report_page.table(("alert", "times", "what it means", "what to try"), rows,
+                              long_columns=(2, 3))
             + report_page.para("Bands as the device used them in this session: "
                                + "; ".join(fault_band(a, cfg) for a in ALERTS
                                            if a != "overlean" or cfg["overlean_alert"]) + "."))

@@ -14,7 +14,8 @@ h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.15em;margin-top:1.6em;border-bot
 .card b{display:block;font-size:1.6em}.card span{color:#555;font-size:.9em}
 .note{background:#fff6e0;border-left:4px solid #e0a000;padding:.6em .9em;margin:1em 0}
 img{max-width:100%;height:auto;display:block;margin:.6em 0}
-table{border-collapse:collapse;width:100%;font-size:.92em}
+.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.92em}
+td{white-space:nowrap}td.long{white-space:normal;min-width:12em}
 td,th{padding:.3em .5em;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
 th{background:#fafafa}tr.test td{background:#fff8f0}
 .k-upright{color:#c06000}.k-arch{color:#c00000}.k-overlean{color:#7030a0}
@@ -45,13 +46,17 @@ def para(text):
     return "<p>%s</p>" % esc(text)
 
 
-def table(header, rows, row_classes=None):
+def table(header, rows, row_classes=None, long_columns=()):
+    """A table that scrolls sideways on a narrow screen rather than squeezing every cell;
+    long_columns (indexes) wrap instead."""
     head = "".join("<th>%s</th>" % esc(h) for h in header)
     body = []
     for i, row in enumerate(rows):
         cls = " class='%s'" % row_classes[i] if row_classes and row_classes[i] else ""
-        body.append("<tr%s>%s</tr>" % (cls, "".join("<td>%s</td>" % esc(c) for c in row)))
-    return "<table><tr>%s</tr>%s</table>" % (head, "".join(body))
+        body.append("<tr%s>%s</tr>" % (cls, "".join(
+            ("<td class='long'>%s</td>" if j in long_columns else "<td>%s</td>") % esc(c)
+            for j, c in enumerate(row))))
+    return "<div class='scroll'><table><tr>%s</tr>%s</table></div>" % (head, "".join(body))
 
 
 def details(summary, lines):

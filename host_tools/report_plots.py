@@ -1,4 +1,5 @@
-"""The report's figures, each a PNG (bytes) sized for a phone held upright (800 px wide).
+"""The report's figures, each a PNG (bytes) 640 px wide with 11 pt text: still readable when a
+phone held upright shrinks it to ~360 px.
 
 Every figure draws the lean bands the way the device applies them (from the session's own
 config): arch below `arch_below_deg`, upright up to `upright_below_deg`, the good band up to
@@ -13,7 +14,7 @@ from firmware.core.gait import RUNNING
 
 BAND_COLOURS = {"arch": "tab:red", "upright": "tab:orange", "good": "tab:green",
                 "overlean": "tab:purple"}
-WIDTH_IN = 8.0
+WIDTH_IN = 6.4
 DPI = 100
 
 
@@ -23,6 +24,7 @@ def _plt():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    plt.rcParams.update({"font.size": 11, "legend.fontsize": 9})
     return plt
 
 
@@ -78,7 +80,7 @@ def session_figure(s, cfg, lean_ylim):
     ax.set_ylim(*lean_ylim)
     ax.set_ylabel("trunk lean (deg forward)")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8, ncol=4, framealpha=0.9)
+    ax.legend(loc="upper left", fontsize=9, ncol=4, framealpha=0.9)
     ax.set_title("Lean each second (stride-averaged)", fontsize=11, loc="left")
     cad = np.where(ok & (sm["state"] != 0) & (sm["cadence_spm"] > 0), sm["cadence_spm"], np.nan)
     ax2.plot(t_min, cad, "-", color="tab:gray", lw=1)
@@ -142,7 +144,7 @@ def _lean_against(tab, cfg, lean_ylim, x_name, look):
     ax.set_ylabel("lean (deg)")
     ax.set_ylim(*lean_ylim)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=9, loc="upper left")
     ax.set_title(look["title"], fontsize=11, loc="left")
     fig.tight_layout()
     return _png(fig), fit
@@ -181,7 +183,7 @@ def lean_and_hr(tab, cfg, lean_ylim):
     ax.plot(t, smooth, "-", color="tab:blue", lw=2, label="lean, 30 s mean")
     ax.set_ylim(*lean_ylim)
     ax.set_ylabel("lean (deg)")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=9, loc="upper left")
     ax.grid(alpha=0.3)
     ax.set_title("Lean and heart rate over the run", fontsize=11, loc="left")
     ax2.plot(t, tab["hr_bpm"], "-", color="tab:red", lw=1.2)
@@ -242,7 +244,7 @@ def route(tab, cfg):
     ax.set_xlabel("metres east")
     ax.set_ylabel("metres north")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=9, loc="best")
     ax.set_title("Route, coloured by lean while running", fontsize=11, loc="left")
     fig.tight_layout()
     return _png(fig)
@@ -293,7 +295,7 @@ def history_figure(rows):
         else:
             ax.set_ylim(bottom=0)
     _stage_spans(axes, x, rows)
-    axes[0].legend(fontsize=8, loc="lower right", ncol=3)
+    axes[0].legend(fontsize=9, loc="lower right", ncol=3)
     axes[0].set_title("Your sessions over time", fontsize=11, loc="left")
     axes[-1].set_xlabel("date" if dated else "session (start dates unknown)")
     if dated:
@@ -324,6 +326,6 @@ def _stage_spans(axes, x, rows):
         for ax in axes:
             ax.axvspan(left, right, color=shades[k % 2], zorder=0, lw=0)
         if _share(x, left, right) >= 0.08:  # a label only where it fits
-            axes[0].text(left, 97, " " + rows[i]["stage_name"], fontsize=8, va="top",
+            axes[0].text(left, 97, " " + rows[i]["stage_name"], fontsize=9, va="top",
                          color="0.3")
         i, k = j + 1, k + 1
