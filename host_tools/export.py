@@ -8,17 +8,17 @@ reader had to skip is said on stderr and stored in the output, never silently dr
 """
 import csv
 import json
-import os
 import sys
 from pathlib import Path
 
 from firmware.core.gait import STATE_NAMES
 
-from . import logread
+from . import logread, outfiles
 from .errors import UserError
 
 EVENT_HEADER = ("t_s", "event", "value", "unit")
 IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
+CSV_FILES = ("summary.csv", "events.csv", "header.json", "imu.csv")  # imu.csv: raw logs only
 
 
 def register(parser):
@@ -66,7 +66,7 @@ def event_rows(s):
 
 
 def _write_csv(path, header, rows):
-    with path.open("w", newline="") as f:
+    with outfiles.replacing(path, newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
         w.writerows(rows)
@@ -74,12 +74,12 @@ def _write_csv(path, header, rows):
 
 def export_csv(s, out):
     out.mkdir(parents=True, exist_ok=True)
-    written = [out / "summary.csv", out / "events.csv"]
+    written = [out / CSV_FILES[0], out / CSV_FILES[1]]
     _write_csv(written[0], logread.SUMMARY_FIELDS, summary_rows(s))
     _write_csv(written[1], EVENT_HEADER, event_rows(s))
-    (out / "header.json").write_text(json.dumps(
+    outfiles.write_text(out / CSV_FILES[2], json.dumps(
         {"header": s.header, "recovery": vars(s.recovery)}, indent=1))
-    written.append(out / "header.json")
+    written.append(out / CSV_FILES[2])
     t_ms, counts = s.raw()
     if len(counts):
         h = s.header
@@ -87,8 +87,8 @@ def export_csv(s, out):
         dps = counts[:, 3:] / h["gyro_lsb_per_dps"]
         rows = (["%.5f" % (t / 1000.0)] + ["%.6g" % v for v in a] + ["%.6g" % v for v in w]
                 for t, a, w in zip(t_ms, g, dps, strict=True))
-        _write_csv(out / "imu.csv", IMU_HEADER, rows)
-        written.append(out / "imu.csv")
+        _write_csv(out / CSV_FILES[3], IMU_HEADER, rows)
+        written.append(out / CSV_FILES[3])
     return written
 
 
@@ -105,7 +105,8 @@ def json_doc(s):
 
 def export_json(s, out):
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(json_doc(s)))
+    # allow_nan=False: bare NaN is not JSON; the reader gives unknown values as None (null).
+    outfiles.write_text(out, json.dumps(json_doc(s), allow_nan=False))
     return [out]
 
 
@@ -115,11 +116,9 @@ def export_merged(s, activity_path, out):
 
     act = activity.load(activity_path)
     found = align.align(s, act, (s.header or {}).get("start_epoch_s") or None)
-    tmp = out.with_name(".%s.tmp" % out.name)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tmp.open("w", newline="") as f:
+    with outfiles.replacing(out, newline="") as f:
         csv.writer(f).writerows(merge.csv_rows(merge.table(s, act, found)))
-    os.replace(tmp, out)
     print(found.describe())
     return [out]
 
@@ -131,8 +130,7 @@ def run(args):
     src = Path(args.session)
     if args.activity:
         out = Path(args.out) if args.out else src.with_name(src.stem + "-merged.csv")
-        if out.resolve() in (src.resolve(), Path(args.activity).resolve()):
-            raise UserError("%s would overwrite its own input: choose another --out" % out)
+        outfiles.refuse_inputs([out], [src, args.activity])
         replaced = out.exists()
         try:
             export_merged(s, args.activity, out)
@@ -145,6 +143,10 @@ def run(args):
         out = Path(args.out) if args.out else src.with_suffix("")
     else:
         out = Path(args.out) if args.out else src.with_suffix(".json")
+    if args.csv:
+        outfiles.refuse_inputs([out] + [out / n for n in CSV_FILES], [src])
+    else:
+        outfiles.refuse_inputs([out], [src])
     try:
         written = export_csv(s, out) if args.csv else export_json(s, out)
     except OSError as e:

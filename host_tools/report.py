@@ -12,7 +12,6 @@ watch's recording of the same run (--activity, or watch files beside the session
 history) the page adds pace, heart rate, grade and the route (host_tools/align.py lines them
 up; docs/watch-data.md).
 """
-import os
 import sys
 import time
 from pathlib import Path
@@ -24,7 +23,8 @@ from firmware.core.gait import RUNNING, STATE_NAMES
 from firmware.core.schedule import ALTERNATE, EVERY, STAGE_NAMES, TEST
 from firmware.device.sessionlog import SUFFIX
 
-from . import activity, align, eventtext, logread, merge, report_page, report_plots, timeline
+from . import (activity, align, eventtext, logread, merge, outfiles, report_page,
+               report_plots, timeline)
 from .errors import UserError
 from .eventtext import ALERT_ADVICE, fault_band
 
@@ -358,13 +358,6 @@ def history_page(sessions, ms, matches):
     return report_page.page("Your LeanClip history", sub, parts), {"history": png}
 
 
-def _write(path, data):
-    """Replace path with data in one step (a reader never sees half a page)."""
-    tmp = path.with_name(".%s.tmp" % path.name)
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def _expand(args):
     """Session files from the arguments (a folder means its *.lcl) and the activity files in
     the folders named."""
@@ -439,15 +432,14 @@ def run(args):
         print("\n".join(trend(ms)))
         page, pngs = history_page(sessions, ms, matches)
         files = {"history.html": page.encode(), "history.png": pngs["history"]}
-    inputs = {p.resolve() for p in paths}
+    outfiles.refuse_inputs([out / name for name in files],
+                           list(paths) + list(act_paths) + [getattr(args, "activity", None)])
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
             target = out / name
-            if target.resolve() in inputs:
-                raise UserError("%s would overwrite its own input: choose another --out" % target)
             replaced = target.exists()
-            _write(target, data)
+            outfiles.write_bytes(target, data)
             print("%s %s" % ("replaced" if replaced else "wrote", target))
     except OSError as e:
         raise UserError("cannot write to %s: %s" % (out, e.strerror or e)) from None

@@ -112,7 +112,7 @@ def test_report_of_a_session_without_lean(tmp_path, capsys):
 def test_report_never_overwrites_its_own_input(tmp_path, capsys):
     log = _log(tmp_path / "s.png", seconds=5)  # a session named like the page it would write
     assert cli.main(["report", str(log), "--out", str(tmp_path)]) == 2
-    assert "own input" in capsys.readouterr().err
+    assert "it is the input" in capsys.readouterr().err
     assert logread.load(log).header is not None
 
 

@@ -197,7 +197,7 @@ def test_export_merged_csv_matches_the_truth(pairs, tmp_path, capsys):
     assert {r["alert"] for r in rows} >= {"", "upright"}
     assert cli.main(["export", str(run.session), "--activity", str(run.fit), "--out",
                      str(run.session)]) == 2
-    assert "own input" in capsys.readouterr().err
+    assert "it is the input" in capsys.readouterr().err
 
 
 def test_history_picks_up_watch_files_beside_the_sessions(pairs, tmp_path, capsys):
