@@ -39,7 +39,10 @@ class Activity:
         self.laps_epoch_s = list(laps_epoch_s)
 
     def has(self, name):
-        return bool(np.any(np.isfinite(self.ch[name])))
+        """True if the channel was recorded: some value, and not zeros throughout (a watch
+        without the sensor may still write the field, as 0)."""
+        values = self.ch[name][np.isfinite(self.ch[name])]
+        return bool(len(values)) and bool(np.any(values != 0))
 
     @property
     def start_epoch_s(self):

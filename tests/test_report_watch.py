@@ -226,3 +226,19 @@ def test_history_picks_up_watch_files_beside_the_sessions(pairs, tmp_path, capsy
     # sorted by the start time the watch gave them, clocks set or not
     names = re.findall(r"<td>(\d{5}\.lcl)</td>", page)
     assert names == [r.session.name for r in sorted(pairs[:3], key=lambda r: r.epoch0_s)]
+
+
+def test_a_watch_writing_zero_cadence_is_matched_on_speed(pairs, tmp_path):
+    """Some watches without a cadence source write the field as 0 throughout."""
+    run = next(r for r, _, a in _speed_matches(pairs, tmp_path) if a is not None)
+    saved = run.watch["strides_spm"]
+    run.watch["strides_spm"] = np.zeros(len(saved))
+    try:
+        fit = watchsim.write_fit(tmp_path / "nocad.fit", run)
+    finally:
+        run.watch["strides_spm"] = saved
+    act = activity.load(fit)
+    assert not act.has("cadence_spm") and act.has("speed_mps")
+    s = logread.load(run.session)
+    found = align.align(s, act, s.header["start_epoch_s"] or None)
+    assert found.method == "speed" and abs(found.epoch0_s - run.epoch0_s) <= 2.0
