@@ -23,6 +23,8 @@ CHANNELS = ("distance_m", "speed_mps", "hr_bpm", "altitude_m", "lat_deg", "lon_d
             "cadence_spm")
 # Records further apart than this are not bridged: the timer was paused or the watch lost data.
 MAX_GAP_S = 10.0
+# The longest recording read (an ultra is under a day); longer is not one run.
+MAX_SPAN_S = 30 * 3600
 _SEMICIRCLE_DEG = 180.0 / 2 ** 31
 _EARTH_RADIUS_M = 6371008.8
 
@@ -96,11 +98,19 @@ def _build(path, kind, rows, laps=()):
     if len(t) < 2:
         raise UserError("%s has %s: nothing to put beside the session"
                         % (path, "one record" if len(t) == 1 else "no timed records"))
-    order = np.argsort(t, kind="stable")
+    # A record stamped far from the rest (a watch that had no time yet writes 1989) would
+    # stretch the 1 s grid over decades: only records within a day of the median count.
+    near = np.abs(t - np.median(t)) <= 86400
+    order = np.argsort(np.where(near, t, np.inf), kind="stable")[:int(near.sum())]
     t = t[order]
+    if t[-1] - t[0] > MAX_SPAN_S:
+        raise UserError("%s spans %.0f h: more than one run, or broken timestamps"
+                        % (path, (t[-1] - t[0]) / 3600.0))
     keep = np.concatenate(([True], np.diff(t) > 0))  # duplicate stamps: the first one wins
     t = t[keep]
-    raw = {c: np.asarray(rows.get(c, [np.nan] * len(order)), dtype=float)[order][keep]
+    if len(t) < 2:
+        raise UserError("%s has one distinct time: nothing to put beside the session" % path)
+    raw = {c: np.asarray(rows.get(c, [np.nan] * len(near)), dtype=float)[order][keep]
            for c in CHANNELS}
     if not np.any(np.isfinite(raw["distance_m"])) and np.sum(np.isfinite(raw["lat_deg"])) >= 2:
         ok = np.isfinite(raw["lat_deg"]) & np.isfinite(raw["lon_deg"])

@@ -242,3 +242,15 @@ def test_a_watch_writing_zero_cadence_is_matched_on_speed(pairs, tmp_path):
     s = logread.load(run.session)
     found = align.align(s, act, s.header["start_epoch_s"] or None)
     assert found.method == "speed" and abs(found.epoch0_s - run.epoch0_s) <= 2.0
+
+
+def test_a_point_stamped_decades_off_is_left_out_not_gridded(pairs, tmp_path):
+    """A watch without time yet stamps 1989: one such point must not stretch the 1 s grid over
+    decades (memory), nor move the run."""
+    run = pairs[0]
+    gpx = watchsim.write_gpx(tmp_path / "run.gpx", run)
+    text = gpx.read_text()
+    first = re.search(r"<time>([^<]+)</time>", text).group(1)
+    gpx.write_text(text.replace(first, "1989-12-31T00:00:00Z", 1))
+    act = activity.load(gpx)
+    assert act.start_epoch_s == run.watch_start_s + 1 and act.duration_s < 3600
