@@ -34,11 +34,12 @@ _UPLOAD_CHUNK = 3072  # raw bytes per upload exec: small enough for a board with
 
 
 def add_port_args(parser):
-    """--port and --baud, the same on every command that talks to a board."""
-    parser.add_argument("--port", help="serial port (default: the one attached board, found "
+    """-p/--port and -b/--baud, the same on every command that talks to a board (the short
+    forms are esptool's and mpremote's habit)."""
+    parser.add_argument("-p", "--port", help="serial port (default: the one attached board, found "
                         "by its USB IDs)")
-    parser.add_argument("--baud", type=int, default=DEFAULT_BAUD,
-                        help="link speed (default %d)" % DEFAULT_BAUD)
+    parser.add_argument("-b", "--baud", type=int, default=DEFAULT_BAUD,
+                        help="link speed")
 
 
 def find_port(ports=None):
@@ -132,7 +133,8 @@ class Device:
         try:
             out, err = self.transport.exec_raw(code, timeout=timeout_s)
         except (TransportError, serial.SerialException, OSError) as e:
-            raise UserError("lost the connection to %s (%s): check the cable" % (self.port, e))
+            raise UserError("lost the connection to %s (%s): check the cable"
+                            % (self.port, e)) from None
         if err:
             raise board_error(err)
         return out
@@ -146,14 +148,16 @@ class Device:
         try:
             self.transport.exec_raw_no_follow(code)
         except (TransportError, serial.SerialException, OSError) as e:
-            raise UserError("lost the connection to %s (%s): check the cable" % (self.port, e))
+            raise UserError("lost the connection to %s (%s): check the cable"
+                            % (self.port, e)) from None
 
     def finish(self, timeout_s=10):
         """Collect the end of a started program: raise DeviceError if it failed."""
         try:
             out, err = self.transport.follow(timeout_s)
         except (TransportError, serial.SerialException, OSError) as e:
-            raise UserError("lost the connection to %s (%s): check the cable" % (self.port, e))
+            raise UserError("lost the connection to %s (%s): check the cable"
+                            % (self.port, e)) from None
         if err:
             raise board_error(err)
         return out
@@ -230,7 +234,7 @@ class Device:
             "print(repr([_lc_sha(p) for p in %r]))\n" % (list(paths),)
         )
         digests = ast.literal_eval(self.exec(code, timeout_s=60).decode().strip())
-        return dict(zip(paths, digests))
+        return dict(zip(paths, digests, strict=True))
 
     def makedirs(self, path):
         self.exec(

@@ -10,6 +10,9 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
+from firmware.core import logfmt
 from firmware.core.gait import STATE_NAMES
 
 from . import logread
@@ -17,39 +20,57 @@ from .errors import UserError
 
 EVENT_HEADER = ("t_s", "event", "value")
 IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
+# events with several fields get a table of their own (columns, not JSON in a cell)
+TABLE_EVENTS = {name: fields for name, fields in logfmt.EVENT_TYPES.values()
+                if fields is not None and len(fields) > 1}
 
 
 def register(parser):
     parser.add_argument("session", metavar="SESSION", help="a session log (.lcl)")
     fmt = parser.add_mutually_exclusive_group(required=True)
     fmt.add_argument("--csv", action="store_true",
-                     help="a directory of summary.csv, events.csv (+ imu.csv for raw logs)")
+                     help="a directory of summary.csv, events.csv, loop_stats.csv (+ imu.csv "
+                     "for raw logs)")
     fmt.add_argument("--json", action="store_true", help="one JSON file")
     parser.add_argument("--out", metavar="PATH",
                         help="output directory (--csv) or file (--json); default next to SESSION")
     parser.set_defaults(func=run)
 
 
+def cell(value):
+    """A number as it was stored: event values are float32 on the device, so the shortest text
+    that reads back as the same float32 (0.040775422, not 0.040775422006845474)."""
+    if isinstance(value, float):
+        return np.format_float_positional(np.float32(value), unique=True, trim="-")
+    return value
+
+
 def summary_rows(s):
     cols = [s.summary[k].tolist() for k in logread.SUMMARY_FIELDS]
-    for row in zip(*cols):
-        row = list(row)
+    for row in zip(*cols, strict=True):
+        row = [cell(v) for v in row]
         row[4] = STATE_NAMES[row[4]]
         yield row
 
 
 def event_rows(s):
+    """events.csv: one value per event; an event in TABLE_EVENTS leaves it empty (its fields
+    are in its own table)."""
     for t_ms, name, data in s.events:
-        if data == {}:
+        if data == {} or name in TABLE_EVENTS:
             data = ""
         elif isinstance(data, dict):
             if name == "state" and "state" in data:
                 data = STATE_NAMES[data["state"]]
-            elif len(data) == 1:
-                data = next(iter(data.values()))
             else:
-                data = json.dumps(data)
-        yield (t_ms / 1000.0, name, data)
+                data = next(iter(data.values()))
+        yield (cell(t_ms / 1000.0), name, cell(data))
+
+
+def table_rows(s, name):
+    for t_ms, event, data in s.events:
+        if event == name and isinstance(data, dict):
+            yield [cell(t_ms / 1000.0)] + [cell(data.get(k, "")) for k in TABLE_EVENTS[name]]
 
 
 def _write_csv(path, header, rows):
@@ -67,13 +88,17 @@ def export_csv(s, out):
     (out / "header.json").write_text(json.dumps(
         {"header": s.header, "recovery": vars(s.recovery)}, indent=1))
     written.append(out / "header.json")
+    for name, fields in TABLE_EVENTS.items():
+        if any(e[1] == name for e in s.events):
+            written.append(out / (name + ".csv"))
+            _write_csv(written[-1], ("t_s",) + fields, table_rows(s, name))
     t_ms, counts = s.raw()
     if len(counts):
         h = s.header
         g = counts[:, :3] / h["accel_lsb_per_g"]
         dps = counts[:, 3:] / h["gyro_lsb_per_dps"]
         rows = (["%.5f" % (t / 1000.0)] + ["%.6g" % v for v in a] + ["%.6g" % v for v in w]
-                for t, a, w in zip(t_ms, g, dps))
+                for t, a, w in zip(t_ms, g, dps, strict=True))
         _write_csv(out / "imu.csv", IMU_HEADER, rows)
         written.append(out / "imu.csv")
     return written

@@ -38,8 +38,12 @@ def parse(line):
     return fields
 
 
-def zone(lean_deg, cfg):
-    """What the coach would call this lean, from the board's own bands."""
+def zone(lean_deg, cfg, state=None):
+    """What the coach would call this lean, from the board's own bands. Walking is never
+    coached (a walker is upright by nature), so it gets no verdict; standing still does: that
+    is the drill in front of the mirror."""
+    if state == "WALKING":
+        return "walking"
     if lean_deg < cfg["arch_below_deg"]:
         return "ARCHING BACK"
     if lean_deg < cfg["upright_below_deg"]:
@@ -61,7 +65,7 @@ def gauge(fields, cfg):
     if isinstance(lean, float):
         i = int((min(max(lean, lo), hi) - lo) / (hi - lo) * (GAUGE_CHARS - 1) + 0.5)
         bar[i] = "#"
-        text = "lean %+5.1f deg %-15s" % (lean, zone(lean, cfg))
+        text = "lean %+5.1f deg %-15s" % (lean, zone(lean, cfg, fields.get("state")))
     else:
         text = "lean   -   (calibrating)  "
     roll = fields.get("roll")

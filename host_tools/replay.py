@@ -197,7 +197,7 @@ def register(parser):
     parser.add_argument("--config", metavar="FILE", help="JSON config (see docs/config.md)")
     parser.add_argument("--log-mode", choices=("summary", "raw"), default="summary",
                         help="also writes session.lcl, the log the device would have written "
-                        "(default summary; raw adds the IMU samples)")
+                        "(raw adds the IMU samples)")
     parser.add_argument("--baro", metavar="baro.csv",
                         help="barometer readings (t,pressure_pa): sustained climbs raise the "
                         "over-lean band by climb_shift_deg (docs/coaching.md)")

@@ -69,7 +69,7 @@ def test_flashed_firmware_on_a_simulated_run_streams_lean_and_cadence(tmp_path):
                               "--out", str(tmp_path / "run"))
     assert status == 0, err
     with VirtualBoard(tmp_path / "board", baud=0, board="m5stickc-plus2",
-                      run_csv=tmp_path / "run" / "imu.csv", run_hz=100) as board:
+                      run_csv=tmp_path / "run" / "imu.csv") as board:  # real time by default
         assert board.wait_booted()
         assert leanclip("flash", "--port", board.port, "--board", "m5stickc-plus2",
                         "--no-reset")[0] == 0
