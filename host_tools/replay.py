@@ -9,6 +9,7 @@ grow with the recording's length).
 """
 import csv
 import json
+from array import array
 from pathlib import Path
 
 from firmware.core import config as fw_config
@@ -49,12 +50,36 @@ def load_config(path):
     return cfg
 
 
+class LeanRows:
+    """The lean rows of a replay, (t, lean_deg, roll_deg, cadence_spm, state, win_s) each, kept
+    as six float columns: 48 bytes a row where a tuple took ~260, so a 3 h replay holds 1.4 MB
+    of rows, not 8 (bench/replay_memory.py). Reads back as tuples, state an int."""
+
+    def __init__(self):
+        self._cols = [array("d") for _ in range(6)]
+
+    def append(self, row):
+        for col, value in zip(self._cols, row, strict=True):
+            col.append(value)
+
+    def __len__(self):
+        return len(self._cols[0])
+
+    def __getitem__(self, i):
+        t, lean, roll, cad, state, win = (c[i] for c in self._cols)
+        return t, lean, roll, cad, int(state), win
+
+    def __iter__(self):
+        for t, lean, roll, cad, state, win in zip(*self._cols, strict=True):
+            yield t, lean, roll, cad, int(state), win
+
+
 class Recorder:
     """A pipeline sink that keeps rows and events in memory with unwrapped times in seconds."""
 
     def __init__(self, t0=0.0):
         self.t0 = t0
-        self.rows = []
+        self.rows = LeanRows()
         self.events = []
         self._last_ms = 0
         self._wraps = 0
