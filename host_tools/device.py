@@ -89,9 +89,12 @@ def board_error(traceback, hint=""):
 
 class Device:
     """An open connection in raw REPL (a running app is stopped with Ctrl-C to get there). Use
-    as a context manager; `close()` leaves the board at its friendly REPL."""
+    as a context manager; `close()` leaves the board at its friendly REPL.
 
-    def __init__(self, port=None, baud=DEFAULT_BAUD):
+    stop_app=False opens the port and nothing else, so a running app and its session carry on
+    (`leanclip live` attaching); `take_over()` gets to the raw REPL later if needed."""
+
+    def __init__(self, port=None, baud=DEFAULT_BAUD, stop_app=True):
         self.port = port or find_port()
         try:
             # A read timeout, so a board that stops answering cannot hang us forever.
@@ -99,13 +102,18 @@ class Device:
         except TransportError:
             raise UserError(_open_error(self.port)) from None
         self.serial = self.transport.serial
+        self._info = None
+        if stop_app:
+            self.take_over()
+
+    def take_over(self):
+        """Stop whatever runs (Ctrl-C: a running app closes its session) and enter raw REPL."""
         try:
             self._enter_raw_repl(timeout_s=5)
         except (TransportError, serial.SerialException, OSError):
             self._close_port()
             raise UserError("the device at %s does not answer like MicroPython: flash it first "
                             "(leanclip install-micropython)" % self.port) from None
-        self._info = None
 
     def __enter__(self):
         return self

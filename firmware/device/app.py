@@ -34,6 +34,7 @@ from .boards import board
 from .drill import Drill, personal_band
 from .errorlog import ErrorLog
 from .hardware import Board
+from .hostlink import HostWatch
 from .loop import Ticker
 from .pinrules import wakes_from_deep_sleep
 from .sessionlog import LogWriter, SessionStore
@@ -78,6 +79,7 @@ class App:
         self.live = live
         self.live_row = ""
         self.live_ms = 0
+        self.host = None if live else HostWatch()  # `leanclip live` attaching mid-session
         self.wdt = None
         self.collect = True  # the planned gc.collect (the allocation test turns it off)
         gc.collect()
@@ -239,6 +241,8 @@ class App:
             self.gc_pause_max_us = pause
 
     def housekeeping(self, now_ms):
+        if self.host is not None:
+            self.live = self.host.check(now_ms, self)
         if self.collect:
             self.collect_now()
         if self.climb is not None:
