@@ -13,16 +13,20 @@ from pathlib import Path
 import numpy as np
 
 from firmware.core import logfmt
+from firmware.core.coach import CUE_NAMES
 from firmware.core.gait import STATE_NAMES
 
 from . import logread
 from .errors import UserError
 
-EVENT_HEADER = ("t_s", "event", "value")
+EVENT_HEADER = ("t_s", "event", "value", "unit")
+# registry units that name an enumeration: its names, indexed by value
+_ENUM_NAMES = {"state": STATE_NAMES, "cue": ("none",) + CUE_NAMES}
 IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
 # events with several fields get a table of their own (columns, not JSON in a cell)
-TABLE_EVENTS = {name: fields for name, fields in logfmt.EVENT_TYPES.values()
-                if fields is not None and len(fields) > 1}
+TABLE_EVENTS = {name: tuple(f for f, _, _ in fields)
+                for name, fields in logfmt.event_types().values()
+                if fields != logfmt.TEXT and len(fields) > 1}
 
 
 def register(parser):
@@ -54,17 +58,25 @@ def summary_rows(s):
 
 
 def event_rows(s):
-    """events.csv: one value per event; an event in TABLE_EVENTS leaves it empty (its fields
-    are in its own table)."""
+    """(t_s, event, value, unit) per event, units from the log format's event registry; an
+    enumeration (state, cue) is written as its name; an event in TABLE_EVENTS leaves value and
+    unit empty (its fields are in its own table, units in docs/log-format.md)."""
     for t_ms, name, data in s.events:
+        units = logread.event_units(name, s.version)
+        unit = ""
         if data == {} or name in TABLE_EVENTS:
             data = ""
         elif isinstance(data, dict):
-            if name == "state" and "state" in data:
-                data = STATE_NAMES[data["state"]]
-            else:
-                data = next(iter(data.values()))
-        yield (cell(t_ms / 1000.0), name, cell(data))
+            if len(data) == 1:
+                field, data = next(iter(data.items()))
+                unit = units.get(field, "")
+                names = _ENUM_NAMES.get(unit)
+                if names is not None and 0 <= data < len(names):
+                    data, unit = names[data], ""
+            else:  # several fields of an event this version does not tabulate: name=value
+                unit = " ".join("%s=%s" % (f, units.get(f, "")) for f in data)
+                data = " ".join("%s=%s" % (f, cell(v)) for f, v in data.items())
+        yield (cell(t_ms / 1000.0), name, cell(data), unit)
 
 
 def table_rows(s, name):

@@ -13,8 +13,8 @@ from array import array
 from pathlib import Path
 
 from firmware.core import config as fw_config
-from firmware.core.climb import Climb
-from firmware.core.compat import TICKS_PERIOD
+from firmware.core.coaching import Coaching
+from firmware.core.compat import TICKS_MASK, TICKS_PERIOD
 from firmware.core.gait import STATE_NAMES
 from firmware.core.pipeline import Pipeline
 from firmware.drivers.baro import altitude_m
@@ -26,7 +26,6 @@ from .replay_input import ImuRecording, load_imu_csv, number, open_text
 # the recording types live in replay_input; importers of replay keep working
 __all__ = ["ImuRecording", "load_imu_csv", "run_pipeline"]
 BATCH = 32  # samples per feed, like a FIFO drain
-TICKS_MASK = TICKS_PERIOD - 1
 LEAN_HEADER = ("t", "lean_deg", "roll_deg", "cadence_spm", "state", "win_s")
 EVENT_HEADER = ("t", "event", "value")
 
@@ -88,7 +87,7 @@ class Recorder:
         if t_ms < self._last_ms:
             self._wraps += 1
         self._last_ms = t_ms
-        return self.t0 + (t_ms + self._wraps * (1 << 30)) / 1000.0
+        return self.t0 + (t_ms + self._wraps * TICKS_PERIOD) / 1000.0
 
     def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
         self.rows.append((self._t(t_ms), lean_deg, roll_deg, cadence_spm, state, win_ms / 1000.0))
@@ -106,31 +105,35 @@ class Recorder:
         return None
 
 
-def run_pipeline(rec, cfg, sink=None, baro=None):
-    """Feed a recording through the firmware pipeline; returns the sink (a Recorder).
+def run_pipeline(rec, cfg, sink=None, baro=None, session_no=None):
+    """Feed a recording through the firmware pipeline and coaching object, as the device app
+    drives them; returns the sink (a Recorder).
 
-    With `baro` ([(t_s, pressure_pa)] on the IMU's time base, from load_baro_csv) the readings
-    due by each batch go to firmware.core.climb as the device would feed them, and its band
-    shift to the coach; `sink.climb_s` is then the time spent with the band shifted."""
+    `session_no`: the device's session number, whose stage in the training plan coaches the run
+    (schedule.py); None keeps the configured `coach_stage`. With `baro` ([(t_s, pressure_pa)]
+    on the IMU's time base, from load_baro_csv) the readings due by each batch go to the
+    coaching object as the device feeds them; `sink.climb_s` is then the time spent with the
+    over-lean band shifted."""
     sink = sink or Recorder(rec.t0)
-    pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink)
-    climb = Climb(cfg) if baro else None
+    coaching = Coaching(cfg, sink)
+    if session_no is not None:
+        coaching.start_session(session_no)
+    pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink, coaching)
     k = 0
     sink.climb_s = 0.0
     done = 0
     for chunk in rec.batches(BATCH):
         pipe.feed(chunk, len(chunk) // 6)
         done += len(chunk) // 6
-        if climb is None:
+        if not baro:
             continue
         now_s = rec.t0 + done / rec.rate_hz
         while k < len(baro) and baro[k][0] <= now_s:
             t_s, p_pa = baro[k]
-            shift_deg = climb.feed(int((t_s - rec.t0) * 1000) & TICKS_MASK,
-                                   altitude_m(p_pa, baro[0][1]))
-            if shift_deg and k:
+            coaching.altitude(int((t_s - rec.t0) * 1000) & TICKS_MASK,
+                              altitude_m(p_pa, baro[0][1]))
+            if coaching.band_shift_deg and k:
                 sink.climb_s += t_s - baro[k - 1][0]
-            pipe.coach.band_shift_deg(shift_deg)
             k += 1
     sink.pipeline = pipe
     return sink
@@ -213,16 +216,31 @@ def summary(rec, sink, cfg):
             % (rec.duration_s, rec.rate_hz, cal[0] - rec.t0, fwd[0] - rec.t0, buzzes, climb))
 
 
+def _session_no(text):
+    if text is None:
+        return None
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise UserError("--session %s: a session number is 1 or more" % text)
+    return n
+
+
 def register(parser):
     parser.add_argument("imu_csv", metavar="IMU.csv",
-                        help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s); or a raw-mode "
-                        "session log (.lcl) from the device")
+                        help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s)"
+                        "; or a raw-mode session log (.lcl) from the device")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="writes lean.csv, events.csv, config.json")
     parser.add_argument("--config", metavar="FILE", help="JSON config (see docs/config.md)")
     parser.add_argument("--log-mode", choices=("summary", "raw"), default="summary",
                         help="also writes session.lcl, the log the device would have written "
                         "(raw adds the IMU samples)")
+    parser.add_argument("--session", metavar="N",
+                        help="replay as the device's N-th session: the training plan's stage "
+                        "for it coaches the run, as on the device (default: coach_stage)")
     parser.add_argument("--baro", metavar="baro.csv",
                         help="barometer readings (t,pressure_pa): sustained climbs raise the "
                         "over-lean band by climb_shift_deg (docs/coaching.md)")
@@ -231,13 +249,15 @@ def register(parser):
 
 def run(args):
     cfg = load_config(args.config)
+    session_no = _session_no(args.session)
     if replaylog.is_session_log(args.imu_csv):  # decided from content: see replay_input
         rec = ImuRecording(*replaylog.raw_recording(args.imu_csv))
     else:
         rec = load_imu_csv(args.imu_csv)
     baro = load_baro_csv(args.baro) if args.baro else None
-    sink = run_pipeline(rec, cfg, baro=baro)
+    sink = run_pipeline(rec, cfg, baro=baro, session_no=session_no)
     write_outputs(args.out, sink, cfg)
-    replaylog.write_device_log(Path(args.out) / "session.lcl", rec, sink, cfg, args.log_mode)
+    replaylog.write_device_log(Path(args.out) / "session.lcl", rec, sink, cfg, args.log_mode,
+                               session_no or 0)
     print(summary(rec, sink, cfg))
     return 0
