@@ -72,6 +72,11 @@ class LeanRows:
         for t, lean, roll, cad, state, win in zip(*self._cols, strict=True):
             yield t, lean, roll, cad, int(state), win
 
+    def __eq__(self, other):  # like the list it replaces: rows == [] when there are none
+        return list(self) == list(other)
+
+    __hash__ = None
+
 
 class Recorder:
     """A pipeline sink that keeps rows and events in memory with unwrapped times in seconds."""
