@@ -9,6 +9,7 @@ import ast
 import binascii
 import hashlib
 import re
+import sys
 import time
 
 import serial
@@ -30,6 +31,11 @@ DEFAULT_BAUD = 115200
 MPY_ARCHES = (None, "x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp",
               "armv7emdp", "xtensa", "xtensawin", "rv32imc", "rv64imc")
 _RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"
+# what the friendly REPL prints when main.py (the app) has just ended; an idle REPL answers a
+# Ctrl-C with a bare prompt
+_REPL_BANNER = b"for more information."
+_STOPPED_APP_NOTE = ("leanclip: the app was running on the board: stopped it; its session is "
+                     "closed and kept (leanclip logs pull)")
 _UPLOAD_CHUNK = 3072  # raw bytes per upload exec: small enough for a board without PSRAM
 
 
@@ -103,17 +109,22 @@ class Device:
             raise UserError(_open_error(self.port)) from None
         self.serial = self.transport.serial
         self._info = None
+        self.stopped_app = False
         if stop_app:
             self.take_over()
 
-    def take_over(self):
-        """Stop whatever runs (Ctrl-C: a running app closes its session) and enter raw REPL."""
+    def take_over(self, note=lambda text: print(text, file=sys.stderr)):
+        """Stop whatever runs (Ctrl-C: a running app closes its session) and enter raw REPL.
+        Stopping a running app is said (one stderr line): a runner must know their session
+        ended here, not find out later."""
         try:
             self._enter_raw_repl(timeout_s=5)
         except (TransportError, serial.SerialException, OSError):
             self._close_port()
             raise UserError("the device at %s does not answer like MicroPython: flash it first "
                             "(leanclip install-micropython)" % self.port) from None
+        if self.stopped_app:
+            note(_STOPPED_APP_NOTE)
 
     def __enter__(self):
         return self
@@ -186,7 +197,9 @@ class Device:
         saved = port.timeout
         port.timeout = 0.1
         try:
+            port.reset_input_buffer()  # stale output is no answer to this Ctrl-C
             port.write(b"\r\x03")  # Ctrl-C: stop whatever runs
+            self.stopped_app = _REPL_BANNER in self._read_to_prompt(min(end, time.monotonic() + 2))
             port.reset_input_buffer()
             port.write(b"\r\x01")  # Ctrl-A: raw REPL
             self._read_to_banner(end)
@@ -198,6 +211,14 @@ class Device:
         finally:
             port.timeout = saved
         self.transport.in_raw_repl = True
+
+    def _read_to_prompt(self, end):
+        """What the board says until a friendly prompt (or `end`): an app that ended prints
+        the REPL banner first."""
+        seen = b""
+        while time.monotonic() < end and not seen.endswith(b">>> "):
+            seen += self.serial.read(1)
+        return seen
 
     def _read_to_banner(self, end):
         tail = b""

@@ -106,5 +106,8 @@ def test_live_during_a_session_watches_without_stopping_it(tmp_path):
         status, out, err = leanclip("live", "--port", board.port, "--seconds", "3")
         assert status == 0 and out.startswith("watching the running app"), out + err
         status, out, err = leanclip("logs", "list", "--port", board.port)
-    assert status == 0, err
-    assert len([line for line in out.splitlines() if ".lcl" in line]) == 1, out
+        assert status == 0, err
+        assert "the app was running on the board: stopped it" in err  # said, not silent
+        assert len([line for line in out.splitlines() if ".lcl" in line]) == 1, out
+        status, out, err = leanclip("logs", "list", "--port", board.port)
+    assert status == 0 and err == "", err  # nothing was running any more: nothing to say
