@@ -86,7 +86,9 @@ def number(text, line, col):
     try:
         x = float(text)
     except ValueError:
-        raise UserError("line %d: %s=%r is not a number" % (line, col, text[:40])) from None
+        hint = " (a decimal comma? numbers take a point)" if "," in text else ""
+        raise UserError("line %d: %s=%r is not a number%s"
+                        % (line, col, text[:40], hint)) from None
     if not math.isfinite(x):
         raise UserError("line %d: %s is %s; every value must be a finite number"
                         % (line, col, text))
@@ -126,7 +128,7 @@ def text_problem(head):
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as e:
-        if e.start < len(head) - 3:  # not just a character cut at the end of the sniff
+        if len(head) < SNIFF_BYTES or e.start < len(head) - 3:  # not a character cut by the sniff
             line = head.count(b"\n", 0, e.start) + 1
             return ("byte 0x%02x on line %d is not UTF-8 (binary data, or Latin-1/Windows "
                     "text: save it as CSV UTF-8)" % (head[e.start], line))
@@ -145,8 +147,9 @@ def _rows(path):
     """(line, t, (ax, ay, az, gx, gy, gz)) for each data row; UserError on anything malformed."""
     path = Path(path)
     with open_text(path) as f:
-        reader = csv.reader(f)
+        reader = None
         try:
+            reader = csv.reader(f, delimiter=_delimiter(f))
             header = next(reader, None)
             if header is None:
                 raise UserError("%s is empty; expected a header t,ax,ay,az,gx,gy,gz" % path)
@@ -165,8 +168,21 @@ def _rows(path):
         except csv.Error as e:
             raise UserError("%s line %d is not CSV: %s" % (path, reader.line_num, e)) from None
         except UnicodeDecodeError as e:
+            line = reader.line_num if reader else 1
             raise UserError("%s is not UTF-8 after line %d (byte 0x%02x): save it as CSV UTF-8"
-                            % (path, reader.line_num, e.object[e.start])) from None
+                            % (path, line, e.object[e.start])) from None
+
+
+def _delimiter(f):
+    """',' unless the header has none and is split by ';' (Excel where the decimal mark is a
+    comma) or tabs; the file is left at its start."""
+    first = f.readline(SNIFF_BYTES)
+    f.seek(0)
+    if "," not in first:
+        for sep in (";", "\t"):
+            if sep in first:
+                return sep
+    return ","
 
 
 def _columns(path, header):

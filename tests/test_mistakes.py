@@ -57,6 +57,9 @@ CASES = [
     ("a gap in the samples", {"imu.csv": _run(100) + "".join(
         "%g,0,0,1,0,0,0\n" % (1.5 + i / 100) for i in range(100))},
      ["replay", "imu.csv", "--out", "out"]),
+    ("decimal commas (Excel, ';' between columns)", {"imu.csv": "t;ax;ay;az;gx;gy;gz\n"
+                                                     "0,00;0;0;1;0;0;0\n"},
+     ["replay", "imu.csv", "--out", "out"]),
     ("acceleration in m/s^2", {"imu.csv": _run(a=(0.0, 0.0, 9.81))},
      ["replay", "imu.csv", "--out", "out"]),
     ("t in milliseconds", {"imu.csv": _run(t_scale=1000.0)},

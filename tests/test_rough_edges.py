@@ -276,3 +276,13 @@ def test_export_csv_has_no_float32_noise_and_no_json_cells(tmp_path, capsys):
     assert stats[1].split(",")[1:] == ["103.9", "2.5", "0", "1", "4.25"]
     assert export.cell(float(np.float32(0.040775422))) == "0.040775422"
 
+
+
+def test_semicolon_csv_is_read_and_a_decimal_comma_is_named(tmp_path, capsys, run_csv):
+    """Excel where the decimal mark is a comma writes ';' between columns."""
+    f = tmp_path / "imu.csv"
+    f.write_text(run_csv.read_text().replace(",", ";"))
+    assert cli.main(["replay", str(f), "--out", str(tmp_path / "o")]) == 0
+    f.write_text(run_csv.read_text().replace(",", ";").replace(".", ","))
+    err = _one_line_exit_2(capsys, ["replay", str(f), "--out", str(tmp_path / "o2")])
+    assert "decimal comma" in err
