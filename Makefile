@@ -8,13 +8,13 @@ BUILD := build
 .PHONY: venv test demo bench clean
 
 venv: $(STAMP)
+	@echo "leanclip is installed in $(BIN): run '. $(BIN)/activate' to put it on your PATH"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
-	@echo "leanclip is installed in $(BIN): run '. $(BIN)/activate' to put it on your PATH"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
