@@ -16,7 +16,7 @@ from firmware.core import logfmt
 from firmware.core.coach import CUE_NAMES
 from firmware.core.gait import STATE_NAMES
 
-from . import logread
+from . import logread, outfiles
 from .errors import UserError
 
 EVENT_HEADER = ("t_s", "event", "value", "unit")
@@ -27,6 +27,9 @@ IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
 TABLE_EVENTS = {name: tuple(f for f, _, _ in fields)
                 for name, fields in logfmt.event_types().values()
                 if fields != logfmt.TEXT and len(fields) > 1}
+# imu.csv: raw logs only; a table per TABLE_EVENTS event the log holds
+CSV_FILES = ("summary.csv", "events.csv", "header.json", "imu.csv") + tuple(
+    name + ".csv" for name in TABLE_EVENTS)
 
 
 def register(parser):
@@ -86,7 +89,7 @@ def table_rows(s, name):
 
 
 def _write_csv(path, header, rows):
-    with path.open("w", newline="") as f:
+    with outfiles.replacing(path, newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
         w.writerows(rows)
@@ -94,12 +97,12 @@ def _write_csv(path, header, rows):
 
 def export_csv(s, out):
     out.mkdir(parents=True, exist_ok=True)
-    written = [out / "summary.csv", out / "events.csv"]
+    written = [out / CSV_FILES[0], out / CSV_FILES[1]]
     _write_csv(written[0], logread.SUMMARY_FIELDS, summary_rows(s))
     _write_csv(written[1], EVENT_HEADER, event_rows(s))
-    (out / "header.json").write_text(json.dumps(
+    outfiles.write_text(out / CSV_FILES[2], json.dumps(
         {"header": s.header, "recovery": vars(s.recovery)}, indent=1))
-    written.append(out / "header.json")
+    written.append(out / CSV_FILES[2])
     for name, fields in TABLE_EVENTS.items():
         if any(e[1] == name for e in s.events):
             written.append(out / (name + ".csv"))
@@ -111,8 +114,8 @@ def export_csv(s, out):
         dps = counts[:, 3:] / h["gyro_lsb_per_dps"]
         rows = (["%.5f" % (t / 1000.0)] + ["%.6g" % v for v in a] + ["%.6g" % v for v in w]
                 for t, a, w in zip(t_ms, g, dps, strict=True))
-        _write_csv(out / "imu.csv", IMU_HEADER, rows)
-        written.append(out / "imu.csv")
+        _write_csv(out / CSV_FILES[3], IMU_HEADER, rows)
+        written.append(out / CSV_FILES[3])
     return written
 
 
@@ -129,7 +132,8 @@ def json_doc(s):
 
 def export_json(s, out):
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(json_doc(s)))
+    # allow_nan=False: bare NaN is not JSON; the reader gives unknown values as None (null).
+    outfiles.write_text(out, json.dumps(json_doc(s), allow_nan=False))
     return [out]
 
 
@@ -140,6 +144,10 @@ def run(args):
         out = Path(args.out) if args.out else src.with_suffix("")
     else:
         out = Path(args.out) if args.out else src.with_suffix(".json")
+    if args.csv:
+        outfiles.refuse_inputs([out] + [out / n for n in CSV_FILES], [src])
+    else:
+        outfiles.refuse_inputs([out], [src])
     try:
         written = export_csv(s, out) if args.csv else export_json(s, out)
     except OSError as e:
