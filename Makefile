@@ -8,6 +8,7 @@ BUILD := build
 .PHONY: venv test demo bench clean
 
 venv: $(STAMP)
+	@echo "leanclip is installed in $(BIN): run '. $(BIN)/activate' to put it on your PATH"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +29,7 @@ demo: $(STAMP)
 	$(BIN)/python tests/watchsim.py $(BUILD)/demo/watch
 	$(BIN)/leanclip report $(BUILD)/demo/watch/session.lcl --activity $(BUILD)/demo/watch/watch.fit --out $(BUILD)/demo/watch/report
 	$(BIN)/leanclip export $(BUILD)/demo/watch/session.lcl --activity $(BUILD)/demo/watch/watch.fit --out $(BUILD)/demo/watch/merged.csv
-	@echo "open $(BUILD)/plan/report/00002.html, $(BUILD)/plan/report/history.html and $(BUILD)/demo/watch/report/session.html"
+	@echo "done: open $(BUILD)/plan/report/00002.html, $(BUILD)/plan/report/history.html and $(BUILD)/demo/watch/report/session.html; '. $(BIN)/activate' puts leanclip on your PATH"
 
 # docs/screenshots/: the three pages of `make demo` in headless Chromium (apt-get install
 # chromium), 800 px wide like a phone turned sideways, cut at the page's end and reduced to
