@@ -4,8 +4,8 @@ buffers, and draining a FIFO in a few large reads without touching the heap.
 The interface (docs/drivers.md):
     imu.configure(rate_hz=200, accel_fs_g=8, gyro_fs_dps=1000)
     n = imu.read_into(buf)   # buf: array('h', 6 * N); fills ax, ay, az, gx, gy, gz counts
-    imu.name, imu.address, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, imu.fifo_samples,
-    imu.overflowed
+    imu.name, imu.address, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
+    imu.fifo_samples, imu.overflowed
     imu.wake_on_motion(threshold_mg=200)   # low-power standby that raises INT on movement
 """
 from ..core.compat import const

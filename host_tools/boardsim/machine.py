@@ -3,8 +3,8 @@ models instead of silicon (https://docs.micropython.org/en/latest/library/machin
 
 Buses and pins are shared per id, as on a chip: two `I2C(0)` objects talk to the same devices.
 The test side wires the board up with the module functions (`attach`, `drive`, `set_adc_uv`,
-`set_clock`; `unplug`/`replug` pull a cable mid-run) and reads back what the firmware did (`pwm_timeline`, `pin_level`, `sleeps`,
-`wdt_starved`).
+`set_clock`; `unplug`/`replug` pull a cable mid-run) and reads back what the firmware did
+(`pwm_timeline`, `pin_level`, `sleeps`, `wdt_starved`).
 """
 import errno
 
@@ -57,7 +57,8 @@ class _Unplugged:
 def unplug(bus_id, address, err=errno.ENODEV):
     """Pull the cable of the device at `address` mid-run. `err` is the OSError the bus then
     raises: ENODEV (the default) is the ESP32 port's answer when nobody ACKs the address; EIO
-    (a byte NACKed) or ETIMEDOUT (a line held low) stand for a connector coming loose mid-transfer."""
+    (a byte NACKed) or ETIMEDOUT (a line held low) stand for a connector coming loose
+    mid-transfer."""
     _buses[bus_id][address] = _Unplugged(_buses[bus_id][address], err)
 
 
