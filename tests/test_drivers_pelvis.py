@@ -13,21 +13,13 @@ from firmware.drivers.pelvis import Pelvis
 from host_tools.boardsim import machine
 from host_tools.boardsim.board import IMU_NAMES, wire, wire_pelvis
 from host_tools.boardsim.chips import IMUS, imu_model
-from host_tools.boardsim.clock import ManualClock
 from host_tools.boardsim.sources import Constant, Sequence, check_decoded
+from test_boardsim import clock  # noqa: F401 - the fixture: virtual time on a fresh fake machine
 
 
 def strap(chip, slot):
     """The chip's address for `slot`, from the drivers' registry."""
     return [cls for cls in DRIVERS if chip in cls.CHIPS.values()][0].ADDRESSES[slot]
-
-
-@pytest.fixture
-def clock():
-    clk = ManualClock()
-    machine.reset_all(clk)
-    yield clk
-    machine.reset_all()
 
 
 def two_on_one_bus(clock, chest_chip, pelvis_chip, chest_src=None, pelvis_src=None):

@@ -109,15 +109,12 @@ STRAPS = {"ICM-42688-P": (0x68, 0x69), "MPU-6050": (0x68, 0x69), "MPU-6886": (0x
 
 @pytest.fixture(scope="module")
 def output(tmp_path_factory):
-    root = tmp_path_factory.mktemp("upy_pelvis")
-    upy.compile_with_boardsim(root)
-    script = root / "pelvis_check.py"
-    script.write_text(SCRIPT)
-    out = {}
-    for line in upy.run(script, root).splitlines():
-        words = line.split()
-        key = words[0] if words[0] == "ALONE" else tuple(words[:3])
-        out[key] = words[1:] if words[0] == "ALONE" else words[3:]
+    """{(kind, chest, pelvis): the words after them} ({"ALONE": words}) from one run."""
+    root = upy.compile_with_boardsim(tmp_path_factory.mktemp("upy_pelvis"))
+    (root / "pelvis_check.py").write_text(SCRIPT)
+    rows = [line.split() for line in upy.run(root / "pelvis_check.py", root).splitlines()]
+    out = {tuple(w[:3]): w[3:] for w in rows if w[0] != "ALONE"}
+    out["ALONE"] = [w for w in rows if w[0] == "ALONE"][0][1:]
     return out
 
 
