@@ -17,7 +17,7 @@ the share of each second spent on the bus is time the loop cannot use.
 import sys
 
 from firmware.device.boards import BOARDS
-from hardware import parts
+from hardware import parts, power_budget
 
 VDD_V = 3.3
 VOL_MAX_V = 0.4
@@ -103,11 +103,31 @@ def share_markdown():
     return "\n".join(lines)
 
 
+def battery_markdown():
+    """What the pod costs in running life on the battery builds that offer it (80 MHz, worst-case
+    buzzing, as the power budget table): its IMU's active current plus the pull-ups' average."""
+    pullup_ma = VDD_V / parts.PULLUPS[0][1] * 1000 * 0.5  # each line low about half the time
+    lines = ["| Board | Pod adds | Running life without / with the pod |", "|---|---|---|"]
+    for name in power_budget.battery_boards():
+        pod = BOARDS[name]["pelvis"]
+        if not pod:
+            continue
+        mah = parts.BUILDS[parts.build_of(name)]["battery_mah"]
+        base_ma = sum(power_budget.running_ma(name).values())
+        extra_ma = power_budget.IMU[pod["model"]]["active_ma"] + pullup_ma * bus_share(
+            pod["model"], 400000)
+        lines.append("| %s | %.2f mA | %.1f h / %.1f h |" % (
+            name, extra_ma, power_budget.hours(mah, base_ma),
+            power_budget.hours(mah, base_ma + extra_ma)))
+    return "\n".join(lines)
+
+
 def markdown():
     return ("```\n$ .venv/bin/python -m hardware.i2c_bus\n```\n\n" + capacitance_markdown()
             + "\n\n" + pullup_markdown() + "\n\nShare of each second the CPU spends blocked in "
             "I2C transfers (%d Hz sampling, %d loop passes/s, status read + FIFO drain per pass):"
-            "\n\n" % (RATE_HZ, LOOP_HZ) + share_markdown())
+            "\n\n" % (RATE_HZ, LOOP_HZ) + share_markdown() + "\n\nBattery (the power budget's "
+            "worst case; pull-ups counted while the bus is busy):\n\n" + battery_markdown())
 
 
 def main():

@@ -214,3 +214,11 @@ def test_wiring_tables_carry_the_pod(name):
     assert "pelvis pod (optional)" in table
     assert "1 SDA, 2 3V3, 3 GND, 4 SCL" in table
     assert "pelvis pod 0x%02X" % BOARDS[name]["pelvis"]["address"] in table
+
+
+def test_build_b_with_the_pod_still_meets_the_running_goal():
+    rows = [line.split("|") for line in i2c_bus.battery_markdown().splitlines()[2:]]
+    assert {r[1].strip() for r in rows} == {"xiao-esp32s3", "xiao-esp32c3"}
+    for r in rows:
+        without_h, with_h = (float(x.strip(" h")) for x in r[3].split("/"))
+        assert power_budget.RUNNING_GOAL_H <= with_h < without_h
