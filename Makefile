@@ -68,6 +68,9 @@ hardware: $(STAMP)
 	      --camera=0,0,0,115,0,35,0 --viewall --autocenter --colorscheme=Tomorrow \
 	      -o hardware/enclosure/case-$$b-$$m.png $(SCAD) || exit 1; \
 	  done; done; \
+	xvfb-run -a openscad -q -D 'build="pod"' -D 'mount="waist"' --imgsize=640,480 \
+	  --camera=0,0,0,115,0,35,0 --viewall --autocenter --colorscheme=Tomorrow \
+	  -o hardware/enclosure/case-pod-waist.png $(SCAD) || exit 1; \
 	else echo "openscad or xvfb-run missing: case renders not refreshed"; fi
 
 clean:
