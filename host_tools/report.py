@@ -246,6 +246,10 @@ def session_page(s, m, act=None, alignment=None):
             "verdict." % (recorded, _mmss(run_s), why)))
     else:
         parts.append(report_page.cards(_headline(m, tab)))
+    if m["header_lost"]:
+        parts.append(report_page.note(
+            "The log's header block is lost: the bands drawn are today's defaults, not "
+            "necessarily the ones the device used in this session."))
     ylim = _lean_ylim(s, cfg)
     pngs["lean"] = report_plots.session_figure(s, cfg, ylim)
     if alignment is not None:
