@@ -33,6 +33,7 @@ from . import boards, controls, devconfig
 from .drill import Drill
 from .errorlog import ErrorLog
 from .hardware import Peripherals
+from .hostlink import HostWatch
 from .loop import Ticker
 from .pinrules import wakes_from_deep_sleep
 from .sessionlog import LogWriter, SessionStore
@@ -77,6 +78,7 @@ class App:
         self.live = live
         self.live_row = ""
         self.live_ms = 0
+        self.host = None if live else HostWatch()  # `leanclip live` attaching mid-session
         self.wdt = None
         self.collect = True  # the planned gc.collect (the allocation test turns it off)
         gc.collect()
@@ -271,6 +273,8 @@ class App:
             self.event(self.p.t_ms, "imu_back", ticks_diff(now_ms, lost) / 1000)
 
     def housekeeping(self, now_ms):
+        if self.host is not None:
+            self.live = self.host.check(now_ms, self)
         if self.collect:
             self.collect_now()
         self.imu_check(now_ms)
