@@ -180,7 +180,9 @@ def score(record):
             f["lean_back_s"] = (later[0] - end_s) if later else None
         out["faults"].append(f)
     if plan["config"]:
-        out["faults"].append({"kind": "config", "event": "config_error" in names})
+        said = "config_error" in names
+        out["faults"].append({"kind": "config", "event": True if said else (
+            None if stopped_s is not None and stopped_s < 2 else False)})
     if plan["fill_kb"] is not None:
         out["faults"].append({"kind": "flash", "event": "flash_full" in names})
     out["faults"].append({"kind": "power_cut", "event": True, "lost_s": out.get("cut_lost_s")})

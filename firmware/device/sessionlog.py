@@ -115,9 +115,13 @@ class LogWriter:
         if full and self._on_full is not None:
             self._on_full()
         try:
-            n = logfmt.pack_event(self._events, 0, self._last_ms,
-                                  logfmt.EVENT_CODES["flash_full" if full else "error"],
-                                  None if full else self.stopped)
+            code = logfmt.EVENT_CODES["flash_full" if full else "error"]
+            value = None if full else self.stopped
+            n = self._events_len  # the events not yet written go first (start, config_error)
+            if n + logfmt.event_size(code, value) > _EVENT_BYTES:
+                n = 0
+            n = logfmt.pack_event(self._events, n, self._last_ms, code, value)
+            self._events_len = 0
             self._block(logfmt.EVENTS, None, self._events, n)
             self._f.flush()
         except OSError:
