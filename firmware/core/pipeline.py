@@ -133,6 +133,14 @@ class Pipeline:
         self._step_high = cfg["step_high_g"] * g2
         self._step_low = cfg["step_low_g"] * g2
         self._still_var_g2 = cfg["still_g"] ** 2
+        # _fault's limits, squared, in counts
+        a, g = self._accel_lsb_per_g, self._gyro_lsb_per_dps
+        self._silent_force2 = (_SILENT_G * a) ** 2
+        self._silent_rate2 = (_SILENT_DPS * g) ** 2
+        self._max_force2 = (_MAX_G * a) ** 2
+        self._max_rate2 = (_MAX_DPS * g) ** 2
+        self._tilt_min2 = (_TILT_MIN_G * a) ** 2
+        self._tilt_max2 = (_TILT_MAX_G * a) ** 2
         self._still_var_dps2 = cfg["still_dps"] ** 2
         self._frame = Frame()
         self._settle_ms = int(cfg["settle_s"] * 1000)
@@ -377,25 +385,26 @@ class Pipeline:
 
     def _fault(self):
         """The segment's sensor fault kind, or 0: means of force and raw rate no trunk can
-        produce (zeros, full scale) or a tilt vector off any physical size."""
+        produce (zeros, full scale) or a tilt vector off any physical size. Squared sums
+        against the squared limits x n (counts, from __init__), the rare cases last: few float
+        temporaries per segment."""
         n = self._seg_n
         if n < 1:
             return 0
-        k = 1.0 / (n * self._accel_lsb_per_g)
-        fx, fy, fz = self._seg_force_x * k, self._seg_force_y * k, self._seg_force_z * k
-        force_g2 = fx * fx + fy * fy + fz * fz
-        k = 1.0 / self._gyro_lsb_per_dps
-        rx = (self._seg_rate_x / n + self._bias_x) * k
-        ry = (self._seg_rate_y / n + self._bias_y) * k
-        rz = (self._seg_rate_z / n + self._bias_z) * k
-        rate_dps2 = rx * rx + ry * ry + rz * rz
-        if force_g2 < _SILENT_G * _SILENT_G and rate_dps2 < _SILENT_DPS * _SILENT_DPS:
-            return FAULT_SILENT
-        if force_g2 > _MAX_G * _MAX_G or rate_dps2 > _MAX_DPS * _MAX_DPS:
+        nn = n * n
+        sx, sy, sz = self._seg_force_x, self._seg_force_y, self._seg_force_z
+        force2 = sx * sx + sy * sy + sz * sz
+        # rms rate (bias removed) above the limit: the mean raw rate is at full scale
+        if force2 > self._max_force2 * nn or self._seg_rate_sq > self._max_rate2 * n:
             return FAULT_SATURATED
-        gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
-        tilt_g2 = (gx * gx + gy * gy + gz * gz) / (self._accel_lsb_per_g * self._accel_lsb_per_g)
-        if not _TILT_MIN_G * _TILT_MIN_G < tilt_g2 < _TILT_MAX_G * _TILT_MAX_G:  # NaN too
+        if force2 < self._silent_force2 * nn:
+            sx = self._seg_rate_x + n * self._bias_x  # the raw rate: the bias added back
+            sy = self._seg_rate_y + n * self._bias_y
+            sz = self._seg_rate_z + n * self._bias_z
+            if sx * sx + sy * sy + sz * sz < self._silent_rate2 * nn:
+                return FAULT_SILENT
+        sx, sy, sz = self._grav_x, self._grav_y, self._grav_z
+        if not self._tilt_min2 < sx * sx + sy * sy + sz * sz < self._tilt_max2:  # NaN too
             return FAULT_TILT
         return 0
 
