@@ -5,6 +5,7 @@ in batches as a FIFO would deliver them, with the sample clock as the only clock
 checked first, because a replay of bad data would print plausible nonsense.
 """
 import csv
+import gzip
 import json
 import math
 from array import array
@@ -51,12 +52,16 @@ def _number(text, line, col):
     except ValueError:
         raise UserError("line %d: %s=%r is not a number" % (line, col, text)) from None
     if not math.isfinite(x):
-        raise UserError("line %d: %s is %s; every value must be a finite number" % (line, col, text))
+        raise UserError("line %d: %s is %s; every value must be a finite number"
+                        % (line, col, text))
     return x
 
 
 def _open_csv(path):
+    """A CSV file, or its gzip-compressed copy (NAME.csv.gz, as recordings are shared)."""
     try:
+        if path.suffix == ".gz":
+            return gzip.open(path, "rt", newline="")
         return path.open(newline="")
     except OSError as e:
         raise UserError("cannot read %s: %s" % (path, e.strerror or e)) from None
@@ -81,20 +86,23 @@ def load_imu_csv(path):
             if not row or all(not c.strip() for c in row):
                 continue
             if len(row) < len(header):
-                raise UserError("line %d: %d values for %d columns" % (line, len(row), len(header)))
+                raise UserError("line %d: %d values for %d columns"
+                                % (line, len(row), len(header)))
             t = _number(row[idx[0]], line, "t")
             if times and t <= times[-1]:
-                raise UserError("line %d: t=%s does not increase (previous %s)" % (line, t, times[-1]))
+                raise UserError("line %d: t=%s does not increase (previous %s)"
+                                % (line, t, times[-1]))
             times.append(t)
-            for j, col in zip(idx[1:], COLUMNS[1:]):
+            for j, col in zip(idx[1:], COLUMNS[1:], strict=False):
                 values.append(_number(row[j], line, col))
     if len(times) < 2:
-        raise UserError("%s has %s; need a recording" % (path, "no samples" if not times else "one sample"))
+        raise UserError("%s has %s; need a recording"
+                        % (path, "no samples" if not times else "one sample"))
     return _check_recording(path, times, values)
 
 
 def _check_recording(path, times, values):
-    dts = sorted(b - a for a, b in zip(times, times[1:]))
+    dts = sorted(b - a for a, b in zip(times, times[1:], strict=False))
     dt = dts[len(dts) // 2]
     rate_hz = 1.0 / dt
     lo, hi = RATE_RANGE_HZ
@@ -256,18 +264,27 @@ def write_outputs(out_dir, sink, cfg):
         raise UserError("cannot write to %s: %s" % (out, e.strerror or e)) from None
 
 
-def summary(rec, sink, cfg):
-    """One line for the terminal: what happened, or why nothing could."""
+def refusal(rec, sink, cfg):
+    """Why this recording gave no lean and no coaching (one line), or None if it did."""
     pipe = sink.pipeline
     if not pipe.calibrated:
         return ("not calibrated: the wearer never stood still for %.0f s (asked %d times to "
-                "stand tall), so there is no lean and no coaching" % (cfg["calib_still_s"], pipe.prompts))
-    cal = sink.first("calibrated")
-    fwd = sink.first("forward_found")
-    if fwd is None:
+                "stand tall), so there is no lean and no coaching"
+                % (cfg["calib_still_s"], pipe.prompts))
+    if sink.first("forward_found") is None:
         return ("calibrated at %.1f s, but the wearer never set off from standing, which is how "
                 "the forward direction is found, so there is no lean and no coaching"
-                % (cal[0] - rec.t0))
+                % (sink.first("calibrated")[0] - rec.t0))
+    return None
+
+
+def summary(rec, sink, cfg):
+    """One line for the terminal: what happened, or why nothing could."""
+    why = refusal(rec, sink, cfg)
+    if why:
+        return why
+    cal = sink.first("calibrated")
+    fwd = sink.first("forward_found")
     counts = {}
     for b in sink.buzzes():
         counts[b[1][5:]] = counts.get(b[1][5:], 0) + 1
@@ -281,8 +298,10 @@ def summary(rec, sink, cfg):
 
 
 def register(parser):
-    parser.add_argument("imu_csv", metavar="IMU.csv", help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s)"
-                        "; or a raw-mode session log (.lcl) from the device")
+    parser.add_argument("imu_csv", metavar="IMU.csv",
+                        help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s), optionally"
+                        " gzip-compressed (.csv.gz); or a raw-mode session log (.lcl) from the"
+                        " device")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="writes lean.csv, events.csv, config.json")
     parser.add_argument("--config", metavar="FILE", help="JSON config (see docs/config.md)")
@@ -305,5 +324,8 @@ def run(args):
     sink = run_pipeline(rec, cfg, baro=baro)
     write_outputs(args.out, sink, cfg)
     replaylog.write_device_log(Path(args.out) / "session.lcl", rec, sink, cfg, args.log_mode)
+    why = refusal(rec, sink, cfg)
+    if why:  # the outputs are written (prompts, states): the refusal loses nothing
+        raise UserError(why)
     print(summary(rec, sink, cfg))
     return 0

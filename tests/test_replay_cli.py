@@ -46,7 +46,8 @@ def test_missing_file_and_bad_config(tmp_path, capsys):
 
 
 def test_outputs_follow_the_contract(tmp_path, capsys):
-    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 6}, {"do": "run", "s": 25, "lean_deg": 7.0},
+    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 6},
+            {"do": "run", "s": 25, "lean_deg": 7.0},
             {"do": "run", "s": 12, "lean_deg": 1.0, "fault": "upright"}]
     imu, truth, meta = simulate(segs, rate_hz=200, seed=2)
     write(tmp_path, imu, truth, meta)
@@ -59,15 +60,18 @@ def test_outputs_follow_the_contract(tmp_path, capsys):
         events = list(csv.DictReader(f))
     assert list(lean[0])[:2] == ["t", "lean_deg"] and list(events[0])[:2] == ["t", "event"]
     moving = [float(r["t"]) for r in lean if r["state"] != "still"]
-    gaps = [b - a for a, b in zip(moving, moving[1:])]
+    gaps = [b - a for a, b in zip(moving, moving[1:], strict=False)]
     assert max(gaps) <= 0.5 + 1e-6  # at least twice a second while moving
     assert [e["event"] for e in events if e["event"].startswith("buzz")] == ["buzz_upright"]
     assert {"calibrated", "forward_found"} <= {e["event"] for e in events}
 
 
-def test_uncalibrated_replay_says_so_in_one_line(tmp_path, capsys):
+def test_uncalibrated_replay_refuses_in_one_line(tmp_path, capsys):
     imu, truth, meta = simulate([{"do": "run", "s": 40, "lean_deg": 7.0}], seed=4)
     write(tmp_path, imu, truth, meta)
-    assert main(["replay", str(tmp_path / "imu.csv"), "--out", str(tmp_path / "o")]) == 0
-    out = capsys.readouterr().out.strip()
-    assert out.startswith("not calibrated:") and "\n" not in out
+    assert main(["replay", str(tmp_path / "imu.csv"), "--out", str(tmp_path / "o")]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert err.startswith("leanclip replay: not calibrated:") and "\n" not in err
+    assert not captured.out
+    assert (tmp_path / "o" / "events.csv").exists()  # what happened is still written

@@ -142,7 +142,8 @@ def write(out_dir, imu, truth, meta):
         cols = [truth[c] for c in TRUTH_COLUMNS]
         with open(os.path.join(out_dir, "truth.csv"), "w") as f:
             f.write(",".join(TRUTH_COLUMNS) + "\n")
-            f.writelines("%.6f,%.4f,%.4f,%.4f,%s,%s,%.3f,%.2f\n" % row for row in zip(*cols, strict=True))
+            f.writelines("%.6f,%.4f,%.4f,%.4f,%s,%s,%.3f,%.2f\n" % row
+                         for row in zip(*cols, strict=True))
         with open(os.path.join(out_dir, "scenario.json"), "w") as f:
             json.dump(meta, f, indent=1)
             f.write("\n")
