@@ -10,13 +10,17 @@ import json
 import sys
 from pathlib import Path
 
+from firmware.core.coach import CUE_NAMES
 from firmware.core.gait import STATE_NAMES
 
-from . import logread
+from . import logread, outfiles
 from .errors import UserError
 
-EVENT_HEADER = ("t_s", "event", "value")
+EVENT_HEADER = ("t_s", "event", "value", "unit")
+# registry units that name an enumeration: its names, indexed by value
+_ENUM_NAMES = {"state": STATE_NAMES, "cue": ("none",) + CUE_NAMES}
 IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
+CSV_FILES = ("summary.csv", "events.csv", "header.json", "imu.csv")  # imu.csv: raw logs only
 
 
 def register(parser):
@@ -32,28 +36,35 @@ def register(parser):
 
 def summary_rows(s):
     cols = [s.summary[k].tolist() for k in logread.SUMMARY_FIELDS]
-    for row in zip(*cols):
+    for row in zip(*cols, strict=True):
         row = list(row)
         row[4] = STATE_NAMES[row[4]]
         yield row
 
 
 def event_rows(s):
+    """(t_s, event, value, unit) per event, units from the log format's event registry; an
+    enumeration (state, cue) is written as its name."""
     for t_ms, name, data in s.events:
+        units = logread.event_units(name, s.version)
+        unit = ""
         if data == {}:
             data = ""
         elif isinstance(data, dict):
-            if name == "state" and "state" in data:
-                data = STATE_NAMES[data["state"]]
-            elif len(data) == 1:
-                data = next(iter(data.values()))
+            if len(data) == 1:
+                field, data = next(iter(data.items()))
+                unit = units.get(field, "")
+                names = _ENUM_NAMES.get(unit)
+                if names is not None and 0 <= data < len(names):
+                    data, unit = names[data], ""
             else:
+                unit = json.dumps({f: units.get(f, "") for f in data})
                 data = json.dumps(data)
-        yield (t_ms / 1000.0, name, data)
+        yield (t_ms / 1000.0, name, data, unit)
 
 
 def _write_csv(path, header, rows):
-    with path.open("w", newline="") as f:
+    with outfiles.replacing(path, newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
         w.writerows(rows)
@@ -61,21 +72,21 @@ def _write_csv(path, header, rows):
 
 def export_csv(s, out):
     out.mkdir(parents=True, exist_ok=True)
-    written = [out / "summary.csv", out / "events.csv"]
+    written = [out / CSV_FILES[0], out / CSV_FILES[1]]
     _write_csv(written[0], logread.SUMMARY_FIELDS, summary_rows(s))
     _write_csv(written[1], EVENT_HEADER, event_rows(s))
-    (out / "header.json").write_text(json.dumps(
+    outfiles.write_text(out / CSV_FILES[2], json.dumps(
         {"header": s.header, "recovery": vars(s.recovery)}, indent=1))
-    written.append(out / "header.json")
+    written.append(out / CSV_FILES[2])
     t_ms, counts = s.raw()
     if len(counts):
         h = s.header
         g = counts[:, :3] / h["accel_lsb_per_g"]
         dps = counts[:, 3:] / h["gyro_lsb_per_dps"]
         rows = (["%.5f" % (t / 1000.0)] + ["%.6g" % v for v in a] + ["%.6g" % v for v in w]
-                for t, a, w in zip(t_ms, g, dps))
-        _write_csv(out / "imu.csv", IMU_HEADER, rows)
-        written.append(out / "imu.csv")
+                for t, a, w in zip(t_ms, g, dps, strict=True))
+        _write_csv(out / CSV_FILES[3], IMU_HEADER, rows)
+        written.append(out / CSV_FILES[3])
     return written
 
 
@@ -92,7 +103,8 @@ def json_doc(s):
 
 def export_json(s, out):
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(json_doc(s)))
+    # allow_nan=False: bare NaN is not JSON; the reader gives unknown values as None (null).
+    outfiles.write_text(out, json.dumps(json_doc(s), allow_nan=False))
     return [out]
 
 
@@ -103,6 +115,10 @@ def run(args):
         out = Path(args.out) if args.out else src.with_suffix("")
     else:
         out = Path(args.out) if args.out else src.with_suffix(".json")
+    if args.csv:
+        outfiles.refuse_inputs([out] + [out / n for n in CSV_FILES], [src])
+    else:
+        outfiles.refuse_inputs([out], [src])
     try:
         written = export_csv(s, out) if args.csv else export_json(s, out)
     except OSError as e:

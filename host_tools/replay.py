@@ -12,21 +12,22 @@ from array import array
 from pathlib import Path
 
 from firmware.core import config as fw_config
-from firmware.core.climb import Climb
-from firmware.core.compat import TICKS_PERIOD
+from firmware.core.coaching import Coaching
+from firmware.core.compat import TICKS_MASK, TICKS_PERIOD
 from firmware.core.gait import STATE_NAMES
 from firmware.core.pipeline import Pipeline
 from firmware.drivers.baro import altitude_m
 
-from . import replaylog
+from . import outfiles, replaylog
+from .config_cmd import read_config_file
 from .errors import UserError
 
 COLUMNS = ("t", "ax", "ay", "az", "gx", "gy", "gz")
 RATE_RANGE_HZ = (50.0, 1000.0)
 BATCH = 32  # samples per feed, like a FIFO drain
-TICKS_MASK = TICKS_PERIOD - 1
 LEAN_HEADER = ("t", "lean_deg", "roll_deg", "cadence_spm", "state", "win_s")
 EVENT_HEADER = ("t", "event", "value")
+OUTPUTS = ("config.json", "lean.csv", "events.csv", "session.lcl")  # in --out
 
 
 class ImuRecording:
@@ -134,15 +135,7 @@ def load_config(path):
     """A user config file -> validated config; any problem is the user's, in one line."""
     if path is None:
         return fw_config.defaults()
-    try:
-        text = Path(path).read_text()
-    except OSError as e:
-        raise UserError("cannot read config %s: %s" % (path, e.strerror or e)) from None
-    try:
-        user = json.loads(text)
-    except ValueError as e:
-        raise UserError("config %s is not valid JSON: %s" % (path, e)) from None
-    cfg, errors = fw_config.validate(user)
+    cfg, errors = fw_config.validate(read_config_file(path))
     if errors:
         more = " (and %d more)" % (len(errors) - 1) if len(errors) > 1 else ""
         raise UserError("config %s: %s%s" % (path, errors[0], more))
@@ -163,7 +156,7 @@ class Recorder:
         if t_ms < self._last_ms:
             self._wraps += 1
         self._last_ms = t_ms
-        return self.t0 + (t_ms + self._wraps * (1 << 30)) / 1000.0
+        return self.t0 + (t_ms + self._wraps * TICKS_PERIOD) / 1000.0
 
     def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
         self.rows.append((self._t(t_ms), lean_deg, roll_deg, cadence_spm, state, win_ms / 1000.0))
@@ -181,15 +174,20 @@ class Recorder:
         return None
 
 
-def run_pipeline(rec, cfg, sink=None, baro=None):
-    """Feed a recording through the firmware pipeline; returns the sink (a Recorder).
+def run_pipeline(rec, cfg, sink=None, baro=None, session_no=None):
+    """Feed a recording through the firmware pipeline and coaching object, as the device app
+    drives them; returns the sink (a Recorder).
 
-    With `baro` ([(t_s, pressure_pa)] on the IMU's time base, from load_baro_csv) the readings
-    due by each batch go to firmware.core.climb as the device would feed them, and its band
-    shift to the coach; `sink.climb_s` is then the time spent with the band shifted."""
+    `session_no`: the device's session number, whose stage in the training plan coaches the run
+    (schedule.py); None keeps the configured `coach_stage`. With `baro` ([(t_s, pressure_pa)]
+    on the IMU's time base, from load_baro_csv) the readings due by each batch go to the
+    coaching object as the device feeds them; `sink.climb_s` is then the time spent with the
+    over-lean band shifted."""
     sink = sink or Recorder(rec.t0)
-    pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink)
-    climb = Climb(cfg) if baro else None
+    coaching = Coaching(cfg, sink)
+    if session_no is not None:
+        coaching.start_session(session_no)
+    pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink, coaching)
     k = 0
     sink.climb_s = 0.0
     values = rec.values
@@ -197,16 +195,15 @@ def run_pipeline(rec, cfg, sink=None, baro=None):
     for i in range(0, len(values), step):
         chunk = array("d", values[i:i + step])
         pipe.feed(chunk, len(chunk) // 6)
-        if climb is None:
+        if not baro:
             continue
         now_s = rec.t0 + (i + len(chunk)) / 6 / rec.rate_hz
         while k < len(baro) and baro[k][0] <= now_s:
             t_s, p_pa = baro[k]
-            shift_deg = climb.feed(int((t_s - rec.t0) * 1000) & TICKS_MASK,
-                                   altitude_m(p_pa, baro[0][1]))
-            if shift_deg and k:
+            coaching.altitude(int((t_s - rec.t0) * 1000) & TICKS_MASK,
+                              altitude_m(p_pa, baro[0][1]))
+            if coaching.band_shift_deg and k:
                 sink.climb_s += t_s - baro[k - 1][0]
-            pipe.coach.band_shift_deg(shift_deg)
             k += 1
     sink.pipeline = pipe
     return sink
@@ -244,14 +241,14 @@ def write_outputs(out_dir, sink, cfg):
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        (out / "config.json").write_text(json.dumps(cfg, indent=1, sort_keys=True) + "\n")
-        with (out / "lean.csv").open("w", newline="") as f:
+        outfiles.write_text(out / "config.json", json.dumps(cfg, indent=1, sort_keys=True) + "\n")
+        with outfiles.replacing(out / "lean.csv", newline="") as f:
             w = csv.writer(f)
             w.writerow(LEAN_HEADER)
             for t, lean, roll, cad, state, win in sink.rows:
                 w.writerow(("%.3f" % t, "%.2f" % lean, "%.2f" % roll, "%.1f" % cad,
                             STATE_NAMES[state], "%.3f" % win))
-        with (out / "events.csv").open("w", newline="") as f:
+        with outfiles.replacing(out / "events.csv", newline="") as f:
             w = csv.writer(f)
             w.writerow(EVENT_HEADER)
             for t, name, value in sink.events:
@@ -297,6 +294,18 @@ def summary(rec, sink, cfg):
             % (rec.duration_s, rec.rate_hz, cal[0] - rec.t0, fwd[0] - rec.t0, buzzes, climb))
 
 
+def _session_no(text):
+    if text is None:
+        return None
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise UserError("--session %s: a session number is 1 or more" % text)
+    return n
+
+
 def register(parser):
     parser.add_argument("imu_csv", metavar="IMU.csv",
                         help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s), optionally"
@@ -308,6 +317,9 @@ def register(parser):
     parser.add_argument("--log-mode", choices=("summary", "raw"), default="summary",
                         help="also writes session.lcl, the log the device would have written "
                         "(default summary; raw adds the IMU samples)")
+    parser.add_argument("--session", metavar="N",
+                        help="replay as the device's N-th session: the training plan's stage "
+                        "for it coaches the run, as on the device (default: coach_stage)")
     parser.add_argument("--baro", metavar="baro.csv",
                         help="barometer readings (t,pressure_pa): sustained climbs raise the "
                         "over-lean band by climb_shift_deg (docs/coaching.md)")
@@ -315,15 +327,20 @@ def register(parser):
 
 
 def run(args):
+    out = Path(args.out)
+    outfiles.refuse_inputs([out / name for name in OUTPUTS],
+                           [args.imu_csv, args.config, args.baro])
     cfg = load_config(args.config)
+    session_no = _session_no(args.session)
     if replaylog.is_session_log(args.imu_csv):
         rec = ImuRecording(*replaylog.raw_recording(args.imu_csv))
     else:
         rec = load_imu_csv(args.imu_csv)
     baro = load_baro_csv(args.baro) if args.baro else None
-    sink = run_pipeline(rec, cfg, baro=baro)
-    write_outputs(args.out, sink, cfg)
-    replaylog.write_device_log(Path(args.out) / "session.lcl", rec, sink, cfg, args.log_mode)
+    sink = run_pipeline(rec, cfg, baro=baro, session_no=session_no)
+    write_outputs(out, sink, cfg)
+    replaylog.write_device_log(out / "session.lcl", rec, sink, cfg, args.log_mode,
+                               session_no or 0)
     why = refusal(rec, sink, cfg)
     if why:  # the outputs are written (prompts, states): the refusal loses nothing
         raise UserError(why)

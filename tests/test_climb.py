@@ -6,7 +6,7 @@ import random
 import upy
 from firmware.core import config
 from firmware.core.climb import Climb
-from firmware.core.coach import NONE, OVERLEAN, Coach
+from firmware.core.coach import FAULT_NONE as NONE, FAULT_OVERLEAN as OVERLEAN, Coach
 from firmware.core.compat import TICKS_PERIOD
 
 CFG = config.defaults()

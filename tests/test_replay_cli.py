@@ -75,3 +75,31 @@ def test_uncalibrated_replay_refuses_in_one_line(tmp_path, capsys):
     assert err.startswith("leanclip replay: not calibrated:") and "\n" not in err
     assert not captured.out
     assert (tmp_path / "o" / "events.csv").exists()  # what happened is still written
+
+
+def test_session_number_gives_the_plans_stage_as_on_the_device(tmp_path, capsys):
+    """The device coaches its N-th session at the plan's stage for N (coaching.start_session);
+    `--session N` replays that: under a plan whose every 2nd session is a silent test run,
+    session 2 gives no buzzes where session 1 does."""
+    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 8},
+            {"do": "run", "s": 20, "lean_deg": 7.0},
+            {"do": "run", "s": 12, "lean_deg": 1.0, "fault": "upright"}]
+    imu, truth, meta = simulate(segs, rate_hz=100, seed=2)
+    write(tmp_path / "sim", imu, truth, meta)
+    cfg = tmp_path / "plan.json"
+    cfg.write_text(json.dumps({"plan_sessions": 1, "plan_test_every": 2}))
+
+    def buzzes(session):
+        out = tmp_path / ("s%d" % session)
+        assert main(["replay", str(tmp_path / "sim" / "imu.csv"), "--out", str(out),
+                     "--config", str(cfg), "--session", str(session)]) == 0
+        with (out / "events.csv").open() as f:
+            return [r["event"] for r in csv.DictReader(f) if r["event"].startswith("buzz_")]
+
+    assert buzzes(1) == ["buzz_upright"]
+    assert buzzes(2) == []
+    capsys.readouterr()
+    assert main(["replay", str(tmp_path / "sim" / "imu.csv"), "--out", str(tmp_path / "x"),
+                 "--session", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--session 0" in err and err.count("\n") == 1

@@ -5,6 +5,8 @@ never looks at the wall clock itself.
 """
 import time
 
+from firmware.core.compat import TICKS_MASK
+
 
 class ManualClock:
     """Virtual time that moves only when told: `advance_ms`, or a driver calling `sleep_ms`."""
@@ -16,7 +18,7 @@ class ManualClock:
         return self.t_us
 
     def ticks_ms(self):
-        return (self.t_us // 1000) & 0x3FFFFFFF
+        return (self.t_us // 1000) & TICKS_MASK
 
     def advance_us(self, us):
         self.t_us += us
@@ -52,7 +54,7 @@ class WallClock:
         return self.t_us
 
     def ticks_ms(self):
-        return (self.now_us() // 1000) & 0x3FFFFFFF
+        return (self.now_us() // 1000) & TICKS_MASK
 
     def sleep_ms(self, ms):
         time.sleep(ms / 1000)

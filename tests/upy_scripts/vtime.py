@@ -3,7 +3,7 @@ and sleeps that advance it (then call `on_sleep`, which may drive outside events
 with sys.modules["time"] = VirtualTime(clock) before the firmware is imported."""
 import time as real_time
 
-from firmware.core.compat import ticks_add, ticks_diff
+from firmware.core.compat import TICKS_MASK, ticks_add, ticks_diff
 
 
 class VirtualTime:
@@ -15,7 +15,7 @@ class VirtualTime:
         return self.clock.ticks_ms()
 
     def ticks_us(self):
-        return self.clock.t_us & 0x3FFFFFFF
+        return self.clock.t_us & TICKS_MASK
 
     def ticks_add(self, t, delta):
         return ticks_add(t, delta)
