@@ -58,8 +58,8 @@ def replay(path, cfg=None):
         chunk = array("d", values[i:i + step])
         pipe.feed(chunk, len(chunk) // 6)
         t_s = (i + len(chunk)) / 6 / rec.rate_hz
-        if j % every == 0 and COUNT_FROM_S <= t_s <= COUNT_TO_S and pipe.gait.state == RUNNING:
-            cadences.append(pipe.gait.cadence_spm)
+        if j % every == 0 and COUNT_FROM_S <= t_s <= COUNT_TO_S and pipe.state == RUNNING:
+            cadences.append(pipe.cadence_spm())
     running = sorted(r[1] for r in sink.rows if r[4] == RUNNING and r[0] >= 10.0)
     buzzes = [b[1][5:] for b in sink.buzzes()]
     return {"refusal": refusal(rec, sink, cfg),
