@@ -1,4 +1,5 @@
-"""Which way the trunk faces, found when the wearer sets off from standing.
+"""Which way the trunk faces, found when the wearer sets off from standing (SetOff) and checked
+at corners while running (ForwardCheck).
 
 Right after a still period the tilt is known to a fraction of a degree (the gyro has carried it
 from the still anchor), so gravity can be removed from each sample exactly and the horizontal

@@ -10,10 +10,14 @@ fails: while turning (the mean force leans into the turn, and the error would be
 the body yaws) and for a while after standing still (setting off, the mean force leans with the
 acceleration); the gyro carries the tilt meanwhile. Residual gyro bias is relearned whenever the
 wearer stands still and, while running, from the corrections the accelerometer keeps having to
-make.
+make, counted as seen at the step's end (a trunk rocking in step with the ground force would
+otherwise bias it). The accelerometer's own offset, which a corner would swing round with
+`grav`, is learned from what the pull undoes after corners. docs/orientation.md has the why
+and the figures.
 
 Forward is found when the wearer sets off from a trusted still period (forward.py): the tilt
-is freshest then.
+is freshest then. It is checked at every corner while running, against the lean, and
+corrected (event forward_corrected) when both say it was wrong.
 
 Cost: the per-sample kernel in `feed` keeps its state in locals and does only multiply-adds;
 everything else runs at step or segment (<= 1/8 s) boundaries.
