@@ -8,6 +8,7 @@ BUILD := build
 .PHONY: venv test demo bench clean
 
 venv: $(STAMP)
+	@echo "leanclip is installed in $(BIN): run '. $(BIN)/activate' to put it on your PATH"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,7 @@ demo: $(STAMP)
 	$(BIN)/leanclip timeline $(BUILD)/demo/replay --truth $(BUILD)/demo/truth.csv --png $(BUILD)/demo/lean.png
 	$(BIN)/leanclip report $(BUILD)/demo/replay/session.lcl --out $(BUILD)/demo/report
 	$(BIN)/leanclip plan-demo --out $(BUILD)/plan
+	@echo "done: see $(BUILD)/demo and $(BUILD)/plan; '. $(BIN)/activate' puts leanclip on your PATH"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

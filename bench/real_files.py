@@ -9,7 +9,6 @@ tests/data/sisfall (provenance there). Run alone: `.venv/bin/python -m bench rea
 """
 import json
 import math
-from array import array
 from pathlib import Path
 
 from firmware.core import config
@@ -51,13 +50,12 @@ def replay(path, cfg=None):
     pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink)
     sink.pipeline = pipe
     cadences = []
-    step = 6 * BATCH
-    values = rec.values
     every = max(1, int(rec.rate_hz) // BATCH)  # sample the cadence about once a second
-    for j, i in enumerate(range(0, len(values), step)):
-        chunk = array("d", values[i:i + step])
+    fed = 0
+    for j, chunk in enumerate(rec.batches(BATCH)):
         pipe.feed(chunk, len(chunk) // 6)
-        t_s = (i + len(chunk)) / 6 / rec.rate_hz
+        fed += len(chunk) // 6
+        t_s = fed / rec.rate_hz
         if j % every == 0 and COUNT_FROM_S <= t_s <= COUNT_TO_S and pipe.state == RUNNING:
             cadences.append(pipe.cadence_spm())
     running = sorted(r[1] for r in sink.rows if r[4] == RUNNING and r[0] >= 10.0)

@@ -10,6 +10,9 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
+from firmware.core import logfmt
 from firmware.core.coach import CUE_NAMES
 from firmware.core.gait import STATE_NAMES
 
@@ -20,35 +23,51 @@ EVENT_HEADER = ("t_s", "event", "value", "unit")
 # registry units that name an enumeration: its names, indexed by value
 _ENUM_NAMES = {"state": STATE_NAMES, "cue": ("none",) + CUE_NAMES}
 IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
-CSV_FILES = ("summary.csv", "events.csv", "header.json", "imu.csv")  # imu.csv: raw logs only
+# events with several fields get a table of their own (columns, not JSON in a cell)
+TABLE_EVENTS = {name: tuple(f for f, _, _ in fields)
+                for name, fields in logfmt.event_types().values()
+                if fields != logfmt.TEXT and len(fields) > 1}
+# imu.csv: raw logs only; a table per TABLE_EVENTS event the log holds
+CSV_FILES = ("summary.csv", "events.csv", "header.json", "imu.csv") + tuple(
+    name + ".csv" for name in TABLE_EVENTS)
 
 
 def register(parser):
     parser.add_argument("session", metavar="SESSION", help="a session log (.lcl)")
     fmt = parser.add_mutually_exclusive_group(required=True)
     fmt.add_argument("--csv", action="store_true",
-                     help="a directory of summary.csv, events.csv (+ imu.csv for raw logs)")
+                     help="a directory of summary.csv, events.csv, loop_stats.csv (+ imu.csv "
+                     "for raw logs)")
     fmt.add_argument("--json", action="store_true", help="one JSON file")
     parser.add_argument("--out", metavar="PATH",
                         help="output directory (--csv) or file (--json); default next to SESSION")
     parser.set_defaults(func=run)
 
 
+def cell(value):
+    """A number as it was stored: event values are float32 on the device, so the shortest text
+    that reads back as the same float32 (0.040775422, not 0.040775422006845474)."""
+    if isinstance(value, float):
+        return np.format_float_positional(np.float32(value), unique=True, trim="-")
+    return value
+
+
 def summary_rows(s):
     cols = [s.summary[k].tolist() for k in logread.SUMMARY_FIELDS]
     for row in zip(*cols, strict=True):
-        row = list(row)
+        row = [cell(v) for v in row]
         row[4] = STATE_NAMES[row[4]]
         yield row
 
 
 def event_rows(s):
     """(t_s, event, value, unit) per event, units from the log format's event registry; an
-    enumeration (state, cue) is written as its name."""
+    enumeration (state, cue) is written as its name; an event in TABLE_EVENTS leaves value and
+    unit empty (its fields are in its own table, units in docs/log-format.md)."""
     for t_ms, name, data in s.events:
         units = logread.event_units(name, s.version)
         unit = ""
-        if data == {}:
+        if data == {} or name in TABLE_EVENTS:
             data = ""
         elif isinstance(data, dict):
             if len(data) == 1:
@@ -57,10 +76,16 @@ def event_rows(s):
                 names = _ENUM_NAMES.get(unit)
                 if names is not None and 0 <= data < len(names):
                     data, unit = names[data], ""
-            else:
-                unit = json.dumps({f: units.get(f, "") for f in data})
-                data = json.dumps(data)
-        yield (t_ms / 1000.0, name, data, unit)
+            else:  # several fields of an event this version does not tabulate: name=value
+                unit = " ".join("%s=%s" % (f, units.get(f, "")) for f in data)
+                data = " ".join("%s=%s" % (f, cell(v)) for f, v in data.items())
+        yield (cell(t_ms / 1000.0), name, cell(data), unit)
+
+
+def table_rows(s, name):
+    for t_ms, event, data in s.events:
+        if event == name and isinstance(data, dict):
+            yield [cell(t_ms / 1000.0)] + [cell(data.get(k, "")) for k in TABLE_EVENTS[name]]
 
 
 def _write_csv(path, header, rows):
@@ -78,6 +103,10 @@ def export_csv(s, out):
     outfiles.write_text(out / CSV_FILES[2], json.dumps(
         {"header": s.header, "recovery": vars(s.recovery)}, indent=1))
     written.append(out / CSV_FILES[2])
+    for name, fields in TABLE_EVENTS.items():
+        if any(e[1] == name for e in s.events):
+            written.append(out / (name + ".csv"))
+            _write_csv(written[-1], ("t_s",) + fields, table_rows(s, name))
     t_ms, counts = s.raw()
     if len(counts):
         h = s.header

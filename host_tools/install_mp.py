@@ -37,15 +37,24 @@ def image_chip(data, name):
                     % (name, chip_id))
 
 
-def install(port, firmware, tool=cmds, out=print):
-    """Detect the chip, check the image is for it, erase, write at the chip's offset, reset.
-    `tool`: esptool.cmds, or a fake with the same functions (tests)."""
+def read_image(firmware):
+    """(bytes, chip) of a firmware file, checked before any board is looked for: a typo in
+    the file name is the first thing to say, not "no board found"."""
     path = Path(firmware)
     try:
         data = path.read_bytes()
     except OSError as e:
         raise UserError("cannot read %s: %s" % (firmware, e.strerror)) from None
-    want = image_chip(data, path.name)
+    return data, image_chip(data, path.name)
+
+
+def install(port, firmware, tool=cmds, out=print):
+    """Detect the chip, check the image is for it, erase, write at the chip's offset, reset.
+    `port` None: the one attached board, looked for once the file is known good. `tool`:
+    esptool.cmds, or a fake with the same functions (tests)."""
+    path = Path(firmware)
+    data, want = read_image(firmware)
+    port = port or find_port()
     try:
         esp = tool.detect_chip(port)
     except (FatalError, serial.SerialException, OSError) as e:
@@ -73,10 +82,10 @@ def install(port, firmware, tool=cmds, out=print):
 def register(parser):
     parser.add_argument("--firmware", required=True, metavar="FILE.bin",
                         help="the MicroPython image for your board (micropython.org/download)")
-    parser.add_argument("--port", help="serial port (default: the one attached board)")
+    parser.add_argument("-p", "--port", help="serial port (default: the one attached board)")
     parser.set_defaults(func=run)
 
 
 def run(args):
-    install(args.port or find_port(), args.firmware)
+    install(args.port, args.firmware)
     return 0

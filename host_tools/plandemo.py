@@ -31,11 +31,11 @@ def register(parser):
     parser.add_argument("--out", required=True, metavar="DIR", help="where the logs and report go")
     parser.add_argument("--sessions", type=int, default=12, help="sessions to simulate (2-40)")
     parser.add_argument("--plan-sessions", type=int, default=3,
-                        help="plan_sessions: sessions per stage (default 3)")
+                        help="plan_sessions: sessions per stage")
     parser.add_argument("--plan-test-every", type=int, default=4,
-                        help="plan_test_every: every n-th session is a test run (default 4)")
+                        help="plan_test_every: every n-th session is a test run")
     parser.add_argument("--minutes", type=float, default=8.0, help="length of each session")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=1, help="random seed of the simulated runs")
     parser.set_defaults(func=run)
 
 

@@ -234,6 +234,9 @@ def test_csv_rows_follow_time_not_row_number(tmp_path):
     src = CsvRows(str(path), rate_hz=200)  # chip samples twice as fast as the recording
     assert [src.row(k)[0] for k in range(6)] == [0, 0, 1, 1, 2, 2]
     assert src.row(100)[0] == 9  # the last row holds after the end
+    src = CsvRows(str(path))  # no rate: the chip model tells it its own when configured
+    src.set_rate_hz(50)
+    assert [src.row(k)[0] for k in range(3)] == [0, 2, 4]
     bad = tmp_path / "bad.csv"
     bad.write_text("time,x\n")
     with pytest.raises(ValueError, match="expected header"):

@@ -33,6 +33,7 @@ from . import boards, controls, devconfig
 from .drill import Drill
 from .errorlog import ErrorLog
 from .hardware import Peripherals
+from .hostlink import HostWatch
 from .loop import Ticker
 from .pinrules import wakes_from_deep_sleep
 from .sessionlog import LogWriter, SessionStore
@@ -76,6 +77,7 @@ class App:
         self.live = live
         self.live_row = ""
         self.live_ms = 0
+        self.host = None if live else HostWatch()  # `leanclip live` attaching mid-session
         self.wdt = None
         self.collect = True  # the planned gc.collect (the allocation test turns it off)
         gc.collect()
@@ -234,6 +236,8 @@ class App:
             self.gc_pause_max_us = pause
 
     def housekeeping(self, now_ms):
+        if self.host is not None:
+            self.live = self.host.check(now_ms, self)
         if self.collect:
             self.collect_now()
         if self.baro is not None:
