@@ -70,6 +70,10 @@ _OFFSET_SHARE = 0.5
 _OFFSET_SETTLED = 0.6   # share of a post-corner error the pull corrects within _TURN_HOLD_MS
 _OFFSET_MAX_G = 0.15    # beyond any accelerometer's zero-g offset
 _COACH_TURN_HOLD_MS = const(0)
+# Breaking into a run from a walk or a stop, the runner speeds up by ~2 m/s in a few seconds,
+# which leans the mean force back by several degrees and the lean estimate with it: the coach's
+# evidence starts this long after running does
+_COACH_RUN_START_MS = const(4000)
 _DEG = 0.017453292519943295
 
 # window slots: sum of grav (3), sum of gyro (3), sum of corrections (3), samples, sum of raw
@@ -173,6 +177,7 @@ class Pipeline:
         self._still_force0_x = self._still_force0_y = self._still_force0_z = 0.0
         self._still_end_ms = 0  # end of the last trusted still period
         self._turn_ms = 0
+        self._run_start_ms = 0  # when running last began
         self._row_ms = 0
         self.calibrated = False
         self._bias_known = False
@@ -641,6 +646,8 @@ class Pipeline:
             self._setoff.start()
 
     def _set_state(self, state):
+        if state == RUNNING:
+            self._run_start_ms = self.t_ms
         self.state = state
         self._sink.event(self.t_ms, "state", state)
         if state != RUNNING:
@@ -680,7 +687,8 @@ class Pipeline:
         if not stride:
             return
         coached = (self.state == RUNNING
-                   and ticks_diff(self.t_ms, self._turn_ms) >= _COACH_TURN_HOLD_MS)
+                   and ticks_diff(self.t_ms, self._turn_ms) >= _COACH_TURN_HOLD_MS
+                   and ticks_diff(self.t_ms, self._run_start_ms) >= _COACH_RUN_START_MS)
         self.coaching.stride(self.t_ms, lean, win_ms, self._forward_g(cur, prev), coached)
 
     def _forward_g(self, cur, prev):
