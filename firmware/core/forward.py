@@ -98,6 +98,7 @@ class ForwardCheck:
         self._vote_1 = self._vote_2 = 0.0  # on the frame's h1, h2
         self._weight = 0.0
         self._turned_deg = 0.0
+        self.due = False  # enough turning seen: ask `verdict` once the corner is over
         self.changed_deg = 0.0  # how far the last correction turned forward
 
     def turn(self, yaw_dps, fx, fy, fz, gx, gy, gz, seconds):
@@ -117,11 +118,12 @@ class ForwardCheck:
         self._vote_2 += v2
         self._weight += math.sqrt(v1 * v1 + v2 * v2)
         self._turned_deg += abs(yaw_dps) * seconds
+        self.due = self._turned_deg >= _CHECK_TURN_DEG
 
     def verdict(self, gx, gy, gz):
         """After a corner, with the current gravity estimate: True if forward was corrected
         (the frame then holds the new one, `changed_deg` says by how much)."""
-        if self._turned_deg < _CHECK_TURN_DEG:
+        if not self.due:
             return False
         v1, v2, weight = self._vote_1, self._vote_2, self._weight
         self.reset()

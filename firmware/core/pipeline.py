@@ -154,6 +154,7 @@ class Pipeline:
         # the accelerometer's offset (counts, sensor axes): gravity is grav, the mean specific
         # force grav + offset; window sums of grav hold the offset already
         self._offset_x = self._offset_y = self._offset_z = 0.0
+        self._offset_known = False  # learned from a corner yet (else all zero)
         self._corner_deg = 0.0  # turned in the corner under way (+ = left)
         self._corner_pull = 0.0  # forward-back pull since it ended (counts)
         self._corner_phase = 0   # 0 none, 1 turning, 2 settling after it
@@ -343,20 +344,11 @@ class Pipeline:
         cur[_WIN_TURN_X] += self._seg_turn_x + ry * pz - rz * py
         cur[_WIN_TURN_Y] += self._seg_turn_y + rz * px - rx * pz
         cur[_WIN_TURN_Z] += self._seg_turn_z + rx * py - ry * px
-        n = self._seg_n
-        ox, oy, oz = self._offset_x, self._offset_y, self._offset_z
-        cur[_WIN_GRAV_X] += self._seg_grav_x + n * ox
-        cur[_WIN_GRAV_Y] += self._seg_grav_y + n * oy
-        cur[_WIN_GRAV_Z] += self._seg_grav_z + n * oz
-        # the kernel pulled grav toward the raw force; toward the force less the offset is
-        # that pull less the offset's share (applied here: the offset is constant)
-        k = self._pull * n
-        self._grav_x -= k * ox
-        self._grav_y -= k * oy
-        self._grav_z -= k * oz
-        self._seg_pull_x -= k * ox
-        self._seg_pull_y -= k * oy
-        self._seg_pull_z -= k * oz
+        cur[_WIN_GRAV_X] += self._seg_grav_x
+        cur[_WIN_GRAV_Y] += self._seg_grav_y
+        cur[_WIN_GRAV_Z] += self._seg_grav_z
+        if self._offset_known:
+            self._apply_offset(cur)
         cur[_WIN_RATE_X] += self._seg_rate_x
         cur[_WIN_RATE_Y] += self._seg_rate_y
         cur[_WIN_RATE_Z] += self._seg_rate_z
@@ -511,7 +503,9 @@ class Pipeline:
         turning = abs(yaw_dps) > self._turn_dps
         if turning:
             self._turn_ms = t_ms
-        if self.state == RUNNING and self._frame.forward is not None:
+        if ((turning or self._forward_check.due or self._corner_phase)
+                and self.state == RUNNING and self._frame.forward is not None):
+            # (only around corners: most steps skip both)
             self._check_forward(turning, yaw_dps, cur, prev, n)
             self._learn_offset(turning, yaw_dps, cur)
         if ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
@@ -535,6 +529,23 @@ class Pipeline:
                        cur[_WIN_N] * self._dt_s)
         elif check.verdict(gx, gy, gz):
             self._sink.event(self.t_ms, "forward_corrected", check.changed_deg)
+
+    def _apply_offset(self, cur):
+        """The window's gravity sums get the offset (they are the mean specific force the lean
+        and forward force use); the kernel pulled grav toward the raw force, and toward the
+        force less the offset is that pull less the offset's share (the offset is constant)."""
+        n = self._seg_n
+        ox, oy, oz = self._offset_x, self._offset_y, self._offset_z
+        cur[_WIN_GRAV_X] += n * ox
+        cur[_WIN_GRAV_Y] += n * oy
+        cur[_WIN_GRAV_Z] += n * oz
+        k = self._pull * n
+        self._grav_x -= k * ox
+        self._grav_y -= k * oy
+        self._grav_z -= k * oz
+        self._seg_pull_x -= k * ox
+        self._seg_pull_y -= k * oy
+        self._seg_pull_z -= k * oz
 
     def _learn_offset(self, turning, yaw_dps, win):
         """The accelerometer's offset is fixed in the board, but the gyro carries grav as a
@@ -584,6 +595,7 @@ class Pipeline:
         if ox * ox + oy * oy + oz * oz > limit * limit:
             return
         self._offset_x, self._offset_y, self._offset_z = ox, oy, oz
+        self._offset_known = True
         self._grav_x -= dx
         self._grav_y -= dy
         self._grav_z -= dz
