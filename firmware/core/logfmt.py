@@ -85,8 +85,9 @@ _EVENTS = (
     "9 cue_summary 1- cue:i:cue",
     "10 drift 1- drift_deg:f:deg",
     "11 accel 1- forward_g:f:g",
-    "12 sensor_fault 2- kind:i:fault",
-    "13 sensor_ok 2- fault_s:f:s",
+    "12 forward_corrected 2- turned_deg:f:deg",
+    "13 sensor_fault 2- kind:i:fault",
+    "14 sensor_ok 2- fault_s:f:s",
     "16 start 1-",
     "17 stop 1-",
     "18 pause 1-1",  # never emitted by any firmware: dropped in v2
