@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import logsample
-import upy
 from firmware.core import logfmt
 from firmware.core.summary import SummarySink
 from firmware.device.sessionlog import SessionStore
@@ -129,20 +128,20 @@ def test_retention_by_free_space(tmp_path):
     assert store.numbers()[0] > 1 and store.numbers()[-1] == 9
 
 
-def test_micropython_writes_the_same_bytes_as_cpython(tmp_path):
-    root = upy.compile_firmware(tmp_path / "lib")
+def test_micropython_writes_the_same_bytes_as_cpython(tmp_path, interp):
+    root = interp.compile_firmware(tmp_path / "lib")
     shutil.copy(Path(logsample.__file__), tmp_path / "lib" / "logsample.py")
     for mode in ("summary", "raw"):
         out = tmp_path / (mode + ".lcl")
-        upy.run(Path(logsample.__file__), root, str(out), mode, "3.0")
+        interp.run(Path(logsample.__file__), root, str(out), mode, "3.0")
         ref = tmp_path / (mode + "-cpython.lcl")
         logsample.drive(logsample.writer(str(ref), raw=mode == "raw"), 3.0, raw=mode == "raw")
         assert out.read_bytes() == ref.read_bytes(), mode
         assert logread.decode(out.read_bytes()).recovery.skipped == 0
 
 
-def test_a_full_flash_on_micropython_stops_the_log_not_the_loop(tmp_path):
-    root = upy.compile_firmware(tmp_path / "lib")
+def test_a_full_flash_on_micropython_stops_the_log_not_the_loop(tmp_path, interp):
+    root = interp.compile_firmware(tmp_path / "lib")
     shutil.copy(Path(logsample.__file__), tmp_path / "lib" / "logsample.py")
     script = tmp_path / "full.py"
     script.write_text(
@@ -152,15 +151,15 @@ def test_a_full_flash_on_micropython_stops_the_log_not_the_loop(tmp_path):
         "logsample.drive(w, 3.0, raw=True)\n"
         "print(w.stopped)\n"
         "open(sys.argv[1], 'wb').write(f.durable + f.pending)\n")
-    out = upy.run(script, root, str(tmp_path / "full.lcl"))
+    out = interp.run(script, root, str(tmp_path / "full.lcl"))
     assert out.strip() == "flash full"
     s = logread.decode((tmp_path / "full.lcl").read_bytes())
     assert s.header["mode"] == "raw" and s.recovery.malformed == 0
     assert s.events[-1][1] == "flash_full" and s.events[-1][0] > 0
 
 
-def test_the_session_store_works_on_micropython(tmp_path):
-    root = upy.compile_firmware(tmp_path / "lib")
+def test_the_session_store_works_on_micropython(tmp_path, interp):
+    root = interp.compile_firmware(tmp_path / "lib")
     script = tmp_path / "store.py"
     script.write_text(
         "from firmware.device.sessionlog import SessionStore\n"
@@ -170,7 +169,7 @@ def test_the_session_store_works_on_micropython(tmp_path):
         "    n, p = s.new_session()\n"
         "    f = open(p, 'wb'); f.write(b'abc' * n); f.close()\n"
         "print(s.index(), s.free_kb() > 0)\n")
-    out = upy.run(script, root, str(tmp_path))
+    out = interp.run(script, root, str(tmp_path))
     assert out.split() == ["[(3,", "9),", "(4,", "12)]", "True"]
 
 
