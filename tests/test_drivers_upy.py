@@ -69,7 +69,7 @@ for name in IMUS:
     got = 0
     before = gc.mem_alloc()
     for i in range(1000):
-        clk.t_us += 5000 if i % 50 else 100000
+        clk.advance_us(5000 if i % 50 else 100000)
         got += imu.read_into(buf)
     after = gc.mem_alloc()
     print("ALLOC", name, after - before, got)

@@ -184,3 +184,42 @@ def test_event_values_must_fit_their_fields():
     with pytest.raises(ValueError):
         logfmt.pack_event(bytearray(64), 0, 0, logfmt.EVENT_CODES["battery"], (1, 2))
     assert logfmt.event_size(logfmt.EVENT_CODES["error"], "x" * 400) == 6 + 255
+
+
+def test_the_writers_crc_is_binascii_crc32():
+    import binascii
+    import random
+
+    rnd = random.Random(13)
+    for size in (0, 1, 7, 8, 63, 2048):
+        data = bytes(rnd.randrange(256) for _ in range(size))
+        for split in sorted({0, size // 3, size}):
+            c = logfmt.Crc32()
+            c.update(data, 0, split)
+            c.update(data, split, size)
+            out = bytearray(4)
+            c.pack_into(out, 0)
+            assert int.from_bytes(out, "little") == binascii.crc32(data), (size, split)
+
+
+def test_the_writers_crc_needs_no_heap_on_micropython(tmp_path, interp):
+    """On a 32-bit port a CRC above 2**30 held as one int is a heap object, at every flush."""
+    root = interp.compile_firmware(tmp_path / "lib")
+    script = tmp_path / "crc.py"
+    script.write_text(
+        "import binascii, micropython\n"
+        "from firmware.core.logfmt import Crc32\n"
+        "data = bytes(range(256)) * 4\n"
+        "c = Crc32()\n"
+        "out = bytearray(4)\n"
+        "def run(n):\n"
+        "    c.reset()\n"
+        "    c.update(data, 0, n)\n"
+        "    c.pack_into(out, 0)\n"
+        "run(1)\n"
+        "micropython.heap_lock()\n"
+        "for n in range(0, 1025, 64):  # ends with all 1024 bytes\n"
+        "    run(n)\n"
+        "micropython.heap_unlock()\n"
+        "print(out == binascii.crc32(data).to_bytes(4, 'little'))\n")
+    assert interp.run(script, root).split() == ["True"]

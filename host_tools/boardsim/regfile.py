@@ -67,6 +67,7 @@ class RegisterModel:
         self.underruns = 0  # FIFO bytes read while it was empty
         self.k = 0  # index of the next source row
         self._odr_hz = 0
+        self._t0_s = 0  # when sampling started, as the clock keeps time (s + us)
         self._t0_us = 0
         self._made = 0
         self._row = None  # the row whose encoding is in self._enc
@@ -125,7 +126,10 @@ class RegisterModel:
         odr = self._rate_hz()
         if odr != self._odr_hz:
             self._odr_hz = odr
-            self._t0_us = self.clock.now_us()
+            clock = self.clock
+            clock.update()
+            self._t0_s = clock.s
+            self._t0_us = clock.us
             self._made = 0
 
     def _rate_hz(self):
@@ -133,10 +137,22 @@ class RegisterModel:
 
     # -- sampling ---------------------------------------------------------------------------
     def _sync(self):
-        """Produce every sample due by now, one per ODR period since sampling started."""
-        if not self._odr_hz:
+        """Produce every sample due by now, one per ODR period since sampling started:
+        floor(elapsed_us * odr / 10**6), computed in pieces that stay small ints on a 32-bit
+        MicroPython for any ODR and for days (elapsed_us * odr passes 2**30 after 10.7 s at
+        100 Hz, and a big int per bus access would count against the firmware's heap)."""
+        odr = self._odr_hz
+        if not odr:
             return
-        due = (self.clock.now_us() - self._t0_us) * self._odr_hz // 1000000
+        clock = self.clock
+        clock.update()
+        elapsed_s = clock.s - self._t0_s
+        elapsed_us = clock.us - self._t0_us
+        if elapsed_us < 0:
+            elapsed_s -= 1
+            elapsed_us += 1000000
+        ms = elapsed_us // 1000
+        due = elapsed_s * odr + (ms * odr + (elapsed_us - ms * 1000) * odr // 1000) // 1000
         while self._made < due:
             row = self.source.row(self.k)
             if row is not self._row or self._enc_cfg != self._cfg:

@@ -15,7 +15,7 @@ class VirtualTime:
         return self.clock.ticks_ms()
 
     def ticks_us(self):
-        return self.clock.t_us & 0x3FFFFFFF
+        return self.clock.ticks_us()
 
     def ticks_add(self, t, delta):
         return ticks_add(t, delta)
@@ -35,7 +35,7 @@ class VirtualTime:
         self.sleep_us(int(s * 1000000))
 
     def time(self):
-        return 1764000000 + self.clock.t_us // 1000000
+        return 1764000000 + self.clock.s
 
     def gmtime(self, t=None):
         return real_time.gmtime(t)
