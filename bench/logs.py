@@ -71,6 +71,8 @@ def main():
                   % (label, name, st["worst_us"], st["median_us"], st["calls"]))
     print("  heap allocated per call, at most: " + ", ".join(
         "%s %d B" % kv for kv in sorted(stall["alloc_max_bytes"].items())))
+    print("  heap taken by importing logfmt (format code and event registry; 64-bit unix port, "
+          "pointers are half that size on the ESP32): %d B" % stall["logfmt_import_bytes"])
 
 
 if __name__ == "__main__":

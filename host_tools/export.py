@@ -10,12 +10,15 @@ import json
 import sys
 from pathlib import Path
 
+from firmware.core.coach import CUE_NAMES
 from firmware.core.gait import STATE_NAMES
 
 from . import logread
 from .errors import UserError
 
-EVENT_HEADER = ("t_s", "event", "value")
+EVENT_HEADER = ("t_s", "event", "value", "unit")
+# registry units that name an enumeration: its names, indexed by value
+_ENUM_NAMES = {"state": STATE_NAMES, "cue": ("none",) + CUE_NAMES}
 IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
 
 
@@ -32,24 +35,31 @@ def register(parser):
 
 def summary_rows(s):
     cols = [s.summary[k].tolist() for k in logread.SUMMARY_FIELDS]
-    for row in zip(*cols):
+    for row in zip(*cols, strict=True):
         row = list(row)
         row[4] = STATE_NAMES[row[4]]
         yield row
 
 
 def event_rows(s):
+    """(t_s, event, value, unit) per event, units from the log format's event registry; an
+    enumeration (state, cue) is written as its name."""
     for t_ms, name, data in s.events:
+        units = logread.event_units(name, s.version)
+        unit = ""
         if data == {}:
             data = ""
         elif isinstance(data, dict):
-            if name == "state" and "state" in data:
-                data = STATE_NAMES[data["state"]]
-            elif len(data) == 1:
-                data = next(iter(data.values()))
+            if len(data) == 1:
+                field, data = next(iter(data.items()))
+                unit = units.get(field, "")
+                names = _ENUM_NAMES.get(unit)
+                if names is not None and 0 <= data < len(names):
+                    data, unit = names[data], ""
             else:
+                unit = json.dumps({f: units.get(f, "") for f in data})
                 data = json.dumps(data)
-        yield (t_ms / 1000.0, name, data)
+        yield (t_ms / 1000.0, name, data, unit)
 
 
 def _write_csv(path, header, rows):
@@ -73,7 +83,7 @@ def export_csv(s, out):
         g = counts[:, :3] / h["accel_lsb_per_g"]
         dps = counts[:, 3:] / h["gyro_lsb_per_dps"]
         rows = (["%.5f" % (t / 1000.0)] + ["%.6g" % v for v in a] + ["%.6g" % v for v in w]
-                for t, a, w in zip(t_ms, g, dps))
+                for t, a, w in zip(t_ms, g, dps, strict=True))
         _write_csv(out / "imu.csv", IMU_HEADER, rows)
         written.append(out / "imu.csv")
     return written

@@ -52,6 +52,7 @@ class Session:
 
     def __init__(self, name):
         self.name = name
+        self.version = logfmt.VERSION  # the log format version its blocks were written in
         self.header = None   # dict, or None if the header block was lost
         self.summary = {k: [] for k in SUMMARY_FIELDS}
         self.events = []     # [(t_ms, name, data dict or text)]
@@ -109,7 +110,7 @@ def blocks(data, recovery):
 def _cut_short(data, off):
     """True if the bytes from off look like the start of a block that runs past the end."""
     tag = data[off]
-    if tag >> 4 != logfmt.VERSION or tag & 0x0F not in logfmt.KINDS:
+    if not 1 <= tag >> 4 <= logfmt.VERSION or tag & 0x0F not in logfmt.KINDS:
         return False
     if tag & 0x0F == logfmt.SUMMARY:
         return off + logfmt.SUMMARY_PREFIX_BYTES + logfmt.SUMMARY_BYTES + 4 > len(data)
@@ -119,13 +120,29 @@ def _cut_short(data, off):
     return length <= logfmt.MAX_PAYLOAD and off + logfmt.FRAME_BYTES + length > len(data)
 
 
-def _event_data(code, data):
-    fields = logfmt.EVENT_TYPES[code][1]
-    if fields is None:
+_TYPES = {}  # version -> logfmt.event_types(version)
+
+
+def event_types(version):
+    """{code: (name, fields)} of a log format version (logfmt's registry), built once."""
+    if version not in _TYPES:
+        _TYPES[version] = logfmt.event_types(version)
+    return _TYPES[version]
+
+
+def event_units(name, version=logfmt.VERSION):
+    """{field: unit} of an event, {} for a text event or an unknown name."""
+    for known, fields in event_types(version).values():
+        if known == name and fields != logfmt.TEXT:
+            return {f: unit for f, _, unit in fields}
+    return {}
+
+
+def _event_data(fields, data):
+    if fields == logfmt.TEXT:
         return data
-    return {k: (int(v) if k in ("state", "overruns", "fifo_overflows", "prompts", "steps",
-                                "battery_mv", "cue") else float(v))
-            for k, v in zip(fields, data)}
+    return {k: int(v) if kind == "i" else float(v) for (k, kind, _), v in
+            zip(fields, data, strict=False)}  # fewer values than fields is allowed
 
 
 def decode(data, name="session"):
@@ -134,9 +151,10 @@ def decode(data, name="session"):
     rec = s.recovery
     prev_t = None
     for _, version, kind, start, end in blocks(data, rec):
-        if version != logfmt.VERSION:
-            raise UserError("%s: written in log format v%d, this leanclip reads v%d: upgrade it"
-                            % (name, version, logfmt.VERSION))
+        if version > logfmt.VERSION:
+            raise UserError("%s: written in log format v%d, this leanclip reads v1 to v%d: "
+                            "upgrade it" % (name, version, logfmt.VERSION))
+        s.version = version
         try:
             if kind == logfmt.HEADER:
                 mode, number, rate, lsb_g, lsb_dps, epoch, meta = logfmt.unpack_header(
@@ -152,11 +170,12 @@ def decode(data, name="session"):
                 row = (t, lean, roll, cad, flags & logfmt.FLAG_STATE_MASK,
                        bool(flags & logfmt.FLAG_LEAN)) + tuple(
                            bool(flags & f) for _, f in logfmt.ALERT_FLAGS)
-                for k, v in zip(SUMMARY_FIELDS, row):
+                for k, v in zip(SUMMARY_FIELDS, row, strict=True):
                     s.summary[k].append(v)
             elif kind == logfmt.EVENTS:
-                for t_ms, code, d in logfmt.unpack_events(data, start, end):
-                    s.events.append((t_ms, logfmt.EVENT_TYPES[code][0], _event_data(code, d)))
+                types = event_types(version)
+                for t_ms, code, d in logfmt.unpack_events(data, start, end, types):
+                    s.events.append((t_ms, types[code][0], _event_data(types[code][1], d)))
             else:
                 t_ms, at, n = logfmt.unpack_raw(data, start, end)
                 samples = np.frombuffer(data, dtype=np.dtype(logfmt.SAMPLE_FORMAT),
@@ -165,8 +184,8 @@ def decode(data, name="session"):
         except (ValueError, IndexError, UnicodeDecodeError):
             rec.blocks -= 1
             rec.malformed += 1
-    s.summary = {k: np.array(s.summary[k], dtype=t) for k, t in zip(SUMMARY_FIELDS,
-                                                                     _SUMMARY_DTYPES)}
+    s.summary = {k: np.array(s.summary[k], dtype=t) for k, t in zip(
+        SUMMARY_FIELDS, _SUMMARY_DTYPES, strict=True)}
     return s
 
 
@@ -180,7 +199,7 @@ def load(path):
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise UserError("cannot read %s: %s" % (path, e.strerror or e))
+        raise UserError("cannot read %s: %s" % (path, e.strerror or e)) from None
     if not data:
         raise UserError("%s is empty: nothing was recorded in it" % path)
     s = decode(data, str(path))

@@ -9,12 +9,15 @@ import json
 from pathlib import Path
 
 from firmware.core import config as fw_config
+from firmware.core import logfmt
 from firmware.core.gait import STATE_NAMES
 
+from . import logread
 from .errors import UserError
 from .evaluate import Truth, score
 
-BUZZ_COLOURS = {"buzz_upright": "tab:orange", "buzz_arch": "tab:red", "buzz_overlean": "tab:purple"}
+BUZZ_COLOURS = dict(zip(logfmt.BUZZ_EVENTS[1:], ("tab:orange", "tab:red", "tab:purple"),
+                        strict=True))
 
 
 def clock(t):
@@ -42,8 +45,8 @@ def load_replay(out_dir):
         pass  # an older replay without its config: the defaults describe it
     state_code = {name: i for i, name in enumerate(STATE_NAMES)}
     try:
-        lean = [(float(r["t"]), float(r["lean_deg"]), float(r["roll_deg"]), float(r["cadence_spm"]),
-                 state_code[r["state"]], float(r["win_s"])) for r in rows]
+        lean = [(float(r["t"]), float(r["lean_deg"]), float(r["roll_deg"]),
+                 float(r["cadence_spm"]), state_code[r["state"]], float(r["win_s"])) for r in rows]
         ev = [(float(e["t"]), e["event"], e["value"]) for e in events]
     except (KeyError, ValueError) as e:
         raise UserError("%s does not look like a replay's output (%s)" % (d, e)) from None
@@ -55,9 +58,11 @@ def describe(event, value, cfg):
     if event == "stand_tall":
         return "stand tall", "asked to stand still and tall to set zero lean (prompt %s)" % value
     if event == "calibrated":
-        return "calibrated", "zero lean set from standing tall; coaching starts once forward is known"
+        return "calibrated", ("zero lean set from standing tall; coaching starts once forward is "
+                              "known")
     if event == "forward_found":
-        return "forward found", "direction of travel learned from setting off (%s m/s)" % value
+        return "forward found", "direction of travel learned from setting off (%s)" % _with_unit(
+            event, value)
     if event == "state":
         return value, ""
     if event.startswith("buzz_"):
@@ -67,8 +72,15 @@ def describe(event, value, cfg):
                   "overlean": (cfg["overlean_above_deg"], None)}[fault]
         band = ("below %g deg" % hi if lo is None else "above %g deg" % lo if hi is None
                 else "%g to %g deg" % (lo, hi))
-        return "BUZZ " + fault, "lean %s deg over the last strides (%s band: %s)" % (value, fault, band)
-    return event, str(value)
+        return "BUZZ " + fault, "lean %s deg over the last strides (%s band: %s)" % (
+            value, fault, band)
+    return event, _with_unit(event, value)
+
+
+def _with_unit(event, value):
+    """The value with its unit from the log format's event registry, when it has one."""
+    units = list(logread.event_units(event).values())
+    return "%s %s" % (value, units[0]) if len(units) == 1 and units[0] != "count" else str(value)
 
 
 STATE_MIN_S = 5.0  # a motion state shorter than this is a blip, not news for the runner
@@ -97,7 +109,8 @@ def print_timeline(lean, events, cfg, truth=None, out=print):
         out("never calibrated: the wearer never stood still and tall, so nothing was coached")
     elif running:
         mean = sum(r[1] for r in running) / len(running)
-        out("running lean: mean %.1f deg over %d strides; %d buzzes" % (mean, len(running), len(buzzes)))
+        out("running lean: mean %.1f deg over %d strides; %d buzzes"
+            % (mean, len(running), len(buzzes)))
     if truth is not None:
         s = score(lean, [(t, e, v) for t, e, v in buzzes], truth)
         out("against the truth: lean RMSE %.2f deg (bias %+.2f), faults caught %d of %d, "
@@ -118,7 +131,8 @@ def plot(lean, events, cfg, png, truth=None):
         for i, (fault, t0, t1) in enumerate(truth.episodes()):
             ax.axvspan(t0 / 60, t1 / 60, color=BUZZ_COLOURS["buzz_" + fault], alpha=0.12,
                        label="true fault episode" if i == 0 else None)
-    for code, name, colour in ((0, "still", "0.3"), (1, "walking", "tab:green"), (2, "running", "tab:blue")):
+    for code, name, colour in ((0, "still", "0.3"), (1, "walking", "tab:green"),
+                               (2, "running", "tab:blue")):
         pts = [r for r in lean if r[4] == code]
         if pts:
             ax.plot([r[0] / 60 for r in pts], [r[1] for r in pts], ".", ms=2, color=colour,

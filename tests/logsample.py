@@ -2,7 +2,7 @@
 
 It stands in for the pipeline (the sink contract of docs/architecture.md) so the log tests do
 not move when the pipeline's numbers do: a loop at 100 Hz that feeds raw samples, a lean row
-every 330 ms, the device app's and the pipeline's events, with the sample clock wrapping at 2**30
+every 330 ms, every event of the log format (EVENTS), with the sample clock wrapping at 2**30
 in the middle of the session.
 
 Run as a script (on MicroPython) it writes the session to the path in argv.
@@ -20,6 +20,31 @@ META = ('{"fw":"0.1.0","board":"esp32-devkitc","imu":"lsm6ds3",'
 RATE_HZ = 100.0
 T0_MS = (1 << 30) - 2500  # the clock wraps 2.5 s in
 _MASK = (1 << 30) - 1
+
+
+# (loop tick, event, value): every event of the current log format, each with a value that a
+# wrong type, field or unit would change (a negative tick counts from the end). Session ms of a
+# tick: (tick + 1) * 10. Ticks 699 and 1399 add a buzz_upright of 1.5 deg.
+EVENTS = (
+    (0, "start", None),
+    (20, "config_error", "led_pin: 99 is not a pin, default 2 used"),
+    (40, "stand_tall", 2),
+    (50, "calibrated", None),
+    (50, "battery", 3987),
+    (150, "state", 2),
+    (400, "forward_found", 0.85),
+    (450, "accel", 0.125),
+    (600, "personal_band", 7.5),
+    (750, "cue_good", 8.25),
+    (800, "buzz_arch", -3.0),
+    (850, "buzz_overlean", 21.5),
+    (900, "error", "imu fifo overflow"),
+    (900, "loop_stats", (103.9, 2.5, 0, 1, 4.25)),
+    (1000, "drift", -2.5),
+    (1100, "cue_summary", 4),
+    (1200, "flash_full", None),
+    (-1, "stop", None),
+)
 
 
 class CountingFile:
@@ -64,31 +89,24 @@ def drive(out, seconds, raw=False, checkpoint=None):
     sample = array("h", [0] * 6)
     state = 0
     t = T0_MS
-    for tick in range(int(seconds * RATE_HZ)):
+    ticks = int(seconds * RATE_HZ)
+    for tick in range(ticks):
         t = (t + 10) & _MASK
         seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF
         for j in range(6):
             sample[j] = ((seed >> (j * 4)) & 0x7FFF) - 16384
         sink.raw(t, sample, 1)
-        if tick == 50:
-            sink.event(t, "calibrated", None)
-            sink.event(t, "battery", 3987)
-        if tick == 150:
-            state = 2
-            sink.event(t, "state", state)
-        if tick == 400:
-            sink.event(t, "forward_found", 12)
+        for at, name, value in EVENTS:
+            if at == tick or at < 0 and tick == ticks + at:
+                sink.event(t, name, value)
+                if name == "state":
+                    state = value
         if tick % 33 == 0 and tick > 100:
             lean = 6.0 + ((seed >> 8) % 200) / 20.0 - 5.0
             roll = ((seed >> 3) % 100) / 10.0 - 5.0
             sink.lean(t, lean, roll, 170.0 + (seed % 13), state, 660)
         if tick % 700 == 699:
             sink.event(t, "buzz_upright", 1.5)
-        if tick == 900:
-            sink.event(t, "error", "imu fifo overflow")
-            sink.event(t, "loop_stats", (103.9, 2.5, 0, 1, 4.25))
-        if tick == 1300:
-            sink.event(t, "pause", None)
         sink.poll(t)
         if checkpoint is not None:
             checkpoint(tick * 10 + 10)

@@ -29,8 +29,11 @@ def test_export_csv_has_every_record(tmp_path, capsys):
     assert [int(r["t_s"]) for r in rows] == list(range(17))
     assert rows[5]["state"] == "running" and rows[5]["lean_valid"] == "True"
     events = list(csv.DictReader((tmp_path / "s" / "events.csv").open()))
-    assert [e["event"] for e in events][:3] == ["calibrated", "battery", "state"]
-    assert events[1]["value"] == "3987" and events[2]["value"] == "running"
+    by_name = {e["event"]: e for e in events}
+    assert [e["event"] for e in events][3:6] == ["calibrated", "battery", "state"]
+    assert (by_name["battery"]["value"], by_name["battery"]["unit"]) == ("3987", "mV")
+    assert (by_name["state"]["value"], by_name["state"]["unit"]) == ("running", "")
+    assert (by_name["cue_summary"]["value"], by_name["forward_found"]["unit"]) == ("good", "m/s")
     assert "17 s of summaries" in capsys.readouterr().out
 
 
@@ -63,7 +66,7 @@ def test_report_uses_the_band_logged_in_the_header_and_embeds_the_plot(tmp_path,
     assert cli.main(["report", str(a), str(b), "--out", str(tmp_path / "rep")]) == 0
     out = capsys.readouterr().out
     assert "good band 4.0 to 20.0 deg" in out and "good band 6.5 to 20.0 deg" in out
-    assert "alerts: upright 2, arch 0, overlean 0" in out
+    assert "alerts: upright 2, arch 1, overlean 1" in out
     assert "trend over 2 sessions" in out
     shares = [int(x) for x in re.findall(r"in the good band [^:]*: (\d+)%", out)]
     assert shares[0] > shares[1]  # same lean, narrower band

@@ -21,7 +21,7 @@ RAW_LOG = _session_bytes(True, 2.0)
 
 def records(s):
     """Everything a session holds, comparable: header, summary rows, events, raw blocks."""
-    rows = list(zip(*[s.summary[k].tolist() for k in logread.SUMMARY_FIELDS]))
+    rows = list(zip(*[s.summary[k].tolist() for k in logread.SUMMARY_FIELDS], strict=True))
     raw = [(t, a.tobytes()) for t, a in s.raw_blocks]
     return {"header": [s.header] if s.header else [], "summary": rows,
             "events": [repr(e) for e in s.events], "raw": raw}
@@ -52,8 +52,8 @@ def test_the_sample_session_decodes_to_what_was_logged():
     assert t.tolist() == list(range(17))  # across the 2**30 clock wrap: no gap, no repeat
     assert set(s.summary["state"][3:].tolist()) == {2}
     names = [e[1] for e in s.events]
-    assert names[:3] == ["calibrated", "battery", "state"]
-    assert ("error" in names and "loop_stats" in names and "pause" in names)
+    assert names[:5] == ["start", "config_error", "stand_tall", "calibrated", "battery"]
+    assert "error" in names and "loop_stats" in names and names[-1] == "stop"
     stats = [e for e in s.events if e[1] == "loop_stats"][0]
     assert stats[0] == 9010 and stats[2]["fifo_overflows"] == 1
     assert stats[2]["gc_pause_max_ms"] == 4.25
@@ -75,7 +75,7 @@ def test_a_cut_at_every_byte_keeps_exactly_the_complete_blocks(data):
     spans = block_spans(data)
     for cut in range(len(data) + 1):
         s = logread.decode(data[:cut])
-        assert records(s) == expected(data, lambda a, b: b <= cut), cut
+        assert records(s) == expected(data, lambda a, b, cut=cut: b <= cut), cut
         at_boundary = cut == 0 or any(b == cut for _, b in spans)
         assert s.recovery.truncated == (not at_boundary), cut
         assert s.recovery.damaged == 0 and s.recovery.malformed == 0

@@ -173,13 +173,6 @@ def test_the_session_store_works_on_micropython(tmp_path, interp):
     assert out.split() == ["[(3,", "9),", "(4,", "12)]", "True"]
 
 
-def test_every_pipeline_event_has_a_code_in_the_pipelines_range():
-    from firmware.core import pipeline
-
-    for name in pipeline.EVENTS:
-        assert 1 <= logfmt.EVENT_CODES[name] <= 15, name
-
-
 def test_event_values_must_fit_their_fields():
     with pytest.raises(ValueError):
         logfmt.pack_event(bytearray(64), 0, 0, logfmt.EVENT_CODES["battery"], (1, 2))

@@ -16,7 +16,7 @@ import struct
 
 from .compat import const
 
-VERSION = const(1)
+VERSION = const(2)  # v2: forward_found carries speed_mps; pause/resume gone (docs)
 
 HEADER = const(1)   # session metadata: mode, rates, scales, then JSON (fw, board, imu, config)
 SUMMARY = const(2)  # one second of running, reduced
@@ -62,35 +62,74 @@ FLAG_OVERLEAN = const(0x20)
 ALERT_FLAGS = (("buzz_upright", FLAG_UPRIGHT), ("buzz_arch", FLAG_ARCH),
                ("buzz_overlean", FLAG_OVERLEAN))
 
-# code: (name, field names of its float32 values, or None for a text event). Codes 1-15 are the
-# pipeline's events (firmware/core/pipeline.py EVENTS), 16 on the device app's.
-EVENT_TYPES = {
-    1: ("calibrated", ("value",)),
-    2: ("stand_tall", ("prompts",)),
-    3: ("forward_found", ("steps",)),
-    4: ("buzz_upright", ("lean_deg",)),
-    5: ("buzz_arch", ("lean_deg",)),
-    6: ("buzz_overlean", ("lean_deg",)),
-    7: ("state", ("state",)),
-    8: ("cue_good", ("lean_deg",)),
-    9: ("cue_summary", ("cue",)),
-    10: ("drift", ("drift_deg",)),
-    11: ("accel", ("forward_g",)),
-    16: ("start", ()),
-    17: ("stop", ()),
-    18: ("pause", ()),
-    19: ("resume", ()),
-    20: ("battery", ("battery_mv",)),
-    21: ("error", None),
-    22: ("loop_stats", ("rate_hz", "jitter_max_ms", "overruns", "fifo_overflows",
-                        "gc_pause_max_ms")),
-    23: ("flash_full", ()),
-    24: ("config_error", None),
-    25: ("personal_band", ("held_deg",)),
-}
+# The event registry: the one list of events, which everything else derives from (the pipeline's
+# event names, the writer, host_tools/logread.py, the exports and the table in docs/log-format.md,
+# checked by tests/test_log_events.py). One string per code and meaning, parsed when asked, so
+# that it costs the ESP32 little RAM:
+#     "code name versions data"
+# versions "first-last" (last empty: still current); data "text" (UTF-8 text), or none, or the
+# float32 values in order as "field:type:unit", type i (a whole number: count, mV, enumeration) or
+# f (a measurement). Codes 1-15 are the pipeline's, 16 and up the device app's and the writer's.
+# Codes are never reused; docs/log-format.md says what each means and what v1 readers saw.
+_EVENTS = (
+    "1 calibrated 1-1 value:f:-",  # declared in v1, never written: v2 says so
+    "1 calibrated 2-",
+    "2 stand_tall 1- prompts:i:count",
+    "3 forward_found 1-1 steps:i:count",  # what v1 said; later v1 firmware wrote m/s (docs)
+    "3 forward_found 2- speed_mps:f:m/s",
+    "4 buzz_upright 1- lean_deg:f:deg",
+    "5 buzz_arch 1- lean_deg:f:deg",
+    "6 buzz_overlean 1- lean_deg:f:deg",
+    "7 state 1- state:i:state",
+    "8 cue_good 1- lean_deg:f:deg",
+    "9 cue_summary 1- cue:i:cue",
+    "10 drift 1- drift_deg:f:deg",
+    "11 accel 1- forward_g:f:g",
+    "16 start 1-",
+    "17 stop 1-",
+    "18 pause 1-1",  # never emitted by any firmware: dropped in v2
+    "19 resume 1-1",
+    "20 battery 1- battery_mv:i:mV",
+    "21 error 1- text",
+    "22 loop_stats 1- rate_hz:f:Hz jitter_max_ms:f:ms overruns:i:count fifo_overflows:i:count"
+    " gc_pause_max_ms:f:ms",
+    "23 flash_full 1-",
+    "24 config_error 1- text",
+    "25 personal_band 1- held_deg:f:deg",
+)
+TEXT = "text"
+
+
+def event_types(version=VERSION):
+    """{code: (name, fields)} of a format version; fields is a tuple of (field, type, unit), or
+    TEXT for a text event. Built on each call: the host caches it, the device calls it once."""
+    out = {}
+    for row in _EVENTS:
+        parts = row.split()
+        first, last = parts[2].split("-")
+        if int(first) <= version and (not last or version <= int(last)):
+            if parts[3:] == [TEXT]:
+                fields = TEXT
+            else:
+                fields = tuple(tuple(f.split(":")) for f in parts[3:])
+            out[int(parts[0])] = (parts[1], fields)
+    return out
+
+
+# What the writer needs, for this version only: name -> code, and code (below 32) -> 1 + how many
+# values it takes (_TEXT_DATA for text, 0 for a code this version does not have).
 EVENT_CODES = {}
-for _code in EVENT_TYPES:
-    EVENT_CODES[EVENT_TYPES[_code][0]] = _code
+_TEXT_DATA = const(255)
+_DATA = bytearray(32)
+for _code, (_name, _fields) in event_types().items():
+    EVENT_CODES[_name] = _code
+    _DATA[_code] = _TEXT_DATA if _fields == TEXT else len(_fields) + 1
+del _code, _name, _fields
+# The pipeline's events (codes below 16), in code order, and its buzz events indexed by cue
+# (coach.UPRIGHT, ARCH, OVERLEAN: the order of ALERT_FLAGS).
+PIPELINE_EVENTS = tuple(sorted((c, n) for n, c in EVENT_CODES.items() if c < 16))
+PIPELINE_EVENTS = tuple(n for _, n in PIPELINE_EVENTS)
+BUZZ_EVENTS = (None,) + tuple(n for n, _ in ALERT_FLAGS)
 MAX_EVENT_DATA = const(255)
 
 
@@ -241,19 +280,21 @@ def unpack_summary(buf, start, end):
 
 def event_size(code, value):
     """Bytes pack_event will use, so a writer can flush first when its buffer would overflow."""
-    fields = EVENT_TYPES[code][1]
-    if fields is None:
+    n = _DATA[code]
+    if n == _TEXT_DATA:
         return EVENT_FIXED_BYTES + min(len(value.encode()), MAX_EVENT_DATA)
-    return EVENT_FIXED_BYTES + 4 * len(fields)
+    return EVENT_FIXED_BYTES + 4 * (n - 1)
 
 
 def pack_event(buf, off, t_ms, code, value):
     """Pack one event at buf[off]; return the offset after it.
 
-    value: a number or a tuple of numbers in the order of EVENT_TYPES[code][1], None (stored as
-    no values) or, for text events, a str (cut to 255 bytes)."""
-    fields = EVENT_TYPES[code][1]
-    if fields is None:
+    value: a number or a tuple of numbers in the order of the code's fields (event_types()),
+    None (stored as no values) or, for text events, a str (cut to 255 bytes)."""
+    most = _DATA[code]
+    if most == 0:
+        raise ValueError("no event code %d in log format v%d" % (code, VERSION))
+    if most == _TEXT_DATA:
         data = value.encode()[:MAX_EVENT_DATA]
         struct.pack_into(_EVENT, buf, off, t_ms, code, len(data))
         off += EVENT_FIXED_BYTES
@@ -265,8 +306,8 @@ def pack_event(buf, off, t_ms, code, value):
         n = len(value)
     else:
         n = 1
-    if n > len(fields):
-        raise ValueError("event %s takes %d values" % (EVENT_TYPES[code][0], len(fields)))
+    if n >= most:
+        raise ValueError("event code %d takes %d values" % (code, most - 1))
     struct.pack_into(_EVENT, buf, off, t_ms, code, 4 * n)
     off += EVENT_FIXED_BYTES
     for i in range(n):
@@ -275,9 +316,10 @@ def pack_event(buf, off, t_ms, code, value):
     return off
 
 
-def unpack_events(buf, start, end):
+def unpack_events(buf, start, end, types):
     """[(t_ms, code, data)] from one EVENTS payload; data is a tuple of floats or a str.
-    Raises ValueError on a payload that does not parse exactly (a format bug, not damage)."""
+    types: event_types() of the block's version. Raises ValueError on a payload that does not
+    parse exactly (a format bug, not damage)."""
     out = []
     off = start
     while off < end:
@@ -285,13 +327,13 @@ def unpack_events(buf, start, end):
             raise ValueError("event cut inside its block")
         t_ms, code, n = struct.unpack_from(_EVENT, buf, off)
         off += EVENT_FIXED_BYTES
-        if code not in EVENT_TYPES or off + n > end:
+        if code not in types or off + n > end:
             raise ValueError("bad event code %d or length %d" % (code, n))
-        fields = EVENT_TYPES[code][1]
-        if fields is None:
+        fields = types[code][1]
+        if fields == TEXT:
             data = bytes(buf[off:off + n]).decode("utf-8", "replace")
         elif n % 4 or n > 4 * len(fields):
-            raise ValueError("event %s with %d data bytes" % (EVENT_TYPES[code][0], n))
+            raise ValueError("event %s with %d data bytes" % (types[code][0], n))
         else:
             data = struct.unpack_from("<%df" % (n // 4), buf, off)
         out.append((t_ms, code, data))

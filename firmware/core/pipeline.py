@@ -24,6 +24,7 @@ everything else runs at step or segment (<= 1/8 s) boundaries.
 """
 import math
 
+from . import logfmt
 from .coach import GOOD, NONE, Coach, CUE_NAMES
 from .compat import const, ticks_diff
 from .context import Context
@@ -34,9 +35,8 @@ from .haptics import LEVEL_FULL, PATTERNS, Player
 from .orientation import Frame
 from .schedule import SUMMARY
 
-EVENTS = ("calibrated", "stand_tall", "forward_found", "buzz_upright", "buzz_arch",
-          "buzz_overlean", "state", "cue_good", "cue_summary", "drift", "accel")
-BUZZ_EVENTS = (None, "buzz_upright", "buzz_arch", "buzz_overlean")
+EVENTS = logfmt.PIPELINE_EVENTS  # names and codes: the registry in logfmt
+BUZZ_EVENTS = logfmt.BUZZ_EVENTS
 
 _TICKS_MASK = const(0x3FFFFFFF)
 _SEGMENT_S = 0.125    # longest stretch between bookkeeping calls

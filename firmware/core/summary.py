@@ -7,7 +7,7 @@ writer the moment it ends, and the writer flushes it with everything else pendin
 
 All times given to this sink are on the pipeline's sample clock (`Pipeline.t_ms`, wrapping at
 2**30 like `time.ticks_ms`); it unwraps them into session milliseconds counted from `t0_ms`, so
-the device app must stamp its own events (battery, pause, loop stats) with `p.t_ms` too.
+the device app must stamp its own events (battery, personal band, loop stats) with `p.t_ms` too.
 
 `out` is the writer: `summary(t_s, lean_deg, roll_deg, cadence_spm, flags)`,
 `event(t_ms, code, value)`, `raw(t_ms, buf, n)`, `close()` (firmware/device/sessionlog.py).
@@ -66,7 +66,7 @@ class SummarySink:
         self._state = state & logfmt.FLAG_STATE_MASK
 
     def event(self, t_ms, name, value):
-        """Pipeline events, and the device app's (names in logfmt.EVENT_TYPES)."""
+        """Pipeline events, and the device app's (names: the registry, logfmt.event_types())."""
         ms = self._session_ms(t_ms)
         if name == "state":
             self._state = int(value) & logfmt.FLAG_STATE_MASK
