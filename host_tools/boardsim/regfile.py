@@ -6,6 +6,7 @@ Strictness is the point: a write to an address the datasheet does not list lands
 (a real chip would silently ignore or misbehave), a FIFO read past its content counts an
 `underrun`, and every sample is encoded with the configuration in the registers at that instant.
 """
+from .sources import counts
 
 
 class FifoRing:
@@ -62,6 +63,8 @@ class RegisterModel:
     def __init__(self, clock, source):
         self.clock = clock
         self.source = source
+        # (accel_lsb_per_g, gyro_lsb_per_dps) of a source that gives recorded counts, not g/dps
+        self._src_lsb = getattr(source, "counts_lsb", None)
         self.regs = bytearray(256)
         self.strays = []  # ("r" | "w", register) outside the documented map
         self.underruns = 0  # FIFO bytes read while it was empty
@@ -155,8 +158,8 @@ class RegisterModel:
         due = elapsed_s * odr + (ms * odr + (elapsed_us - ms * 1000) * odr // 1000) // 1000
         while self._made < due:
             row = self.source.row(self.k)
-            if row is not self._row or self._enc_cfg != self._cfg:
-                self._accel_g = row
+            if row is not self._row or self._enc_cfg != self._cfg or self._src_lsb:
+                self._accel_g = None if self._src_lsb else row
                 self._encode(row)
                 self._row = row
                 self._enc_cfg = self._cfg
@@ -181,6 +184,16 @@ class RegisterModel:
         return ((1 if abs(now[0] - prev[0]) * 1000 > x_mg else 0)
                 | (2 if abs(now[1] - prev[1]) * 1000 > y_mg else 0)
                 | (4 if abs(now[2] - prev[2]) * 1000 > z_mg else 0))
+
+    def _count(self, row, i, lsb):
+        """Channel i of a row as the chip's int16 output at `lsb` per unit. A counts source
+        (sources.CountsFile) at the chip's scale is passed through without a float, so a long
+        session on the 32-bit ESP32 model puts no simulator garbage on the heap."""
+        scale = self._src_lsb
+        if scale is None:
+            return counts(row[i], lsb)
+        src = scale[0] if i < 3 else scale[1]
+        return row[i] if src == lsb else counts(row[i] / src, lsb)
 
     def _encode(self, row):
         """Convert a physical row to output bytes with the current configuration."""
