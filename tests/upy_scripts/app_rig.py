@@ -125,7 +125,7 @@ class BoardOs:
 
 
 sys.modules["os"] = BoardOs()
-sys.path[:] = ["", "/lib"]
+sys.path[:] = ["", ".frozen", "/lib"]  # as on the ESP32
 for name in list(sys.modules):  # the device imports its firmware afresh, from /lib
     if name.startswith("firmware"):
         del sys.modules[name]
