@@ -8,7 +8,7 @@ here and the table in hardware/README.md is this script's output, not hand arith
 """
 import sys
 
-from firmware.device.boards import board
+from firmware.device import boards
 from hardware import parts
 
 E12 = (1.0, 1.2, 1.5, 1.8, 2.2, 2.7, 3.3, 3.9, 4.7, 5.6, 6.8, 8.2)
@@ -148,7 +148,7 @@ def markdown():
 
 
 def _driver_kind(build):
-    motor = board(build["boards"][0])["motor"]
+    motor = boards.profile(build["boards"][0])["motor"]
     kind = motor and motor.get("driver")
     return kind if kind in ("nmos", "npn") else None
 

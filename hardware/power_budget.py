@@ -14,7 +14,7 @@ fault that never ends, buzzed every `repeat_s` - and at full PWM duty from a ful
 import sys
 
 from firmware.core import config, haptics
-from firmware.device.boards import BOARDS, board
+from firmware.device.boards import BOARDS, profile as board_profile
 from hardware import parts
 
 USABLE_FRACTION = 0.85  # LiPo: capacity above the firmware's low-battery cut-off, ageing margin
@@ -109,7 +109,7 @@ def motor_battery_ma(build):
 
 def running_ma(name, cpu_mhz=80, alerts_per_h=None):
     """Average battery current while running, broken down by consumer (mA)."""
-    profile = board(name)
+    profile = board_profile(name)
     build = parts.BUILDS[parts.build_of(name)]
     if alerts_per_h is None:
         alerts_per_h = worst_alerts_per_h()
@@ -135,7 +135,7 @@ def lightsleep_mcu_ma(chip, cpu_mhz=80):
 def standby_ma(name, wake_on_motion=False):
     """Battery current in standby: deep sleep, woken by the button - or, with wake_on_motion,
     by the IMU's motion interrupt, the accelerometer running in low-power mode (mA)."""
-    profile = board(name)
+    profile = board_profile(name)
     imu = IMU[profile["imu"]["model"]]
     return {
         "board (incl. MCU deep sleep)": max(BOARD[name]["standby_ma"],
@@ -217,7 +217,7 @@ def detail():
             "%s %.2f mA" % (k, v) for k, v in run.items())))
         lines.append("%s standby: %s" % (name, ", ".join(
             "%s %.1f uA" % (k, v * 1000) for k, v in standby_ma(name).items())))
-        chip = board(name)["chip"]
+        chip = board_profile(name)["chip"]
         lines.append("%s MCU if light-sleeping between FIFO drains (%d Hz x %.1f ms/sample + "
                      "%d wakes/s x %.1f ms): %.1f mA instead of %.1f mA"
                      % (name, SAMPLE_RATE_HZ, CPU_MS_PER_SAMPLE, DRAIN_HZ, WAKE_MS,

@@ -2,8 +2,8 @@
 skip) with what to do about a failure; the exit status is 1 if any check failed.
 
 The hardware checks run ON the board through the flashed firmware's own code (board profile,
-hardware.open_haptic, drivers.imu.find_imu, hardware.Board.battery_mv), so the doctor tests what
-the app will use, not a second implementation of it.
+hardware.open_haptic, drivers.imu.find_imu, hardware.Peripherals.battery_mv), so the doctor
+tests what the app will use, not a second implementation of it.
 """
 import ast
 
@@ -26,7 +26,7 @@ def _lc_probe():
         from firmware.drivers.imu import find_imu
         import machine, time
         name = devconfig.board_name()
-        profile = boards.board(name)
+        profile = boards.profile(name)
     except Exception as e:
         r['firmware'] = repr(e)
         return r
@@ -51,7 +51,7 @@ def _lc_probe():
     if 'imu' in r and profile.get('battery'):
         try:
             from firmware.device.app import IMU_RATE_HZ
-            r['battery_mv'] = hardware.Board(profile, IMU_RATE_HZ).battery_mv()
+            r['battery_mv'] = hardware.Peripherals(profile, IMU_RATE_HZ).battery_mv()
         except Exception as e:
             r['battery_error'] = repr(e)
     return r
@@ -107,7 +107,7 @@ def checks(device):
                     % (r["motor"], BUZZ_MS)))
     else:
         out.append(("FAIL", "motor", r["motor_error"]))
-    if not boards.board(r["board"]).get("battery"):
+    if not boards.profile(r["board"]).get("battery"):
         out.append(("skip", "battery", "this board cannot measure it"))
     elif "battery_mv" in r:
         out.append(("ok", "battery", "%.2f V" % (r["battery_mv"] / 1000)))

@@ -85,7 +85,7 @@ def pick_board(name, existing, chip):
         raise UserError("which board is this? pass --board NAME (one of: %s)"
                         % ", ".join(sorted(boards.BOARDS)))
     try:
-        profile = boards.board(name)
+        profile = boards.profile(name)
     except ValueError as e:
         raise UserError(str(e)) from None
     if chip and profile["chip"] != chip:
@@ -137,7 +137,8 @@ def flash(device, writes, removals, out=print):
                 device.makedirs(parent)
                 made.add(parent)
             done = bar.n
-            device.write_file(path, data, progress=lambda n: bar.update(done + n - bar.n))
+            device.write_file(path, data,
+                              progress=lambda n, done=done: bar.update(done + n - bar.n))
     for path in removals:
         device.remove(path)
     after = device.sha256(list(writes))

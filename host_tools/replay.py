@@ -11,8 +11,8 @@ from array import array
 from pathlib import Path
 
 from firmware.core import config as fw_config
-from firmware.core.climb import Climb
-from firmware.core.compat import TICKS_PERIOD
+from firmware.core.coaching import Coaching
+from firmware.core.compat import TICKS_MASK, TICKS_PERIOD
 from firmware.core.gait import STATE_NAMES
 from firmware.core.pipeline import Pipeline
 from firmware.drivers.baro import altitude_m
@@ -23,7 +23,6 @@ from .errors import UserError
 COLUMNS = ("t", "ax", "ay", "az", "gx", "gy", "gz")
 RATE_RANGE_HZ = (50.0, 1000.0)
 BATCH = 32  # samples per feed, like a FIFO drain
-TICKS_MASK = TICKS_PERIOD - 1
 LEAN_HEADER = ("t", "lean_deg", "roll_deg", "cadence_spm", "state", "win_s")
 EVENT_HEADER = ("t", "event", "value")
 
@@ -51,7 +50,8 @@ def _number(text, line, col):
     except ValueError:
         raise UserError("line %d: %s=%r is not a number" % (line, col, text)) from None
     if not math.isfinite(x):
-        raise UserError("line %d: %s is %s; every value must be a finite number" % (line, col, text))
+        raise UserError("line %d: %s is %s; every value must be a finite number"
+                        % (line, col, text))
     return x
 
 
@@ -81,20 +81,23 @@ def load_imu_csv(path):
             if not row or all(not c.strip() for c in row):
                 continue
             if len(row) < len(header):
-                raise UserError("line %d: %d values for %d columns" % (line, len(row), len(header)))
+                raise UserError("line %d: %d values for %d columns"
+                                % (line, len(row), len(header)))
             t = _number(row[idx[0]], line, "t")
             if times and t <= times[-1]:
-                raise UserError("line %d: t=%s does not increase (previous %s)" % (line, t, times[-1]))
+                raise UserError("line %d: t=%s does not increase (previous %s)"
+                                % (line, t, times[-1]))
             times.append(t)
-            for j, col in zip(idx[1:], COLUMNS[1:]):
+            for j, col in zip(idx[1:], COLUMNS[1:], strict=False):
                 values.append(_number(row[j], line, col))
     if len(times) < 2:
-        raise UserError("%s has %s; need a recording" % (path, "no samples" if not times else "one sample"))
+        raise UserError("%s has %s; need a recording"
+                        % (path, "no samples" if not times else "one sample"))
     return _check_recording(path, times, values)
 
 
 def _check_recording(path, times, values):
-    dts = sorted(b - a for a, b in zip(times, times[1:]))
+    dts = sorted(b - a for a, b in zip(times, times[1:], strict=False))
     dt = dts[len(dts) // 2]
     rate_hz = 1.0 / dt
     lo, hi = RATE_RANGE_HZ
@@ -155,7 +158,7 @@ class Recorder:
         if t_ms < self._last_ms:
             self._wraps += 1
         self._last_ms = t_ms
-        return self.t0 + (t_ms + self._wraps * (1 << 30)) / 1000.0
+        return self.t0 + (t_ms + self._wraps * TICKS_PERIOD) / 1000.0
 
     def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
         self.rows.append((self._t(t_ms), lean_deg, roll_deg, cadence_spm, state, win_ms / 1000.0))
@@ -173,15 +176,20 @@ class Recorder:
         return None
 
 
-def run_pipeline(rec, cfg, sink=None, baro=None):
-    """Feed a recording through the firmware pipeline; returns the sink (a Recorder).
+def run_pipeline(rec, cfg, sink=None, baro=None, session_no=None):
+    """Feed a recording through the firmware pipeline and coaching object, as the device app
+    drives them; returns the sink (a Recorder).
 
-    With `baro` ([(t_s, pressure_pa)] on the IMU's time base, from load_baro_csv) the readings
-    due by each batch go to firmware.core.climb as the device would feed them, and its band
-    shift to the coach; `sink.climb_s` is then the time spent with the band shifted."""
+    `session_no`: the device's session number, whose stage in the training plan coaches the run
+    (schedule.py); None keeps the configured `coach_stage`. With `baro` ([(t_s, pressure_pa)]
+    on the IMU's time base, from load_baro_csv) the readings due by each batch go to the
+    coaching object as the device feeds them; `sink.climb_s` is then the time spent with the
+    over-lean band shifted."""
     sink = sink or Recorder(rec.t0)
-    pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink)
-    climb = Climb(cfg) if baro else None
+    coaching = Coaching(cfg, sink)
+    if session_no is not None:
+        coaching.start_session(session_no)
+    pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink, coaching)
     k = 0
     sink.climb_s = 0.0
     values = rec.values
@@ -189,16 +197,15 @@ def run_pipeline(rec, cfg, sink=None, baro=None):
     for i in range(0, len(values), step):
         chunk = array("d", values[i:i + step])
         pipe.feed(chunk, len(chunk) // 6)
-        if climb is None:
+        if not baro:
             continue
         now_s = rec.t0 + (i + len(chunk)) / 6 / rec.rate_hz
         while k < len(baro) and baro[k][0] <= now_s:
             t_s, p_pa = baro[k]
-            shift_deg = climb.feed(int((t_s - rec.t0) * 1000) & TICKS_MASK,
-                                   altitude_m(p_pa, baro[0][1]))
-            if shift_deg and k:
+            coaching.altitude(int((t_s - rec.t0) * 1000) & TICKS_MASK,
+                              altitude_m(p_pa, baro[0][1]))
+            if coaching.band_shift_deg and k:
                 sink.climb_s += t_s - baro[k - 1][0]
-            pipe.coach.band_shift_deg(shift_deg)
             k += 1
     sink.pipeline = pipe
     return sink
@@ -261,7 +268,8 @@ def summary(rec, sink, cfg):
     pipe = sink.pipeline
     if not pipe.calibrated:
         return ("not calibrated: the wearer never stood still for %.0f s (asked %d times to "
-                "stand tall), so there is no lean and no coaching" % (cfg["calib_still_s"], pipe.prompts))
+                "stand tall), so there is no lean and no coaching"
+                % (cfg["calib_still_s"], pipe.prompts))
     cal = sink.first("calibrated")
     fwd = sink.first("forward_found")
     if fwd is None:
@@ -280,8 +288,21 @@ def summary(rec, sink, cfg):
             % (rec.duration_s, rec.rate_hz, cal[0] - rec.t0, fwd[0] - rec.t0, buzzes, climb))
 
 
+def _session_no(text):
+    if text is None:
+        return None
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise UserError("--session %s: a session number is 1 or more" % text)
+    return n
+
+
 def register(parser):
-    parser.add_argument("imu_csv", metavar="IMU.csv", help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s)"
+    parser.add_argument("imu_csv", metavar="IMU.csv",
+                        help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s)"
                         "; or a raw-mode session log (.lcl) from the device")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="writes lean.csv, events.csv, config.json")
@@ -289,6 +310,9 @@ def register(parser):
     parser.add_argument("--log-mode", choices=("summary", "raw"), default="summary",
                         help="also writes session.lcl, the log the device would have written "
                         "(default summary; raw adds the IMU samples)")
+    parser.add_argument("--session", metavar="N",
+                        help="replay as the device's N-th session: the training plan's stage "
+                        "for it coaches the run, as on the device (default: coach_stage)")
     parser.add_argument("--baro", metavar="baro.csv",
                         help="barometer readings (t,pressure_pa): sustained climbs raise the "
                         "over-lean band by climb_shift_deg (docs/coaching.md)")
@@ -297,13 +321,15 @@ def register(parser):
 
 def run(args):
     cfg = load_config(args.config)
+    session_no = _session_no(args.session)
     if replaylog.is_session_log(args.imu_csv):
         rec = ImuRecording(*replaylog.raw_recording(args.imu_csv))
     else:
         rec = load_imu_csv(args.imu_csv)
     baro = load_baro_csv(args.baro) if args.baro else None
-    sink = run_pipeline(rec, cfg, baro=baro)
+    sink = run_pipeline(rec, cfg, baro=baro, session_no=session_no)
     write_outputs(args.out, sink, cfg)
-    replaylog.write_device_log(Path(args.out) / "session.lcl", rec, sink, cfg, args.log_mode)
+    replaylog.write_device_log(Path(args.out) / "session.lcl", rec, sink, cfg, args.log_mode,
+                               session_no or 0)
     print(summary(rec, sink, cfg))
     return 0

@@ -16,7 +16,7 @@ KEYS = ("title", "chip", "march", "image_offset", "i2c", "imu", "motor", "buzzer
 
 def variant(name, **changes):
     """A copy of a shipped profile with parts replaced: changes are part=dict-or-None."""
-    profile = copy.deepcopy(boards.board(name))
+    profile = copy.deepcopy(boards.profile(name))
     for part, value in changes.items():
         profile[part] = value
     return profile
@@ -31,7 +31,7 @@ def only(problems, *fragments):
 
 @pytest.mark.parametrize("name", sorted(boards.BOARDS))
 def test_shipped_profile_is_clean(name):
-    profile = boards.board(name)
+    profile = boards.profile(name)
     assert pin_problems(profile) == []
     assert all(key in profile for key in KEYS)
     assert (profile["image_offset"], profile["march"]) == CHIP_IMAGE[profile["chip"]]
@@ -45,7 +45,7 @@ def test_required_boards_are_shipped():
 
 def test_unknown_board_names_the_known_ones():
     with pytest.raises(ValueError) as err:
-        boards.board("m5stick")
+        boards.profile("m5stick")
     assert str(err.value).startswith("unknown board 'm5stick'; known: atoms3, ")
 
 
@@ -159,7 +159,7 @@ def test_which_buttons_wake_from_deep_sleep():
     woken = {name for name, p in boards.BOARDS.items()
              if wakes_from_deep_sleep(p, p["button"]["pin"])}
     assert woken == {"m5stickc-plus2", "xiao-esp32s3", "xiao-esp32c3", "esp32-devkitc"}
-    c3 = boards.board("xiao-esp32c3")
+    c3 = boards.profile("xiao-esp32c3")
     assert not wakes_from_deep_sleep(c3, 9)
     assert not wakes_from_deep_sleep(c3, None)
 
@@ -209,7 +209,7 @@ cases = json.loads(sys.stdin.read())
 out = [pinrules.pin_problems(case) for case in cases]
 out.append([pinrules.wakes_from_deep_sleep(case, case["button"]["pin"]) for case in cases])
 try:
-    boards.board("nope")
+    boards.profile("nope")
 except ValueError as e:
     out.append([str(e)])
 print(json.dumps(out))
@@ -221,7 +221,7 @@ def test_micropython_reaches_the_same_verdicts(tmp_path, interp):
     expected = [pin_problems(case) for case in cases]
     expected.append([wakes_from_deep_sleep(case, case["button"]["pin"]) for case in cases])
     with pytest.raises(ValueError) as err:
-        boards.board("nope")
+        boards.profile("nope")
     expected.append([str(err.value)])
     # the crafted ones fail, the shipped ones pass (+ the wake list and the unknown board)
     assert sum(1 for e in expected if e) == 10

@@ -5,7 +5,7 @@ import random
 
 from firmware.core import config
 from firmware.core.climb import Climb
-from firmware.core.coach import NONE, OVERLEAN, Coach
+from firmware.core.coach import FAULT_NONE as NONE, FAULT_OVERLEAN as OVERLEAN, Coach
 from firmware.core.compat import TICKS_PERIOD
 
 CFG = config.defaults()

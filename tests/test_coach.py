@@ -1,5 +1,6 @@
 from firmware.core import config
-from firmware.core.coach import ARCH, NONE, OVERLEAN, UPRIGHT, Coach
+from firmware.core.coach import FAULT_ARCH as ARCH, FAULT_NONE as NONE, Coach
+from firmware.core.coach import FAULT_OVERLEAN as OVERLEAN, FAULT_UPRIGHT as UPRIGHT
 from firmware.core.compat import TICKS_PERIOD
 
 
@@ -31,7 +32,7 @@ def test_upright_buzzes_after_hold_then_every_repeat():
     first = buzzes[0][0] - onset
     # the mean of 2 strides crosses one stride after onset; then 3 s must pass
     assert 3000 <= first <= 3000 + 2 * 350
-    gaps = [b[0] - a[0] for a, b in zip(buzzes, buzzes[1:])]
+    gaps = [b[0] - a[0] for a, b in zip(buzzes, buzzes[1:], strict=False)]
     assert all(15000 <= g < 15000 + 350 for g in gaps)
 
 
@@ -50,7 +51,7 @@ def test_walking_or_stopping_resets_and_never_buzzes():
     assert run(c, [1.0] * 100, running=False) == []
     # 2.5 s of upright running, a walk break, 2.5 s again: never 3 s in a row
     leans = [1.0] * 7
-    for k in range(5):
+    for _k in range(5):
         assert run(c, leans) == []
         c.update(0, 1.0, False)
 

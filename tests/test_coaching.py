@@ -7,7 +7,8 @@ from array import array
 import pytest
 
 from firmware.core import config, schedule
-from firmware.core.coach import GOOD, NONE, UPRIGHT, Coach
+from firmware.core.coach import CUE_GOOD as GOOD, FAULT_NONE as NONE, FAULT_UPRIGHT as UPRIGHT
+from firmware.core.coach import Coach
 from firmware.core.cues import LEVEL_GENTLE, alert_level
 from firmware.core.haptics import DRIFT, GOOD as GOOD_PATTERN, LEVEL_FULL, PATTERNS, UPRIGHT as \
     UPRIGHT_PATTERN
@@ -197,7 +198,7 @@ def test_summary_stage_reports_the_last_minutes():
     assert [t for t, _ in cues] == pytest.approx([60000, 120000], abs=400)
     good = stage_coach(schedule.SUMMARY, summary_min=1.0)
     t, out = 0, []
-    for i in range(400):
+    for _i in range(400):
         cue = good.update(t, 7.0, True)
         if cue != NONE:
             out.append(cue)
@@ -211,7 +212,8 @@ def test_summary_stage_on_a_simulated_run(sims):
     cues = named(sink, "cue_summary")
     # ~380 s of running, one summary per 2 min: 150 s at fault in all is ~40 %, so "upright"
     assert [e[2] for e in cues] == [UPRIGHT] * 3
-    assert [b[0] - a[0] for a, b in zip(cues, cues[1:])] == pytest.approx([120, 120], abs=1)
+    assert [b[0] - a[0] for a, b in zip(cues, cues[1:], strict=False)] == \
+        pytest.approx([120, 120], abs=1)
 
 
 def test_plan_gives_each_session_its_stage():
@@ -241,7 +243,7 @@ def test_micropython_gives_the_same_cues(name, sims, firmware_tree, tmp_path):
     want = [e for e in ref.events if e[1] != "state"]
     assert [g[1] for g in got] == [e[1] for e in want]
     assert [int(g[0]) for g in got] == [round(e[0] * 1000) for e in want]
-    for g, e in zip(got, want):
+    for g, e in zip(got, want, strict=False):
         assert g[2] == "None" if e[2] is None else float(g[2]) == pytest.approx(e[2], abs=1e-4)
     assert any(e[1] in ("cue_good", "cue_summary", "drift", "accel") for e in want)
 

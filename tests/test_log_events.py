@@ -10,7 +10,7 @@ import pytest
 
 import logsample
 import upy
-from firmware.core import coach, logfmt, pipeline
+from firmware.core import coach, coaching, logfmt, pipeline
 from host_tools import cli, logread
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,9 +63,9 @@ def test_every_field_has_a_known_type_and_a_unit():
 def test_the_pipelines_events_are_the_registrys_pipeline_codes():
     codes = logfmt.event_types()
     assert pipeline.EVENTS == tuple(codes[c][0] for c in sorted(codes) if c < 16)
-    assert pipeline.BUZZ_EVENTS[coach.UPRIGHT] == "buzz_upright"
-    assert pipeline.BUZZ_EVENTS[coach.ARCH] == "buzz_arch"
-    assert pipeline.BUZZ_EVENTS[coach.OVERLEAN] == "buzz_overlean"
+    assert coaching.BUZZ_EVENTS[coach.FAULT_UPRIGHT] == "buzz_upright"
+    assert coaching.BUZZ_EVENTS[coach.FAULT_ARCH] == "buzz_arch"
+    assert coaching.BUZZ_EVENTS[coach.FAULT_OVERLEAN] == "buzz_overlean"
 
 
 def _literals(path):
@@ -76,7 +76,7 @@ def test_every_event_of_the_format_is_emitted_by_the_firmware_and_nothing_else_i
     """No dead codes in the registry (as pause/resume were), and no name the writer would
     refuse: every event name is a string the firmware writes (buzzes via BUZZ_EVENTS)."""
     names = {name for name, _ in logfmt.event_types().values()}
-    emitted = set(pipeline.BUZZ_EVENTS[1:])
+    emitted = set(coaching.BUZZ_EVENTS[1:])
     for path in (ROOT / "firmware").rglob("*.py"):
         if path.name != "logfmt.py":
             emitted |= _literals(path) & names

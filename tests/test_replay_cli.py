@@ -46,7 +46,8 @@ def test_missing_file_and_bad_config(tmp_path, capsys):
 
 
 def test_outputs_follow_the_contract(tmp_path, capsys):
-    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 6}, {"do": "run", "s": 25, "lean_deg": 7.0},
+    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 6},
+            {"do": "run", "s": 25, "lean_deg": 7.0},
             {"do": "run", "s": 12, "lean_deg": 1.0, "fault": "upright"}]
     imu, truth, meta = simulate(segs, rate_hz=200, seed=2)
     write(tmp_path, imu, truth, meta)
@@ -59,7 +60,7 @@ def test_outputs_follow_the_contract(tmp_path, capsys):
         events = list(csv.DictReader(f))
     assert list(lean[0])[:2] == ["t", "lean_deg"] and list(events[0])[:2] == ["t", "event"]
     moving = [float(r["t"]) for r in lean if r["state"] != "still"]
-    gaps = [b - a for a, b in zip(moving, moving[1:])]
+    gaps = [b - a for a, b in zip(moving, moving[1:], strict=False)]
     assert max(gaps) <= 0.5 + 1e-6  # at least twice a second while moving
     assert [e["event"] for e in events if e["event"].startswith("buzz")] == ["buzz_upright"]
     assert {"calibrated", "forward_found"} <= {e["event"] for e in events}
@@ -71,3 +72,31 @@ def test_uncalibrated_replay_says_so_in_one_line(tmp_path, capsys):
     assert main(["replay", str(tmp_path / "imu.csv"), "--out", str(tmp_path / "o")]) == 0
     out = capsys.readouterr().out.strip()
     assert out.startswith("not calibrated:") and "\n" not in out
+
+
+def test_session_number_gives_the_plans_stage_as_on_the_device(tmp_path, capsys):
+    """The device coaches its N-th session at the plan's stage for N (coaching.start_session);
+    `--session N` replays that: under a plan whose every 2nd session is a silent test run,
+    session 2 gives no buzzes where session 1 does."""
+    segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 8},
+            {"do": "run", "s": 20, "lean_deg": 7.0},
+            {"do": "run", "s": 12, "lean_deg": 1.0, "fault": "upright"}]
+    imu, truth, meta = simulate(segs, rate_hz=100, seed=2)
+    write(tmp_path / "sim", imu, truth, meta)
+    cfg = tmp_path / "plan.json"
+    cfg.write_text(json.dumps({"plan_sessions": 1, "plan_test_every": 2}))
+
+    def buzzes(session):
+        out = tmp_path / ("s%d" % session)
+        assert main(["replay", str(tmp_path / "sim" / "imu.csv"), "--out", str(out),
+                     "--config", str(cfg), "--session", str(session)]) == 0
+        with (out / "events.csv").open() as f:
+            return [r["event"] for r in csv.DictReader(f) if r["event"].startswith("buzz_")]
+
+    assert buzzes(1) == ["buzz_upright"]
+    assert buzzes(2) == []
+    capsys.readouterr()
+    assert main(["replay", str(tmp_path / "sim" / "imu.csv"), "--out", str(tmp_path / "x"),
+                 "--session", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--session 0" in err and err.count("\n") == 1

@@ -2,25 +2,25 @@
 
 A runner should feel one buzz for one real fault, not a stutter at a band's edge: the decision
 uses the mean of the last few strides (by default one), a fault is dated from the middle of the
-first stride that shows it (a stride average estimates the lean at its middle), it must persist for `fault_hold_s` of running
-before the first buzz and repeats every `repeat_s`, ending a fault needs `clear_s` back in the
-band (plus `band_hysteresis_deg`), and anything but running resets it: walking and standing are
-never coached.
+first stride that shows it (a stride average estimates the lean at its middle), it must persist
+for `fault_hold_s` of running before the first buzz and repeats every `repeat_s`, ending a fault
+needs `clear_s` back in the band (plus `band_hysteresis_deg`), and anything but running resets
+it: walking and standing are never coached.
 
 A fault that was cued and then corrected earns a gentle "good" cue once the lean has been back in
 the band for `correct_s`: a cue on correction teaches what right feels like, where alarms alone
 only teach what wrong feels like. How many faults are cued at all is the schedule's decision
-(schedule.py). While the wearer accelerates (`hold_over`, set by the pipeline from context.py)
+(schedule.py). While the wearer accelerates (`hold_over`, set by coaching.py from context.py)
 a forward lean is correct, so leaning past the upper band is then no fault.
 """
 from .compat import const, ticks_diff
 from .schedule import Schedule
 
-NONE = const(0)
-UPRIGHT = const(1)
-ARCH = const(2)
-OVERLEAN = const(3)
-GOOD = const(4)  # not a fault: the correction cue
+FAULT_NONE = const(0)
+FAULT_UPRIGHT = const(1)
+FAULT_ARCH = const(2)
+FAULT_OVERLEAN = const(3)
+CUE_GOOD = const(4)  # not a fault: the correction cue
 FAULT_NAMES = ("none", "upright", "arch", "overlean")
 CUE_NAMES = FAULT_NAMES[1:] + ("good",)  # indexed by cue - 1
 
@@ -46,7 +46,7 @@ class Coach:
 
     def reset(self):
         self.n_seen = 0
-        self.fault = NONE
+        self.fault = FAULT_NONE
         self.since_ms = 0
         self.other_since_ms = None
         self.buzzed_ms = None
@@ -59,20 +59,20 @@ class Coach:
         a, u, o = self.arch_deg, self.upright_deg, self.over_deg
         h = self.hyst_deg
         f = self.fault
-        if f == UPRIGHT:
+        if f == FAULT_UPRIGHT:
             a -= h
             u += h
-        elif f == ARCH:
+        elif f == FAULT_ARCH:
             a += h
-        elif f == OVERLEAN:
+        elif f == FAULT_OVERLEAN:
             o -= h
         if lean < a:
-            return ARCH
+            return FAULT_ARCH
         if lean < u:
-            return UPRIGHT
+            return FAULT_UPRIGHT
         if self.over_on and lean >= o and not self.hold_over:
-            return OVERLEAN
-        return NONE
+            return FAULT_OVERLEAN
+        return FAULT_NONE
 
     def band_shift_deg(self, deg):
         """Raise the upper band by `deg` (0 restores it): on a sustained climb (climb.py) the
@@ -82,21 +82,21 @@ class Coach:
     def excess_deg(self):
         """How far the lean is outside the band of the current fault (for error-scaled cues)."""
         f = self.fault
-        if f == UPRIGHT:
+        if f == FAULT_UPRIGHT:
             return self.upright_deg - self.lean_deg
-        if f == ARCH:
+        if f == FAULT_ARCH:
             return self.arch_deg - self.lean_deg
-        if f == OVERLEAN:
+        if f == FAULT_OVERLEAN:
             return self.lean_deg - self.over_deg
         return 0.0
 
     def update(self, t_ms, lean_deg, running, win_ms=0):
         """Feed one stride's lean, averaged over [t_ms - win_ms, t_ms]. Returns the cue to give
-        now: a fault, GOOD, or NONE."""
+        now: a fault, CUE_GOOD, or FAULT_NONE."""
         if not running:
             if self.n_seen:
                 self.reset()
-            return NONE
+            return FAULT_NONE
         self.recent[self.n_seen % _MAX_STRIDES] = lean_deg
         self.n_seen += 1
         n = min(self.n_seen, self.n_avg)
@@ -108,23 +108,23 @@ class Coach:
         mid_ms = t_ms - win_ms // 2
         if seen == self.fault:
             self.other_since_ms = None
-        elif self.fault == NONE:
+        elif self.fault == FAULT_NONE:
             self.fault, self.since_ms, self.buzzed_ms = seen, mid_ms, None
             self.good_ms = None
         else:
             if self.other_since_ms is None:
                 self.other_since_ms = mid_ms
             if ticks_diff(t_ms, self.other_since_ms) >= self.clear_ms:
-                if seen == NONE and self.cued and self.correct_ms >= 0:
+                if seen == FAULT_NONE and self.cued and self.correct_ms >= 0:
                     self.good_ms = self.other_since_ms
                 self.fault, self.since_ms, self.buzzed_ms = seen, self.other_since_ms, None
                 self.other_since_ms = None
                 self.cued = False
-        summary = self.plan.count(t_ms, self.fault, GOOD)
-        if self.fault == NONE:
+        summary = self.plan.count(t_ms, self.fault, CUE_GOOD)
+        if self.fault == FAULT_NONE:
             if self.good_ms is not None and ticks_diff(t_ms, self.good_ms) >= self.correct_ms:
                 self.good_ms = None
-                return GOOD
+                return CUE_GOOD
             return summary
         if self.buzzed_ms is None:
             if ticks_diff(t_ms, self.since_ms) < self.hold_ms:
@@ -134,6 +134,3 @@ class Coach:
             return summary
         self.buzzed_ms = t_ms
         return self.fault if self.cued else summary
-
-    def held_ms(self, t_ms):
-        return ticks_diff(t_ms, self.since_ms) if self.fault != NONE else 0

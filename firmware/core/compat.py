@@ -14,7 +14,7 @@ except ImportError:  # CPython
 # Device-compatible tick arithmetic: on the ESP32 `time.ticks_ms()` wraps at 2**30. The pure
 # logic uses these on its own sample clock so that replay exercises the same wrap behaviour.
 TICKS_PERIOD = const(1 << 30)
-_TICKS_MAX = const((1 << 30) - 1)
+TICKS_MASK = const((1 << 30) - 1)
 _TICKS_HALF = const(1 << 29)
 
 
@@ -23,20 +23,20 @@ _TICKS_HALF = const(1 << 29)
 def ticks_add(t, delta):
     """t + delta on the 2**30 tick circle (t a tick value, |delta| < 2**30)."""
     if delta >= 0:
-        if t > _TICKS_MAX - delta:
-            return t - _TICKS_MAX - 1 + delta
+        if t > TICKS_MASK - delta:
+            return t - TICKS_MASK - 1 + delta
         return t + delta
     t += delta
-    return t + _TICKS_MAX + 1 if t < 0 else t
+    return t + TICKS_MASK + 1 if t < 0 else t
 
 
 def ticks_diff(a, b):
     """Signed difference a - b, correct across one wrap (as `time.ticks_diff`)."""
     d = a - b
     if d >= _TICKS_HALF:
-        return d - _TICKS_MAX - 1
+        return d - TICKS_MASK - 1
     if d < -_TICKS_HALF:
-        return d + _TICKS_MAX + 1
+        return d + TICKS_MASK + 1
     return d
 
 

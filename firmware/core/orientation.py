@@ -25,6 +25,12 @@ def _cross(a, b):
     return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
 
 
+def tilt_deg(up, x, y, z):
+    """Angle (deg) between the unit vector up and the vector (x, y, z), whatever its direction."""
+    c = (up[0] * x + up[1] * y + up[2] * z) / math.sqrt(x * x + y * y + z * z)
+    return math.acos(max(-1.0, min(1.0, c))) * _RAD2DEG
+
+
 class Frame:
     """Up, forward and left in sensor axes; turns a gravity vector into lean and roll."""
 

@@ -21,19 +21,18 @@ try:
 except ImportError:  # CPython imports this module only to read it (host tools, docs)
     machine = None
 
-from ..core import logfmt, schedule
-from ..core.climb import Climb
+from ..core import haptics, logfmt
+from ..core.coaching import Coaching
 from ..core.compat import const, ticks_diff
 from ..core.gait import STATE_NAMES, STILL
-from ..core.haptics import BAND_NO, BAND_SET, PATTERNS, READY
+from ..core.haptics import BAND_NO, BAND_SET, READY
 from ..core.pipeline import Pipeline
 from ..core.summary import SummarySink
 from ..drivers.baro import altitude_m
-from . import controls, devconfig
-from .boards import board
-from .drill import Drill, personal_band
+from . import boards, controls, devconfig
+from .drill import Drill
 from .errorlog import ErrorLog
-from .hardware import Board
+from .hardware import Peripherals
 from .loop import Ticker
 from .pinrules import wakes_from_deep_sleep
 from .sessionlog import LogWriter, SessionStore
@@ -54,8 +53,7 @@ HEALTHY_PASSES = const(3000)    # a run this long (60 s) was not a crash loop: r
 LIVE_EVERY_MS = const(100)
 LOG_DIR = "/logs"
 # coaching cues, muted while no session runs (the housekeeping cues are not)
-_COACHING_CUES = tuple(PATTERNS[k] for k in ("upright", "arch", "overlean", "good", "drift")
-                       if k in PATTERNS)
+_COACHING_CUES = (haptics.UPRIGHT, haptics.ARCH, haptics.OVERLEAN, haptics.GOOD, haptics.DRIFT)
 _UNIX_2000 = const(946684800)
 
 
@@ -88,8 +86,8 @@ class App:
         self.cfg = cfg
         self.config_problems = problems
         self.board_name = devconfig.board_name()
-        self.profile = board(self.board_name)
-        hw = self.hw = Board(self.profile, IMU_RATE_HZ)
+        self.profile = boards.profile(self.board_name)
+        hw = self.hw = Peripherals(self.profile, IMU_RATE_HZ)
         imu = hw.imu
         self.buf = array("h", bytes(12 * imu.fifo_samples))
         self.session = False
@@ -105,16 +103,15 @@ class App:
         self.overflows0 = imu.overflowed
         self.gc_pause_max_us = 0
         self.stats = None
-        self.p = None
         self.passes = 0
-        self.stage = cfg["coach_stage"]  # until a session's place in the plan says otherwise
+        self.coaching = Coaching(cfg, self)
+        self.p = Pipeline(cfg, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, self,
+                          self.coaching)
         if not live:  # switching on is the common way to start a run; live is for a mirror
-            self.start_session()  # first, so the log has the power-on "stand tall"
-        self.p = Pipeline(cfg, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, self)
-        self.p.coach.plan.stage = self.stage
-        self.climb = Climb(cfg) if hw.baro is not None else None
+            self.start_session()  # before the first samples, so the log has the first prompt
+        self.baro = hw.baro  # None without one, or once it stops answering
         self.p0_pa = None  # pressure when first read: altitude is relative to it
-        self.drill = Drill(self.p.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
+        self.drill = Drill(self.coaching.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
         now = time.ticks_ms()
         self.still_ms = self.house_ms = self.stats_ms = now
         self.battery_ms = now  # first reading after the power-on cues, not over them
@@ -155,7 +152,7 @@ class App:
                 self.log.raw(self.p.t_ms, self.buf, n)
             self.p.feed(self.buf, n)
         t_ms = self.p.t_ms
-        player = self.p.player
+        player = self.coaching.player
         level = player.level(t_ms)
         if level and not self.session and player.pattern in _COACHING_CUES:
             level = 0  # stopped: housekeeping cues still play, coaching does not
@@ -199,7 +196,7 @@ class App:
                 self.stop_session()
             else:
                 self.start_session()
-                self.p.player.play(READY, self.p.t_ms)
+                self.coaching.player.play(READY, self.p.t_ms)
         elif press == controls.LONG:
             if self.drill.on:
                 self.set_personal_band()
@@ -214,16 +211,14 @@ class App:
         in force until power-off, and says why in /errors.log."""
         t_ms = self.p.t_ms
         held = self.drill.held_deg()
-        changes = None if held is None else personal_band(self.cfg, held)
+        changes = None if held is None else self.coaching.set_personal_band(held)
         if changes is None:
-            self.p.player.play(BAND_NO, t_ms)
+            self.coaching.player.play(BAND_NO, t_ms)
             return
-        self.cfg.update(changes)
-        self.p.coach.upright_deg = changes["upright_below_deg"]
         self.drill.min_deg = changes["drill_min_deg"]
         self.drill.max_deg = changes["drill_max_deg"]
         self.event(t_ms, "personal_band", held)
-        self.p.player.play(BAND_SET, t_ms)
+        self.coaching.player.play(BAND_SET, t_ms)
         try:
             devconfig.save(changes)
         except (OSError, ValueError) as e:
@@ -241,7 +236,7 @@ class App:
     def housekeeping(self, now_ms):
         if self.collect:
             self.collect_now()
-        if self.climb is not None:
+        if self.baro is not None:
             self.climb_step()
         if self.p.state != STILL or self.live:  # a host watching live is not a shelf
             self.still_ms = now_ms
@@ -250,7 +245,7 @@ class App:
         if ticks_diff(now_ms, self.battery_ms) >= BATTERY_EVERY_MS:
             self.battery_ms = now_ms
             if self.battery.update(self.hw.battery_mv()):
-                self.p.player.play(controls.LOW_BATTERY, self.p.t_ms)
+                self.coaching.player.play(controls.LOW_BATTERY, self.p.t_ms)
                 self.event(self.p.t_ms, "battery", self.battery.mv)
         if ticks_diff(now_ms, self.stats_ms) >= STATS_EVERY_MS:
             self.write_stats()
@@ -259,18 +254,18 @@ class App:
             self.errlog.line("session log stopped: %s" % self.writer.stopped)
 
     def climb_step(self):
-        """Once a second: altitude from the barometer to the climb detector, whose shift of the
-        over-lean band goes to the coach (docs/coaching.md, Climbs)."""
+        """Once a second: the barometer's altitude to the coaching object, which raises the
+        over-lean band on a sustained climb (docs/coaching.md, Climbs)."""
         try:
-            p_pa = self.hw.baro.read_pa()
+            p_pa = self.baro.read_pa()
         except OSError as e:  # a barometer that stops answering: coach on without it
             self.errlog.line("barometer: %r" % (e,))
-            self.climb = None
-            self.p.coach.band_shift_deg(0)
+            self.baro = None
+            self.coaching.no_altitude()
             return
         if self.p0_pa is None:
             self.p0_pa = p_pa
-        self.p.coach.band_shift_deg(self.climb.feed(self.p.t_ms, altitude_m(p_pa, self.p0_pa)))
+        self.coaching.altitude(self.p.t_ms, altitude_m(p_pa, self.p0_pa))
 
     def write_stats(self):
         """Loop statistics since the last report, into the session log."""
@@ -295,23 +290,17 @@ class App:
             self.errlog.line("no session log: %r" % (e,))
             return
         # the training plan's stage for this session (docs/coaching.md), in force until the next
-        self.stage = schedule.stage_for(cfg, number)
-        if p is not None:
-            p.coach.plan.stage = self.stage
-        calibration = None  # at power-on nothing is learned yet
-        if p is not None:
-            calibration = {"gyro_bias_counts": [p.bx, p.by, p.bz], "up": p.frame.up,
-                           "forward": p.frame.forward}
+        self.coaching.start_session(number)
         run_cfg = dict(cfg)
-        run_cfg["coach_stage"] = self.stage  # the report reads the session's stage from here
+        run_cfg["coach_stage"] = self.coaching.stage  # the report reads the session's stage here
         meta = json.dumps({"fw": FW_VERSION, "board": self.board_name, "imu": imu.name,
-                           "config": run_cfg, "calibration": calibration})
+                           "config": run_cfg, "calibration": p.calibration()})
         self.writer = LogWriter(path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY,
                                 number, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
                                 _epoch_s(), meta)
         self.log_raw = cfg["log_raw"]
         self.log_noted = False
-        t_ms = 0 if p is None else p.t_ms  # the pipeline's sample clock starts at 0
+        t_ms = p.t_ms
         self.log = SummarySink(self.writer, t_ms)
         self.log.event(t_ms, "start", None)
         for m in self.config_problems:

@@ -150,9 +150,10 @@ BOARDS = {
 }
 
 
-def board(name):
+def profile(name):
     """The profile called `name`; an unknown name lists the known ones (config typos happen)."""
     try:
         return BOARDS[name]
     except KeyError:
-        raise ValueError("unknown board '%s'; known: %s" % (name, ", ".join(sorted(BOARDS))))
+        raise ValueError("unknown board '%s'; known: %s"
+                         % (name, ", ".join(sorted(BOARDS)))) from None

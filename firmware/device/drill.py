@@ -9,30 +9,19 @@ includes any sideways lean, which standing still is small, and it cannot tell fo
 back (an arch counts as lean). docs/device.md says so to the runner.
 
 The personal band (docs/coaching.md, section 6): a long press while the drill is on takes the
-lean held steady over the last readings as the runner's own good lean; `personal_band` turns it
-into config values.
+lean held steady over the last readings as the runner's own good lean; the coaching object
+(firmware/core/coaching.py) turns it into the runner's band.
 """
-import math
 from array import array
 
-from ..core import config
 from ..core.compat import const, ticks_diff
 from ..core.gait import STILL
 from ..core.haptics import TICK
 
 _TILT_EVERY_MS = const(500)  # as often as the pipeline's rows while still
-_RAD_TO_DEG = 57.29577951308232
 _HELD_READINGS = const(6)     # 3 s of readings, one per 0.5 s
 _HELD_GAP_MS = const(1000)    # a gap this long (walking, no rows) starts the hold afresh
 _HELD_SPREAD_DEG = 1.5        # max - min over the hold: more is not a held lean
-_DRILL_HALF_DEG = 2.0         # the drill band becomes held +- this
-
-
-def tilt_deg(up, wx, wy, wz):
-    """Angle between the calibrated up (a unit vector) and the current gravity estimate."""
-    w = math.sqrt(wx * wx + wy * wy + wz * wz)
-    c = (up[0] * wx + up[1] * wy + up[2] * wz) / w
-    return math.acos(max(-1.0, min(1.0, c))) * _RAD_TO_DEG
 
 
 class Drill:
@@ -72,24 +61,8 @@ class Drill:
     def poll(self, t_ms, p):
         """Each loop: without a forward direction the pipeline sends no rows, so read the tilt
         from up every half second instead."""
-        if not self.on or not p.calibrated or p.frame.forward is not None or p.state != STILL:
+        if not self.on or not p.calibrated or p.forward_known() or p.state != STILL:
             return
         if ticks_diff(t_ms, self.tilt_ms) >= _TILT_EVERY_MS:
             self.tilt_ms = t_ms
-            self.lean(t_ms, tilt_deg(p.frame.up, p.wx, p.wy, p.wz))
-
-
-def personal_band(cfg, held_deg):
-    """The config changes that make held_deg the runner's good lean, or None when it cannot be
-    one: upright ends personal_margin_deg below it (never within 1 deg of the arch band, and
-    within the key's limits) and it must lie below the over-lean band."""
-    lo, hi = config.SCHEMA["upright_below_deg"][1:3]
-    upright = round(min(hi, max(lo, cfg["arch_below_deg"] + 1.0,
-                                held_deg - cfg["personal_margin_deg"])), 1)
-    lo, hi = config.SCHEMA["drill_min_deg"][1:3]
-    d_min = round(min(hi, max(lo, held_deg - _DRILL_HALF_DEG)), 1)
-    lo, hi = config.SCHEMA["drill_max_deg"][1:3]
-    d_max = round(min(hi, max(lo, held_deg + _DRILL_HALF_DEG)), 1)
-    if not (upright < held_deg < cfg["overlean_above_deg"] and d_min < d_max):
-        return None
-    return {"upright_below_deg": upright, "drill_min_deg": d_min, "drill_max_deg": d_max}
+            self.lean(t_ms, p.tilt_deg())

@@ -27,7 +27,7 @@ def open_haptic(profile, i2c):
     raise OSError("board profile has neither a motor nor a buzzer")
 
 
-class Board:
+class Peripherals:
     """IMU (configured), haptic output, button, LED, battery and, if fitted, a barometer."""
 
     def __init__(self, profile, imu_rate_hz):

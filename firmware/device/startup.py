@@ -6,8 +6,7 @@ must depend on as little as possible: the board name, the button pin, nothing el
 """
 import time
 
-from . import devconfig
-from .boards import board
+from . import boards, devconfig
 from .pins import hold_power, open_button
 
 _SAMPLES = 3          # the button must read pressed this many times ...
@@ -21,7 +20,7 @@ def check():
     (never flashed through leanclip) has nothing to protect: not safe mode."""
     global safe_mode
     try:
-        profile = board(devconfig.board_name())
+        profile = boards.profile(devconfig.board_name())
     except (OSError, ValueError):
         return False
     hold_power(profile)

@@ -2,7 +2,7 @@
 model at its bus and address with its INT line on the pin the profile names, a DRV2605L model
 if the board has one, the button released and a battery voltage on the ADC pin - what a real
 board presents at power-on."""
-from firmware.device.boards import board
+from firmware.device import boards
 
 from . import machine
 from .chips import imu_model
@@ -20,7 +20,7 @@ def wire(name, source, battery_v=3.9):
     `source` feeds the IMU (sources.CsvRows for a simulated run, Constant for a still board).
     Uses the fake machine's current clock, so call machine.reset_all(clock) first.
     """
-    p = board(name)
+    p = boards.profile(name)
     clock = machine.clock()
     bus = p["i2c"]["id"]
     imu = imu_model(IMU_NAMES[p["imu"]["model"]], clock, source)

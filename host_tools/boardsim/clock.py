@@ -10,7 +10,8 @@ tests (heap_lock) would blame on the firmware.
 """
 import time
 
-_TICKS_MAX = 0x3FFFFFFF
+from firmware.core.compat import TICKS_MASK
+
 _US_PER_S = 1000000
 
 
@@ -31,14 +32,14 @@ class _Clock:
     def ticks_ms(self):
         """time.ticks_ms(): wraps at 2**30 ms (12.4 days)."""
         self.update()
-        return (self.s * 1000 + self.us // 1000) & _TICKS_MAX
+        return (self.s * 1000 + self.us // 1000) & TICKS_MASK
 
     def ticks_us(self):
         """time.ticks_us(): wraps at 2**30 us; exact for 19 hours (s * 15625 stays small)."""
         self.update()
         whole = ((self.s * 15625) & 0xFFFFFF) * 64  # s * 10**6 mod 2**30, as 10**6 = 15625 * 64
-        if whole > _TICKS_MAX - self.us:
-            return whole - _TICKS_MAX - 1 + self.us
+        if whole > TICKS_MASK - self.us:
+            return whole - TICKS_MASK - 1 + self.us
         return whole + self.us
 
     @property
@@ -82,14 +83,14 @@ class WallClock(_Clock):
         try:
             return time.ticks_us()
         except AttributeError:  # CPython
-            return time.monotonic_ns() // 1000 & _TICKS_MAX
+            return time.monotonic_ns() // 1000 & TICKS_MASK
 
     def update(self):
         raw = self._raw_us()
         try:
             step = time.ticks_diff(raw, self._last)
         except AttributeError:
-            step = ((raw - self._last + 0x20000000) & _TICKS_MAX) - 0x20000000
+            step = ((raw - self._last + 0x20000000) & TICKS_MASK) - 0x20000000
         self._last = raw
         self._add_us(step)
 

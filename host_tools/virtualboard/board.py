@@ -63,7 +63,7 @@ class VirtualBoard:
         self.from_host = Link(baud)
         self.heap = heap
         self.board = board
-        self.profile = boards.board(board)
+        self.profile = boards.profile(board)
         self.run_csv = run_csv
         self.run_hz = run_hz
         self.flash_kb = flash_kb  # the ESP32 port's default filesystem on a 4 MB flash: ~2 MB

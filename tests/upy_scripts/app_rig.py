@@ -5,7 +5,8 @@ Usage: micropython app_rig.py SPEC.json  (MICROPYPATH = the tree the test built)
 SPEC: board, board_dir (holds lib/ with the compiled firmware, boot.py, main.py, board.json),
       source: {"csv": path} | {"rows": [[t_ms, ax, ay, az, gx, gy, gz], ...]} (step changes),
       battery_v, end_ms, actions: [[t_ms, "press" | "release" | "detach" | "attach" |
-      "interrupt" (Ctrl-C from a host) | "stall" (100 ms)], ...], entry: code run instead of main.py (optional)
+      "interrupt" (Ctrl-C from a host) | "stall" (100 ms)], ...], entry: code run instead of
+      main.py (optional)
 Prints one line "RESULT <json>": motor/buzzer PWM timelines, sleeps, pin levels, how it ended.
 """
 import json
@@ -14,7 +15,7 @@ import sys
 import machine
 from vtime import VirtualTime
 
-from firmware.device.boards import board
+from firmware.device import boards
 from host_tools.boardsim.board import wire
 from host_tools.boardsim.clock import ManualClock
 from host_tools.boardsim.sources import CsvRows
@@ -43,7 +44,7 @@ class Steps:
 spec = json.load(open(sys.argv[1]))
 clk = ManualClock()
 machine.reset_all(clk)
-profile = board(spec["board"])
+profile = boards.profile(spec["board"])
 button = profile["button"]
 RATE_HZ = 100
 src = spec["source"]

@@ -1,0 +1,147 @@
+"""Everything a runner feels, in one object: stride results in, cues and buzzes out.
+
+The estimator (pipeline.py) measures; this object decides what the runner is told. It owns the
+coach (when a fault becomes a buzz), the acceleration context, fatigue drift, the climb
+detector, the training plan's stage, the personal band, cue strength and the haptic player.
+The device app (firmware/device/app.py) and `leanclip replay` (host_tools/replay.py) drive the
+same object the same way, so whatever the board would buzz, a replay shows.
+
+Inputs (all times on the pipeline's sample clock, ms, wrapping at 2**30):
+
+    c = Coaching(cfg, sink)
+    c.stride(t_ms, lean_deg, win_ms, fwd_g, coached)   # the pipeline, at every stride row
+    c.rest()                            # the pipeline: not running any more, or recalibrating
+    c.altitude(t_ms, altitude_m)        # a barometer sample (about once a second)
+    c.no_altitude()                     # the barometer is gone: coach on without it
+    c.start_session(session_no)         # the plan's stage for this session (schedule.py)
+    c.set_personal_band(held_deg)       # the drill's held lean becomes the runner's band
+
+Read-outs: `player` (haptics.Player: the device drives the motor from `player.level(t_ms)`,
+and plays its own housekeeping messages on it), `stage`, `band_shift_deg`, `upright_deg`.
+
+The sink is the pipeline's (`sink.event(t_ms, name, value)`).
+"""
+from . import config
+from .climb import Climb
+from .coach import CUE_GOOD, CUE_NAMES, FAULT_NONE, Coach
+from .cues import LEVEL_GENTLE, alert_level
+from .context import Context
+from .drift import Drift
+from .haptics import LEVEL_FULL, PATTERNS, Player
+from .logfmt import BUZZ_EVENTS  # indexed by the coach's cue (FAULT_UPRIGHT ...)
+from .schedule import SUMMARY, stage_for
+
+_DRILL_HALF_DEG = 2.0  # the drill band becomes the held lean +- this
+
+
+def personal_band(cfg, held_deg):
+    """The config changes that make held_deg the runner's good lean, or None when it cannot be
+    one: upright ends personal_margin_deg below it (never within 1 deg of the arch band, and
+    within the key's limits) and it must lie below the over-lean band."""
+    lo, hi = config.SCHEMA["upright_below_deg"][1:3]
+    upright = round(min(hi, max(lo, cfg["arch_below_deg"] + 1.0,
+                                held_deg - cfg["personal_margin_deg"])), 1)
+    lo, hi = config.SCHEMA["drill_min_deg"][1:3]
+    d_min = round(min(hi, max(lo, held_deg - _DRILL_HALF_DEG)), 1)
+    lo, hi = config.SCHEMA["drill_max_deg"][1:3]
+    d_max = round(min(hi, max(lo, held_deg + _DRILL_HALF_DEG)), 1)
+    if not (upright < held_deg < cfg["overlean_above_deg"] and d_min < d_max):
+        return None
+    return {"upright_below_deg": upright, "drill_min_deg": d_min, "drill_max_deg": d_max}
+
+
+class Coaching:
+    def __init__(self, cfg, sink):
+        self._cfg = cfg
+        self._sink = sink
+        self._coach = Coach(cfg)
+        self._context = Context(cfg)
+        self._drift = Drift(cfg)
+        self._climb = None  # made at the first altitude sample: most boards have no barometer
+        self.player = Player()
+
+    # ---- read-outs ---------------------------------------------------------------------------
+    @property
+    def stage(self):
+        """The feedback stage in force (schedule.EVERY ... TEST)."""
+        return self._coach.plan.stage
+
+    @property
+    def band_shift_deg(self):
+        """How far a sustained climb has raised the over-lean band (0 on the flat)."""
+        return self._coach.over_deg - self._coach.over_base_deg
+
+    @property
+    def upright_deg(self):
+        """The upright band's edge in force (the personal band once one is set)."""
+        return self._coach.upright_deg
+
+    # ---- inputs ------------------------------------------------------------------------------
+    def start_session(self, session_no):
+        """A session starts: the training plan decides its feedback stage, in force until the
+        next session."""
+        self._coach.plan.stage = stage_for(self._cfg, session_no)
+
+    def set_personal_band(self, held_deg):
+        """Make held_deg the runner's good lean at once. Returns the config changes to save
+        (upright_below_deg, drill_min_deg, drill_max_deg), or None when held_deg cannot be a
+        good lean (nothing changes)."""
+        changes = personal_band(self._cfg, held_deg)
+        if changes is not None:
+            self._cfg.update(changes)
+            self._coach.upright_deg = changes["upright_below_deg"]
+        return changes
+
+    def altitude(self, t_ms, altitude_m):
+        """A barometric altitude (m, relative to any fixed reference): a sustained climb raises
+        the over-lean band (climb.py, docs/coaching.md)."""
+        if self._climb is None:
+            self._climb = Climb(self._cfg)
+        self._coach.band_shift_deg(self._climb.feed(t_ms, altitude_m))
+
+    def no_altitude(self):
+        """The barometer stopped answering: the band goes back to the flat's."""
+        self._climb = None
+        self._coach.band_shift_deg(0)
+
+    def rest(self):
+        """Not running (or recalibrating): a fault in progress is forgotten."""
+        self._coach.reset()
+
+    def stride(self, t_ms, lean_deg, win_ms, fwd_g, coached):
+        """One stride's lean over [t_ms - win_ms, t_ms], its mean forward specific force (g),
+        and whether it may be coached (running, not turning)."""
+        sink = self._sink
+        context = self._context
+        if context.update(t_ms, fwd_g):
+            sink.event(t_ms, "accel", context.mean_g)
+        coach = self._coach
+        coach.hold_over = context.accelerating
+        cue = coach.update(t_ms, lean_deg, coached, win_ms)
+        if cue != FAULT_NONE:
+            self._cue(t_ms, cue)
+        drift = self._drift
+        if not coached:
+            drift.pause()
+        elif drift.update(t_ms, lean_deg):
+            sink.event(t_ms, "drift", drift.now_deg - drift.base_deg)
+            if self._cfg["drift_cue"]:
+                self.player.play(PATTERNS["drift"], t_ms)
+
+    def _cue(self, t_ms, cue):
+        """Play the coach's cue and log it. Summary-stage cues are logged as summaries (value:
+        the cue, 4 = good); only immediate alerts scale with the error."""
+        coach = self._coach
+        summary = coach.plan.stage == SUMMARY
+        if summary:
+            self._sink.event(t_ms, "cue_summary", cue)
+        else:
+            self._sink.event(t_ms, "cue_good" if cue == CUE_GOOD else BUZZ_EVENTS[cue],
+                             coach.lean_deg)
+        if cue == CUE_GOOD:
+            level = LEVEL_GENTLE
+        elif self._cfg["alert_scaled"] and not summary:
+            level = alert_level(coach.excess_deg(), self._cfg["alert_full_deg"])
+        else:
+            level = LEVEL_FULL
+        self.player.play(PATTERNS[CUE_NAMES[cue - 1]], t_ms, level)
