@@ -101,6 +101,7 @@ def build(kind):
     d = built(kind)
     if d:
         return d
+    d = directory(kind)  # named for the sources as they are now, not when the build ends
     why = reason()
     if why:
         raise RuntimeError(why)
@@ -116,7 +117,6 @@ def build(kind):
                           text=True)
     if proc.returncode:
         raise RuntimeError("building the %s model failed:\n%s" % (kind, proc.stderr[-3000:]))
-    d = directory(kind)
     tmp.rename(d)
     return d
 

@@ -28,13 +28,11 @@ from ..core.gait import STATE_NAMES, STILL
 from ..core.haptics import BAND_NO, BAND_SET, READY
 from ..core.pipeline import Pipeline
 from ..core.summary import SummarySink
-from ..drivers.baro import altitude_m
-from . import boards, controls, devconfig
+from . import controls, modules
 from .drill import Drill
 from .errorlog import ErrorLog
 from .hardware import Peripherals
 from .loop import Ticker
-from .pinrules import wakes_from_deep_sleep
 from .sessionlog import LogWriter, SessionStore
 
 FW_VERSION = "0.1.0"
@@ -80,6 +78,8 @@ class App:
         self.collect = True  # the planned gc.collect (the allocation test turns it off)
         gc.collect()
         self.gc_low_bytes = (gc.mem_free() + gc.mem_alloc()) // GC_FREE_DIVISOR
+        from . import boards, devconfig  # start-up only: forgotten below (modules.py)
+
         cfg, problems = devconfig.load()
         for m in problems:
             errlog.line(m)
@@ -87,6 +87,7 @@ class App:
         self.config_problems = problems
         self.board_name = devconfig.board_name()
         self.profile = boards.profile(self.board_name)
+        del boards, devconfig
         hw = self.hw = Peripherals(self.profile, IMU_RATE_HZ)
         imu = hw.imu
         self.buf = array("h", bytes(12 * imu.fifo_samples))
@@ -110,11 +111,17 @@ class App:
         if not live:  # switching on is the common way to start a run; live is for a mirror
             self.start_session()  # before the first samples, so the log has the first prompt
         self.baro = hw.baro  # None without one, or once it stops answering
+        if self.baro is not None:
+            from ..drivers.baro import altitude_m
+
+            self.altitude_m = altitude_m
         self.p0_pa = None  # pressure when first read: altitude is relative to it
         self.drill = Drill(self.coaching.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
         now = time.ticks_ms()
         self.still_ms = self.house_ms = self.stats_ms = now
         self.battery_ms = now  # first reading after the power-on cues, not over them
+        modules.forget()  # what only starting needed: ~30 KB of heap back on a .mpy install
+        gc.collect()
         self.ticker = Ticker(LOOP_PERIOD_US)  # last: set-up time is not the loop's lateness
 
     # ---- the pipeline's sink ------------------------------------------------------------------
@@ -220,6 +227,8 @@ class App:
         self.event(t_ms, "personal_band", held)
         self.coaching.player.play(BAND_SET, t_ms)
         try:
+            from . import devconfig  # forgotten after start-up (modules.py): loaded for this
+
             devconfig.save(changes)
         except (OSError, ValueError) as e:
             self.errlog.line("personal band not saved (in force until power-off): %r" % (e,))
@@ -265,7 +274,7 @@ class App:
             return
         if self.p0_pa is None:
             self.p0_pa = p_pa
-        self.coaching.altitude(self.p.t_ms, altitude_m(p_pa, self.p0_pa))
+        self.coaching.altitude(self.p.t_ms, self.altitude_m(p_pa, self.p0_pa))
 
     def write_stats(self):
         """Loop statistics since the last report, into the session log."""
@@ -331,6 +340,8 @@ class App:
         motion = None
         if int_pin is not None and self.hw.imu.wake_on_motion(WAKE_MOTION_MG):
             motion = machine.Pin(int_pin, machine.Pin.IN)
+        from .pinrules import wakes_from_deep_sleep  # 9 KB of rules, for this moment only
+
         if wakes_from_deep_sleep(profile, profile["button"]["pin"]) and (
                 motion is None or wakes_from_deep_sleep(profile, int_pin)):
             _arm_deep_wake(self.hw.button, self.hw.pressed_level, motion)
