@@ -105,9 +105,9 @@ def run_one(kind, heap, counts_path, end_ms, tmp):
         return subprocess.run([interp.binary, "-X", "heapsize=%d" % heap_bytes, str(SCRIPT),
                                str(tmp / "spec.json")], env=env, capture_output=True, text=True)
 
-    sim = int(start(1 << 20, probe=True).stdout.split()[1])
     t0 = time.time()
-    proc = start(_bytes(heap) + sim)
+    probe = start(1 << 20, probe=True)
+    proc = start(_bytes(heap) + int(probe.stdout.split()[1])) if not probe.returncode else probe
     lines = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
     if proc.returncode or not lines:
         last = ((proc.stderr + proc.stdout).strip().splitlines() or ["?"])[-1]

@@ -36,12 +36,12 @@ clk = ManualClock()
 machine.reset_all(clk)
 src = CountsFile(spec["counts"], spec["counts_lsb"][0], spec["counts_lsb"][1])
 wire(spec["board"], src)
-from firmware.device.boards import board  # noqa: E402 (after the machine is wired)
+from firmware.device.boards import profile  # noqa: E402 (after the machine is wired)
 
-button = board(spec["board"])["button"]
+button = profile(spec["board"])["button"]
 actions = spec["actions"]
 END_MS = spec["end_ms"]
-del board
+del profile
 
 
 class EndRun(BaseException):

@@ -10,8 +10,7 @@ SCRIPT = Path(__file__).resolve().parent / "upy_scripts" / "app_alloc.py"
 
 
 def test_the_loop_allocates_nothing_but_the_pipelines_floats(tmp_path, interp):
-    lib = interp.compile_with_boardsim(tmp_path / "lib")
-    (tmp_path / "board").mkdir()
+    lib = interp.compile_with_boardsim(tmp_path / "board" / "lib")
     out = interp.run(SCRIPT, lib, tmp_path / "board")
     lines = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
     passes, error, session = lines["LOCKED"].split(" ", 2)

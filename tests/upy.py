@@ -19,13 +19,15 @@ sys.path.insert(0, str(ROOT))  # tests.esp32model, also when pytest imports this
 
 from tests import esp32model  # noqa: E402
 
-# The .mpy-install budget (issue 13): an ESP32's heap once grown from internal RAM, no PSRAM.
-BOARD_HEAP = "110k"
-# The same firmware takes ~1.5x the heap with 64-bit objects (docs/device.md, "Memory"); the
-# PyPI port gets twice the board's heap so its tests fail on leaks, not on object size.
-PYPI_HEAP = "220k"
-# Frozen firmware: the heap an ESP32 starts with, before it grows (issue 13's frozen budget).
-FROZEN_HEAP = "56k"
+# Heaps for tests: an ESP32 without PSRAM grows its heap to ~110-200 KB; the tests' own script
+# and the simulated hardware (boardsim, ~30 KB of objects on the model) share it with the
+# firmware. The budgets themselves (.mpy in 110 KiB, frozen in 56 KiB, the simulated world
+# added on top) are measured by bench/memory.py, not asserted here (docs/device.md, "Memory").
+BOARD_HEAP = "160k"
+# 64-bit objects take ~1.5-2x the room, and boardsim is compiled from source in this heap.
+PYPI_HEAP = "320k"
+# Frozen firmware: the heap an ESP32 starts with (56 KB) plus the simulated world.
+FROZEN_HEAP = "96k"
 
 
 def tool(name):

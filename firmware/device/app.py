@@ -5,7 +5,9 @@ Why one loop and no threads or IRQ handlers: everything here happens at 50 Hz at
 polled design has no shared state to race on, and one place decides what the motor does.
 Steady state allocates nothing but the pipeline's float temporaries (tests/test_app_alloc.py),
 and the collection they need is planned: right after a FIFO drain, when the FIFO has the most
-room to absorb its pause (once a second, sooner when the heap runs low).
+room to absorb its pause, once the free heap falls under a fixed reserve. Only then: a
+collection's pause grows with the live heap, not with the garbage, so collecting on a timer or
+at a quarter of the heap (as before) only adds pauses (docs/device.md, "Memory").
 
 Time bases: the motor, the log and the drill run on the pipeline's sample clock (what the
 pattern player and the log are stamped with); the button, LED, housekeeping and sleep run on
@@ -39,8 +41,8 @@ FW_VERSION = "0.1.0"
 IMU_RATE_HZ = const(100)       # steps are 1-5 Hz; 100 Hz halves the pipeline's CPU vs 200
 LOOP_PERIOD_US = const(20000)  # 50 Hz: 2 samples per pass, motor timing to 20 ms
 WDT_TIMEOUT_MS = const(5000)   # > the longest flash stall (docs/log-format.md) with margin
-HOUSEKEEPING_MS = const(1000)  # gc, sleep timer, stats clock
-GC_FREE_DIVISOR = const(4)     # ... and sooner whenever under a quarter of the heap is free
+HOUSEKEEPING_MS = const(1000)  # sleep timer, battery, stats clock
+GC_RESERVE_BYTES = const(6144)  # collect below this much free: 3 passes of float garbage (32-bit)
 BATTERY_EVERY_MS = const(10000)
 STATS_EVERY_MS = const(60000)
 WAKE_MOTION_MG = const(200)
@@ -77,7 +79,6 @@ class App:
         self.wdt = None
         self.collect = True  # the planned gc.collect (the allocation test turns it off)
         gc.collect()
-        self.gc_low_bytes = (gc.mem_free() + gc.mem_alloc()) // GC_FREE_DIVISOR
         from . import boards, devconfig  # start-up only: forgotten below (modules.py)
 
         cfg, problems = devconfig.load()
@@ -176,8 +177,8 @@ class App:
         if press:
             self.on_press(press, now_ms)
         self.led.show(now_ms, self.led_pattern())
-        if self.collect and gc.mem_free() < self.gc_low_bytes:
-            self.collect_now()  # the heap fills faster than once a second (floats)
+        if self.collect and gc.mem_free() < GC_RESERVE_BYTES:
+            self.collect_now()
         if ticks_diff(now_ms, self.house_ms) >= HOUSEKEEPING_MS:
             self.house_ms = now_ms
             self.housekeeping(now_ms)
@@ -243,8 +244,6 @@ class App:
             self.gc_pause_max_us = pause
 
     def housekeeping(self, now_ms):
-        if self.collect:
-            self.collect_now()
         if self.baro is not None:
             self.climb_step()
         if self.p.state != STILL or self.live:  # a host watching live is not a shelf

@@ -1,6 +1,7 @@
 """Heap use of the device loop on MicroPython (tests/test_app_alloc.py).
 
-argv[1]: an empty board directory, mounted as "/" (the app writes /logs there).
+argv[1]: a board directory holding only lib/ (the compiled tree), mounted as "/" (the app
+writes /logs there).
 Steady state = calibrated, standing still, no pattern playing, fed by a Constant source (whose
 encoding the chip models cache, so the models allocate nothing: docs/drivers.md).
 
@@ -28,14 +29,19 @@ sys.modules["time"] = VirtualTime(clk)
 
 import os
 
+os.umount("/")
+os.mount(os.VfsPosix(sys.argv[1]), "/")
+os.chdir("/")
+sys.path[:] = ["", ".frozen", "/lib"]  # as on the board: the firmware imports lazily from /lib
+for name in list(sys.modules):
+    if name.startswith("firmware"):
+        del sys.modules[name]
+
 from firmware.core import config
 from firmware.core.pipeline import Pipeline
 from firmware.device import app as device_app
 from firmware.device.errorlog import ErrorLog
 
-os.umount("/")
-os.mount(os.VfsPosix(sys.argv[1]), "/")
-os.chdir("/")
 with open("/board.json", "w") as f:
     f.write(json.dumps({"board": "xiao-esp32s3"}))
 
