@@ -21,11 +21,12 @@ from tests import esp32model  # noqa: E402
 
 # Heaps for tests: an ESP32 without PSRAM grows its heap to ~110-200 KB; the tests' own script
 # and the simulated hardware (boardsim, ~30 KB of objects on the model) share it with the
-# firmware. The budgets themselves (.mpy in 110 KiB, frozen in 56 KiB, the simulated world
-# added on top) are measured by bench/memory.py, not asserted here (docs/device.md, "Memory").
-BOARD_HEAP = "160k"
+# firmware, so the model runs at the top of that range. The budgets themselves (.mpy in 110 KiB,
+# frozen in 56 KiB, the simulated world added on top) are measured by bench/memory.py, not
+# asserted here (docs/device.md, "Memory"): goals live in benchmarks.
+BOARD_HEAP = "200k"
 # 64-bit objects take ~1.5-2x the room, and boardsim is compiled from source in this heap.
-PYPI_HEAP = "320k"
+PYPI_HEAP = "400k"
 # Frozen firmware: the heap an ESP32 starts with (56 KB) plus the simulated world.
 FROZEN_HEAP = "96k"
 
