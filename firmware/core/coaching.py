@@ -21,7 +21,6 @@ and plays its own housekeeping messages on it), `stage`, `band_shift_deg`, `upri
 
 The sink is the pipeline's (`sink.event(t_ms, name, value)`).
 """
-from .climb import Climb
 from .coach import CUE_GOOD, CUE_NAMES, FAULT_NONE, Coach
 from .cues import LEVEL_GENTLE, alert_level
 from .context import Context
@@ -97,6 +96,8 @@ class Coaching:
         """A barometric altitude (m, relative to any fixed reference): a sustained climb raises
         the over-lean band (climb.py, docs/coaching.md)."""
         if self._climb is None:
+            from .climb import Climb  # loaded only on a board with a barometer
+
             self._climb = Climb(self._cfg)
         self._coach.band_shift_deg(self._climb.feed(t_ms, altitude_m))
 

@@ -5,8 +5,6 @@ try:
 except ImportError:  # CPython imports this module only to read it (host tools, docs)
     machine = None
 
-from .pins import hold_power, open_button
-
 # The drivers are imported where a board's profile picks them, not here: the ones it does not
 # have are then never loaded, and the finders are forgotten after start-up (modules.py).
 
@@ -38,6 +36,7 @@ class Peripherals:
     def __init__(self, profile, imu_rate_hz):
         from ..drivers.baro import find_baro
         from ..drivers.imu import find_imu
+        from .pins import hold_power, open_button
 
         hold_power(profile)
         bus = profile["i2c"]

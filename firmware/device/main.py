@@ -3,7 +3,10 @@ if __name__ == "__main__":
     from firmware.device import startup
 
     if not startup.safe_mode:
-        del startup  # held here, it would keep the profiles and the config schema in the heap
+        from firmware.device import modules
+
+        del startup
+        modules.forget()  # boot.py's profiles and config schema out of the heap before the app
         from firmware.device import app
 
         app.run()
