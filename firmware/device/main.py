@@ -3,10 +3,9 @@ if __name__ == "__main__":
     from firmware.device import startup
 
     if not startup.safe_mode:
-        from firmware.device import modules
-
+        # not held here: App() forgets boot's profiles and config schema once built (and App()
+        # needs them, so they are not forgotten before: a .mpy install peaks while it builds)
         del startup
-        modules.forget()  # boot.py's profiles and config schema out of the heap before the app
         from firmware.device import app
 
         app.run()
