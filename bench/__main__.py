@@ -5,7 +5,7 @@ import sys
 import time
 
 SECTIONS = ("bench.accuracy", "bench.cost", "bench.logs", "bench.serial", "bench.app_loop",
-            "bench.coaching")
+            "bench.coaching", "bench.memory")
 
 
 def main(argv):
