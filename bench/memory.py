@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from host_tools.boardsim.sources import counts
+from host_tools.simulate.scenario import MAX_TOTAL_S
 from host_tools.simulate.simulator import simulate
 from tests import esp32model, upy
 
@@ -61,9 +62,23 @@ def _segments(minutes):
     return segs
 
 
+def _chunks(segments):
+    """The simulator takes at most MAX_TOTAL_S per scenario: a long session is simulated in
+    pieces (the same seed, so the same sensor) and joined at a running-to-running seam."""
+    chunk, total = [], 0
+    for seg in segments:
+        if total + seg["s"] > MAX_TOTAL_S and chunk:
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(seg)
+        total += seg["s"]
+    yield chunk
+
+
 def _counts_file(path, minutes):
     """The simulated session as int16 counts at the driver's scales; returns its length (ms)."""
-    imu, _, _ = simulate(_segments(minutes), rate_hz=RATE_HZ, seed=13)
+    imu = np.concatenate([simulate(chunk, rate_hz=RATE_HZ, seed=13)[0]
+                          for chunk in _chunks(_segments(minutes))])
     lsb = np.array([COUNTS_LSB[0]] * 3 + [COUNTS_LSB[1]] * 3)
     vals = imu[:, 1:7] * lsb
     rounded = np.where(vals >= 0, np.floor(vals + 0.5), -np.floor(-vals + 0.5))
