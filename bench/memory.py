@@ -125,7 +125,8 @@ def run_one(kind, heap, counts_path, end_ms, tmp):
     proc = start(_bytes(heap) + int(probe.stdout.split()[1])) if not probe.returncode else probe
     lines = [x for x in proc.stdout.splitlines() if x.startswith("RESULT ")]
     if proc.returncode or not lines:
-        last = ((proc.stderr + proc.stdout).strip().splitlines() or ["?"])[-1]
+        said = (proc.stderr + proc.stdout).strip().splitlines() or ["?"]
+        last = ([x for x in said if "Error" in x] or said)[-1].strip()
         return {"ok": False, "import": False, "why": last, "host_s": time.time() - t0}
     out = json.loads(lines[-1][len("RESULT "):])
     out["import"] = out["live_boot"] >= 0
