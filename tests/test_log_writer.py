@@ -158,18 +158,24 @@ def test_a_full_flash_on_micropython_stops_the_log_not_the_loop(tmp_path, interp
     assert s.events[-1][1] == "flash_full" and s.events[-1][0] > 0
 
 
-def test_the_session_store_works_on_micropython(tmp_path, interp):
+def _run_on(interp, tmp_path, text, *args):
+    """`text` as a script on `interp`, the compiled firmware importable; its stdout."""
     root = interp.compile_firmware(tmp_path / "lib")
-    script = tmp_path / "store.py"
-    script.write_text(
+    script = tmp_path / "script.py"
+    script.write_text(text)
+    return interp.run(script, root, *args)
+
+
+def test_the_session_store_works_on_micropython(tmp_path, interp):
+    out = _run_on(
+        interp, tmp_path,
         "from firmware.device.sessionlog import SessionStore\n"
         "import sys\n"
         "s = SessionStore(sys.argv[1] + '/logs', keep_sessions=2)\n"
         "for i in range(4):\n"
         "    n, p = s.new_session()\n"
         "    f = open(p, 'wb'); f.write(b'abc' * n); f.close()\n"
-        "print(s.index(), s.free_kb() > 0)\n")
-    out = interp.run(script, root, str(tmp_path))
+        "print(s.index(), s.free_kb() > 0)\n", str(tmp_path))
     assert out.split() == ["[(3,", "9),", "(4,", "12)]", "True"]
 
 
@@ -197,9 +203,8 @@ def test_the_writers_crc_is_binascii_crc32():
 
 def test_the_writers_crc_needs_no_heap_on_micropython(tmp_path, interp):
     """On a 32-bit port a CRC above 2**30 held as one int is a heap object, at every flush."""
-    root = interp.compile_firmware(tmp_path / "lib")
-    script = tmp_path / "crc.py"
-    script.write_text(
+    out = _run_on(
+        interp, tmp_path,
         "import binascii, micropython\n"
         "from firmware.core.logfmt import Crc32\n"
         "data = bytes(range(256)) * 4\n"
@@ -215,4 +220,4 @@ def test_the_writers_crc_needs_no_heap_on_micropython(tmp_path, interp):
         "    run(n)\n"
         "micropython.heap_unlock()\n"
         "print(out == binascii.crc32(data).to_bytes(4, 'little'))\n")
-    assert interp.run(script, root).split() == ["True"]
+    assert out.split() == ["True"]
