@@ -48,7 +48,8 @@ def table(results):
     ]
     for i, s in enumerate(results, 1):
         mount, cadence, rate, quality, seed, overlean = s["spec"]
-        lines.append("| %d | %s | %d | %d Hz | %s | %.2f deg | %+.2f | %.2f | %d/%d | %.1f s | %d | %d |" % (
+        row = "| %d | %s | %d | %d Hz | %s | %.2f deg | %+.2f | %.2f | %d/%d | %.1f s | %d | %d |"
+        lines.append(row % (
             i, mount, cadence, rate, quality, s["lean_rmse_deg"], s["lean_bias_deg"],
             s["lean_max_err_deg"], s["faults_caught"], s["faults"], s["latency_max_s"],
             s["false_buzzes"], s["buzzes_not_running"]))
@@ -57,17 +58,20 @@ def table(results):
     caught = sum(s["faults_caught"] for s in results)
     faults = sum(s["faults"] for s in results)
     lines.append("")
-    lines.append("Totals: %d runs, %.1f h of good running, faults of >= 10 s caught within 5 s: %d/%d, "
-                 "false buzzes: %d (%.2f per hour of good running), buzzes while still or walking: %d, "
+    lines.append("Totals: %d runs, %.1f h of good running, "
+                 "faults of >= 10 s caught within 5 s: %d/%d, "
+                 "false buzzes: %d (%.2f per hour of good running), "
+                 "buzzes while still or walking: %d, "
                  "worst lean RMSE: %.2f deg." % (
                      len(results), good_h, caught, faults, false, false / good_h,
                      sum(s["buzzes_not_running"] for s in results),
                      max(s["lean_rmse_deg"] for s in results)))
     missed = [(s["spec"][0], m) for s in results for m in s["missed"]]
     if missed:
-        lines.append("Missed: " + "; ".join("%s: %s at %.0f s (first right buzz after %s s)"
-                                            % (mount, f, t0, "none" if lat is None else "%.1f" % lat)
-                                            for mount, (f, t0, lat) in missed))
+        lines.append("Missed: " + "; ".join(
+            "%s: %s at %.0f s (first right buzz after %s s)"
+            % (mount, f, t0, "none" if lat is None else "%.1f" % lat)
+            for mount, (f, t0, lat) in missed))
     return "\n".join(lines)
 
 

@@ -140,7 +140,7 @@ def main():
     print("| mount | rate | sensor | over-lean alerts | without the context hold "
           "| accel found after (s) | other alerts |")
     print("|---|---|---|---|---|---|---|")
-    for (mount, rate, quality, _), r in zip(STOPSTART_RUNS, sprint):
+    for (mount, rate, quality, _), r in zip(STOPSTART_RUNS, sprint, strict=False):
         print("| %s | %d Hz | %s | %d | %d | %s | %d |" % (
             mount, rate, quality, r["over"], r["over_blind"],
             ", ".join("-" if f is None else "%.1f" % f for f in r["found"]), r["other_buzzes"]))
@@ -150,7 +150,7 @@ def main():
     print("| mount | rate | sensor | drift noticed (s after the sag began) | drift (deg) "
           "| alerts |")
     print("|---|---|---|---|---|---|")
-    for (mount, rate, quality, _), (drifts, buzzes) in zip(FATIGUE_RUNS, fat):
+    for (mount, rate, quality, _), (drifts, buzzes) in zip(FATIGUE_RUNS, fat, strict=False):
         print("| %s | %d Hz | %s | %s | %s | %d |" % (
             mount, rate, quality, ", ".join("%.0f" % d[0] for d in drifts) or "none",
             ", ".join("%+.1f" % d[1] for d in drifts) or "-", buzzes))
@@ -160,7 +160,8 @@ def main():
     print("| mount | rate | sensor | over-lean alerts without the barometer | with it "
           "| band shifted (s; the climb lasts 180 s) |")
     print("|---|---|---|---|---|---|")
-    for (mount, rate, quality, _), (plain, shifted, climb_s) in zip(HILL_RUNS, hills):
+    for (mount, rate, quality, _), (plain, shifted, climb_s) in zip(HILL_RUNS, hills,
+                                                                     strict=True):
         print("| %s | %d Hz | %s | %d | %d | %.0f |" % (mount, rate, quality, plain, shifted,
                                                          climb_s))
 

@@ -19,8 +19,10 @@ from tests import upy
 HEAPS = ("512K", "8M")
 ACCEL_LSB_PER_G = 4096.0
 GYRO_LSB_PER_DPS = 32.8
-SEGMENTS = [{"do": "stand", "s": 5}, {"do": "walk", "s": 5}, {"do": "run", "s": 50, "lean_deg": 7.0},
-            {"do": "run", "s": 3, "lean_deg": 7.0, "turn_dps": 30}, {"do": "run", "s": 17, "lean_deg": 7.0}]
+SEGMENTS = [{"do": "stand", "s": 5}, {"do": "walk", "s": 5},
+            {"do": "run", "s": 50, "lean_deg": 7.0},
+            {"do": "run", "s": 3, "lean_deg": 7.0, "turn_dps": 30},
+            {"do": "run", "s": 17, "lean_deg": 7.0}]
 
 
 def counts(imu):
@@ -35,7 +37,8 @@ def measure(rate_hz, heap):
     imu, _, _ = simulate(SEGMENTS, rate_hz=rate_hz, quality="typical", seed=1)
     with tempfile.TemporaryDirectory() as d:
         tree = upy.compile_firmware(Path(d) / "fw")
-        (Path(d) / "fw" / "madgwick.py").write_text((upy.ROOT / "bench" / "madgwick.py").read_text())
+        madgwick = (upy.ROOT / "bench" / "madgwick.py").read_text()
+        (Path(d) / "fw" / "madgwick.py").write_text(madgwick)
         samples = Path(d) / "samples.bin"
         samples.write_bytes(counts(imu).tobytes())
         out = upy.run(upy.ROOT / "bench" / "cost_upy.py", tree, samples, rate_hz,

@@ -61,7 +61,8 @@ def run_madgwick(fifo, rate, lsb_g, lsb_dps, limit, f=None):
     c = fifo.buf
     while fifo.pos < limit:
         for i in range(0, 6 * fifo.read_into(), 6):
-            upd(c[i] * ka, c[i + 1] * ka, c[i + 2] * ka, c[i + 3] * kg, c[i + 4] * kg, c[i + 5] * kg)
+            upd(c[i] * ka, c[i + 1] * ka, c[i + 2] * ka,
+                c[i + 3] * kg, c[i + 4] * kg, c[i + 5] * kg)
     return f
 
 
@@ -85,7 +86,8 @@ def measure(fn, data, args):
 
 
 def main():
-    path, rate, lsb_g, lsb_dps = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+    path, rate = sys.argv[1], float(sys.argv[2])
+    lsb_g, lsb_dps = float(sys.argv[3]), float(sys.argv[4])
     with open(path, "rb") as f:
         data = array("h", f.read())
     n = len(data) // 6

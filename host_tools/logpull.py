@@ -8,12 +8,16 @@ arrives is appended to `NAME.part` at once, so after a cut cable the next pull a
 rest; the SHA-256 then covers the whole file, old part and new.
 """
 import binascii
+import contextlib
 import hashlib
+import os
+import stat
 import struct
 
 import serial
 from mpremote.transport import TransportError
 
+from . import outfiles
 from .device import board_error
 from .errors import UserError
 
@@ -65,19 +69,37 @@ def _read_exact(port, n):
     return data
 
 
+def _held(part, size):
+    """Bytes of `part` already here (0 if absent, or if longer than the file: not its prefix,
+    start over). Never follows a symlink."""
+    try:
+        st = os.lstat(part)
+    except FileNotFoundError:
+        return 0
+    if not stat.S_ISREG(st.st_mode):
+        raise UserError("%s is not a regular file (a link?): remove it and pull again" % part)
+    if st.st_size > size:
+        part.unlink()
+        return 0
+    return st.st_size
+
+
 def _stream(device, remote, part, offset, progress):
     """One attempt: append verified frames to `part`; return the board's SHA-256."""
     port = device.serial
     done = offset
     device.start("_lc_send(%r, %d, %d)" % (remote, offset, FRAME_BYTES))
-    with open(part, "ab") as out:
+    with outfiles.appending(part) as out:
         while True:
             head = _read_exact(port, _HEADER.size)
             magic, n, crc = _HEADER.unpack(head)
             if magic != MAGIC:
                 if head.startswith(b"\x04"):  # the board raised instead of sending
                     rest = device.transport.read_until(1, b"\x04", timeout=3)
-                    raise board_error(head[1:] + rest)
+                    error = board_error(head[1:] + rest)
+                    if "_lc_send" in str(error):  # the board restarted: the sender is gone
+                        raise LinkBroken("the board restarted")
+                    raise error
                 raise LinkBroken("garbled frame header")
             if n == 0:
                 break
@@ -98,34 +120,38 @@ def pull(device, remote, local, size, progress=lambda done: None):
     The file appears under its final name only once the board's SHA-256 matches.
     progress(done) gets the bytes held so far."""
     part = local.with_name(local.name + ".part")
-    if part.exists() and part.stat().st_size > size:
-        part.unlink()  # not a prefix of this file: start over
-    if not getattr(device, "_lc_sender", False):
-        device.exec(SENDER)
-        device._lc_sender = True
+    _held(part, size)
     port = device.serial
     saved_timeout = port.timeout
     port.timeout = 3
     try:
-        for attempt in range(_RETRIES):
-            offset = part.stat().st_size if part.exists() else 0
+        for _ in range(_RETRIES):
+            offset = _held(part, size)
             progress(offset)
             try:
+                if not getattr(device, "_lc_sender", False):
+                    device.exec(SENDER)
+                    device._lc_sender = True
                 digest = _stream(device, remote, part, offset, progress)
                 break
             except LinkBroken as e:
                 reason = e
+                # The board may have reset (a brown-out, a reset button): define the sender
+                # again on the next attempt rather than trust it is still there.
+                device._lc_sender = False
                 try:
                     device.interrupt()  # stop the sender, resync on a fresh prompt
                 except (TransportError, serial.SerialException, OSError):
-                    raise UserError("connection lost pulling %s at %d of %d bytes (%s): run the "
-                                    "pull again to resume" % (remote, part.stat().st_size, size,
-                                                              reason)) from None
+                    raise UserError(
+                        "connection lost pulling %s at %d of %d bytes (%s): run the pull again "
+                        "to resume" % (remote, _held(part, size), size, reason)) from None
         else:
             raise UserError("pulling %s failed %d times (%s): check the cable"
                             % (remote, _RETRIES, reason))
     finally:
-        port.timeout = saved_timeout
+        # On a dead port this fails too; the error that matters is the one already raised.
+        with contextlib.suppress(serial.SerialException, OSError):
+            port.timeout = saved_timeout
     h = hashlib.sha256()
     with open(part, "rb") as f:
         for block in iter(lambda: f.read(1 << 16), b""):
@@ -135,4 +161,3 @@ def pull(device, remote, local, size, progress=lambda done: None):
         raise UserError("%s: checksum differs from the board's (changed while pulling?): pull "
                         "again" % remote)
     part.replace(local)
-

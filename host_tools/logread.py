@@ -7,12 +7,13 @@ its own block, and a damaged block is never decoded: it is counted, as the run o
 two sound blocks (one run may have held several blocks; the summary's missing seconds say how
 much time was lost).
 """
-import json
+import math
 from pathlib import Path
 
 import numpy as np
 
-from firmware.core import logfmt
+from firmware.core import configtext, logfmt
+from firmware.core.gait import STATE_NAMES
 
 from .errors import UserError
 
@@ -30,10 +31,21 @@ class Recovery:
         self.damaged_bytes = 0
         self.truncated = False    # the file ends inside a block (power cut, interrupted copy)
         self.malformed = 0        # sound CRC but contents that do not parse: a writer bug
+        # Sound blocks whose place in time is wrong (a copy tool or a hand-built file: the
+        # writer only appends): put back in time order, or dropped as repeats.
+        self.reordered = 0        # summaries and block runs read out of time order, re-sorted
+        self.duplicates = 0       # summaries, event and raw blocks repeating what was read
+        self.bad_values = 0       # values no writer writes (NaN, state 3, ...), left out
 
     @property
     def skipped(self):
-        return self.damaged + self.truncated + self.malformed
+        """Anything to tell the user about."""
+        return self.lost + self.reordered + self.duplicates
+
+    @property
+    def lost(self):
+        """Anything written that did not come back (a repeat or a re-sort loses nothing)."""
+        return self.damaged + self.truncated + self.malformed + self.bad_values
 
     def describe(self):
         parts = ["%d blocks read" % self.blocks]
@@ -44,6 +56,12 @@ class Recovery:
             parts.append("last block cut short")
         if self.malformed:
             parts.append("%d malformed blocks skipped" % self.malformed)
+        if self.reordered:
+            parts.append("%d out of time order (re-sorted)" % self.reordered)
+        if self.duplicates:
+            parts.append("%d repeated blocks dropped" % self.duplicates)
+        if self.bad_values:
+            parts.append("%d impossible values left out" % self.bad_values)
         return ", ".join(parts)
 
 
@@ -60,6 +78,7 @@ class Session:
         self.recovery = Recovery()
 
     def config(self):
+        """The config logged in the header ({} if none); validate it before use."""
         return (self.header or {}).get("meta", {}).get("config", {})
 
     def raw(self):
@@ -138,18 +157,63 @@ def event_units(name, version=logfmt.VERSION):
     return {}
 
 
-def _event_data(fields, data):
+def _event_data(fields, data, rec):
+    """{field: value}; a value that is not finite (no writer's) is left out, as a value the
+    event did not carry (fewer values than fields is allowed), and counted."""
     if fields == logfmt.TEXT:
         return data
-    return {k: int(v) if kind == "i" else float(v) for (k, kind, _), v in
-            zip(fields, data, strict=False)}  # fewer values than fields is allowed
+    out = {}
+    for (k, kind, _), v in zip(fields, data, strict=False):
+        if math.isfinite(v):
+            out[k] = int(v) if kind == "i" else float(v)
+        else:
+            rec.bad_values += 1
+    return out
+
+
+# What a header's fixed fields must hold for its samples to be timed and scaled: anything else
+# is no writer's (rate 0 would divide by zero, 1e-30 Hz make a replay of one sample last aeons).
+RATE_HZ_RANGE = (1.0, 10000.0)
+LSB_RANGE = (1e-3, 1e6)
+
+
+def _header(version, fields):
+    """The header dict, or ValueError (a malformed block) if its numbers cannot be a writer's.
+    Its JSON metadata is read with the bounded parser the config uses (depth, size, finite
+    numbers): unreadable, it becomes {} and the numbers are kept."""
+    mode, number, rate, lsb_g, lsb_dps, epoch, meta = fields
+    if not (RATE_HZ_RANGE[0] <= rate <= RATE_HZ_RANGE[1]
+            and LSB_RANGE[0] <= lsb_g <= LSB_RANGE[1]
+            and LSB_RANGE[0] <= lsb_dps <= LSB_RANGE[1]):
+        raise ValueError("header rate or scale out of range")
+    doc, problem = configtext.parse(meta)
+    meta_ok = problem is None and isinstance(doc, dict) and isinstance(
+        doc.get("config", {}), dict)
+    return {"version": version, "mode": logfmt.MODE_NAMES[mode], "session": number,
+            "rate_hz": rate, "accel_lsb_per_g": lsb_g, "gyro_lsb_per_dps": lsb_dps,
+            "start_epoch_s": epoch, "meta": doc if meta_ok else {}}, meta_ok
+
+
+# An events block starting this much before the latest event already read was moved (the writer
+# flushes events every second, stamped within a stride of the loop's time).
+_EVENTS_BACK_MS = 5000
 
 
 def decode(data, name="session"):
-    """Decode bytes into a Session; never raises on damage (that is counted instead)."""
+    """Decode bytes into a Session; never raises on damage (that is counted instead).
+
+    Time is checked as well as CRCs: summaries carry their second modulo 2**16, unwrapped by
+    the signed step from the previous one, so a block moved or repeated (sound CRC, wrong
+    place) is a step back or a step of 0, not a 65,536 s jump. Summaries end in time order with
+    one row per second; raw and event blocks are ordered by their stamps and exact repeats
+    dropped; each is counted in `recovery`."""
     s = Session(name)
     rec = s.recovery
+    rows = []             # (t, arrival, row)
     prev_t = None
+    seen_events = set()   # payloads of event blocks (each holds its own ms stamps: unique)
+    events_moved = False
+    last_event_ms = None
     for _, version, kind, start, end in blocks(data, rec):
         if version > logfmt.VERSION:
             raise UserError("%s: written in log format v%d, this leanclip reads v1 to v%d: "
@@ -157,25 +221,36 @@ def decode(data, name="session"):
         s.version = version
         try:
             if kind == logfmt.HEADER:
-                mode, number, rate, lsb_g, lsb_dps, epoch, meta = logfmt.unpack_header(
-                    data, start, end)
-                s.header = {"version": version, "mode": logfmt.MODE_NAMES[mode],
-                            "session": number, "rate_hz": rate, "accel_lsb_per_g": lsb_g,
-                            "gyro_lsb_per_dps": lsb_dps, "start_epoch_s": epoch,
-                            "meta": json.loads(meta.decode())}
+                s.header, meta_ok = _header(version, logfmt.unpack_header(data, start, end))
+                rec.bad_values += not meta_ok
             elif kind == logfmt.SUMMARY:
                 t16, lean, roll, cad, flags = logfmt.unpack_summary(data, start, end)
-                t = t16 if prev_t is None else prev_t + ((t16 - prev_t) & 0xFFFF)
+                state = flags & logfmt.FLAG_STATE_MASK
+                if state >= len(STATE_NAMES):
+                    rec.bad_values += 1
+                    continue
+                step = 0 if prev_t is None else (t16 - prev_t + 0x8000) % 0x10000 - 0x8000
+                t = t16 if prev_t is None else prev_t + step
                 prev_t = t
-                row = (t, lean, roll, cad, flags & logfmt.FLAG_STATE_MASK,
-                       bool(flags & logfmt.FLAG_LEAN)) + tuple(
-                           bool(flags & f) for _, f in logfmt.ALERT_FLAGS)
-                for k, v in zip(SUMMARY_FIELDS, row, strict=True):
-                    s.summary[k].append(v)
+                rows.append((t, len(rows), step, (t, lean, roll, cad, state,
+                                                  bool(flags & logfmt.FLAG_LEAN)) + tuple(
+                    bool(flags & f) for _, f in logfmt.ALERT_FLAGS)))
             elif kind == logfmt.EVENTS:
+                payload = bytes(data[start:end])
+                if payload in seen_events:
+                    rec.duplicates += 1
+                    continue
+                seen_events.add(payload)
                 types = event_types(version)
-                for t_ms, code, d in logfmt.unpack_events(data, start, end, types):
-                    s.events.append((t_ms, types[code][0], _event_data(types[code][1], d)))
+                block = [(t_ms, types[code][0], _event_data(types[code][1], d, rec))
+                         for t_ms, code, d in logfmt.unpack_events(data, start, end, types)]
+                if block and last_event_ms is not None and \
+                        block[0][0] < last_event_ms - _EVENTS_BACK_MS:
+                    rec.reordered += 1
+                    events_moved = True
+                s.events.extend(block)
+                if block:
+                    last_event_ms = max(last_event_ms or 0, block[-1][0])
             else:
                 t_ms, at, n = logfmt.unpack_raw(data, start, end)
                 samples = np.frombuffer(data, dtype=np.dtype(logfmt.SAMPLE_FORMAT),
@@ -184,20 +259,68 @@ def decode(data, name="session"):
         except (ValueError, IndexError, UnicodeDecodeError):
             rec.blocks -= 1
             rec.malformed += 1
-    s.summary = {k: np.array(s.summary[k], dtype=t) for k, t in zip(
-        SUMMARY_FIELDS, _SUMMARY_DTYPES, strict=True)}
+    if events_moved:
+        s.events.sort(key=lambda e: e[0])  # stable: same-ms events keep their order
+    s.raw_blocks = _in_time_order(s.raw_blocks, rec)
+    s.summary = _summary_columns(rows, rec)
     return s
+
+
+def _in_time_order(raw_blocks, rec):
+    """Raw blocks by their first sample's stamp; a block with the stamp of one already kept is
+    a repeat (two blocks of one recording never start in the same ms) and dropped."""
+    out = []
+    stamps = set()
+    for i, (t, samples) in enumerate(raw_blocks):
+        if t in stamps:
+            rec.duplicates += 1
+            continue
+        stamps.add(t)
+        if i and t < raw_blocks[i - 1][0]:
+            rec.reordered += 1
+        out.append((t, samples))
+    out.sort(key=lambda b: b[0])
+    return out
+
+
+def _summary_columns(rows, rec):
+    """Summary rows (t, arrival, step, row) -> columns, one row per second in time order. A
+    second read again is dropped (the first kept); one that stepped back in time was moved,
+    and is put back in its place; seconds before the session's start cannot be."""
+    kept = []
+    for t, _, step, row in sorted(rows, key=lambda r: (r[0], r[1])):
+        if t < 0:
+            rec.bad_values += 1
+        elif kept and t == kept[-1][0]:
+            rec.duplicates += 1
+        else:
+            rec.reordered += step < 0
+            kept.append(row)
+    cols = list(zip(*kept, strict=True)) if kept else [()] * len(SUMMARY_FIELDS)
+    return {k: np.array(c, dtype=d) for k, c, d in zip(SUMMARY_FIELDS, cols, _SUMMARY_DTYPES,
+                                                       strict=True)}
 
 
 def looks_like_log(data):
     return len(data) > 0 and data[0] >> 4 >= 1 and data[0] & 0x0F == logfmt.HEADER
 
 
+# A log holds a sound block at least every second from its first byte: a file with none in its
+# first PROBE_BYTES is refused before the rest is read (a 2 GB video is not walked byte by byte).
+PROBE_BYTES = 1 << 16
+
+
 def load(path):
     """Read a session file for a command: a file that is not a log is a UserError."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            head = f.read(PROBE_BYTES)
+            more = f.read(1)
+            # (a file shorter than the probe may be a log cut inside its header block)
+            if head and (more or not looks_like_log(head)) and _no_block_in(head):
+                raise UserError("%s is not a LeanClip session log" % path)
+            data = head + more + f.read()
     except OSError as e:
         raise UserError("cannot read %s: %s" % (path, e.strerror or e)) from None
     if not data:
@@ -206,3 +329,7 @@ def load(path):
     if s.recovery.blocks == 0 and not looks_like_log(data):
         raise UserError("%s is not a LeanClip session log" % path)
     return s
+
+
+def _no_block_in(head):
+    return all(logfmt.parse_block(head, off) is None for off in range(len(head)))

@@ -8,12 +8,13 @@ lose.
 import argparse
 import ast
 import hashlib
+import sys
 import time
 from pathlib import Path
 
 from tqdm import tqdm
 
-from firmware.device.sessionlog import SUFFIX
+from firmware.device.sessionlog import SUFFIX, is_session_name
 
 from .device import Device, add_port_args
 from .errors import UserError
@@ -21,9 +22,12 @@ from .logpull import pull
 
 LOG_DIR = "/logs"
 
-# Runs on the board: (name, size, start_epoch_s or None, duration_s or None) per session. Start
-# and duration come from the header block and the last summary block, read with the flashed
-# firmware's own logfmt (no second copy of the format); without it they are None.
+# Runs on the board: (name bytes, is_dir, size, start_epoch_s or None, duration_s or None) per
+# /logs entry ending in the suffix. Names are listed as bytes (a bytes path makes MicroPython's
+# listdir give bytes), so a name that is not UTF-8 cannot make the listing itself fail; the
+# host decides which names are sessions. Start and duration come from the header block and the
+# last summary block, read with the flashed firmware's own logfmt (no second copy of the
+# format); without it they are None.
 _LISTER = """
 import os
 def _lc_sessions(d, suffix):
@@ -37,8 +41,12 @@ def _lc_sessions(d, suffix):
         L = None
     out = []
     for name in names:
-        p = d + '/' + name
-        size = os.stat(p)[6]
+        p = d + b'/' + name
+        st = os.stat(p)
+        if st[0] & 0x4000:
+            out.append((name, True, 0, None, None))
+            continue
+        size = st[6]
         start = dur = None
         if L:
             f = open(p, 'rb')
@@ -54,15 +62,35 @@ def _lc_sessions(d, suffix):
                 if b and b[1] == L.SUMMARY:
                     dur = L.unpack_summary(tail, b[2], b[3])[0] + 1
                     break
-        out.append((name, size, start, dur))
+        out.append((name, False, size, start, dur))
     return out
 print(repr(_lc_sessions(%r, %r)))
 """
 
 
-def sessions(device):
-    out = device.exec(_LISTER % (LOG_DIR, SUFFIX), timeout_s=60)
-    return ast.literal_eval(out.decode().strip())
+def sessions(device, note=lambda line: print(line, file=sys.stderr)):
+    """[(name, size, start_epoch_s, duration_s)] of the board's sessions. Entries that are not
+    a session file named exactly as the firmware names them (a directory, `../x.lcl`, a name
+    that is not ASCII) are never used as a local path: each is skipped with a note, and the
+    others still listed, pulled or removed."""
+    out = device.exec(_LISTER % (LOG_DIR.encode(), SUFFIX.encode()), timeout_s=60)
+    try:
+        entries = [(bytes(r), bool(d), int(n), s, t)
+                   for r, d, n, s, t in ast.literal_eval(out.decode("ascii", "replace").strip())]
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        raise UserError("the board's list of sessions did not parse: flash the firmware again "
+                        "(leanclip flash)") from None
+    found = []
+    for raw, is_dir, size, start, dur in entries:
+        name = raw.decode("ascii", "replace")
+        if is_dir:
+            note("skipped %s/%s on the board: a directory, not a session" % (LOG_DIR, name))
+        elif not is_session_name(name):
+            note("skipped %s/%s on the board: not a session name (NNNNN%s)"
+                 % (LOG_DIR, ascii(raw)[2:-1], SUFFIX))
+        else:
+            found.append((name, size, start, dur))
+    return found
 
 
 def _sha256_file(path):
@@ -96,12 +124,22 @@ def _duration(s):
     return "%d:%02d:%02d" % (s // 3600, s // 60 % 60, s % 60) if s else "unknown"
 
 
+def _local_dir(args):
+    """--dir as a Path; one line if it names something that is not a directory."""
+    path = Path(args.dir)
+    if path.exists() and not path.is_dir():
+        raise UserError("--dir %s is a file, not a directory: name a folder for the sessions"
+                        % path)
+    return path
+
+
 def cmd_list(device, args):
+    local_dir = _local_dir(args)
     found = sessions(device)
     if not found:
         print("no sessions on the board")
         return
-    status = pulled(device, found, Path(args.dir))
+    status = pulled(device, found, local_dir)
     print("%-12s %10s  %-20s %9s  %s" % ("session", "bytes", "start", "duration", "pulled"))
     for name, size, start, dur in found:
         mark = {True: "yes", False: "DIFFERS", None: "no"}[status[name]]
@@ -109,8 +147,11 @@ def cmd_list(device, args):
 
 
 def cmd_pull(device, args):
-    local_dir = Path(args.dir)
-    local_dir.mkdir(parents=True, exist_ok=True)
+    local_dir = _local_dir(args)
+    try:
+        local_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UserError("cannot make --dir %s: %s" % (local_dir, e.strerror or e)) from None
     found = sessions(device)
     status = pulled(device, found, local_dir)
     clash = [n for n in status if status[n] is False]
@@ -125,7 +166,7 @@ def cmd_pull(device, args):
         base = 0
         for name, size in todo:
             pull(device, "%s/%s" % (LOG_DIR, name), local_dir / name, size,
-                 progress=lambda done: bar.update(base + done - bar.n))
+                 progress=lambda done, base=base: bar.update(base + done - bar.n))
             base += size
             bar.update(base - bar.n)
     for name, size in todo:
@@ -144,7 +185,7 @@ def cmd_rm(device, args):
     if missing:
         raise UserError("no session %s on the board (see `leanclip logs list`)" % missing[0])
     if not args.force:
-        status = pulled(device, [(n, found[n], None, None) for n in names], Path(args.dir))
+        status = pulled(device, [(n, found[n], None, None) for n in names], _local_dir(args))
         unsafe = [n for n in names if not status[n]]
         if unsafe:
             raise UserError("%s is not pulled to %s yet: `leanclip logs pull` first, or --force "

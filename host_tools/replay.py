@@ -17,7 +17,8 @@ from firmware.core.gait import STATE_NAMES
 from firmware.core.pipeline import Pipeline
 from firmware.drivers.baro import altitude_m
 
-from . import replaylog
+from . import outfiles, replaylog
+from .config_cmd import read_config_file
 from .errors import UserError
 
 COLUMNS = ("t", "ax", "ay", "az", "gx", "gy", "gz")
@@ -25,6 +26,7 @@ RATE_RANGE_HZ = (50.0, 1000.0)
 BATCH = 32  # samples per feed, like a FIFO drain
 LEAN_HEADER = ("t", "lean_deg", "roll_deg", "cadence_spm", "state", "win_s")
 EVENT_HEADER = ("t", "event", "value")
+OUTPUTS = ("config.json", "lean.csv", "events.csv", "session.lcl")  # in --out
 
 
 class ImuRecording:
@@ -129,15 +131,7 @@ def load_config(path):
     """A user config file -> validated config; any problem is the user's, in one line."""
     if path is None:
         return fw_config.defaults()
-    try:
-        text = Path(path).read_text()
-    except OSError as e:
-        raise UserError("cannot read config %s: %s" % (path, e.strerror or e)) from None
-    try:
-        user = json.loads(text)
-    except ValueError as e:
-        raise UserError("config %s is not valid JSON: %s" % (path, e)) from None
-    cfg, errors = fw_config.validate(user)
+    cfg, errors = fw_config.validate(read_config_file(path))
     if errors:
         more = " (and %d more)" % (len(errors) - 1) if len(errors) > 1 else ""
         raise UserError("config %s: %s%s" % (path, errors[0], more))
@@ -243,14 +237,14 @@ def write_outputs(out_dir, sink, cfg):
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        (out / "config.json").write_text(json.dumps(cfg, indent=1, sort_keys=True) + "\n")
-        with (out / "lean.csv").open("w", newline="") as f:
+        outfiles.write_text(out / "config.json", json.dumps(cfg, indent=1, sort_keys=True) + "\n")
+        with outfiles.replacing(out / "lean.csv", newline="") as f:
             w = csv.writer(f)
             w.writerow(LEAN_HEADER)
             for t, lean, roll, cad, state, win in sink.rows:
                 w.writerow(("%.3f" % t, "%.2f" % lean, "%.2f" % roll, "%.1f" % cad,
                             STATE_NAMES[state], "%.3f" % win))
-        with (out / "events.csv").open("w", newline="") as f:
+        with outfiles.replacing(out / "events.csv", newline="") as f:
             w = csv.writer(f)
             w.writerow(EVENT_HEADER)
             for t, name, value in sink.events:
@@ -320,6 +314,9 @@ def register(parser):
 
 
 def run(args):
+    out = Path(args.out)
+    outfiles.refuse_inputs([out / name for name in OUTPUTS],
+                           [args.imu_csv, args.config, args.baro])
     cfg = load_config(args.config)
     session_no = _session_no(args.session)
     if replaylog.is_session_log(args.imu_csv):
@@ -328,8 +325,8 @@ def run(args):
         rec = load_imu_csv(args.imu_csv)
     baro = load_baro_csv(args.baro) if args.baro else None
     sink = run_pipeline(rec, cfg, baro=baro, session_no=session_no)
-    write_outputs(args.out, sink, cfg)
-    replaylog.write_device_log(Path(args.out) / "session.lcl", rec, sink, cfg, args.log_mode,
+    write_outputs(out, sink, cfg)
+    replaylog.write_device_log(out / "session.lcl", rec, sink, cfg, args.log_mode,
                                session_no or 0)
     print(summary(rec, sink, cfg))
     return 0

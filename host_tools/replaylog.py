@@ -17,7 +17,7 @@ from firmware.core import logfmt
 from firmware.core.summary import SummarySink
 from firmware.device.sessionlog import LogWriter
 
-from . import logread
+from . import logread, outfiles
 from .errors import UserError
 
 # A replay's raw log stores counts as a sensor set to +-8 g and +-2000 deg/s would (16-bit).
@@ -49,7 +49,7 @@ def raw_recording(path):
         raise UserError("%s holds no raw samples" % path)
     period_ms = 1000.0 / s.header["rate_hz"]
     gaps = np.nonzero(np.diff(t_ms) > 1.5 * period_ms)[0]
-    if len(gaps) or s.recovery.skipped:
+    if len(gaps) or s.recovery.lost:
         at = " at %.1f s" % (t_ms[gaps[0]] / 1000.0) if len(gaps) else ""
         raise UserError("%s: samples are missing%s (%s); replay needs an unbroken recording"
                         % (path, at, s.recovery.describe()))
@@ -74,8 +74,21 @@ def write_device_log(path, rec, recorder, cfg, mode="summary", session=0):
     rec: the ImuRecording (t0, rate_hz, values); recorder: replay's Recorder holding the
     pipeline's rows and events. They are fed to the SummarySink in time order, with the
     device's once-per-loop poll at every whole second and raw writes per FIFO-sized batch."""
+    try:
+        with outfiles.replacing(path, "wb") as f:
+            _write_log(f, path, rec, recorder, cfg, mode, session)
+    except OSError as e:
+        raise UserError("cannot write %s: %s" % (path, e.strerror or e)) from None
+
+
+def _write_log(f, path, rec, recorder, cfg, mode, session):
+    """write_device_log into the open file f, a temporary: a failure leaves no log at `path`."""
+    lo, hi = logread.RATE_HZ_RANGE  # what a log's reader accepts; 1e-30 Hz would never end
+    if not lo <= rec.rate_hz <= hi:
+        raise UserError("%s: sample rate %g Hz is outside %g to %g Hz: no log written"
+                        % (path, rec.rate_hz, lo, hi))
     raw = mode == "raw"
-    writer = LogWriter(str(path), logfmt.MODE_RAW if raw else logfmt.MODE_SUMMARY, session,
+    writer = LogWriter(f, logfmt.MODE_RAW if raw else logfmt.MODE_SUMMARY, session,
                        rec.rate_hz, ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, 0, _meta(cfg))
     if writer.stopped:
         raise UserError("cannot write %s: %s" % (path, writer.stopped))

@@ -19,7 +19,7 @@ from firmware.core import config as fw_config
 from firmware.core.gait import RUNNING, STATE_NAMES
 from firmware.core.schedule import STAGE_NAMES, TEST
 
-from . import logread
+from . import logread, outfiles
 from .errors import UserError
 
 ALERTS = ("upright", "arch", "overlean")
@@ -228,11 +228,12 @@ def run(args):
     for _, lines in blocks:
         print("\n".join(lines))
     out = Path(args.out) if args.out else Path(args.sessions[0]).parent / "report"
+    outfiles.refuse_inputs([out / "report.png", out / "report.html"], args.sessions)
     png = plot(sessions, ms)
     try:
         out.mkdir(parents=True, exist_ok=True)
-        (out / "report.png").write_bytes(png)
-        (out / "report.html").write_text(to_html(blocks, png))
+        outfiles.write_bytes(out / "report.png", png)
+        outfiles.write_text(out / "report.html", to_html(blocks, png))
     except OSError as e:
         raise UserError("cannot write to %s: %s" % (out, e.strerror or e)) from None
     print("wrote %s and %s" % (out / "report.png", out / "report.html"))

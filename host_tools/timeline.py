@@ -5,16 +5,17 @@ it, and a plot of lean over time with the bands and the buzzes on it. With the s
 truth it also says how close the estimate was and which faults were caught.
 """
 import csv
-import json
 from pathlib import Path
 
 from firmware.core import config as fw_config
 from firmware.core import logfmt
 from firmware.core.gait import STATE_NAMES
 
-from . import logread
+from . import logread, outfiles
+from .config_cmd import read_config_file
 from .errors import UserError
 from .evaluate import Truth, score
+from .replay import OUTPUTS
 
 BUZZ_COLOURS = dict(zip(logfmt.BUZZ_EVENTS[1:], ("tab:orange", "tab:red", "tab:purple"),
                         strict=True))
@@ -38,11 +39,10 @@ def load_replay(out_dir):
     d = Path(out_dir)
     rows = _read(d / "lean.csv")
     events = _read(d / "events.csv")
-    cfg = fw_config.defaults()
-    try:
-        cfg.update(json.loads((d / "config.json").read_text()))
-    except (OSError, ValueError):
-        pass  # an older replay without its config: the defaults describe it
+    try:  # validated: a hand-edited config.json must not crash the plot
+        cfg = fw_config.validate(read_config_file(d / "config.json"))[0]
+    except UserError:
+        cfg = fw_config.defaults()  # an older replay without its config: the defaults
     state_code = {name: i for i, name in enumerate(STATE_NAMES)}
     try:
         lean = [(float(r["t"]), float(r["lean_deg"]), float(r["roll_deg"]),
@@ -154,7 +154,10 @@ def plot(lean, events, cfg, png, truth=None):
     ax.set_title("LeanClip replay: stride-averaged trunk lean and buzzes")
     fig.tight_layout()
     try:
-        fig.savefig(png)
+        with outfiles.replacing(png, "wb") as f:
+            fig.savefig(f, format=Path(png).suffix[1:].lower() or "png")
+    except ValueError as e:  # matplotlib: an image format it does not write
+        raise UserError("cannot write %s: %s" % (png, e)) from None
     except OSError as e:
         raise UserError("cannot write %s: %s" % (png, e.strerror or e)) from None
     finally:
@@ -173,6 +176,8 @@ def run(args):
     truth = Truth.load(args.truth) if args.truth else None
     print_timeline(lean, events, cfg, truth)
     if args.png:
+        outfiles.refuse_inputs([args.png], [Path(args.replay_dir) / n for n in OUTPUTS]
+                               + [args.truth])
         Path(args.png).parent.mkdir(parents=True, exist_ok=True)
         plot(lean, events, cfg, args.png, truth)
         print("plot: %s" % args.png)

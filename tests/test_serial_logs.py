@@ -1,13 +1,20 @@
 """`leanclip logs` on the virtual board: real session files made by the firmware's own writer,
 pulled through the framed binary stream, verified, resumed after a cut cable."""
+import ast
+import os
+import signal
+import subprocess
+import time
+
 import pytest
 import serial
 
 import logsample
-from host_tools import logpull
+from host_tools import logpull, logs_cmd
 from host_tools.device import Device
 from host_tools.errors import UserError
-from serialboard import leanclip, vboard  # noqa: F401 (fixture)
+from host_tools.virtualboard import VirtualBoard
+from serialboard import BIN, leanclip, vboard  # noqa: F401 (fixture)
 
 
 @pytest.fixture
@@ -145,3 +152,129 @@ def test_a_file_vanishing_on_the_board_is_one_clear_error(vboard, tmp_path):
     with Device(vboard.port) as device:
         with pytest.raises(UserError, match="ENOENT"):
             logpull.pull(device, "/logs/nope.lcl", tmp_path / "nope.lcl", 100)
+
+
+def _wait_for(predicate, timeout_s=30):
+    end = time.monotonic() + timeout_s
+    while not predicate():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.005)
+
+
+def test_a_cable_pulled_mid_pull_is_one_line_and_the_next_pull_resumes(tmp_path):
+    """Issue 15.1: the virtual board vanishes mid-transfer (its pty closes, as a USB serial
+    device does when unplugged): exit 2 with the documented line, .part kept, then resumed."""
+    board_dir = tmp_path / "board"
+    (board_dir / "logs").mkdir(parents=True)
+    logsample.drive(logsample.writer(str(board_dir / "logs" / "00001.lcl"), raw=True), 90,
+                    raw=True)
+    data = (board_dir / "logs" / "00001.lcl").read_bytes()
+    local = tmp_path / "here"
+    part = local / "00001.lcl.part"
+    board = VirtualBoard(board_dir, baud=115200).start()  # paced: the pull takes seconds
+    try:
+        assert board.wait_booted()
+        proc = subprocess.Popen([str(BIN / "leanclip"), "logs", "pull", "--port", board.port,
+                                 "--dir", str(local)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        _wait_for(lambda: part.exists() and part.stat().st_size >= 4 * logpull.FRAME_BYTES)
+    finally:
+        board.stop()  # the cable is pulled
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "connection lost pulling /logs/00001.lcl" in err
+    assert err.strip().endswith("run the pull again to resume")
+    held = part.stat().st_size
+    assert 0 < held < len(data) and part.read_bytes() == data[:held]
+    board = VirtualBoard(board_dir, baud=0).start()  # plugged in again
+    try:
+        assert board.wait_booted()
+        status, out, err = leanclip("logs", "pull", "--port", board.port, "--dir", str(local))
+        sent = board.to_host.bytes
+    finally:
+        board.stop()
+    assert status == 0, err
+    assert (local / "00001.lcl").read_bytes() == data and not part.exists()
+    assert sent < len(data) - held + 16 * 1024  # the rest (and the listing), not it all
+
+
+def test_a_board_that_resets_mid_pull_is_retried_to_the_end(vboard, tmp_path):
+    """Issue 15.1: the board restarts mid-transfer (a reset, a brown-out): its definitions are
+    gone, so the retry must define the sender again instead of calling a name that is gone."""
+    data = raw_session(vboard, 30)
+    local = tmp_path / "00001.lcl"
+    boots = vboard.boots
+    reset = []
+
+    def reset_once(done):
+        if done > 3 * logpull.FRAME_BYTES and not reset:
+            reset.append(done)
+            os.killpg(vboard._child.pid, signal.SIGKILL)  # it restarts as a board does
+
+    with Device(vboard.port) as device:
+        logpull.pull(device, "/logs/00001.lcl", local, len(data), progress=reset_once)
+    assert reset and vboard.boots > boots and local.read_bytes() == data
+
+
+def test_a_symlink_planted_as_the_part_file_is_never_followed(vboard, tmp_path):
+    data = raw_session(vboard, 5)
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    local = tmp_path / "here"
+    local.mkdir()
+    (local / "00001.lcl.part").symlink_to(victim)
+    status, _, err = logs(vboard, local, "pull")
+    assert status == 2 and len(err.strip().splitlines()) == 1, err
+    assert "00001.lcl.part" in err and "remove it and" in err
+    assert victim.read_bytes() == b"precious" and not (local / "00001.lcl").exists()
+    assert (vboard.board_dir / "logs" / "00001.lcl").read_bytes() == data
+
+
+def test_names_on_the_board_are_checked_before_they_become_local_paths(vboard, tmp_path):
+    """Issue 14.6/14.12: `../escape.lcl` is never written outside --dir nor deleted; a directory
+    or a non-UTF-8 name in /logs is skipped with a note and the real sessions still pulled."""
+    logs_dir = vboard.board_dir / "logs"
+    logs_dir.mkdir()
+    logsample.drive(logsample.writer(str(logs_dir / "00001.lcl")), 5)
+    (logs_dir / "00002.lcl").mkdir()
+    with open(os.path.join(bytes(logs_dir), b"0000\xff.lcl"), "wb") as f:
+        f.write(b"x")
+    (vboard.board_dir / "escape.lcl").write_bytes(b"outside")
+    # A board can list anything: this one also lists a name that climbs out of /logs.
+    with Device(vboard.port) as device:
+        exec_ = device.exec
+
+        def lying_exec(code, timeout_s=10):
+            out = exec_(code, timeout_s)
+            if "_lc_sessions" in code:
+                entries = ast.literal_eval(out.decode())
+                entries.append((b"../escape.lcl", False, 7, None, None))
+                out = repr(entries).encode()
+            return out
+
+        device.exec = lying_exec
+        notes = []
+        found = logs_cmd.sessions(device, note=notes.append)
+    assert [f[0] for f in found] == ["00001.lcl"]
+    assert notes == ["skipped /logs/00002.lcl on the board: a directory, not a session",
+                     "skipped /logs/0000\\xff.lcl on the board: not a session name (NNNNN.lcl)",
+                     "skipped /logs/../escape.lcl on the board: not a session name (NNNNN.lcl)"]
+    local = tmp_path / "pt" / "sessions"
+    status, out, err = logs(vboard, local, "pull", "--delete-after")
+    assert status == 0, err
+    assert sorted(os.listdir(local)) == ["00001.lcl"]
+    assert "a directory, not a session" in err and "0000\\xff.lcl" in err
+    assert (vboard.board_dir / "escape.lcl").read_bytes() == b"outside"
+    assert not (tmp_path / "pt" / "escape.lcl").exists()
+
+
+def test_dir_naming_a_file_is_one_line(vboard, tmp_path):
+    raw_session(vboard, 2)
+    not_dir = tmp_path / "notes.txt"
+    not_dir.write_text("mine")
+    for action in ("pull", "list"):
+        status, _, err = logs(vboard, not_dir, action)
+        assert status == 2 and err.strip().endswith("is a file, not a directory: name a folder "
+                                                     "for the sessions"), err
+    assert not_dir.read_text() == "mine"

@@ -1,6 +1,7 @@
 """`leanclip doctor`, `config`, port detection and connection errors, `install-micropython`
 (esptool driven through a fake loader with esptool.cmds' functions)."""
 import ast
+import json
 import os
 import struct
 import threading
@@ -60,6 +61,50 @@ def test_config_with_broken_json_on_the_board_is_one_line(vboard):
     (vboard.board_dir / "leanclip.json").write_text("{not json")
     status, _, err = cli(vboard, "config", "show")
     assert status == 2 and "not valid JSON" in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_entry_the_board_ignores_never_blocks_flash_and_unset_removes_it(vboard):
+    """Issue 14.12: a key this firmware does not know (a newer firmware's, a typo made with
+    mpremote) is ignored by the board; it must not block `flash` or `config set`."""
+    (vboard.board_dir / "leanclip.json").write_text('{"fault_hold_s": 5, "future_key": 1}')
+    status, _, err = cli(vboard, "config", "set", "repeat_s", "20")
+    assert status == 0, err
+    assert "unknown config key 'future_key': dropped" in err
+    cfg = json.loads((vboard.board_dir / "leanclip.json").read_text())
+    assert "future_key" not in cfg and (cfg["fault_hold_s"], cfg["repeat_s"]) == (5.0, 20.0)
+    (vboard.board_dir / "leanclip.json").write_text('{"fault_hold_s": 5, "future_key": 1}')
+    status, _, err = cli(vboard, "flash", "--board", "esp32-devkitc", "--no-reset")
+    assert status == 0, err
+    assert "future_key" in err and "dropped" in err
+    assert json.loads((vboard.board_dir / "leanclip.json").read_text())["fault_hold_s"] == 5.0
+    status, out, err = cli(vboard, "config", "unset", "fault_hold_s")
+    assert status == 0 and "fault_hold_s removed (default 3.0)" in out, err
+    assert json.loads((vboard.board_dir / "leanclip.json").read_text())["fault_hold_s"] == 3.0
+    (vboard.board_dir / "leanclip.json").write_text('{"future_key": 1}')
+    status, out, err = cli(vboard, "config", "unset", "future_key")
+    assert status == 0, err
+    assert "future_key" not in (vboard.board_dir / "leanclip.json").read_text()
+    status, _, err = cli(vboard, "config", "unset", "future_key")
+    assert status == 2 and "future_key is not set on the board" in err
+
+
+def test_a_damaged_board_name_file_is_as_a_first_flash(vboard):
+    (vboard.board_dir / "board.json").write_text("[1, 2]")
+    status, _, err = cli(vboard, "flash", "--no-reset")
+    assert status == 2 and "pass --board NAME" in err and len(err.strip().splitlines()) == 1
+    status, _, err = cli(vboard, "flash", "--board", "esp32-devkitc", "--no-reset")
+    assert status == 0, err
+    assert json.loads((vboard.board_dir / "board.json").read_text()) == {"board": "esp32-devkitc"}
+
+
+def test_the_host_reads_the_board_config_as_the_board_does(vboard):
+    """Issue 14.12: the board's parser took a trailing comma that the host refused; both now
+    use firmware/core/configtext (tests/test_config_text.py proves them equal)."""
+    (vboard.board_dir / "leanclip.json").write_text('{\n "fault_hold_s": 5,\n}\n')
+    status, out, err = cli(vboard, "config", "show")
+    assert status == 0, err
+    assert [line.split()[:4] for line in out.splitlines() if "fault_hold_s" in line] == [
+        ["*", "fault_hold_s", "=", "5.0"]]
 
 
 # ---- ports and connection errors

@@ -130,7 +130,7 @@ def test_mounts_see_the_same_motion_rotated():
     runs = {m: simulate([STAND, {"do": "run", "s": 10}], mount=m, rate_hz=100, quality="ideal",
                         seed=5) for m in ("chest", "upside-down", "back", "random")}
     chest_imu, chest_truth, chest_meta = runs["chest"]
-    for name, (imu, truth, meta) in runs.items():
+    for imu, truth, meta in runs.values():
         rel = _r_bs(chest_meta).T @ _r_bs(meta)  # chest-sensor-from-this-sensor
         assert np.allclose(imu[:, 4:7] @ rel.T, chest_imu[:, 4:7], atol=1e-9)
         assert np.allclose(truth["lean_inst_deg"], chest_truth["lean_inst_deg"])

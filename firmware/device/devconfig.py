@@ -9,15 +9,16 @@ line for the error log and that key keeps its default. A missing config file is 
 import json
 import os
 
-from ..core import config
+from ..core import config, configtext
 
 CONFIG_PATH = "/leanclip.json"
 BOARD_PATH = "/board.json"
 
 
 def _read(path):
-    with open(path) as f:
-        return f.read()
+    """At most one byte more than configtext takes: a 10 MB file is refused, not loaded."""
+    with open(path, "rb") as f:
+        return f.read(configtext.MAX_BYTES + 1)
 
 
 def load(path=CONFIG_PATH):
@@ -26,10 +27,10 @@ def load(path=CONFIG_PATH):
         text = _read(path)
     except OSError:
         return config.defaults(), []
-    try:
-        user = json.loads(text)
-    except ValueError as e:
-        return config.defaults(), ["%s is not valid JSON (%s): all defaults used" % (path, e)]
+    user, problem = configtext.parse(text)
+    if problem:
+        return config.defaults(), ["%s is not valid JSON (%s): all defaults used"
+                                   % (path, problem)]
     cfg, errors = config.validate(user)
     return cfg, ["%s: %s; default used" % (path, m) for m in errors]
 
@@ -40,10 +41,10 @@ def save(changes, path=CONFIG_PATH):
     Raises OSError (no room) or ValueError (the file is not a JSON object: it is left alone
     rather than replaced, it may be the user's to repair)."""
     try:
-        user = json.loads(_read(path))
+        user, problem = configtext.parse(_read(path))
     except OSError:
-        user = {}
-    if not isinstance(user, dict):
+        user, problem = {}, None
+    if problem or not isinstance(user, dict):
         raise ValueError("%s is not a JSON object" % path)
     user.update(changes)
     tmp = path + ".tmp"
@@ -61,6 +62,6 @@ def save(changes, path=CONFIG_PATH):
 
 def board_name(path=BOARD_PATH):
     try:
-        return json.loads(_read(path))["board"]
+        return configtext.parse(_read(path))[0]["board"]
     except (OSError, ValueError, KeyError, TypeError):
-        raise OSError("no board name in %s: run `leanclip flash --board NAME`" % path)
+        raise OSError("no board name in %s: run `leanclip flash --board NAME`" % path) from None

@@ -27,6 +27,18 @@ _EVENT_BYTES = const(512)    # pending events; a text event is at most 261 bytes
 RAW_SAMPLES = const(170)     # default raw buffer: 2 KB, under a second at 208 Hz
 _MAX_RAW_SAMPLES = const(341)  # (MAX_PAYLOAD - 4) // 12
 SUFFIX = ".lcl"
+NAME_DIGITS = const(5)
+
+
+def is_session_name(name):
+    """True for a session file's name exactly: NAME_DIGITS ASCII digits then SUFFIX. The host
+    checks every name a board lists with this before using it as a local path."""
+    if len(name) != NAME_DIGITS + len(SUFFIX) or not name.endswith(SUFFIX):
+        return False
+    for c in name[:NAME_DIGITS]:
+        if not "0" <= c <= "9":
+            return False
+    return True
 
 
 class LogWriter:
@@ -200,8 +212,8 @@ class SessionStore:
             return []
         out = []
         for name in names:
-            if len(name) == 5 + len(SUFFIX) and name.endswith(SUFFIX) and name[:5].isdigit():
-                out.append(int(name[:5]))
+            if is_session_name(name):
+                out.append(int(name[:NAME_DIGITS]))
         out.sort()
         return out
 

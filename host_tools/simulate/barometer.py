@@ -6,7 +6,10 @@ import os
 
 import numpy as np
 
+from .. import outfiles
 from ..errors import UserError
+
+FILE = "baro.csv"
 
 RATE_HZ = 25  # the BMP390's ODR as the driver sets it (firmware/drivers/baro.py)
 NOISE_PA = 1.0  # rms at x4 oversampling with the IIR filter (BMP280 ~1.3 Pa, BMP390 ~0.9 Pa)
@@ -35,9 +38,9 @@ def write(out_dir, truth, meta):
     """Write baro.csv if the scenario climbs; return its path or None."""
     if not climbs(meta["segments"]):
         return None
-    path = os.path.join(out_dir, "baro.csv")
+    path = os.path.join(out_dir, FILE)
     try:
-        with open(path, "w") as f:
+        with outfiles.replacing(path) as f:
             np.savetxt(f, readings(truth, meta["options"]["seed"]), fmt=["%.3f", "%.2f"],
                        delimiter=",", header=",".join(COLUMNS), comments="")
     except OSError as e:

@@ -1,7 +1,10 @@
 """`leanclip simulate`: write imu.csv, truth.csv and scenario.json for a scripted run."""
+from pathlib import Path
+
+from .. import outfiles
 from .mount import MOUNTS
 from .sensor import QUALITIES
-from .simulator import simulate, write
+from .simulator import OUTPUTS, simulate, write
 
 
 def register(parser):
@@ -22,6 +25,8 @@ def register(parser):
 
 
 def run(args):
+    # a scenario file named scenario.json in --out would be replaced by the resolved one
+    outfiles.refuse_inputs([Path(args.out) / name for name in OUTPUTS], [args.scenario])
     imu, truth, meta = simulate(args.scenario, mount=args.mount, rate_hz=args.rate,
                                 cadence_spm=args.cadence, quality=args.quality, seed=args.seed)
     write(args.out, imu, truth, meta)

@@ -5,6 +5,7 @@ import os
 
 import numpy as np
 
+from .. import outfiles
 from ..errors import UserError
 from . import barometer, gait, motion, mount as mounts, scenario as scenarios, script, sensor
 from .scenario import FAULTS, STATES
@@ -126,19 +127,24 @@ def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, qual
     return imu, truth, meta
 
 
+OUTPUTS = ("imu.csv", "truth.csv", "scenario.json", barometer.FILE)  # what write() makes
+
+
 def write(out_dir, imu, truth, meta):
     """Write imu.csv, truth.csv and scenario.json into out_dir (created if missing), and
     baro.csv when the scenario climbs."""
     try:
         os.makedirs(out_dir, exist_ok=True)
-        with open(os.path.join(out_dir, "imu.csv"), "w") as f:
+        imu_csv, truth_csv, scenario_json = (os.path.join(out_dir, n) for n in OUTPUTS[:3])
+        with outfiles.replacing(imu_csv) as f:
             np.savetxt(f, imu, fmt=["%.6f"] + ["%.6g"] * 6, delimiter=",",
                        header=",".join(IMU_COLUMNS), comments="")
         cols = [truth[c] for c in TRUTH_COLUMNS]
-        with open(os.path.join(out_dir, "truth.csv"), "w") as f:
+        with outfiles.replacing(truth_csv) as f:
             f.write(",".join(TRUTH_COLUMNS) + "\n")
-            f.writelines("%.6f,%.4f,%.4f,%.4f,%s,%s,%.3f,%.2f\n" % row for row in zip(*cols))
-        with open(os.path.join(out_dir, "scenario.json"), "w") as f:
+            f.writelines("%.6f,%.4f,%.4f,%.4f,%s,%s,%.3f,%.2f\n" % row for row in
+                         zip(*cols, strict=True))
+        with outfiles.replacing(scenario_json) as f:
             json.dump(meta, f, indent=1)
             f.write("\n")
         barometer.write(out_dir, truth, meta)
