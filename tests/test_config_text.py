@@ -120,13 +120,13 @@ def _corpus(n, seed=14):
     return out
 
 
-def _read_on_both(texts, factory):
+def _read_on_both(texts, factory, interp):
     """Each text read by devconfig.load on MicroPython and on CPython: [(text, device line,
     host line)] where the two differ, and the host's lines."""
     work = factory.mktemp("texts")
     corpus = work / "corpus.txt"
     corpus.write_text("".join("x%s\n" % text.hex() for text in texts))
-    on_device = upy.run(SCRIPT, _compiled(factory), corpus, work / "scratch.json")
+    on_device = interp.run(SCRIPT, _compiled(factory, interp), corpus, work / "scratch.json")
     on_host = subprocess.run([sys.executable, str(SCRIPT), str(corpus), str(work / "h.json")],
                              env={"PYTHONPATH": str(upy.ROOT)}, capture_output=True, text=True,
                              check=True).stdout
@@ -139,15 +139,15 @@ def _read_on_both(texts, factory):
 _COMPILED = {}
 
 
-def _compiled(factory):
-    """The firmware compiled for MicroPython once per test session."""
-    if "lib" not in _COMPILED:
-        _COMPILED["lib"] = upy.compile_firmware(factory.mktemp("lib"))
-    return _COMPILED["lib"]
+def _compiled(factory, interp):
+    """The firmware compiled for each MicroPython once per test session."""
+    if interp.name not in _COMPILED:
+        _COMPILED[interp.name] = interp.compile_firmware(factory.mktemp("lib"))
+    return _COMPILED[interp.name]
 
 
-def test_micropython_and_cpython_read_every_config_text_the_same(tmp_path_factory):
-    differ, host_lines = _read_on_both(_corpus(1500), tmp_path_factory)
+def test_micropython_and_cpython_read_every_config_text_the_same(tmp_path_factory, interp):
+    differ, host_lines = _read_on_both(_corpus(1500), tmp_path_factory, interp)
     assert differ == []
     accepted = sum(line.split("|")[1] == "None" for line in host_lines)
     assert 300 < accepted < 1400  # the corpus holds both kinds
@@ -161,8 +161,9 @@ def test_micropython_and_cpython_read_every_config_text_the_same(tmp_path_factor
                           st.sampled_from([None, 1])),
                 min_size=100, max_size=100))
 @settings(max_examples=4, deadline=None)
-def test_micropython_and_cpython_agree_on_generated_config_texts(tmp_path_factory, texts):
+def test_micropython_and_cpython_agree_on_generated_config_texts(tmp_path_factory, interp,
+                                                                texts):
     """The same, with hypothesis choosing (and on failure shrinking) the texts: one
     MicroPython run per batch of 100."""
-    differ, _ = _read_on_both(texts, tmp_path_factory)
+    differ, _ = _read_on_both(texts, tmp_path_factory, interp)
     assert differ == []

@@ -118,11 +118,11 @@ def _expected(name, value):
 
 
 @pytest.fixture(scope="module")
-def upy_log(tmp_path_factory):
+def upy_log(tmp_path_factory, interp):
     tmp = tmp_path_factory.mktemp("upy")
-    root = upy.compile_firmware(tmp / "lib")
+    root = interp.compile_firmware(tmp / "lib")
     out = tmp / "every_event.lcl"
-    upy.run(Path(logsample.__file__), root, str(out), "summary", "16.0")
+    interp.run(Path(logsample.__file__), root, str(out), "summary", "16.0")
     return out
 
 
