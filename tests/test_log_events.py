@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 import logsample
-import upy
 from firmware.core import coach, coaching, logfmt, pipeline
 from host_tools import cli, logread
 
