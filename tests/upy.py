@@ -44,8 +44,9 @@ def tool(name):
 class Interpreter:
     """One MicroPython build and its matching mpy-cross. `name` is the pytest id."""
 
-    def __init__(self, name, binary, mpy_cross, march, heap):
+    def __init__(self, name, binary, mpy_cross, march, heap, float32=False):
         self.name = name
+        self.float32 = float32  # single-precision floats (the ESP32 model), else double
         self._binary = binary
         self._mpy_cross = mpy_cross
         self.march = march
@@ -101,7 +102,8 @@ def _model(kind, name, heap):
     d = esp32model.built(kind)
     if d is None:
         return None
-    return Interpreter(name, str(d / "micropython"), str(d / "mpy-cross"), "x86", heap)
+    return Interpreter(name, str(d / "micropython"), str(d / "mpy-cross"), "x86", heap,
+                       float32=True)
 
 
 PYPI = Interpreter("pypi", lambda: tool("micropython"), lambda: tool("mpy-cross"), "x64",
