@@ -101,10 +101,10 @@ def build(kind):
     d = built(kind)
     if d:
         return d
-    d = directory(kind)  # named for the sources as they are now, not when the build ends
     why = reason()
     if why:
         raise RuntimeError(why)
+    d = directory(kind)  # named for the sources as they are now, not when the build ends
     for old in OUT.glob(kind + "-*"):
         shutil.rmtree(old)
     tmp = OUT / (kind + ".partial")
