@@ -8,6 +8,7 @@ BUILD := build
 .PHONY: venv test demo bench clean esp32model
 
 venv: $(STAMP)
+	@echo "leanclip is installed in $(BIN): run '. $(BIN)/activate' to put it on your PATH"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,26 @@ demo: $(STAMP)
 	$(BIN)/leanclip timeline $(BUILD)/demo/replay --truth $(BUILD)/demo/truth.csv --png $(BUILD)/demo/lean.png
 	$(BIN)/leanclip report $(BUILD)/demo/replay/session.lcl --out $(BUILD)/demo/report
 	$(BIN)/leanclip plan-demo --out $(BUILD)/plan
+	$(BIN)/leanclip report $(BUILD)/plan/00002.lcl --out $(BUILD)/plan/report
+	$(BIN)/python tests/watchsim.py $(BUILD)/demo/watch
+	$(BIN)/leanclip report $(BUILD)/demo/watch/session.lcl --activity $(BUILD)/demo/watch/watch.fit --out $(BUILD)/demo/watch/report
+	$(BIN)/leanclip export $(BUILD)/demo/watch/session.lcl --activity $(BUILD)/demo/watch/watch.fit --out $(BUILD)/demo/watch/merged.csv
+	@echo "done: open $(BUILD)/plan/report/00002.html, $(BUILD)/plan/report/history.html and $(BUILD)/demo/watch/report/session.html; '. $(BIN)/activate' puts leanclip on your PATH"
+
+# docs/screenshots/: the three pages of `make demo` in headless Chromium (apt-get install
+# chromium), 800 px wide like a phone turned sideways, cut at the page's end and reduced to
+# 256 colours so the repository stays small.
+CHROMIUM ?= chromium
+SHOTS := docs/screenshots
+.PHONY: screenshots
+screenshots: demo
+	mkdir -p $(SHOTS)
+	for pair in session:$(BUILD)/plan/report/00002.html history:$(BUILD)/plan/report/history.html merged:$(BUILD)/demo/watch/report/session.html; do \
+	  $(CHROMIUM) --headless --no-sandbox --disable-gpu --disable-background-networking \
+	    --disable-component-update --no-first-run --hide-scrollbars --window-size=800,6000 \
+	    --screenshot=$(SHOTS)/$${pair%%:*}.png file://$(abspath .)/$${pair#*:} 2>/dev/null; \
+	done
+	$(BIN)/python docs/screenshots/trim.py $(SHOTS)/session.png $(SHOTS)/history.png $(SHOTS)/merged.png
 
 bench: $(STAMP) esp32model
 	$(BIN)/python -m bench
@@ -53,6 +74,9 @@ hardware: $(STAMP)
 	      --camera=0,0,0,115,0,35,0 --viewall --autocenter --colorscheme=Tomorrow \
 	      -o hardware/enclosure/case-$$b-$$m.png $(SCAD) || exit 1; \
 	  done; done; \
+	xvfb-run -a openscad -q -D 'build="pod"' -D 'mount="waist"' --imgsize=640,480 \
+	  --camera=0,0,0,115,0,35,0 --viewall --autocenter --colorscheme=Tomorrow \
+	  -o hardware/enclosure/case-pod-waist.png $(SCAD) || exit 1; \
 	else echo "openscad or xvfb-run missing: case renders not refreshed"; fi
 
 clean:

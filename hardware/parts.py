@@ -110,3 +110,49 @@ def build_of(board_name):
         if board_name in build["boards"]:
             return letter
     return None
+
+
+# --- the pelvis pod (issue 17): a second IMU on the chest's I2C bus through a 4-wire cable ------
+
+# Capacitance of one bus line (SDA or SCL) to everything else, pF. Pins: UM10204 Table 10 allows
+# up to 10 pF per I/O pin (Ci), used for the MCU and both IMUs. Board wiring and connectors are
+# estimates for a perfboard/breakout build. Thin multi-core and ribbon cable run about 50-100 pF
+# per metre from one conductor to the others; the upper end is used, plus a margin for the cable
+# lying against a sweaty body (a large conductive mass next to the insulation).
+BUS_C_PF = {"MCU pin": 10.0, "chest IMU pin": 10.0, "pod IMU pin": 10.0,
+            "wiring on the chest board and the pod's breakout": 20.0,
+            "two connectors": 6.0, "body proximity margin": 10.0}
+POD_CABLE = {"min_m": 0.5, "max_m": 0.7, "pf_per_m": 100.0}
+# The cable's conductor order, connector pin 1 first: UM10204 section 7.5 (SDA and SCL never
+# side by side, VDD and VSS between them). Not the Qwiic/STEMMA QT order (GND, 3V3, SDA, SCL):
+# the JST-GH housing keeps those plugs out.
+POD_PINS = ("SDA", "3V3", "GND", "SCL")
+
+# Pull-up combinations a maker meets: (what is fitted, effective ohms). Breakouts usually carry
+# their own 4.7k or 10k pull-ups; two boards on one bus put theirs in parallel.
+PULLUPS = (
+    ("2.2k fitted at the chest, breakout pull-ups removed (recommended)", 2200.0),
+    ("two breakouts with 4.7k each, nothing added", 2350.0),
+    ("two breakouts with 10k each, nothing added", 5000.0),
+    ("two breakouts with 10k each + 3.3k added at the chest", 1988.0),
+    ("two breakouts with 2.2k each, nothing added", 1100.0),
+)
+
+POD_BOM = (
+    ("IMU breakout, same chip family as the chest's, AD0/SA0 strapped HIGH (0x69 / 0x6B)", 1,
+     "ICM-42688-P breakout (or GY-521 for build c)", 9.0),
+    ("4-core flexible cable, 26-28 AWG silicone, 50-70 cm", 1, "e.g. 4 x 28 AWG", 1.0),
+    ("JST-GH 1.25 mm 4-pin latching plug (housing + crimps, or a pre-crimped GH lead)", 1,
+     "JST GHR-04V-S + SSHL-002T-P0.2", 0.4),
+    ("JST-GH 4-pin side-entry socket on the chest board (the case slot fits it)", 1,
+     "JST SM04B-GHS-TB", 0.3),
+    ("10 uF ceramic across VCC/GND on the pod's breakout", 1, "0805 X5R 10 V", 0.05),
+    ("I2C pull-ups at the chest board, 0603/0805 (value: pelvis bus table)", 2,
+     "2.2 kOhm 1 %", 0.05),
+    ("Optional: 2-line ESD diode array for SDA/SCL at the chest connector", 1,
+     "e.g. Nexperia PESD3V3S2UT (SOT-23)", 0.2),
+    ("Optional: 100 Ohm series resistors in SDA/SCL at the chest connector", 2, "0603", 0.02),
+    ("Printed pod case + waistband clip (enclosure/leanclip_case.scad, build=\"pod\")", 1,
+     "3D print", 0.5),
+    ("Heat-shrink, 2 cable ties, a dab of hot glue or silicone (strain relief)", 1, "", 0.3),
+)

@@ -1,5 +1,6 @@
-"""Keeps the generated parts of hardware/README.md (BOMs, driver values, battery table) equal to
-what the scripts compute, so the numbers a maker reads are the numbers the code produces.
+"""Keeps the generated parts of hardware/README.md (BOMs, driver values, battery table, the
+pelvis pod's bus) equal to what the scripts compute, so the numbers a maker reads are the
+numbers the code produces.
 
 A generated block sits between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`; the text
 around the blocks is written by hand.
@@ -10,20 +11,28 @@ import sys
 from pathlib import Path
 
 from firmware.device.boards import BOARDS
-from hardware import motor_driver, parts, power_budget
+from hardware import i2c_bus, motor_driver, parts, power_budget
 
 README = Path(__file__).resolve().parent / "README.md"
 
 
 def bom_total(letter):
-    return sum(qty * price for _, qty, _, price in parts.BUILDS[letter]["bom"])
+    return _total(parts.BUILDS[letter]["bom"])
+
+
+def _total(rows):
+    return sum(qty * price for _, qty, _, price in rows)
 
 
 def bom_markdown(letter):
+    return _bom_table(parts.BUILDS[letter]["bom"])
+
+
+def _bom_table(rows):
     lines = ["| Part | Qty | Example part number | Approx. USD |", "|---|---|---|---|"]
-    for part, qty, number, price in parts.BUILDS[letter]["bom"]:
+    for part, qty, number, price in rows:
         lines.append("| %s | %d | %s | %.2f |" % (part, qty, number, price))
-    lines.append("| **Total** | | | **%.0f** |" % bom_total(letter))
+    lines.append("| **Total** | | | **%.0f** |" % _total(rows))
     return "\n".join(lines)
 
 
@@ -86,6 +95,8 @@ def power_markdown():
 def blocks():
     """NAME -> generated markdown."""
     out = {"bom-%s" % letter: bom_markdown(letter) for letter in sorted(parts.BUILDS)}
+    out["bom-pod"] = _bom_table(parts.POD_BOM)
+    out["pelvis-bus"] = i2c_bus.markdown()
     out["overview"] = overview_markdown()
     out["install"] = install_markdown()
     out["motor-driver"] = ("```\n$ .venv/bin/python -m hardware.motor_driver\n```\n\n"

@@ -52,6 +52,9 @@ def connections(name):
             note = "I2C(%d) %d kHz, address 0x%02X" % (profile["i2c"]["id"],
                                                        profile["i2c"]["freq"] // 1000,
                                                        profile["imu"]["address"])
+            if profile.get("pelvis"):
+                to += " + pelvis pod %s (cable)" % line
+                note += "; pelvis pod 0x%02X" % profile["pelvis"]["address"]
         elif role == "imu int":
             to = "%s breakout INT (INT1)" % imu
             note = "wake-on-motion: the IMU ends deep sleep through this pin"
@@ -101,6 +104,14 @@ def power_rows(name):
         rows.append(("motor power", "%s -> motor +, motor - -> transistor drain/collector, "
                                     "flyback diode across the motor (cathode to %s)"
                      % (supply, supply)))
+    pod = profile.get("pelvis")
+    if pod:
+        pins = ", ".join("%d %s" % (i + 1, n) for i, n in enumerate(parts.POD_PINS))
+        rows.append(("pelvis pod (optional)",
+                     "4-wire cable %d-%d cm, JST-GH 4-pin at the chest: %s; the pod's %s "
+                     "breakout AD0 -> its VCC (0x%02X); pull-ups and cable: README, pelvis pod"
+                     % (parts.POD_CABLE["min_m"] * 100, parts.POD_CABLE["max_m"] * 100, pins,
+                        _IMU_NAMES.get(pod["model"], pod["model"]), pod["address"])))
     if profile["battery"] and not _internal(profile, profile["battery"]["adc_pin"]):
         rows.append(("battery", "LiPo to the XIAO's BAT+/BAT- pads (the XIAO charges it over "
                                 "USB-C); check polarity before soldering"))

@@ -7,7 +7,9 @@ esptool) never slow or break another.
 """
 import argparse
 import importlib
+import os
 import sys
+from importlib import metadata
 
 from .errors import UserError
 
@@ -17,27 +19,71 @@ COMMANDS = {
     "replay": ("host_tools.replay", "run an IMU.csv through the firmware pipeline"),
     "timeline": ("host_tools.timeline", "print when a replay buzzed and why; plot lean"),
     "export": ("host_tools.export", "a session log as CSV or JSON (recovering damaged files)"),
-    "report": ("host_tools.report", "running, cadence, lean, good band, alerts, trend; PNG + HTML"),
+    "report": ("host_tools.report",
+               "running, cadence, lean, good band, alerts, trend; PNG + HTML"),
     "plan-demo": ("host_tools.plandemo", "a training plan on simulated sessions; learning curve"),
     "flash": ("host_tools.flash", "compile and copy the firmware to a board (only what changed)"),
-    "logs": ("host_tools.logs_cmd", "list, pull (verified, resumable) and delete sessions on a board"),
+    "logs": ("host_tools.logs_cmd",
+             "list, pull (verified, resumable) and delete sessions on a board"),
     "live": ("host_tools.live", "show lean, cadence and state from the running board"),
-    "config": ("host_tools.config_cmd", "show or set the board's settings (checked against the schema)"),
+    "config": ("host_tools.config_cmd",
+               "show or set the board's settings (checked against the schema)"),
     "doctor": ("host_tools.doctor", "check port, MicroPython, flash space, IMU, motor, battery"),
-    "install-micropython": ("host_tools.install_mp", "write a MicroPython image onto the chip (esptool)"),
+    "install-micropython": ("host_tools.install_mp",
+                            "write a MicroPython image onto the chip (esptool)"),
 }
+
+
+def version():
+    try:
+        return metadata.version("leanclip")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed: make venv)"
+
+
+class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """argparse's "(default: X)" after each flag's help, except where there is nothing to
+    say (None, False) or the help already words its default ("default: the attached board")."""
+
+    def _get_help_string(self, action):
+        if action.default in (None, False) or "default" in (action.help or ""):
+            return action.help
+        return super()._get_help_string(action)
 
 
 def build_parser(chosen):
     parser = argparse.ArgumentParser(
         prog="leanclip", description="LeanClip, the clip-on running-form trainer: host tools.")
+    parser.add_argument("--version", action="version", version="leanclip " + version())
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, (module, help_text) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
+        # every flag's help shows its default (argparse fills it in, so it cannot go stale)
+        p = sub.add_parser(name, help=help_text, description=help_text,
+                           formatter_class=_DefaultsFormatter)
         if name == chosen:
             importlib.import_module(module).register(p)
     return parser
+
+
+def add_action(sub, name, help_text, **kw):
+    """One ACTION of a command (`logs list`, `config show`): its help is also its --help
+    description, and its flags show their defaults, like the commands themselves."""
+    return sub.add_parser(name, help=help_text, description=help_text,
+                          formatter_class=_DefaultsFormatter, **kw)
+
+
+def _quiet_broken_pipe():
+    """`leanclip report ... | head`: the reader left; stop quietly, as cat does. stdout is
+    pointed at devnull so the interpreter's final flush cannot raise again."""
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def main(argv=None):
@@ -46,12 +92,16 @@ def main(argv=None):
     args = build_parser(chosen).parse_args(argv)
     try:
         status = args.func(args)
+        sys.stdout.flush()  # a pipe closed after the last write breaks here, not at exit
     except UserError as e:
         print("leanclip %s: %s" % (args.command, e), file=sys.stderr)
         return e.exit_status
     except KeyboardInterrupt:
         print("leanclip %s: interrupted" % args.command, file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        return 141  # 128 + SIGPIPE, what a shell reports for `cat big | head`
     return status or 0
 
 

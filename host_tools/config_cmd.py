@@ -17,6 +17,7 @@ from firmware.core import config as schema
 from firmware.core import configtext
 from firmware.device.devconfig import CONFIG_PATH
 
+from .cli import add_action
 from .device import Device, add_port_args
 from .errors import UserError
 
@@ -78,6 +79,17 @@ def show(device, out=print):
         out("warning: %s (the board uses the default)" % message)
 
 
+def keys(only=None, out=print):
+    """Each key (or just `only`, if it is one) with its default, range and meaning: what
+    `config set` can change."""
+    width = max(len(k) for k in schema.SCHEMA)
+    for key, (default, lo, hi, meaning) in schema.SCHEMA.items():
+        if only in schema.SCHEMA and key != only:
+            continue
+        span = "true/false" if lo is None else "%s..%s" % (json.dumps(lo), json.dumps(hi))
+        out("%-*s  %-8s %-14s %s" % (width, key, json.dumps(default), span, meaning))
+
+
 ON_BOARD = "the config on the board"
 
 
@@ -106,19 +118,24 @@ def register(parser):
     add_port_args(common)
     sub = parser.add_subparsers(dest="action", metavar="ACTION")
     sub.required = True
-    sub.add_parser("show", parents=[common],
-                   help="every setting, * marks the ones changed from the default")
-    p = sub.add_parser("set", parents=[common],
-                       help="change one setting (checked against the schema)")
-    p.add_argument("key")
-    p.add_argument("value")
-    p = sub.add_parser("unset", parents=[common],
-                       help="remove one setting: its default again (or an unknown key gone)")
-    p.add_argument("key")
+    add_action(sub, "show", "every setting, * marks the ones changed from the default",
+               parents=[common])
+    p = add_action(sub, "set", "change one setting (checked against the schema); with no "
+                   "KEY, list the keys", parents=[common])
+    p.add_argument("key", nargs="?", metavar="KEY")
+    p.add_argument("value", nargs="?", metavar="VALUE")
+    p = add_action(sub, "unset", "remove one setting: its default again (or an unknown key "
+                   "gone)", parents=[common])
+    p.add_argument("key", metavar="KEY")
     parser.set_defaults(func=run)
 
 
 def run(args):
+    if args.action == "set" and args.value is None:  # asked before any board is looked for
+        keys(args.key)
+        raise UserError("name a KEY (above) and a VALUE, e.g. leanclip config set fault_hold_s 4"
+                        if args.key is None else "give %s a VALUE (its line is above)"
+                        % args.key)
     with Device(args.port, args.baud) as device:
         if args.action == "show":
             show(device)

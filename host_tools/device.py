@@ -9,6 +9,7 @@ import ast
 import binascii
 import hashlib
 import re
+import sys
 import time
 
 import serial
@@ -30,15 +31,21 @@ DEFAULT_BAUD = 115200
 MPY_ARCHES = (None, "x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp",
               "armv7emdp", "xtensa", "xtensawin", "rv32imc", "rv64imc")
 _RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"
+# what the friendly REPL prints when main.py (the app) has just ended; an idle REPL answers a
+# Ctrl-C with a bare prompt
+_REPL_BANNER = b"for more information."
+_STOPPED_APP_NOTE = ("leanclip: the app was running on the board: stopped it; its session is "
+                     "closed and kept (leanclip logs pull)")
 _UPLOAD_CHUNK = 3072  # raw bytes per upload exec: small enough for a board without PSRAM
 
 
 def add_port_args(parser):
-    """--port and --baud, the same on every command that talks to a board."""
-    parser.add_argument("--port", help="serial port (default: the one attached board, found "
+    """-p/--port and -b/--baud, the same on every command that talks to a board (the short
+    forms are esptool's and mpremote's habit)."""
+    parser.add_argument("-p", "--port", help="serial port (default: the one attached board, found "
                         "by its USB IDs)")
-    parser.add_argument("--baud", type=int, default=DEFAULT_BAUD,
-                        help="link speed (default %d)" % DEFAULT_BAUD)
+    parser.add_argument("-b", "--baud", type=int, default=DEFAULT_BAUD,
+                        help="link speed")
 
 
 def find_port(ports=None):
@@ -88,9 +95,12 @@ def board_error(traceback, hint=""):
 
 class Device:
     """An open connection in raw REPL (a running app is stopped with Ctrl-C to get there). Use
-    as a context manager; `close()` leaves the board at its friendly REPL."""
+    as a context manager; `close()` leaves the board at its friendly REPL.
 
-    def __init__(self, port=None, baud=DEFAULT_BAUD):
+    stop_app=False opens the port and nothing else, so a running app and its session carry on
+    (`leanclip live` attaching); `take_over()` gets to the raw REPL later if needed."""
+
+    def __init__(self, port=None, baud=DEFAULT_BAUD, stop_app=True):
         self.port = port or find_port()
         try:
             # A read timeout, so a board that stops answering cannot hang us forever.
@@ -98,13 +108,23 @@ class Device:
         except TransportError:
             raise UserError(_open_error(self.port)) from None
         self.serial = self.transport.serial
+        self._info = None
+        self.stopped_app = False
+        if stop_app:
+            self.take_over()
+
+    def take_over(self, note=lambda text: print(text, file=sys.stderr)):
+        """Stop whatever runs (Ctrl-C: a running app closes its session) and enter raw REPL.
+        Stopping a running app is said (one stderr line): a runner must know their session
+        ended here, not find out later."""
         try:
             self._enter_raw_repl(timeout_s=5)
         except (TransportError, serial.SerialException, OSError):
             self._close_port()
             raise UserError("the device at %s does not answer like MicroPython: flash it first "
                             "(leanclip install-micropython)" % self.port) from None
-        self._info = None
+        if self.stopped_app:
+            note(_STOPPED_APP_NOTE)
 
     def __enter__(self):
         return self
@@ -132,7 +152,8 @@ class Device:
         try:
             out, err = self.transport.exec_raw(code, timeout=timeout_s)
         except (TransportError, serial.SerialException, OSError) as e:
-            raise UserError("lost the connection to %s (%s): check the cable" % (self.port, e))
+            raise UserError("lost the connection to %s (%s): check the cable"
+                            % (self.port, e)) from None
         if err:
             raise board_error(err)
         return out
@@ -146,14 +167,16 @@ class Device:
         try:
             self.transport.exec_raw_no_follow(code)
         except (TransportError, serial.SerialException, OSError) as e:
-            raise UserError("lost the connection to %s (%s): check the cable" % (self.port, e))
+            raise UserError("lost the connection to %s (%s): check the cable"
+                            % (self.port, e)) from None
 
     def finish(self, timeout_s=10):
         """Collect the end of a started program: raise DeviceError if it failed."""
         try:
             out, err = self.transport.follow(timeout_s)
         except (TransportError, serial.SerialException, OSError) as e:
-            raise UserError("lost the connection to %s (%s): check the cable" % (self.port, e))
+            raise UserError("lost the connection to %s (%s): check the cable"
+                            % (self.port, e)) from None
         if err:
             raise board_error(err)
         return out
@@ -174,7 +197,9 @@ class Device:
         saved = port.timeout
         port.timeout = 0.1
         try:
+            port.reset_input_buffer()  # stale output is no answer to this Ctrl-C
             port.write(b"\r\x03")  # Ctrl-C: stop whatever runs
+            self.stopped_app = _REPL_BANNER in self._read_to_prompt(min(end, time.monotonic() + 2))
             port.reset_input_buffer()
             port.write(b"\r\x01")  # Ctrl-A: raw REPL
             self._read_to_banner(end)
@@ -187,6 +212,14 @@ class Device:
             port.timeout = saved
         self.transport.in_raw_repl = True
 
+    def _read_to_prompt(self, end):
+        """What the board says until a friendly prompt (or `end`): an app that ended prints
+        the REPL banner first."""
+        seen = b""
+        while time.monotonic() < end and not seen.endswith(b">>> "):
+            seen += self.serial.read(1)
+        return seen
+
     def _read_to_banner(self, end):
         tail = b""
         while time.monotonic() < end:
@@ -194,6 +227,20 @@ class Device:
             if tail == _RAW_BANNER:
                 return
         raise TransportError("no raw REPL prompt")
+
+    # ---- the board's clock
+    def set_clock(self, now_s=None):
+        """Set the board's real-time clock to UTC now (machine.RTC; MicroPython's own API), so
+        the sessions it records carry real start times (the log header stamps the session's
+        start from it; a board that loses power forgets it, and the header then says unknown).
+        Returns the time set, or None if the board has no settable clock."""
+        now_s = time.time() if now_s is None else now_s
+        t = time.gmtime(now_s)
+        fields = (t.tm_year, t.tm_mon, t.tm_mday, t.tm_wday, t.tm_hour, t.tm_min, t.tm_sec, 0)
+        out = self.exec(
+            "try:\n import machine\n machine.RTC().datetime(%r)\n print('set')\n"
+            "except (ImportError, AttributeError):\n print('none')\n" % (fields,))
+        return now_s if out.strip() == b"set" else None
 
     # ---- facts about the board
     def info(self):
@@ -230,7 +277,7 @@ class Device:
             "print(repr([_lc_sha(p) for p in %r]))\n" % (list(paths),)
         )
         digests = ast.literal_eval(self.exec(code, timeout_s=60).decode().strip())
-        return dict(zip(paths, digests))
+        return dict(zip(paths, digests, strict=True))
 
     def makedirs(self, path):
         self.exec(

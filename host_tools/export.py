@@ -1,4 +1,5 @@
-"""`leanclip export SESSION --csv|--json [--out PATH]`: a session log as plain files.
+"""`leanclip export SESSION --csv|--json|--activity RUN.fit [--out PATH]`: a session log as plain
+files, or merged per second with the watch's recording of the same run.
 
 CSV is for spreadsheets and R: one table per kind of record, and for a raw-mode log an imu.csv
 in exactly the format `leanclip replay` reads (g, deg/s), so a recorded run can be replayed,
@@ -10,57 +11,83 @@ import json
 import sys
 from pathlib import Path
 
-from firmware.core.coach import CUE_NAMES
+import numpy as np
+
+from firmware.core import logfmt
 from firmware.core.gait import STATE_NAMES
 
 from . import logread, outfiles
 from .errors import UserError
 
 EVENT_HEADER = ("t_s", "event", "value", "unit")
-# registry units that name an enumeration: its names, indexed by value
-_ENUM_NAMES = {"state": STATE_NAMES, "cue": ("none",) + CUE_NAMES}
 IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
-CSV_FILES = ("summary.csv", "events.csv", "header.json", "imu.csv")  # imu.csv: raw logs only
+# events with several fields get a table of their own (columns, not JSON in a cell)
+TABLE_EVENTS = {name: tuple(f for f, _, _ in fields)
+                for name, fields in logfmt.event_types().values()
+                if fields != logfmt.TEXT and len(fields) > 1}
+# imu.csv: raw logs only; a table per TABLE_EVENTS event the log holds
+CSV_FILES = ("summary.csv", "events.csv", "header.json", "imu.csv") + tuple(
+    name + ".csv" for name in TABLE_EVENTS)
 
 
 def register(parser):
     parser.add_argument("session", metavar="SESSION", help="a session log (.lcl)")
-    fmt = parser.add_mutually_exclusive_group(required=True)
+    fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--csv", action="store_true",
-                     help="a directory of summary.csv, events.csv (+ imu.csv for raw logs)")
+                     help="a directory of summary.csv, events.csv, loop_stats.csv (+ imu.csv "
+                     "for raw logs)")
     fmt.add_argument("--json", action="store_true", help="one JSON file")
+    fmt.add_argument("--activity", metavar="RUN.fit|gpx|tcx",
+                     help="one per-second CSV of the session merged with the watch's recording "
+                     "of the run (columns: docs/watch-data.md)")
     parser.add_argument("--out", metavar="PATH",
-                        help="output directory (--csv) or file (--json); default next to SESSION")
+                        help="output directory (--csv) or file (--json, --activity); default "
+                        "next to SESSION")
     parser.set_defaults(func=run)
+
+
+def cell(value):
+    """A number as it was stored: event values are float32 on the device, so the shortest text
+    that reads back as the same float32 (0.040775422, not 0.040775422006845474)."""
+    if isinstance(value, float):
+        return np.format_float_positional(np.float32(value), unique=True, trim="-")
+    return value
 
 
 def summary_rows(s):
     cols = [s.summary[k].tolist() for k in logread.SUMMARY_FIELDS]
     for row in zip(*cols, strict=True):
-        row = list(row)
+        row = [cell(v) for v in row]
         row[4] = STATE_NAMES[row[4]]
         yield row
 
 
 def event_rows(s):
     """(t_s, event, value, unit) per event, units from the log format's event registry; an
-    enumeration (state, cue) is written as its name."""
+    enumeration (state, cue) is written as its name; an event in TABLE_EVENTS leaves value and
+    unit empty (its fields are in its own table, units in docs/log-format.md)."""
     for t_ms, name, data in s.events:
         units = logread.event_units(name, s.version)
         unit = ""
-        if data == {}:
+        if data == {} or name in TABLE_EVENTS:
             data = ""
         elif isinstance(data, dict):
             if len(data) == 1:
                 field, data = next(iter(data.items()))
                 unit = units.get(field, "")
-                names = _ENUM_NAMES.get(unit)
+                names = logread.ENUM_NAMES.get(unit)
                 if names is not None and 0 <= data < len(names):
                     data, unit = names[data], ""
-            else:
-                unit = json.dumps({f: units.get(f, "") for f in data})
-                data = json.dumps(data)
-        yield (t_ms / 1000.0, name, data, unit)
+            else:  # several fields of an event this version does not tabulate: name=value
+                unit = " ".join("%s=%s" % (f, units.get(f, "")) for f in data)
+                data = " ".join("%s=%s" % (f, cell(v)) for f, v in data.items())
+        yield (cell(t_ms / 1000.0), name, cell(data), unit)
+
+
+def table_rows(s, name):
+    for t_ms, event, data in s.events:
+        if event == name and isinstance(data, dict):
+            yield [cell(t_ms / 1000.0)] + [cell(data.get(k, "")) for k in TABLE_EVENTS[name]]
 
 
 def _write_csv(path, header, rows):
@@ -78,6 +105,10 @@ def export_csv(s, out):
     outfiles.write_text(out / CSV_FILES[2], json.dumps(
         {"header": s.header, "recovery": vars(s.recovery)}, indent=1))
     written.append(out / CSV_FILES[2])
+    for name, fields in TABLE_EVENTS.items():
+        if any(e[1] == name for e in s.events):
+            written.append(out / (name + ".csv"))
+            _write_csv(written[-1], ("t_s",) + fields, table_rows(s, name))
     t_ms, counts = s.raw()
     if len(counts):
         h = s.header
@@ -108,9 +139,35 @@ def export_json(s, out):
     return [out]
 
 
+def export_merged(s, activity_path, out):
+    """The per-second merged table (host_tools/merge.py) as CSV, written whole or not at all."""
+    from . import activity, align, merge
+
+    act = activity.load(activity_path)
+    found = align.align(s, act, (s.header or {}).get("start_epoch_s") or None)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with outfiles.replacing(out, newline="") as f:
+        csv.writer(f).writerows(merge.csv_rows(merge.table(s, act, found)))
+    print(found.describe())
+    return [out]
+
+
 def run(args):
+    if not (args.csv or args.json or args.activity):
+        raise UserError("say what to write: --csv, --json or --activity RUN.fit")
     s = logread.load(args.session)
     src = Path(args.session)
+    if args.activity:
+        out = Path(args.out) if args.out else src.with_name(src.stem + "-merged.csv")
+        outfiles.refuse_inputs([out], [src, args.activity])
+        replaced = out.exists()
+        try:
+            export_merged(s, args.activity, out)
+        except OSError as e:
+            raise UserError("cannot write %s: %s" % (out, e.strerror or e)) from None
+        print("%s %s (%d s)" % ("replaced" if replaced else "wrote", out,
+                                len(s.summary["t_s"])))
+        return 0
     if args.csv:
         out = Path(args.out) if args.out else src.with_suffix("")
     else:

@@ -53,9 +53,9 @@ def check_whole_image(data, name, offset):
                         % (name, PARTITION_TABLE))
 
 
-def install(port, firmware, tool=cmds, out=print):
-    """Detect the chip, check the image is for it, erase, write at the chip's offset, reset.
-    `tool`: esptool.cmds, or a fake with the same functions (tests)."""
+def read_image(firmware):
+    """(bytes, chip) of a firmware file, checked before any board is looked for: a typo in
+    the file name is the first thing to say, not "no board found"."""
     path = Path(firmware)
     try:
         data = path.read_bytes()
@@ -63,6 +63,16 @@ def install(port, firmware, tool=cmds, out=print):
         raise UserError("cannot read %s: %s" % (firmware, e.strerror)) from None
     want = image_chip(data, path.name)
     check_whole_image(data, path.name, OFFSETS[want])
+    return data, want
+
+
+def install(port, firmware, tool=cmds, out=print):
+    """Detect the chip, check the image is for it, erase, write at the chip's offset, reset.
+    `port` None: the one attached board, looked for once the file is known good. `tool`:
+    esptool.cmds, or a fake with the same functions (tests)."""
+    path = Path(firmware)
+    data, want = read_image(firmware)
+    port = port or find_port()
     try:
         esp = tool.detect_chip(port)
     except (FatalError, serial.SerialException, OSError) as e:
@@ -92,10 +102,10 @@ def register(parser):
                         help="the MicroPython image for your board (micropython.org/download), "
                              "or build-BOARD/firmware.bin of a MicroPython you built with "
                              "LeanClip frozen in (docs/device.md)")
-    parser.add_argument("--port", help="serial port (default: the one attached board)")
+    parser.add_argument("-p", "--port", help="serial port (default: the one attached board)")
     parser.set_defaults(func=run)
 
 
 def run(args):
-    install(args.port or find_port(), args.firmware)
+    install(args.port, args.firmware)
     return 0

@@ -17,10 +17,18 @@ from tqdm import tqdm
 from firmware.device.sessionlog import SUFFIX, is_session_name
 
 from .device import Device, add_port_args
+from .cli import add_action
 from .errors import UserError
 from .logpull import pull
 
 LOG_DIR = "/logs"
+
+
+
+def count(n, noun):
+    """"1 session", "3 sessions"."""
+    return "%d %s%s" % (n, noun, "" if n == 1 else "s")
+
 
 # Runs on the board: (name bytes, is_dir, size, start_epoch_s or None, duration_s or None) per
 # /logs entry ending in the suffix. Names are listed as bytes (a bytes path makes MicroPython's
@@ -159,8 +167,12 @@ def cmd_pull(device, args):
         raise UserError("%s in %s differs from the board's session of that name (another "
                         "board?): pull into another --dir" % (clash[0], local_dir))
     todo = [(n, size) for n, size, _, _ in found if not status[n]]
-    if not todo:
-        print("nothing new: %d sessions already in %s" % (len(found), local_dir))
+    if not found:
+        print("no sessions on the board")
+    elif not todo:
+        print("nothing new: %s already in %s"
+              % ("the board's one session is" if len(found) == 1
+                 else "all %d sessions on the board are" % len(found), local_dir))
     total = sum(size for _, size in todo)
     with tqdm(total=total, unit="B", unit_scale=True, desc="pull", disable=None) as bar:
         base = 0
@@ -175,7 +187,7 @@ def cmd_pull(device, args):
         # Only what is now verified here: everything in `todo` passed, plus identical copies.
         for name, _, _, _ in found:
             device.remove("%s/%s" % (LOG_DIR, name))
-        print("deleted %d sessions from the board" % len(found))
+        print("deleted %s from the board" % count(len(found), "session"))
 
 
 def cmd_rm(device, args):
@@ -192,24 +204,23 @@ def cmd_rm(device, args):
                             "to lose it" % (unsafe[0], args.dir))
     for name in names:
         device.remove("%s/%s" % (LOG_DIR, name))
-    print("deleted %d sessions from the board" % len(names))
+    print("deleted %s from the board" % count(len(names), "session"))
 
 
 def register(parser):
     common = argparse.ArgumentParser(add_help=False)
     add_port_args(common)
-    common.add_argument("--dir", default="sessions", help="local folder of pulled sessions "
-                        "(default ./sessions)")
+    common.add_argument("--dir", default="sessions", help="local folder of pulled sessions")
     sub = parser.add_subparsers(dest="action", metavar="ACTION")
     sub.required = True
-    sub.add_parser("list", parents=[common],
-                   help="sessions on the board: size, start, duration, pulled?")
-    p = sub.add_parser("pull", parents=[common],
-                       help="copy new sessions here, verified; resumes a cut transfer")
+    add_action(sub, "list", "sessions on the board: size, start, duration, pulled?",
+               parents=[common])
+    p = add_action(sub, "pull", "copy new sessions here, verified; resumes a cut transfer",
+                   parents=[common])
     p.add_argument("--delete-after", action="store_true",
                    help="delete them from the board once verified here")
-    p = sub.add_parser("rm", parents=[common],
-                       help="delete sessions from the board (only pulled ones)")
+    p = add_action(sub, "rm", "delete sessions from the board (only pulled ones)",
+                   parents=[common])
     p.add_argument("sessions", nargs="*", help="names as `logs list` shows them")
     p.add_argument("--all", action="store_true", help="every session")
     p.add_argument("--force", action="store_true", help="also ones not pulled here")
@@ -220,5 +231,6 @@ def run(args):
     if args.action == "rm" and not (args.sessions or args.all):
         raise UserError("name the sessions to delete, or --all")
     with Device(args.port, args.baud) as device:
+        device.set_clock()  # so the next sessions get real start times (docs/watch-data.md)
         {"list": cmd_list, "pull": cmd_pull, "rm": cmd_rm}[args.action](device, args)
     return 0

@@ -22,6 +22,10 @@ from .simulate import scenario
 from .simulate.simulator import simulate
 
 RATE_HZ = 50
+# The demo's calendar: a run every other day at 07:00 UTC from 1 Sep 2026 (made up, so that the
+# history page shows dates as it does for a board whose clock was set).
+FIRST_START_S = 1788246000
+DAYS_BETWEEN = 2
 FIRST_FAULT_S = 120.0
 LEARN_PER_SESSION = 0.8
 TEST_DIP = 1.25
@@ -31,11 +35,11 @@ def register(parser):
     parser.add_argument("--out", required=True, metavar="DIR", help="where the logs and report go")
     parser.add_argument("--sessions", type=int, default=12, help="sessions to simulate (2-40)")
     parser.add_argument("--plan-sessions", type=int, default=3,
-                        help="plan_sessions: sessions per stage (default 3)")
+                        help="plan_sessions: sessions per stage")
     parser.add_argument("--plan-test-every", type=int, default=4,
-                        help="plan_test_every: every n-th session is a test run (default 4)")
+                        help="plan_test_every: every n-th session is a test run")
     parser.add_argument("--minutes", type=float, default=8.0, help="length of each session")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=1, help="random seed of the simulated runs")
     parser.set_defaults(func=run)
 
 
@@ -72,7 +76,8 @@ def run(args):
         rec = ImuRecording(0.0, float(RATE_HZ), imu[:, 1:].ravel().tolist())
         sink = run_pipeline(rec, cfg)
         path = out / ("%05d.lcl" % n)
-        replaylog.write_device_log(path, rec, sink, cfg, session=n)
+        replaylog.write_device_log(path, rec, sink, cfg, session=n,
+                                   start_epoch_s=FIRST_START_S + (n - 1) * DAYS_BETWEEN * 86400)
         print("session %d: stage %s, %d events" % (n, STAGE_NAMES[stage], len(sink.events)))
         logs.append(str(path))
     return report.run(argparse.Namespace(sessions=logs, out=str(out / "report")))

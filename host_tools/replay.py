@@ -3,10 +3,12 @@
 The samples go through exactly the firmware modules the board runs (firmware.core.pipeline),
 in batches as a FIFO would deliver them, with the sample clock as the only clock. Input is
 checked first, because a replay of bad data would print plausible nonsense.
+
+Reading and checking the input file is host_tools/replay_input.py (streamed: memory does not
+grow with the recording's length).
 """
 import csv
 import json
-import math
 from array import array
 from pathlib import Path
 
@@ -20,111 +22,14 @@ from firmware.drivers.baro import altitude_m
 from . import outfiles, replaylog
 from .config_cmd import read_config_file
 from .errors import UserError
+from .replay_input import ImuRecording, load_imu_csv, number, open_text
 
-COLUMNS = ("t", "ax", "ay", "az", "gx", "gy", "gz")
-RATE_RANGE_HZ = (50.0, 1000.0)
+# the recording types live in replay_input; importers of replay keep working
+__all__ = ["ImuRecording", "load_imu_csv", "run_pipeline"]
 BATCH = 32  # samples per feed, like a FIFO drain
 LEAN_HEADER = ("t", "lean_deg", "roll_deg", "cadence_spm", "state", "win_s")
 EVENT_HEADER = ("t", "event", "value")
 OUTPUTS = ("config.json", "lean.csv", "events.csv", "session.lcl")  # in --out
-
-
-class ImuRecording:
-    """A validated IMU.csv: start time, rate, and samples as one flat list (6 per sample)."""
-
-    def __init__(self, t0, rate_hz, values):
-        self.t0 = t0
-        self.rate_hz = rate_hz
-        self.values = values
-
-    @property
-    def n(self):
-        return len(self.values) // 6
-
-    @property
-    def duration_s(self):
-        return self.n / self.rate_hz
-
-
-def _number(text, line, col):
-    try:
-        x = float(text)
-    except ValueError:
-        raise UserError("line %d: %s=%r is not a number" % (line, col, text)) from None
-    if not math.isfinite(x):
-        raise UserError("line %d: %s is %s; every value must be a finite number"
-                        % (line, col, text))
-    return x
-
-
-def _open_csv(path):
-    try:
-        return path.open(newline="")
-    except OSError as e:
-        raise UserError("cannot read %s: %s" % (path, e.strerror or e)) from None
-
-
-def load_imu_csv(path):
-    path = Path(path)
-    with _open_csv(path) as f:
-        reader = csv.reader(f)
-        header = next(reader, None)
-        if header is None:
-            raise UserError("%s is empty; expected a header t,ax,ay,az,gx,gy,gz" % path)
-        header = [h.strip() for h in header]
-        missing = [c for c in COLUMNS if c not in header]
-        if missing:
-            raise UserError("%s has no column %s (header must be t,ax,ay,az,gx,gy,gz)"
-                            % (path, ", ".join(repr(m) for m in missing)))
-        idx = [header.index(c) for c in COLUMNS]
-        times = []
-        values = []
-        for line, row in enumerate(reader, start=2):
-            if not row or all(not c.strip() for c in row):
-                continue
-            if len(row) < len(header):
-                raise UserError("line %d: %d values for %d columns"
-                                % (line, len(row), len(header)))
-            t = _number(row[idx[0]], line, "t")
-            if times and t <= times[-1]:
-                raise UserError("line %d: t=%s does not increase (previous %s)"
-                                % (line, t, times[-1]))
-            times.append(t)
-            for j, col in zip(idx[1:], COLUMNS[1:], strict=False):
-                values.append(_number(row[j], line, col))
-    if len(times) < 2:
-        raise UserError("%s has %s; need a recording"
-                        % (path, "no samples" if not times else "one sample"))
-    return _check_recording(path, times, values)
-
-
-def _check_recording(path, times, values):
-    dts = sorted(b - a for a, b in zip(times, times[1:], strict=False))
-    dt = dts[len(dts) // 2]
-    rate_hz = 1.0 / dt
-    lo, hi = RATE_RANGE_HZ
-    if not lo * 0.98 <= rate_hz <= hi * 1.02:
-        raise UserError("%s: sample rate %.1f Hz is outside %g-%g Hz" % (path, rate_hz, lo, hi))
-    for i in range(1, len(times)):
-        step = times[i] - times[i - 1]
-        if abs(step - dt) > 0.25 * dt:
-            raise UserError("line %d: %.1f ms after the previous sample in a %.1f Hz recording; "
-                            "the rate must be constant (missing or duplicated samples?)"
-                            % (i + 2, step * 1000, rate_hz))
-    # |a| of a worn sensor averages 1 g; 9.8 means the file is in m/s^2
-    n = min(len(times), int(rate_hz) + 1)
-    mags = sorted(math.sqrt(values[6 * i] ** 2 + values[6 * i + 1] ** 2 + values[6 * i + 2] ** 2)
-                  for i in range(n))
-    median_g = mags[len(mags) // 2]
-    if median_g > 4.0:
-        raise UserError("%s: accelerometer magnitude is %.2f at the start; expected about 1 g "
-                        "(is it in m/s^2? divide by 9.80665)" % (path, median_g))
-    if median_g < 0.25:
-        raise UserError("%s: accelerometer magnitude is %.3f at the start; expected about 1 g "
-                        "while standing (wrong units or a dead axis?)" % (path, median_g))
-    # a constant rate: sample i is at t0 + i/rate, which is what the device's FIFO assumes
-    rate_hz = (len(times) - 1) / (times[-1] - times[0])
-    return ImuRecording(times[0], rate_hz, values)
 
 
 def load_config(path):
@@ -138,12 +43,41 @@ def load_config(path):
     return cfg
 
 
+class LeanRows:
+    """The lean rows of a replay, (t, lean_deg, roll_deg, cadence_spm, state, win_s) each, kept
+    as six float columns: 48 bytes a row where a tuple took ~260, so a 3 h replay holds 1.4 MB
+    of rows, not 8 (bench/replay_memory.py). Reads back as tuples, state an int."""
+
+    def __init__(self):
+        self._cols = [array("d") for _ in range(6)]
+
+    def append(self, row):
+        for col, value in zip(self._cols, row, strict=True):
+            col.append(value)
+
+    def __len__(self):
+        return len(self._cols[0])
+
+    def __getitem__(self, i):
+        t, lean, roll, cad, state, win = (c[i] for c in self._cols)
+        return t, lean, roll, cad, int(state), win
+
+    def __iter__(self):
+        for t, lean, roll, cad, state, win in zip(*self._cols, strict=True):
+            yield t, lean, roll, cad, int(state), win
+
+    def __eq__(self, other):  # like the list it replaces: rows == [] when there are none
+        return list(self) == list(other)
+
+    __hash__ = None
+
+
 class Recorder:
     """A pipeline sink that keeps rows and events in memory with unwrapped times in seconds."""
 
     def __init__(self, t0=0.0):
         self.t0 = t0
-        self.rows = []
+        self.rows = LeanRows()
         self.events = []
         self._last_ms = 0
         self._wraps = 0
@@ -186,14 +120,13 @@ def run_pipeline(rec, cfg, sink=None, baro=None, session_no=None):
     pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink, coaching)
     k = 0
     sink.climb_s = 0.0
-    values = rec.values
-    step = 6 * BATCH
-    for i in range(0, len(values), step):
-        chunk = array("d", values[i:i + step])
+    done = 0
+    for chunk in rec.batches(BATCH):
         pipe.feed(chunk, len(chunk) // 6)
+        done += len(chunk) // 6
         if not baro:
             continue
-        now_s = rec.t0 + (i + len(chunk)) / 6 / rec.rate_hz
+        now_s = rec.t0 + done / rec.rate_hz
         while k < len(baro) and baro[k][0] <= now_s:
             t_s, p_pa = baro[k]
             coaching.altitude(int((t_s - rec.t0) * 1000) & TICKS_MASK,
@@ -209,9 +142,9 @@ def load_baro_csv(path):
     """baro.csv (header t,pressure_pa; s, Pa) -> [(t_s, pressure_pa)], checked like IMU.csv."""
     path = Path(path)
     out = []
-    with _open_csv(path) as f:
+    with open_text(path) as f:
         reader = csv.reader(f)
-        header = [h.strip() for h in next(reader, [])]
+        header = [h.strip().lower() for h in next(reader, [])]
         if header[:2] != ["t", "pressure_pa"]:
             raise UserError("%s: expected a header t,pressure_pa (s, Pa)" % path)
         for line, row in enumerate(reader, start=2):
@@ -219,8 +152,8 @@ def load_baro_csv(path):
                 continue
             if len(row) < 2:
                 raise UserError("line %d of %s: 2 values expected" % (line, path))
-            t_s = _number(row[0], line, "t")
-            p_pa = _number(row[1], line, "pressure_pa")
+            t_s = number(row[0], line, "t")
+            p_pa = number(row[1], line, "pressure_pa")
             if out and t_s <= out[-1][0]:
                 raise UserError("line %d of %s: t=%s does not increase" % (line, path, t_s))
             if not 20000.0 <= p_pa <= 120000.0:
@@ -257,19 +190,27 @@ def write_outputs(out_dir, sink, cfg):
         raise UserError("cannot write to %s: %s" % (out, e.strerror or e)) from None
 
 
-def summary(rec, sink, cfg):
-    """One line for the terminal: what happened, or why nothing could."""
+def refusal(rec, sink, cfg):
+    """Why this recording gave no lean and no coaching (one line), or None if it did."""
     pipe = sink.pipeline
     if not pipe.calibrated:
         return ("not calibrated: the wearer never stood still for %.0f s (asked %d times to "
                 "stand tall), so there is no lean and no coaching"
                 % (cfg["calib_still_s"], pipe.prompts))
-    cal = sink.first("calibrated")
-    fwd = sink.first("forward_found")
-    if fwd is None:
+    if sink.first("forward_found") is None:
         return ("calibrated at %.1f s, but the wearer never set off from standing, which is how "
                 "the forward direction is found, so there is no lean and no coaching"
-                % (cal[0] - rec.t0))
+                % (sink.first("calibrated")[0] - rec.t0))
+    return None
+
+
+def summary(rec, sink, cfg):
+    """One line for the terminal: what happened, or why nothing could."""
+    why = refusal(rec, sink, cfg)
+    if why:
+        return why
+    cal = sink.first("calibrated")
+    fwd = sink.first("forward_found")
     counts = {}
     for b in sink.buzzes():
         counts[b[1][5:]] = counts.get(b[1][5:], 0) + 1
@@ -296,14 +237,15 @@ def _session_no(text):
 
 def register(parser):
     parser.add_argument("imu_csv", metavar="IMU.csv",
-                        help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s)"
-                        "; or a raw-mode session log (.lcl) from the device")
+                        help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s), optionally"
+                        " gzip-compressed (.csv.gz); or a raw-mode session log (.lcl) from the"
+                        " device")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="writes lean.csv, events.csv, config.json")
     parser.add_argument("--config", metavar="FILE", help="JSON config (see docs/config.md)")
     parser.add_argument("--log-mode", choices=("summary", "raw"), default="summary",
                         help="also writes session.lcl, the log the device would have written "
-                        "(default summary; raw adds the IMU samples)")
+                        "(raw adds the IMU samples)")
     parser.add_argument("--session", metavar="N",
                         help="replay as the device's N-th session: the training plan's stage "
                         "for it coaches the run, as on the device (default: coach_stage)")
@@ -319,7 +261,7 @@ def run(args):
                            [args.imu_csv, args.config, args.baro])
     cfg = load_config(args.config)
     session_no = _session_no(args.session)
-    if replaylog.is_session_log(args.imu_csv):
+    if replaylog.is_session_log(args.imu_csv):  # decided from content: see replay_input
         rec = ImuRecording(*replaylog.raw_recording(args.imu_csv))
     else:
         rec = load_imu_csv(args.imu_csv)
@@ -328,5 +270,8 @@ def run(args):
     write_outputs(out, sink, cfg)
     replaylog.write_device_log(out / "session.lcl", rec, sink, cfg, args.log_mode,
                                session_no or 0)
+    why = refusal(rec, sink, cfg)
+    if why:  # the outputs are written (prompts, states): the refusal loses nothing
+        raise UserError(why)
     print(summary(rec, sink, cfg))
     return 0

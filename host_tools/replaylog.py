@@ -17,7 +17,7 @@ from firmware.core import logfmt
 from firmware.core.summary import SummarySink
 from firmware.device.sessionlog import LogWriter
 
-from . import logread, outfiles
+from . import logread, outfiles, replay_input
 from .errors import UserError
 
 # A replay's raw log stores counts as a sensor set to +-8 g and +-2000 deg/s would (16-bit).
@@ -27,11 +27,14 @@ BATCH = 32  # samples per raw write, like a FIFO drain
 
 
 def is_session_log(path):
+    """A log, not an IMU.csv: binary (a text file is always read as a CSV, whatever its first
+    character; replay_input) and starting with a header block."""
     try:
         with open(path, "rb") as f:
-            return logread.looks_like_log(f.read(1))
+            first = f.read(1)
     except OSError:
         return False
+    return logread.looks_like_log(first) and not replay_input.is_text(path)
 
 
 def raw_recording(path):
@@ -43,7 +46,8 @@ def raw_recording(path):
                         "unknown; `leanclip export` still recovers the rest" % path)
     if s.header["mode"] != "raw":
         raise UserError("%s is a summary-mode log: it has no IMU samples to replay "
-                        "(set log_mode to raw on the device to record them)" % path)
+                        "(set log_raw to true on the device to record them: "
+                        "leanclip config set log_raw true)" % path)
     t_ms, counts = s.raw()
     if len(counts) < 2:
         raise UserError("%s holds no raw samples" % path)
@@ -68,20 +72,22 @@ def _meta(cfg):
                        "calibration": {}}, sort_keys=True, separators=(",", ":"))
 
 
-def write_device_log(path, rec, recorder, cfg, mode="summary", session=0):
-    """Write the session log for a finished replay (as the device's session number `session`).
+def write_device_log(path, rec, recorder, cfg, mode="summary", session=0, start_epoch_s=0):
+    """Write the session log for a finished replay (as the device's session number `session`,
+    started at `start_epoch_s`, 0 for a clock never set).
 
-    rec: the ImuRecording (t0, rate_hz, values); recorder: replay's Recorder holding the
-    pipeline's rows and events. They are fed to the SummarySink in time order, with the
-    device's once-per-loop poll at every whole second and raw writes per FIFO-sized batch."""
+    rec: an ImuRecording or CsvRecording (t0, rate_hz, n, batches()); recorder: replay's
+    Recorder holding the pipeline's rows and events. They are fed to the SummarySink in time
+    order, with the device's once-per-loop poll at every whole second and raw writes per
+    FIFO-sized batch."""
     try:
         with outfiles.replacing(path, "wb") as f:
-            _write_log(f, path, rec, recorder, cfg, mode, session)
+            _write_log(f, path, rec, recorder, cfg, mode, session, start_epoch_s)
     except OSError as e:
         raise UserError("cannot write %s: %s" % (path, e.strerror or e)) from None
 
 
-def _write_log(f, path, rec, recorder, cfg, mode, session):
+def _write_log(f, path, rec, recorder, cfg, mode, session, start_epoch_s):
     """write_device_log into the open file f, a temporary: a failure leaves no log at `path`."""
     lo, hi = logread.RATE_HZ_RANGE  # what a log's reader accepts; 1e-30 Hz would never end
     if not lo <= rec.rate_hz <= hi:
@@ -89,7 +95,8 @@ def _write_log(f, path, rec, recorder, cfg, mode, session):
                         % (path, rec.rate_hz, lo, hi))
     raw = mode == "raw"
     writer = LogWriter(f, logfmt.MODE_RAW if raw else logfmt.MODE_SUMMARY, session,
-                       rec.rate_hz, ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, 0, _meta(cfg))
+                       rec.rate_hz, ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, start_epoch_s,
+                       _meta(cfg))
     if writer.stopped:
         raise UserError("cannot write %s: %s" % (path, writer.stopped))
     sink = SummarySink(writer, 0)
@@ -105,18 +112,16 @@ def _write_log(f, path, rec, recorder, cfg, mode, session):
         ((ms(e[0]), 1, "event", e) for e in recorder.events),
         ((s, 2, "poll", None) for s in range(1000, int(n * period) + 1, 1000)),
     ]
-    counts = None
-    if raw:
-        full_scale = np.array([ACCEL_LSB_PER_G] * 3 + [GYRO_LSB_PER_DPS] * 3)
-        counts = np.clip(np.round(np.asarray(rec.values).reshape(-1, 6) * full_scale),
-                         -32768, 32767).astype("<i2")
+    full_scale = np.array([ACCEL_LSB_PER_G] * 3 + [GYRO_LSB_PER_DPS] * 3)
+    samples = rec.batches(BATCH)  # streamed from the file again: in step with the "raw" calls
     for t_ms, _, kind, item in heapq.merge(*calls, key=lambda c: (c[0], c[1])):
         if kind == "lean":
             sink.lean(t_ms, item[1], item[2], item[3], item[4], int(round(item[5] * 1000)))
         elif kind == "event":
             sink.event(t_ms, item[1], item[2])
         elif kind == "raw":
-            chunk = counts[item:item + BATCH]
+            chunk = np.clip(np.round(np.asarray(next(samples)).reshape(-1, 6) * full_scale),
+                            -32768, 32767).astype("<i2")
             sink.raw(t_ms, array("h", chunk.tobytes()), len(chunk))
         else:
             sink.poll(t_ms)

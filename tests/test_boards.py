@@ -10,8 +10,8 @@ from firmware.device.pinrules import CHIPS, pin_problems, wakes_from_deep_sleep
 
 CHIP_IMAGE = {"esp32": (0x1000, "xtensawin"), "esp32s3": (0x0, "xtensawin"),
               "esp32c3": (0x0, "rv32imc")}
-KEYS = ("title", "chip", "march", "image_offset", "i2c", "imu", "motor", "buzzer", "button", "led",
-        "battery", "power_hold")
+KEYS = ("title", "chip", "march", "image_offset", "i2c", "imu", "pelvis", "motor", "buzzer",
+        "button", "led", "battery", "power_hold")
 
 
 def variant(name, **changes):
@@ -35,6 +35,30 @@ def test_shipped_profile_is_clean(name):
     assert pin_problems(profile) == []
     assert all(key in profile for key in KEYS)
     assert (profile["image_offset"], profile["march"]) == CHIP_IMAGE[profile["chip"]]
+
+
+def _driver(model):
+    from firmware.drivers.imu import DRIVERS
+    from host_tools.boardsim.board import IMU_NAMES
+
+    return [cls for cls in DRIVERS if IMU_NAMES[model] in cls.CHIPS.values()][0]
+
+
+@pytest.mark.parametrize("name", sorted(boards.BOARDS))
+def test_imu_addresses_follow_the_drivers_strap_registry(name):
+    from firmware.drivers.imu import CHEST, PELVIS
+
+    profile = boards.profile(name)
+    assert profile["imu"]["address"] == _driver(profile["imu"]["model"]).ADDRESSES[CHEST]
+    pod = profile["pelvis"]
+    if pod is not None:
+        assert pod["address"] == _driver(pod["model"]).ADDRESSES[PELVIS]
+        assert pod["address"] != profile["imu"]["address"]
+
+
+def test_the_builds_with_a_connector_offer_the_pelvis_pod():
+    assert {n for n, p in boards.BOARDS.items() if p["pelvis"]} == {
+        "xiao-esp32s3", "xiao-esp32c3", "esp32-devkitc"}
 
 
 def test_required_boards_are_shipped():

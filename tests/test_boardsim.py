@@ -234,6 +234,9 @@ def test_csv_rows_follow_time_not_row_number(tmp_path):
     src = CsvRows(str(path), rate_hz=200)  # chip samples twice as fast as the recording
     assert [src.row(k)[0] for k in range(6)] == [0, 0, 1, 1, 2, 2]
     assert src.row(100)[0] == 9  # the last row holds after the end
+    src = CsvRows(str(path))  # no rate: the chip model tells it its own when configured
+    src.set_rate_hz(50)
+    assert [src.row(k)[0] for k in range(3)] == [0, 2, 4]
     bad = tmp_path / "bad.csv"
     bad.write_text("time,x\n")
     with pytest.raises(ValueError, match="expected header"):
@@ -271,3 +274,29 @@ def test_wire_routes_the_imu_interrupt_to_the_profile_pin(clock):
     clock.advance_ms(30000)
     imu._read_u8(0x75)
     assert machine.pin_level(int_pin) == 1 and woke == [int_pin]
+
+
+@pytest.mark.parametrize("err", [errno.ENODEV, errno.EIO, errno.ETIMEDOUT])
+def test_two_imus_share_a_bus_and_one_can_be_unplugged(clock, err):
+    chest = Mpu6xxx(clock, Constant(0.0, 0.0, 1.0), "MPU-6050")
+    pelvis = Mpu6xxx(clock, Constant(0.5, 0.0, 0.8), "MPU-6050")
+    machine.attach(0, 0x68, chest)
+    machine.attach(0, 0x69, pelvis)
+    i2c = machine.I2C(0)
+    assert i2c.scan() == [0x68, 0x69]
+    for addr in (0x68, 0x69):
+        i2c.writeto_mem(addr, 0x6B, b"\x00")  # awake
+    clock.advance_ms(10)
+    assert i2c.readfrom_mem(0x69, 0x3B, 2) == (8192).to_bytes(2, "big")  # its own source
+    assert i2c.readfrom_mem(0x68, 0x3B, 2) == b"\x00\x00"
+    machine.unplug(0, 0x69, err)
+    assert i2c.scan() == [0x68]
+    for op in (lambda: i2c.readfrom_mem(0x69, 0x75, 1),
+               lambda: i2c.writeto_mem(0x69, 0x6B, b"\x00")):
+        with pytest.raises(OSError) as e:
+            op()
+        assert e.value.args[0] == err
+    assert i2c.readfrom_mem(0x68, 0x75, 1) == b"\x68"  # the chest is untouched
+    machine.replug(0, 0x69)
+    assert i2c.scan() == [0x68, 0x69]
+    assert i2c.readfrom_mem(0x69, 0x6B, 1) == b"\x40"  # power-cycled: asleep, reset values

@@ -10,7 +10,7 @@ import pytest
 
 from firmware.device.boards import BOARDS
 from firmware.device.pinrules import pin_problems, pin_uses
-from hardware import motor_driver, parts, power_budget, readme, wiring
+from hardware import i2c_bus, motor_driver, parts, power_budget, readme, wiring
 
 HW = Path(__file__).resolve().parent.parent / "hardware"
 
@@ -153,7 +153,7 @@ def test_power_budget_prints_its_table(capsys):
 # --- enclosure ----------------------------------------------------------------------------------
 
 @pytest.mark.skipif(shutil.which("openscad") is None, reason="OpenSCAD not installed")
-@pytest.mark.parametrize("build", ["xiao", "plus2"])
+@pytest.mark.parametrize("build", ["xiao", "plus2", "pod"])
 @pytest.mark.parametrize("mount", ["chest", "waist"])
 def test_enclosure_renders(tmp_path, build, mount):
     out = tmp_path / "case.stl"
@@ -161,3 +161,64 @@ def test_enclosure_renders(tmp_path, build, mount):
                     "-o", str(out), str(HW / "enclosure" / "leanclip_case.scad")],
                    check=True, capture_output=True, timeout=120)
     assert out.read_text().startswith("solid")
+
+
+# --- pelvis pod bus (issue 17) ------------------------------------------------------------------
+
+def test_um10204_formulas():
+    # UM10204 Figure 41/42 end points: R_p(max) at 400 pF, R_p(min) at 3.3 V with 3 mA.
+    assert i2c_bus.rp_max_ohm(300.0, 400.0) == pytest.approx(885, abs=1)
+    assert i2c_bus.rp_max_ohm(1000.0, 400.0) == pytest.approx(2950, abs=1)
+    assert i2c_bus.rp_min_ohm(3.3) == pytest.approx(967, abs=1)
+    assert i2c_bus.rise_ns(i2c_bus.rp_max_ohm(300.0, 136.0), 136.0) == pytest.approx(300.0)
+
+
+def test_the_pod_cable_fits_fast_mode_with_the_recommended_pullups():
+    cb = i2c_bus.bus_capacitance_pf(parts.POD_CABLE["max_m"])
+    assert cb < i2c_bus.CB_MAX_PF / 2
+    recommended = [rp for what, rp in parts.PULLUPS if "recommended" in what][0]
+    assert i2c_bus.rp_min_ohm() <= recommended <= i2c_bus.rp_max_ohm(300.0, cb)
+    weak = [rp for what, rp in parts.PULLUPS if "10k each, nothing" in what][0]
+    assert i2c_bus.rise_ns(weak, cb) > 300.0  # the README's "too weak at 400 kHz"
+
+
+def test_bus_share_follows_the_drivers_transfers():
+    # One ICM-42688-P at 200 Hz, 50 passes/s: per pass a 3-byte status read and one 4-sample
+    # chunk of 16-byte packets, each transfer with its 30 bit times of framing.
+    bits = 2 * 30 + 9 * (3 + 4 * 16)
+    assert i2c_bus.bus_share("icm42688p", 400000, imus=1) == pytest.approx(bits * 50 / 400000)
+    assert i2c_bus.bus_share("icm42688p", 100000, imus=2) > 0.5  # why 100 kHz is no fallback
+
+
+def test_bus_budget_inputs_match_the_firmware():
+    from firmware.drivers import icm42688, mpu6xxx
+
+    assert i2c_bus.SAMPLE_BYTES["icm42688p"] == icm42688._PACKET
+    assert i2c_bus.SAMPLE_BYTES["mpu6050"] == mpu6xxx._LAYOUT[0x68][1]
+    assert i2c_bus.SAMPLE_BYTES["mpu6886"] == mpu6xxx._LAYOUT[0x19][1]
+    app = (HW.parent / "firmware" / "device" / "app.py").read_text()
+    assert "LOOP_PERIOD_US = const(%d)" % (1000000 // i2c_bus.LOOP_HZ) in app
+
+
+def test_readme_pod_figures_are_the_computed_ones():
+    text = readme.README.read_text()
+    generated = i2c_bus.markdown()
+    for figure in ("136 pF", "576 ns"):
+        assert figure in text.split("<!-- /generated:pelvis-bus -->")[1].split("## ")[0]
+        assert figure.split()[0] in generated
+
+
+@pytest.mark.parametrize("name", sorted(n for n in BOARDS if BOARDS[n]["pelvis"]))
+def test_wiring_tables_carry_the_pod(name):
+    table = wiring.table_markdown(name)
+    assert "pelvis pod (optional)" in table
+    assert "1 SDA, 2 3V3, 3 GND, 4 SCL" in table
+    assert "pelvis pod 0x%02X" % BOARDS[name]["pelvis"]["address"] in table
+
+
+def test_build_b_with_the_pod_still_meets_the_running_goal():
+    rows = [line.split("|") for line in i2c_bus.battery_markdown().splitlines()[2:]]
+    assert {r[1].strip() for r in rows} == {"xiao-esp32s3", "xiao-esp32c3"}
+    for r in rows:
+        without_h, with_h = (float(x.strip(" h")) for x in r[3].split("/"))
+        assert power_budget.RUNNING_GOAL_H <= with_h < without_h

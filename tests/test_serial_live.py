@@ -51,6 +51,8 @@ def test_live_streams_from_the_board_and_leaves_it_answering(vboard):
     status, out, err = leanclip("live", "--port", vboard.port, "--seconds", "1.5")
     assert status == 0, err
     lines = out.splitlines()
+    assert lines[0].startswith("no app was running: started it in live mode")
+    lines = lines[1:]
     assert lines[0] == "LeanClip live"
     assert lines[1].startswith("lean  +2.0 deg too upright") and "172 spm" in lines[1]
     assert lines[-1].split()[1:3] == ["updates", "in"] and int(lines[-1].split()[0]) >= 5
@@ -69,7 +71,7 @@ def test_flashed_firmware_on_a_simulated_run_streams_lean_and_cadence(tmp_path):
                               "--out", str(tmp_path / "run"))
     assert status == 0, err
     with VirtualBoard(tmp_path / "board", baud=0, board="m5stickc-plus2",
-                      run_csv=tmp_path / "run" / "imu.csv", run_hz=100) as board:
+                      run_csv=tmp_path / "run" / "imu.csv") as board:  # real time by default
         assert board.wait_booted()
         assert leanclip("flash", "--port", board.port, "--board", "m5stickc-plus2",
                         "--no-reset")[0] == 0
@@ -79,3 +81,33 @@ def test_flashed_firmware_on_a_simulated_run_streams_lean_and_cadence(tmp_path):
     assert gauges, out
     fields = gauges[-1].split()
     assert fields[-1].lower() == "running" and 150 <= int(fields[fields.index("spm") - 1]) <= 190
+
+
+def test_live_during_a_session_watches_without_stopping_it(tmp_path):
+    """Issue 15 item 10: a runner checking the live view mid-run keeps their session: the app
+    started at power-on (main.py) is watched, not restarted, so there is no new calibration
+    and no second session; and it is still running when live ends."""
+    import time
+
+    status, _, err = leanclip("simulate", "--scenario", "steady", "--seed", "3",
+                              "--out", str(tmp_path / "run"))
+    assert status == 0, err
+    with VirtualBoard(tmp_path / "board", baud=0, board="m5stickc-plus2",
+                      run_csv=tmp_path / "run" / "imu.csv") as board:
+        assert board.wait_booted()
+        assert leanclip("flash", "--port", board.port, "--board", "m5stickc-plus2")[0] == 0
+        time.sleep(14)  # main.py's app: stand tall, calibrate, set off running
+        status, out, err = leanclip("live", "--port", board.port, "--seconds", "5")
+        assert status == 0, err
+        assert out.startswith("watching the running app"), out
+        gauges = [line for line in out.splitlines() if line.startswith("lean ")]
+        assert gauges and "calibrating" not in gauges[-1], out
+        assert gauges[-1].split()[-1] == "RUNNING"
+        status, out, err = leanclip("live", "--port", board.port, "--seconds", "3")
+        assert status == 0 and out.startswith("watching the running app"), out + err
+        status, out, err = leanclip("logs", "list", "--port", board.port)
+        assert status == 0, err
+        assert "the app was running on the board: stopped it" in err  # said, not silent
+        assert len([line for line in out.splitlines() if ".lcl" in line]) == 1, out
+        status, out, err = leanclip("logs", "list", "--port", board.port)
+    assert status == 0 and err == "", err  # nothing was running any more: nothing to say

@@ -63,7 +63,7 @@ def test_ctrl_c_interrupts_a_running_main_py(vboard):
         assert port.read_until(b">>> ").endswith(b">>> ")
         port.write(b"\x04")  # ... where Ctrl-D soft-resets and runs main.py
         assert port.read_until(b"soft reboot\r\n").endswith(b"soft reboot\r\n")
-    assert vboard.wait_booted(10)
+    assert vboard.wait_booted(2, timeout_s=30)
     for _ in range(400):
         if (vboard.board_dir / "started").exists():
             break

@@ -34,6 +34,7 @@ from . import controls, modules
 from .drill import Drill
 from .errorlog import ErrorLog
 from .hardware import Peripherals
+from .hostlink import HostWatch
 from .loop import Ticker
 from .sessionlog import LogWriter, SessionStore
 
@@ -76,6 +77,7 @@ class App:
         self.live = live
         self.live_row = ""
         self.live_ms = 0
+        self.host = None if live else HostWatch()  # `leanclip live` attaching mid-session
         self.wdt = None
         self.collect = True  # the planned gc.collect (the allocation test turns it off)
         gc.collect()
@@ -244,6 +246,8 @@ class App:
             self.gc_pause_max_us = pause
 
     def housekeeping(self, now_ms):
+        if self.host is not None:
+            self.live = self.host.check(now_ms, self)
         if self.baro is not None:
             self.climb_step()
         if self.p.state != STILL or self.live:  # a host watching live is not a shelf

@@ -13,6 +13,8 @@ Keys of a profile (all pins are GPIO numbers of the chip, not silkscreen labels)
   i2c: bus id, sda, scl, freq - the bus the IMU is on,
   imu: what is fitted (model, address); drivers still identify the chip by WHO_AM_I;
       int_pin: the GPIO its interrupt line reaches (wake-on-motion), or None,
+  pelvis: the optional pelvis pod's IMU (model, address) on the same bus at the strap-high
+      address (drivers/imu.py), or None where the IMU's bus is not on a connector,
   motor: {"kind": "pwm", "pin", "freq_hz", "driver"} with driver "unit" (a module with its own
       transistor), "nmos" or "npn" (our driver circuit, hardware/README.md), or
       {"kind": "drv2605l", "address"}, or None,
@@ -36,6 +38,8 @@ BOARDS = {
         "psram": "quad",
         "i2c": {"id": 0, "sda": 21, "scl": 22, "freq": 400000},
         "imu": {"model": "mpu6886", "address": 0x68, "int_pin": None},
+        # No pelvis pod: the IMU's bus (G21/G22) is inside the stick, on no header.
+        "pelvis": None,
         # A Grove vibration motor unit on the HY2.0-4P port (G32/G33): the unit carries its own
         # transistor and diode and runs from the port's 5 V.
         "motor": {"kind": "pwm", "pin": 32, "freq_hz": 200, "driver": "unit"},
@@ -62,6 +66,7 @@ BOARDS = {
         "psram": None,
         "i2c": {"id": 0, "sda": 38, "scl": 39, "freq": 400000},
         "imu": {"model": "mpu6886", "address": 0x68, "int_pin": None},
+        "pelvis": None,  # not offered: confirm first that the IMU bus (G38/G39) reaches a header
         "motor": {"kind": "pwm", "pin": 2, "freq_hz": 200, "driver": "unit"},
         "buzzer": None,
         "button": {"pin": 41, "active_low": True, "pull": None},
@@ -86,6 +91,7 @@ BOARDS = {
         "i2c": {"id": 0, "sda": 5, "scl": 6, "freq": 400000},
         # INT1 on D2 (GPIO3, an RTC pin) lets the IMU's wake-on-motion end deep sleep.
         "imu": {"model": "icm42688p", "address": 0x68, "int_pin": 3},
+        "pelvis": {"model": "icm42688p", "address": 0x69},
         "motor": {"kind": "pwm", "pin": 2, "freq_hz": 200, "driver": "nmos"},
         "buzzer": None,
         "button": {"pin": 4, "active_low": True, "pull": "up"},
@@ -111,6 +117,7 @@ BOARDS = {
         # No IMU interrupt: the only free deep-sleep wake pin left (GPIO2) is a strapping pin
         # that an idle-low INT line would hold low at reset.
         "imu": {"model": "icm42688p", "address": 0x68, "int_pin": None},
+        "pelvis": {"model": "icm42688p", "address": 0x69},
         # Same D-pin positions as the S3 build would be nicer, but D0 (GPIO2) is a strapping
         # pin that must read high at boot, so motor and battery sit on D2 and D1 here.
         "motor": {"kind": "pwm", "pin": 4, "freq_hz": 200, "driver": "nmos"},
@@ -135,6 +142,7 @@ BOARDS = {
         "psram": None,
         "i2c": {"id": 0, "sda": 21, "scl": 22, "freq": 400000},
         "imu": {"model": "mpu6050", "address": 0x68, "int_pin": 26},
+        "pelvis": {"model": "mpu6050", "address": 0x69},
         "motor": {"kind": "pwm", "pin": 25, "freq_hz": 200, "driver": "npn"},
         "buzzer": None,
         "button": {"pin": 27, "active_low": True, "pull": "up"},

@@ -4,8 +4,8 @@ buffers, and draining a FIFO in a few large reads without touching the heap.
 The interface (docs/drivers.md):
     imu.configure(rate_hz=200, accel_fs_g=8, gyro_fs_dps=1000)
     n = imu.read_into(buf)   # buf: array('h', 6 * N); fills ax, ay, az, gx, gy, gz counts
-    imu.name, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, imu.fifo_samples,
-    imu.overflowed
+    imu.name, imu.address, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
+    imu.fifo_samples, imu.overflowed
     imu.wake_on_motion(threshold_mg=200)   # low-power standby that raises INT on movement
 """
 from ..core.compat import const
@@ -52,7 +52,8 @@ def unpack(src, units, packet, offs, big, hdr_mask, hdr_want, dst, n):
 
 class Imu(I2CDevice):
     """Base of the chip drivers. A subclass sets FAMILY, CHIPS ({WHO_AM_I: name}), ADDRESSES and
-    WHO_AM_I_REG, and implements configure() and read_into()."""
+    WHO_AM_I_REG, and implements configure() and read_into(). ADDRESSES is (strap low, strap
+    high): the registry imu.find_imu and imu.find_pelvis read (chest low, pelvis pod high)."""
 
     FAMILY = "IMU"
     CHIPS = {}
@@ -65,6 +66,7 @@ class Imu(I2CDevice):
         status = memoryview(bytearray(4))
         self._status_views = [status[:i] for i in range(5)]  # made once: slicing allocates
         self._views = None
+        self.address = address
         self.rate_hz = 0
         self.accel_lsb_per_g = 0
         self.gyro_lsb_per_dps = 0

@@ -3,6 +3,10 @@
 //                     motor, 400 mAh LiPo (502535), side button
 //   build = "plus2" : sleeve for build (a) - holds an M5StickC Plus2 with the screen and
 //                     button A exposed, plus a pocket for the Grove vibration motor unit
+//   build = "pod"   : the optional pelvis pod (issue 17) - a second IMU breakout on a 4-wire
+//                     cable to the chest clip, worn with mount = "waist"; the cable leaves
+//                     through a strain-relief sleeve and is tied to a bridge inside
+//   pod_port = true : the xiao box gets a slot for the pod cable's JST-GH 4-pin socket
 //   mount = "chest" : two slots for a heart-rate chest strap (sternum)
 //   mount = "waist" : a spring tongue that clips over a waistband
 // Render: openscad -D 'build="xiao"' -D 'mount="chest"' -o case.stl leanclip_case.scad
@@ -13,6 +17,7 @@
 
 build = "xiao";
 mount = "chest";
+pod_port = true;
 
 wall = 1.8;          // side walls, mm
 floor_t = 1.6;       // floor and lid
@@ -29,10 +34,15 @@ xiao = [21, 17.8, 4.5];      // XIAO ESP32-S3/C3 incl. components and the USB-C 
 imu = [25, 22, 3];           // a typical ICM-42688-P / GY-521 breakout without headers
 motor_h = 3;                 // 10 mm coin motor, glued to the lid
 wire_h = 3;                  // room for the wires above the boards
+cable_d = 3.2;               // the pod cable: 4 x 28 AWG silicone, measure yours
+gh_socket = [8, 5];          // JST-GH 4-pin side-entry socket opening (SM04B-GHS-TB), w x h
+relief_l = 12;               // strain-relief sleeve: the bend happens here, not at the joints
 
 // Build (b): the LiPo on the floor, the XIAO and the IMU side by side on top of it.
+// The pod: the IMU breakout flat on the floor, room for the cable's turn and its tie.
 function cavity(b) =
     (b == "plus2" ? plus2
+     : b == "pod" ? [imu.x + 8, imu.y, imu.z + wire_h + 2]
                   : [max(lipo.x, xiao.x + 1 + imu.x), max(lipo.y, xiao.y, imu.y),
                      lipo.z + 1 + max(xiao.z, imu.z) + wire_h + motor_h])
     + [fit, fit, fit] * 2;
@@ -50,6 +60,15 @@ module shell() {
             // side button, 4 mm plunger hole
             translate([outer.x * 0.65, -1, floor_t + c.z / 2]) rotate([-90, 0, 0])
                 cylinder(d = 4, h = wall + 2, $fn = 32);
+            // pod cable socket on the far end, high up, away from the USB-C opening
+            if (pod_port)
+                translate([outer.x - wall - 1, outer.y / 2 - gh_socket.x / 2,
+                           outer.z - gh_socket.y - 2])
+                    cube([wall + 2, gh_socket.x, gh_socket.y]);
+        } else if (build == "pod") {
+            // cable exit through the strain-relief sleeve
+            translate([outer.x - wall - 1, outer.y / 2, floor_t + c.z / 2]) rotate([0, 90, 0])
+                cylinder(d = cable_d + 0.6, h = wall + relief_l + 2, $fn = 24);
         } else {
             // USB-C end: a window; Grove end: fully open, the stick slides in from here
             translate([-1, wall + 4, floor_t + 3]) cube([wall + 2, c.y - 8, c.z]);
@@ -59,6 +78,19 @@ module shell() {
     if (build == "plus2")  // lips along the long sides hold the stick, screen and button A show
         for (y = [0, outer.y - wall - 2])
             translate([0, y, outer.z]) cube([outer.x, wall + 2, 1.2]);
+    if (build == "pod") {
+        // strain-relief sleeve outside the exit (fill with silicone or heat-shrink over it)
+        translate([outer.x, outer.y / 2, floor_t + c.z / 2]) rotate([0, 90, 0])
+            difference() {
+                cylinder(d1 = cable_d + 4, d2 = cable_d + 2.4, h = relief_l, $fn = 24);
+                translate([0, 0, -1]) cylinder(d = cable_d + 0.6, h = relief_l + 2, $fn = 24);
+            }
+        // cable-tie bridge inside: the tie takes a pull, the solder joints never do
+        translate([outer.x - wall - 8, outer.y / 2 - 4, floor_t]) difference() {
+            cube([6, 8, 3.5]);
+            translate([1.5, -1, -1]) cube([3, 10, 3]);  // the tie's tunnel, across the cable
+        }
+    }
     if (build == "plus2")  // pocket for the Grove vibration unit (20 x 20 mm), on the back
         translate([outer.x / 2 - 12, outer.y, 0]) difference() {
             cube([24, 8, 24]);
@@ -66,7 +98,7 @@ module shell() {
         }
 }
 
-module lid() {  // build (b) only: press-fit lid, the coin motor glued to its inside
+module lid() {  // build (b) and the pod: press-fit lid (build b: the coin motor glued inside)
     translate([0, outer.y + 5, 0]) {
         cube([outer.x, outer.y, floor_t]);
         translate([wall + fit / 2, wall + fit / 2, floor_t])
@@ -96,5 +128,5 @@ module waist_tongue() {  // a tongue along the floor, open at one end, gap = wai
 }
 
 shell();
-if (build == "xiao") lid();
+if (build == "xiao" || build == "pod") lid();
 if (mount == "chest") chest_slots(); else waist_tongue();

@@ -40,3 +40,15 @@ def wire(name, source, battery_v=3.9):
         machine.set_adc_uv(p["battery"]["adc_pin"],
                            int(battery_v * 1000000 / p["battery"]["divider"]))
     return imu, haptic
+
+
+def wire_pelvis(name, source):
+    """Attach the pelvis pod's IMU model that board `name` offers (profile "pelvis": same bus,
+    strap-high address), fed from its own `source`; returns the model. Call after wire()."""
+    p = boards.profile(name)
+    pod = p["pelvis"]
+    if pod is None:
+        raise ValueError("board '%s' has no pelvis pod" % name)
+    imu = imu_model(IMU_NAMES[pod["model"]], machine.clock(), source)
+    machine.attach(p["i2c"]["id"], pod["address"], imu)
+    return imu

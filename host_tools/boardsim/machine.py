@@ -3,8 +3,8 @@ models instead of silicon (https://docs.micropython.org/en/latest/library/machin
 
 Buses and pins are shared per id, as on a chip: two `I2C(0)` objects talk to the same devices.
 The test side wires the board up with the module functions (`attach`, `drive`, `set_adc_uv`,
-`set_clock`) and reads back what the firmware did (`pwm_timeline`, `pin_level`, `sleeps`,
-`wdt_starved`).
+`set_clock`; `unplug`/`replug` pull a cable mid-run) and reads back what the firmware did
+(`pwm_timeline`, `pin_level`, `sleeps`, `wdt_starved`).
 """
 import errno
 
@@ -43,6 +43,30 @@ def attach(bus_id, address, model):
 
 def detach(bus_id, address):
     _buses.get(bus_id, {}).pop(address, None)
+
+
+class _Unplugged:
+    """What stands at an address whose cable was pulled: every transfer fails with `err`, and a
+    scan does not list it (nothing ACKs the address)."""
+
+    def __init__(self, model, err):
+        self.model = model
+        self.err = err
+
+
+def unplug(bus_id, address, err=errno.ENODEV):
+    """Pull the cable of the device at `address` mid-run. `err` is the OSError the bus then
+    raises: ENODEV (the default) is the ESP32 port's answer when nobody ACKs the address; EIO
+    (a byte NACKed) or ETIMEDOUT (a line held low) stand for a connector coming loose
+    mid-transfer."""
+    _buses[bus_id][address] = _Unplugged(_buses[bus_id][address], err)
+
+
+def replug(bus_id, address):
+    """Plug it back in: the chip was unpowered, so it starts from its reset values."""
+    gone = _buses[bus_id][address]
+    gone.model.reset()
+    _buses[bus_id][address] = gone.model
 
 
 def set_reset_cause(cause):
@@ -110,10 +134,12 @@ class I2C:
         model = self._devices.get(addr)
         if model is None:
             raise OSError(errno.ENODEV)
+        if isinstance(model, _Unplugged):
+            raise OSError(model.err)
         return model
 
     def scan(self):
-        return sorted(self._devices)
+        return sorted([a for a in self._devices if not isinstance(self._devices[a], _Unplugged)])
 
     def readfrom_mem_into(self, addr, memaddr, buf, addrsize=8):
         self._device(addr).read_into(memaddr, buf)
@@ -336,3 +362,16 @@ def disable_irq():
 
 def enable_irq(state=0):
     pass
+
+
+class RTC:
+    """The real-time clock: `leanclip flash`, `logs` and `live` set it from the host. Here the
+    interpreter's time.time() already runs on the host's clock, so only the last setting is
+    kept (for tests to read back)."""
+
+    _datetime = (2000, 1, 1, 5, 0, 0, 0, 0)
+
+    def datetime(self, value=None):
+        if value is None:
+            return RTC._datetime
+        RTC._datetime = tuple(value)

@@ -134,6 +134,9 @@ class RegisterModel:
             self._t0_s = clock.s
             self._t0_us = clock.us
             self._made = 0
+            learn = getattr(self.source, "set_rate_hz", None)  # a recording played in real time
+            if learn is not None and odr:
+                learn(odr)
 
     def _rate_hz(self):
         return 0

@@ -63,15 +63,19 @@ class Rows:
 class CsvRows:
     """The simulator's imu.csv (header t,ax,ay,az,gx,gy,gz in s, g, dps), streamed: row(k) is
     the last row at or before t = k / rate_hz, so a chip sampling at 208 Hz replays a 200 Hz
-    recording at the right speed. Rows past the end repeat the last one. Parsing allocates:
-    use Constant where a test measures heap use."""
+    recording at the right speed. rate_hz is the CHIP's sampling rate, not the file's: None
+    (the virtual board's default) takes it from the chip model when the firmware sets its
+    output rate (set_rate_hz), so a run always plays in real time, whatever rate it was
+    recorded at. Rows past the end repeat the last one. Parsing allocates: use Constant where a
+    test measures heap use."""
 
-    def __init__(self, path, rate_hz):
+    def __init__(self, path, rate_hz=None):
         self._f = open(path)
-        header = self._f.readline().strip().split(",")
+        header = self._f.readline().strip().lstrip("\ufeff").lower().split(",")  # as replay
         if header[:7] != ["t", "ax", "ay", "az", "gx", "gy", "gz"]:
             raise ValueError("%s: expected header t,ax,ay,az,gx,gy,gz" % path)
         self._rate_hz = rate_hz
+        self._fixed = rate_hz is not None
         self._row = (0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
         self._next = self._parse()
 
@@ -81,6 +85,11 @@ class CsvRows:
             return None
         v = [float(x) for x in line.split(",")[:7]]
         return v[0], (v[1], v[2], v[3], v[4], v[5], v[6])
+
+    def set_rate_hz(self, rate_hz):
+        """The chip's output data rate, from the chip model (unless fixed at construction)."""
+        if not self._fixed:
+            self._rate_hz = rate_hz
 
     def row(self, k):
         t_s = k / self._rate_hz

@@ -11,15 +11,15 @@ def register(parser):
     parser.add_argument("--scenario", default="demo",
                         help="demo (~10 min), steady (3 min, no faults) or a JSON segment file")
     parser.add_argument("--mount", default="chest", choices=MOUNTS,
-                        help="how the board sits on the trunk (default chest)")
+                        help="how the board sits on the trunk")
     parser.add_argument("--rate", type=int, default=100, metavar="HZ",
-                        help="IMU output rate, 50..1000 Hz (default 100)")
+                        help="IMU output rate, 50..1000 Hz")
     parser.add_argument("--cadence", type=float, default=None, metavar="SPM",
                         help="running cadence, 150..190 steps/min, for run segments that do not"
                         " set cadence_spm (default 170)")
     parser.add_argument("--quality", default="typical", choices=QUALITIES,
-                        help="sensor grade: errors, noise, range (default typical)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+                        help="sensor grade: errors, noise, range")
+    parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument("--out", required=True, metavar="DIR", help="output directory")
     parser.set_defaults(func=run)
 

@@ -6,6 +6,8 @@ import time
 
 from firmware.device.boards import BOARDS
 
+from ..errors import UserError
+from ..replay_input import load_imu_csv
 from .board import VirtualBoard
 
 
@@ -24,8 +26,15 @@ def main(argv=None):
                         help="the board profile it models (chips wired, chip reported)")
     parser.add_argument("--run", metavar="IMU_CSV", help="feed the IMU this simulated run "
                         "(leanclip simulate's imu.csv); default: lying still")
-    parser.add_argument("--run-hz", type=int, default=200, help="sample rate of --run")
+    parser.add_argument("--run-hz", type=int, help="play --run as if the IMU sampled at this "
+                        "rate (default: the chip's own rate, so the run plays in real time, "
+                        "whatever rate it was recorded at)")
     args = parser.parse_args(argv)
+    if args.run:
+        try:
+            load_imu_csv(args.run)  # a bad file is one line here, not a traceback on the board
+        except UserError as e:
+            parser.exit(2, "%s: %s\n" % (parser.prog, e))
     board = VirtualBoard(args.dir, baud=args.baud, board=args.board, run_csv=args.run,
                          run_hz=args.run_hz, heap=args.heap, flash_kb=args.flash_kb).start()
     print("virtual board on %s (filesystem %s, %d baud); Ctrl-C stops it"

@@ -52,10 +52,11 @@ class VirtualBoard:
     """`with VirtualBoard(board_dir, baud=115200) as vb:` then open `vb.port` like a board.
 
     board: the profile whose chips are wired to the simulated machine and whose chip the board
-    claims to be; run_csv: the simulator's imu.csv fed to the IMU (None: lying still);
+    claims to be; run_csv: the simulator's imu.csv fed to the IMU (None: lying still), played
+    in real time at the IMU chip's own sampling rate (run_hz forces another: a test's speed-up);
     flash_kb: the filesystem size (statvfs reports it; a write past it fails with ENOSPC)."""
 
-    def __init__(self, board_dir, baud=115200, board="m5stickc-plus2", run_csv=None, run_hz=200,
+    def __init__(self, board_dir, baud=115200, board="m5stickc-plus2", run_csv=None, run_hz=None,
                  heap="1M", flash_kb=2048):
         self.board_dir = Path(board_dir).resolve()
         self.board_dir.mkdir(parents=True, exist_ok=True)
@@ -124,12 +125,15 @@ class VirtualBoard:
             LEANCLIP_SIM_CHIP=self.profile["chip"],
             LEANCLIP_SIM_ROOT=str(SIM_ROOT),
             LEANCLIP_SIM_BOARD=self.board,
-            LEANCLIP_SIM_RUN_HZ=str(self.run_hz),
             LEANCLIP_SIM_FLASH_KB=str(self.flash_kb),
         )
         env.pop("MICROPYPATH", None)
         if self.run_csv:
             env["LEANCLIP_SIM_RUN"] = str(Path(self.run_csv).resolve())
+        if self.run_hz:
+            env["LEANCLIP_SIM_RUN_HZ"] = str(self.run_hz)
+        else:
+            env.pop("LEANCLIP_SIM_RUN_HZ", None)
         out_r, out_w = os.pipe()
         # A board's transmit buffer is small: a deep pipe would keep sending stale output
         # long after the host stopped listening.

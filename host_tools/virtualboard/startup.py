@@ -127,7 +127,8 @@ def _wire(sys, sim_root):
     machine.reset_all()
     run_csv = os.getenv("LEANCLIP_SIM_RUN")
     if run_csv:
-        source = sources.CsvRows(run_csv, int(os.getenv("LEANCLIP_SIM_RUN_HZ")))
+        rate_hz = os.getenv("LEANCLIP_SIM_RUN_HZ")  # unset: the chip's own rate (real time)
+        source = sources.CsvRows(run_csv, int(rate_hz) if rate_hz else None)
     else:
         source = sources.Constant()
     board.wire(os.getenv("LEANCLIP_SIM_BOARD"), source)
