@@ -34,7 +34,8 @@ def _beyond_float32(v):
     """A float that single precision cannot hold (inf or 0 on an ESP32): configtext refuses it."""
     if isinstance(v, (list, dict)):
         return any(_beyond_float32(x) for x in (v.values() if isinstance(v, dict) else v))
-    return isinstance(v, float) and (abs(v) > 3.4028234e38 or 0 < abs(v) < 1.1754944e-38)
+    return isinstance(v, float) and (abs(v) > configtext._FLOAT32_MAX
+                                     or 0 < abs(v) < configtext._FLOAT32_MIN)
 
 
 @given(_values, st.booleans(), st.sampled_from([None, 1, "\t", " \n "]))
