@@ -58,7 +58,7 @@ def test_micropython_replay_matches_cpython(recording, firmware_tree):
     assert [e[1] for e in buzzes] == ["buzz_upright"]  # the episode was caught, on both
 
     assert len(rows) == len(cpy.rows) > 100
-    for (t, lean, roll, cad, state, win), ref in zip(rows, cpy.rows):
+    for (t, lean, roll, cad, state, _win), ref in zip(rows, cpy.rows, strict=True):
         assert t == round(ref[0] * 1000) and state == ref[4]
         assert lean == pytest.approx(ref[1], abs=1e-4)
         assert roll == pytest.approx(ref[2], abs=1e-4)
