@@ -14,15 +14,24 @@ DEVICE = upy.FIRMWARE / "device"
 STILL_ROW = [0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]  # flat and still: +1 g on z
 
 
-def build_lib(dest):
-    """Compiled firmware + boardsim + machine shim, once per test module."""
-    return upy.compile_with_boardsim(dest)
+class Lib:
+    """Compiled firmware + boardsim + machine shim for one interpreter (tests/upy.py)."""
+
+    def __init__(self, dest, interp):
+        self.path = interp.compile_with_boardsim(dest)
+        self.interp = interp
+
+
+def build_lib(dest, interp=upy.PYPI):
+    """Once per test module and interpreter."""
+    return Lib(dest, interp)
 
 
 class Board:
     def __init__(self, lib, root, name, config=None):
         self.root = Path(root)
-        shutil.copytree(lib, self.root / "lib")
+        self.interp = lib.interp
+        shutil.copytree(lib.path, self.root / "lib")
         for entry in ("boot.py", "main.py"):
             shutil.copy(DEVICE / entry, self.root / entry)
         (self.root / "board.json").write_text(json.dumps({"board": name}))
@@ -32,14 +41,14 @@ class Board:
         self.name = name
 
     def boot(self, source, end_ms, actions=(), battery_v=3.9, entry=None, baro=None,
-             faults=(), flash=None, heap="8M"):
+             faults=(), flash=None, heap=None):
         spec = {"board": self.name, "board_dir": str(self.root), "source": source,
                 "end_ms": end_ms, "actions": [list(a) for a in actions], "battery_v": battery_v,
                 "entry": entry, "baro": baro, "faults": [list(f) for f in faults],
                 "flash": flash}
         path = self.root.parent / (self.root.name + "-spec.json")
         path.write_text(json.dumps(spec))
-        out = upy.run(RIG, self.root / "lib", path, timeout=3600, heap=heap)
+        out = self.interp.run(RIG, self.root / "lib", path, timeout=3600, heap=heap)
         line = [x for x in out.splitlines() if x.startswith("RESULT ")][-1]
         self.stdout = out
         return json.loads(line[len("RESULT "):])

@@ -23,8 +23,8 @@ RUN = [{"do": "stand", "s": 5}, {"do": "walk", "s": 10}, {"do": "run", "s": 60, 
 
 
 @pytest.fixture(scope="module")
-def lib(tmp_path_factory):
-    return apprig.build_lib(tmp_path_factory.mktemp("lib") / "lib")
+def lib(tmp_path_factory, interp):
+    return apprig.build_lib(tmp_path_factory.mktemp("lib") / "lib", interp)
 
 
 @pytest.fixture(scope="module")

@@ -12,12 +12,13 @@ SCRIPT = upy.ROOT / "tests" / "upy_scripts" / "flash_full.py"
 
 
 @pytest.fixture(scope="module")
-def tree(tmp_path_factory):
-    return upy.compile_firmware(tmp_path_factory.mktemp("fw"))
+def tree(tmp_path_factory, interp):
+    return interp, interp.compile_firmware(tmp_path_factory.mktemp("fw"))
 
 
 def _fill(tree, mode):
-    out = dict(line.split(" ", 1) for line in upy.run(SCRIPT, tree, mode).splitlines()
+    interp, path = tree
+    out = dict(line.split(" ", 1) for line in interp.run(SCRIPT, path, mode).splitlines()
                if line[:4] in ("STOP", "LOG ", "ERRO"))
     log = logread.decode(unhexlify(out["LOG"]), "full.lcl")
     return out["STOPPED"], [e[1] for e in log.events], unhexlify(out["ERRORS"]).decode()
