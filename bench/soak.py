@@ -190,8 +190,9 @@ def score(record):
 
 
 def _worker(args):
-    worker, plans, lib, tmp = args
+    worker, plans, tmp = args
     tmp = Path(tmp)
+    lib = apprig.build_lib(tmp / ("lib%d" % worker))  # (an interpreter does not pickle)
     board = apprig.Board(lib, tmp / ("board%d" % worker), BOARD)
     for plan in plans:
         t0 = time.time()
@@ -258,8 +259,7 @@ def main(argv=None):
             plans.append(_plan(rng, len(plans)))
         tmp = Path(args.keep or tempfile.mkdtemp(prefix="soak"))
         tmp.mkdir(parents=True, exist_ok=True)
-        lib = apprig.build_lib(tmp / "lib")
-        jobs = [(w, plans[w::args.workers], lib, str(tmp)) for w in range(args.workers)]
+        jobs = [(w, plans[w::args.workers], str(tmp)) for w in range(args.workers)]
         with ProcessPoolExecutor(args.workers) as ex:
             list(ex.map(_worker, jobs))
     summary = summarise(records(tmp))

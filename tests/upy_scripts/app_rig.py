@@ -179,7 +179,9 @@ if flash:
         fresh = False
     except OSError:
         image = _host.open(flash["image"], "w+b")
-        image.write(bytes(ImageDisk.BLOCK * flash["blocks"]))
+        block = bytes(ImageDisk.BLOCK)
+        for _ in range(flash["blocks"]):
+            image.write(block)
         fresh = True
     disk = ImageDisk(image, flash["blocks"])
     if fresh:
