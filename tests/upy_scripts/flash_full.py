@@ -1,4 +1,4 @@
-"""Runs ON MicroPython: a session log written on a real littlefs (a 128 KB RAM disk of 4 KB
+"""Runs ON MicroPython: a session log written on a real littlefs (a 96 KB RAM disk of 4 KB
 blocks, as on the ESP32) until the flash is full, the way the device app does it: reserve at
 session start, the writer frees it at ENOSPC, the app's housekeeping then writes errors.log.
 
@@ -23,14 +23,15 @@ BLOCK = 4096
 class RamDisk:
     def __init__(self, blocks):
         self.data = bytearray(BLOCK * blocks)
+        self.mv = memoryview(self.data)  # slices of it copy nothing
 
     def readblocks(self, n, buf, off=0):
         a = n * BLOCK + off
-        buf[:] = self.data[a:a + len(buf)]
+        buf[:] = self.mv[a:a + len(buf)]
 
     def writeblocks(self, n, buf, off=0):
         a = n * BLOCK + off
-        self.data[a:a + len(buf)] = buf
+        self.mv[a:a + len(buf)] = buf
 
     def ioctl(self, op, arg):
         if op == 4:  # block count
@@ -43,7 +44,7 @@ class RamDisk:
 
 
 def main(mode):
-    disk = RamDisk(32)
+    disk = RamDisk(24)
     os.VfsLfs2.mkfs(disk)
     os.mount(os.VfsLfs2(disk), "/flash")
     store = SessionStore("/flash/logs")
@@ -69,10 +70,21 @@ def main(mode):
         t_s += 1
     errlog.line("session log stopped: %s" % writer.stopped)  # as App.housekeeping does
     print("STOPPED", writer.stopped)
+    _hex("LOG", path)
+    _hex("ERRORS", "/flash/errors.log")
+
+
+def _hex(tag, path):
+    """One line: tag, then the file in hex, a chunk at a time (the heap is small)."""
+    print(tag, end=" ")
+    buf = bytearray(1024)
     with open(path, "rb") as f:
-        print("LOG", hexlify(f.read()).decode())
-    with open("/flash/errors.log", "rb") as f:
-        print("ERRORS", hexlify(f.read()).decode())
+        while True:
+            n = f.readinto(buf)
+            if not n:
+                break
+            print(hexlify(memoryview(buf)[:n]).decode(), end="")
+    print()
 
 
 main(sys.argv[1])
