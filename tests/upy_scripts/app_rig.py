@@ -203,16 +203,24 @@ if flash:
     disk.last_write_ms = None
 
 
+_COPY_BUF = bytearray(1024)  # made before the app runs: its heap may be fragmented by then
+
+
 def pull_logs():
     """What `leanclip logs pull` would get after the power cut: the files as flash holds them."""
     try:
         os.mkdir("/pulled")
     except OSError:
         pass
+    view = memoryview(_COPY_BUF)
     for name in os.listdir("/logs"):
         if name.endswith(".lcl"):
             with open("/logs/" + name, "rb") as src, open("/pulled/" + name, "wb") as dst:
-                dst.write(src.read())
+                while True:
+                    n = src.readinto(_COPY_BUF)
+                    if not n:
+                        break
+                    dst.write(view[:n])
 sys.path[:] = ["", ".frozen", "/lib"]  # as on the ESP32
 for name in list(sys.modules):  # the device imports its firmware afresh, from /lib
     if name.startswith("firmware"):
