@@ -25,7 +25,26 @@ demo: $(STAMP)
 	$(BIN)/leanclip timeline $(BUILD)/demo/replay --truth $(BUILD)/demo/truth.csv --png $(BUILD)/demo/lean.png
 	$(BIN)/leanclip report $(BUILD)/demo/replay/session.lcl --out $(BUILD)/demo/report
 	$(BIN)/leanclip plan-demo --out $(BUILD)/plan
-	@echo "done: see $(BUILD)/demo and $(BUILD)/plan; '. $(BIN)/activate' puts leanclip on your PATH"
+	$(BIN)/leanclip report $(BUILD)/plan/00002.lcl --out $(BUILD)/plan/report
+	$(BIN)/python tests/watchsim.py $(BUILD)/demo/watch
+	$(BIN)/leanclip report $(BUILD)/demo/watch/session.lcl --activity $(BUILD)/demo/watch/watch.fit --out $(BUILD)/demo/watch/report
+	$(BIN)/leanclip export $(BUILD)/demo/watch/session.lcl --activity $(BUILD)/demo/watch/watch.fit --out $(BUILD)/demo/watch/merged.csv
+	@echo "done: open $(BUILD)/plan/report/00002.html, $(BUILD)/plan/report/history.html and $(BUILD)/demo/watch/report/session.html; '. $(BIN)/activate' puts leanclip on your PATH"
+
+# docs/screenshots/: the three pages of `make demo` in headless Chromium (apt-get install
+# chromium), 800 px wide like a phone turned sideways, cut at the page's end and reduced to
+# 256 colours so the repository stays small.
+CHROMIUM ?= chromium
+SHOTS := docs/screenshots
+.PHONY: screenshots
+screenshots: demo
+	mkdir -p $(SHOTS)
+	for pair in session:$(BUILD)/plan/report/00002.html history:$(BUILD)/plan/report/history.html merged:$(BUILD)/demo/watch/report/session.html; do \
+	  $(CHROMIUM) --headless --no-sandbox --disable-gpu --disable-background-networking \
+	    --disable-component-update --no-first-run --hide-scrollbars --window-size=800,6000 \
+	    --screenshot=$(SHOTS)/$${pair%%:*}.png file://$(abspath .)/$${pair#*:} 2>/dev/null; \
+	done
+	$(BIN)/python docs/screenshots/trim.py $(SHOTS)/session.png $(SHOTS)/history.png $(SHOTS)/merged.png
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -5,7 +5,7 @@ import sys
 import time
 
 SECTIONS = ("bench.accuracy", "bench.cost", "bench.logs", "bench.serial", "bench.app_loop",
-            "bench.coaching", "bench.replay_memory")
+            "bench.coaching", "bench.replay_memory", "bench.watch_align")
 
 
 def main(argv):

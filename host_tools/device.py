@@ -228,6 +228,20 @@ class Device:
                 return
         raise TransportError("no raw REPL prompt")
 
+    # ---- the board's clock
+    def set_clock(self, now_s=None):
+        """Set the board's real-time clock to UTC now (machine.RTC; MicroPython's own API), so
+        the sessions it records carry real start times (the log header stamps the session's
+        start from it; a board that loses power forgets it, and the header then says unknown).
+        Returns the time set, or None if the board has no settable clock."""
+        now_s = time.time() if now_s is None else now_s
+        t = time.gmtime(now_s)
+        fields = (t.tm_year, t.tm_mon, t.tm_mday, t.tm_wday, t.tm_hour, t.tm_min, t.tm_sec, 0)
+        out = self.exec(
+            "try:\n import machine\n machine.RTC().datetime(%r)\n print('set')\n"
+            "except (ImportError, AttributeError):\n print('none')\n" % (fields,))
+        return now_s if out.strip() == b"set" else None
+
     # ---- facts about the board
     def info(self):
         """MicroPython version, .mpy ABI, machine name, free flash: one round trip, cached."""

@@ -1,4 +1,5 @@
-"""`leanclip export SESSION --csv|--json [--out PATH]`: a session log as plain files.
+"""`leanclip export SESSION --csv|--json|--activity RUN.fit [--out PATH]`: a session log as plain
+files, or merged per second with the watch's recording of the same run.
 
 CSV is for spreadsheets and R: one table per kind of record, and for a raw-mode log an imu.csv
 in exactly the format `leanclip replay` reads (g, deg/s), so a recorded run can be replayed,
@@ -13,15 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from firmware.core import logfmt
-from firmware.core.coach import CUE_NAMES
 from firmware.core.gait import STATE_NAMES
 
 from . import logread, outfiles
 from .errors import UserError
 
 EVENT_HEADER = ("t_s", "event", "value", "unit")
-# registry units that name an enumeration: its names, indexed by value
-_ENUM_NAMES = {"state": STATE_NAMES, "cue": ("none",) + CUE_NAMES}
 IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
 # events with several fields get a table of their own (columns, not JSON in a cell)
 TABLE_EVENTS = {name: tuple(f for f, _, _ in fields)
@@ -34,13 +32,17 @@ CSV_FILES = ("summary.csv", "events.csv", "header.json", "imu.csv") + tuple(
 
 def register(parser):
     parser.add_argument("session", metavar="SESSION", help="a session log (.lcl)")
-    fmt = parser.add_mutually_exclusive_group(required=True)
+    fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--csv", action="store_true",
                      help="a directory of summary.csv, events.csv, loop_stats.csv (+ imu.csv "
                      "for raw logs)")
     fmt.add_argument("--json", action="store_true", help="one JSON file")
+    fmt.add_argument("--activity", metavar="RUN.fit|gpx|tcx",
+                     help="one per-second CSV of the session merged with the watch's recording "
+                     "of the run (columns: docs/watch-data.md)")
     parser.add_argument("--out", metavar="PATH",
-                        help="output directory (--csv) or file (--json); default next to SESSION")
+                        help="output directory (--csv) or file (--json, --activity); default "
+                        "next to SESSION")
     parser.set_defaults(func=run)
 
 
@@ -73,7 +75,7 @@ def event_rows(s):
             if len(data) == 1:
                 field, data = next(iter(data.items()))
                 unit = units.get(field, "")
-                names = _ENUM_NAMES.get(unit)
+                names = logread.ENUM_NAMES.get(unit)
                 if names is not None and 0 <= data < len(names):
                     data, unit = names[data], ""
             else:  # several fields of an event this version does not tabulate: name=value
@@ -137,9 +139,35 @@ def export_json(s, out):
     return [out]
 
 
+def export_merged(s, activity_path, out):
+    """The per-second merged table (host_tools/merge.py) as CSV, written whole or not at all."""
+    from . import activity, align, merge
+
+    act = activity.load(activity_path)
+    found = align.align(s, act, (s.header or {}).get("start_epoch_s") or None)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with outfiles.replacing(out, newline="") as f:
+        csv.writer(f).writerows(merge.csv_rows(merge.table(s, act, found)))
+    print(found.describe())
+    return [out]
+
+
 def run(args):
+    if not (args.csv or args.json or args.activity):
+        raise UserError("say what to write: --csv, --json or --activity RUN.fit")
     s = logread.load(args.session)
     src = Path(args.session)
+    if args.activity:
+        out = Path(args.out) if args.out else src.with_name(src.stem + "-merged.csv")
+        outfiles.refuse_inputs([out], [src, args.activity])
+        replaced = out.exists()
+        try:
+            export_merged(s, args.activity, out)
+        except OSError as e:
+            raise UserError("cannot write %s: %s" % (out, e.strerror or e)) from None
+        print("%s %s (%d s)" % ("replaced" if replaced else "wrote", out,
+                                len(s.summary["t_s"])))
+        return 0
     if args.csv:
         out = Path(args.out) if args.out else src.with_suffix("")
     else:

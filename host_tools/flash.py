@@ -155,6 +155,11 @@ def register(parser):
     parser.set_defaults(func=run)
 
 
+def _say_clock(device):
+    if device.set_clock() is not None:
+        print("board clock set from this computer (sessions get real start times)")
+
+
 def run(args):
     with Device(args.port, args.baud) as device:
         writes, removals, summary = plan(device, args.board, args.config)
@@ -167,6 +172,7 @@ def run(args):
             if not writes and not removals:
                 print("up to date")
             return 0
+        _say_clock(device)
         if not writes and not removals:
             print("up to date: nothing written")
         else:

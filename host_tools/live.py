@@ -170,6 +170,8 @@ def run(args):
         bands = attach(device)
         if bands is None:
             device.take_over()
+            # only when no session runs: setting it would mean stopping the runner's session
+            device.set_clock()  # so the next sessions get real start times
             cfg, _ = config_schema.validate(device_config(device))
             print("no app was running: started it in live mode (it calibrates first: stand "
                   "still and tall); it stops when live ends")

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from firmware.core import configtext, logfmt
+from firmware.core.coach import CUE_NAMES
 from firmware.core.gait import STATE_NAMES
 
 from .errors import UserError
@@ -147,6 +148,10 @@ def event_types(version):
     if version not in _TYPES:
         _TYPES[version] = logfmt.event_types(version)
     return _TYPES[version]
+
+
+# registry units that name an enumeration: its names, indexed by value (export, eventtext)
+ENUM_NAMES = {"state": STATE_NAMES, "cue": ("none",) + CUE_NAMES}
 
 
 def event_units(name, version=logfmt.VERSION):

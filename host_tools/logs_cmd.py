@@ -231,5 +231,6 @@ def run(args):
     if args.action == "rm" and not (args.sessions or args.all):
         raise UserError("name the sessions to delete, or --all")
     with Device(args.port, args.baud) as device:
+        device.set_clock()  # so the next sessions get real start times (docs/watch-data.md)
         {"list": cmd_list, "pull": cmd_pull, "rm": cmd_rm}[args.action](device, args)
     return 0

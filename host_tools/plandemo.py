@@ -22,6 +22,10 @@ from .simulate import scenario
 from .simulate.simulator import simulate
 
 RATE_HZ = 50
+# The demo's calendar: a run every other day at 07:00 UTC from 1 Sep 2026 (made up, so that the
+# history page shows dates as it does for a board whose clock was set).
+FIRST_START_S = 1788246000
+DAYS_BETWEEN = 2
 FIRST_FAULT_S = 120.0
 LEARN_PER_SESSION = 0.8
 TEST_DIP = 1.25
@@ -72,7 +76,8 @@ def run(args):
         rec = ImuRecording(0.0, float(RATE_HZ), imu[:, 1:].ravel().tolist())
         sink = run_pipeline(rec, cfg)
         path = out / ("%05d.lcl" % n)
-        replaylog.write_device_log(path, rec, sink, cfg, session=n)
+        replaylog.write_device_log(path, rec, sink, cfg, session=n,
+                                   start_epoch_s=FIRST_START_S + (n - 1) * DAYS_BETWEEN * 86400)
         print("session %d: stage %s, %d events" % (n, STAGE_NAMES[stage], len(sink.events)))
         logs.append(str(path))
     return report.run(argparse.Namespace(sessions=logs, out=str(out / "report")))

@@ -72,8 +72,9 @@ def _meta(cfg):
                        "calibration": {}}, sort_keys=True, separators=(",", ":"))
 
 
-def write_device_log(path, rec, recorder, cfg, mode="summary", session=0):
-    """Write the session log for a finished replay (as the device's session number `session`).
+def write_device_log(path, rec, recorder, cfg, mode="summary", session=0, start_epoch_s=0):
+    """Write the session log for a finished replay (as the device's session number `session`,
+    started at `start_epoch_s`, 0 for a clock never set).
 
     rec: an ImuRecording or CsvRecording (t0, rate_hz, n, batches()); recorder: replay's
     Recorder holding the pipeline's rows and events. They are fed to the SummarySink in time
@@ -81,12 +82,12 @@ def write_device_log(path, rec, recorder, cfg, mode="summary", session=0):
     FIFO-sized batch."""
     try:
         with outfiles.replacing(path, "wb") as f:
-            _write_log(f, path, rec, recorder, cfg, mode, session)
+            _write_log(f, path, rec, recorder, cfg, mode, session, start_epoch_s)
     except OSError as e:
         raise UserError("cannot write %s: %s" % (path, e.strerror or e)) from None
 
 
-def _write_log(f, path, rec, recorder, cfg, mode, session):
+def _write_log(f, path, rec, recorder, cfg, mode, session, start_epoch_s):
     """write_device_log into the open file f, a temporary: a failure leaves no log at `path`."""
     lo, hi = logread.RATE_HZ_RANGE  # what a log's reader accepts; 1e-30 Hz would never end
     if not lo <= rec.rate_hz <= hi:
@@ -94,7 +95,8 @@ def _write_log(f, path, rec, recorder, cfg, mode, session):
                         % (path, rec.rate_hz, lo, hi))
     raw = mode == "raw"
     writer = LogWriter(f, logfmt.MODE_RAW if raw else logfmt.MODE_SUMMARY, session,
-                       rec.rate_hz, ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, 0, _meta(cfg))
+                       rec.rate_hz, ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, start_epoch_s,
+                       _meta(cfg))
     if writer.stopped:
         raise UserError("cannot write %s: %s" % (path, writer.stopped))
     sink = SummarySink(writer, 0)

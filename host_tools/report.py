@@ -1,15 +1,18 @@
-"""`leanclip report SESSION... [--out DIR]`: what a runner and a coach want to know about runs.
+"""`leanclip report SESSION|FOLDER... [--activity RUN.fit] [--out DIR]`: what a runner and a
+coach want to know about runs.
 
 Per session: time running, cadence, the lean distribution, time in the good band (the band in
 force on the device, from the config in the log's header, not today's settings), alerts by type
 and what the reader had to skip; over several sessions, the trend: the learning curve of time
 in the good band, each session marked with the feedback stage it ran (docs/coaching.md; test runs,
 with no cues, are the ones that show what the runner has learnt). Printed, and written as a PNG
-and a self-contained HTML page (the PNG embedded) that can be mailed as one file.
+and a self-contained HTML page (figures embedded) that can be mailed as one file and read on a
+phone: one session gives the session page, several (or a folder) the history page. With the
+watch's recording of the same run (--activity, or watch files beside the sessions for the
+history) the page adds pace, heart rate, grade and the route (host_tools/align.py lines them
+up; docs/watch-data.md).
 """
-import base64
-import html
-import io
+import sys
 import time
 from pathlib import Path
 
@@ -17,19 +20,26 @@ import numpy as np
 
 from firmware.core import config as fw_config
 from firmware.core.gait import RUNNING, STATE_NAMES
-from firmware.core.schedule import STAGE_NAMES, TEST
+from firmware.core.schedule import ALTERNATE, EVERY, STAGE_NAMES, TEST
+from firmware.device.sessionlog import SUFFIX
 
-from . import logread, outfiles
+from . import (activity, align, eventtext, logread, merge, outfiles, report_page,
+               report_plots, timeline)
 from .errors import UserError
+from .eventtext import ALERT_ADVICE, fault_band
 
 ALERTS = ("upright", "arch", "overlean")
 
 
 def register(parser):
-    parser.add_argument("sessions", nargs="+", metavar="SESSION", help="session logs (.lcl)")
+    parser.add_argument("sessions", nargs="+", metavar="SESSION",
+                        help="session logs (.lcl), or a folder of them (as `logs pull` fills)")
+    parser.add_argument("--activity", metavar="RUN.fit|gpx|tcx",
+                        help="the same run as your watch or phone recorded it: pace, heart rate, "
+                        "grade and route beside the lean (one SESSION)")
     parser.add_argument("--out", metavar="DIR",
-                        help="where report.png and report.html go (default: next to the first "
-                        "SESSION, in report/)")
+                        help="where the pages go (default: report/ beside the first SESSION); "
+                        "one session gives NAME.html + NAME.png, several history.html + .png")
     parser.set_defaults(func=run)
 
 
@@ -136,105 +146,305 @@ def trend(ms):
     return lines
 
 
-def plot(sessions, ms):
-    """PNG bytes: the last session's lean over time against its band, the lean distributions,
-    and (for several sessions) the trend."""
-    import matplotlib
+MIN_RUNNING_S = 60  # less running with lean than this is too little to judge form by
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
 
-    rows = 3 if len(ms) > 1 else 2
-    fig, axes = plt.subplots(rows, 1, figsize=(10, 3.2 * rows))
-    s, m = sessions[-1], ms[-1]
+def _local(epoch_s, fmt="%a %d %b %Y, %H:%M %Z"):
+    return time.strftime(fmt, time.localtime(epoch_s))
+
+
+def _lean_ylim(s, cfg):
+    lean = s.summary["lean_deg"][s.summary["lean_valid"]]
+    top = cfg["overlean_above_deg"] if cfg["overlean_alert"] else cfg["upright_below_deg"] + 12
+    lo = min(cfg["arch_below_deg"] - 4, float(np.percentile(lean, 1)) - 2 if len(lean) else 0)
+    hi = max(top + 4, float(np.percentile(lean, 99)) + 2 if len(lean) else 0)
+    return lo, hi
+
+
+def _headline(m, tab=None):
     lo, hi = m["band_deg"]
-    ax = axes[0]
-    sm = s.summary
-    ok = sm["lean_valid"]
-    run = ok & (sm["state"] == RUNNING)
-    ax.axhspan(lo, hi if hi != float("inf") else lo + 30, color="tab:green", alpha=0.12,
-               label="good band")
-    ax.plot(sm["t_s"][ok] / 60.0, sm["lean_deg"][ok], ".", ms=2, color="0.6", label="not running")
-    ax.plot(sm["t_s"][run] / 60.0, sm["lean_deg"][run], ".", ms=2, color="tab:blue",
-            label="running")
-    for a, colour in zip(ALERTS, ("tab:orange", "tab:red", "tab:purple")):
-        t = [e[0] / 60000.0 for e in s.events if e[1] == "buzz_" + a]
-        if t:
-            ax.plot(t, [lo] * len(t), "v", color=colour, label="buzz " + a)
-    ax.set_xlabel("minutes")
-    ax.set_ylabel("lean (deg)")
-    ax.set_title("%s: lean per second" % m["name"])
-    ax.legend(loc="upper right", fontsize=7)
-    ax = axes[1]
-    for s_i, m_i in zip(sessions, ms):
-        lean = s_i.summary["lean_deg"][s_i.summary["lean_valid"]
-                                       & (s_i.summary["state"] == RUNNING)]
-        if len(lean):
-            ax.hist(lean, bins=np.arange(np.floor(lean.min()), np.ceil(lean.max()) + 1, 0.5),
-                    histtype="step", label=m_i["name"])
-    ax.axvspan(lo, hi if hi != float("inf") else lo + 30, color="tab:green", alpha=0.12)
-    ax.set_xlabel("lean while running (deg)")
-    ax.set_ylabel("seconds")
-    if any(m_i["lean"] for m_i in ms):
-        ax.legend(fontsize=7)
-    if rows == 3:
-        ax = axes[2]
-        x = np.arange(len(ms))
-        share = np.array([100 * (m_i["good_share"] or 0) for m_i in ms])
-        test = np.array([m_i["stage"] == TEST for m_i in ms])
-        ax.plot(x, share, "-", color="tab:blue", alpha=0.5)
-        ax.plot(x[~test], share[~test], "o", color="tab:blue", label="coached session")
-        ax.plot(x[test], share[test], "D", mfc="none", mec="tab:red", ms=8,
-                label="test run (no cues)")
-        ax.set_xticks(x, ["%s\n%s" % (Path(m_i["name"]).name, STAGE_NAMES[m_i["stage"]])
-                          for m_i in ms], fontsize=7, rotation=20)
-        ax.set_ylabel("% of running in band")
-        ax.set_ylim(0, 100)
-        ax.legend(loc="upper left", fontsize=7)
-        ax2 = ax.twinx()
-        ax2.plot(x, [m_i["lean"]["p50"] if m_i["lean"] else np.nan for m_i in ms], "s--",
-                 color="tab:orange")
-        ax2.set_ylabel("median lean (deg)", color="tab:orange")
-        ax.set_title("learning curve: time in the good band per session, and its feedback stage")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    plt.close(fig)
-    return buf.getvalue()
+    band = "%g to %s deg" % (lo, "%g" % hi if hi != float("inf") else "any")
+    alerts = sum(m["alerts"].values())
+    kinds = ", ".join("%s %d" % (a, m["alerts"][a]) for a in ALERTS if m["alerts"][a])
+    items = [("%.0f%%" % (100 * m["good_share"]), "of running in the good band (%s)" % band),
+             ("%.1f°" % m["lean"]["p50"], "median lean while running"),
+             (str(alerts), "alerts" + (" (%s)" % kinds if kinds else "")),
+             (_mmss(m["state_s"]["running"]), "min:s running"),
+             ("%.0f" % m["cadence_spm"][1], "steps/min median cadence")]
+    if tab is not None:
+        run = tab["state"] == "running"
+        dist = tab["distance_m"][np.isfinite(tab["distance_m"])]
+        if len(dist):
+            items.append(("%.2f km" % ((dist[-1] - dist[0]) / 1000.0), "distance in the session"))
+        speed = tab["speed_mps"][run & np.isfinite(tab["speed_mps"])]
+        if len(speed) and np.mean(speed) > 0:
+            items.append((_mmss(1000.0 / np.mean(speed)) + " /km", "average pace running"))
+        hr = tab["hr_bpm"][run & np.isfinite(tab["hr_bpm"])]
+        if len(hr):
+            items.append(("%.0f" % np.mean(hr), "average heart rate running"))
+    return items
 
 
-def to_html(text_blocks, png):
-    parts = ["<!doctype html><html><head><meta charset='utf-8'><title>LeanClip report</title>",
-             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-             "pre{background:#f6f6f6;padding:1em}</style></head><body>",
-             "<h1>LeanClip report</h1>",
-             "<img alt='lean plots' style='max-width:100%%' src='data:image/png;base64,%s'>"
-             % base64.b64encode(png).decode()]
-    for title, lines in text_blocks:
-        parts.append("<h2>%s</h2><pre>%s</pre>" % (html.escape(title),
-                                                  html.escape("\n".join(lines))))
-    parts.append("</body></html>")
-    return "\n".join(parts)
+def _alert_section(m, cfg):
+    rows = [(a, m["alerts"][a]) + ALERT_ADVICE[a] for a in ALERTS if m["alerts"][a]]
+    if not rows and m["stage"] not in (EVERY, ALTERNATE):
+        return report_page.para(
+            "A %s session: the device stays silent when a fault happens, by design "
+            "(docs/coaching.md), so there are no alerts to count; the time in the good band "
+            "above is what shows how you ran." % ("test-run" if m["stage"] == TEST
+                                                  else STAGE_NAMES[m["stage"]]))
+    if not rows:
+        return report_page.para("No alerts: the device never had to buzz for your form.")
+    return (report_page.table(("alert", "times", "what it means", "what to try"), rows,
+                              long_columns=(2, 3))
+            + report_page.para("Bands as the device used them in this session: "
+                               + "; ".join(fault_band(a, cfg) for a in ALERTS
+                                           if a != "overlean" or cfg["overlean_alert"]) + "."))
+
+
+def _event_lines(s, cfg):
+    """The timeline's lines (the same rules: states that last, plain words) for the log."""
+    out = []
+    for t_s, name, data in timeline.lasting_states([(t / 1000.0, n, d) for t, n, d in s.events]):
+        said = eventtext.line(name, data, cfg)
+        if said:
+            out.append(("%s  %-15s %s" % (timeline.clock(t_s), said[0], said[1])).rstrip())
+    return out
+
+
+def session_page(s, m, act=None, alignment=None):
+    """(html, {png name: bytes}, text lines) for one session, merged with an activity if
+    given."""
+    cfg, _ = fw_config.validate(s.config())
+    lines = describe(m)
+    start = alignment.epoch0_s if alignment else m["start_epoch_s"]
+    title = "Run on %s" % _local(start, "%a %d %b %Y") if start else "Run (date unknown)"
+    recorded = _mmss(m["recorded_s"])
+    if start:
+        sub = "started %s, %s recorded" % (_local(start, "%H:%M %Z"), recorded)
+    else:
+        sub = ("start time unknown (the clip's clock was not set: `leanclip logs pull` sets it, "
+               "or give --activity to date it from your watch); %s recorded" % recorded)
+    sub += "; session %s, %s" % (m["session"], Path(m["name"]).name)
+    parts, pngs = [], {}
+    run_s = m["state_s"]["running"]
+    if m["recorded_s"] == 0:
+        parts.append(report_page.note("This session is empty: nothing was recorded (the "
+                                      "session was stopped at once, or the log lost its data)."))
+        pngs["lean"] = report_plots.message("empty session: nothing was recorded")
+        return report_page.page(title, sub, parts), pngs, lines
+    short = int(np.sum(s.summary["lean_valid"] & (s.summary["state"] == RUNNING))) < MIN_RUNNING_S
+    tab = None
+    if alignment is not None:
+        tab = merge.table(s, act, alignment)
+    if short:
+        why = ("the clip was never calibrated (stand still and tall at the start)"
+               if not any(e[1] == "calibrated" for e in s.events) else
+               "there was less than a minute of running")
+        parts.append(report_page.note(
+            "Too short to judge form: %s recorded, %s of it running; %s. Nothing below is a "
+            "verdict." % (recorded, _mmss(run_s), why)))
+    else:
+        parts.append(report_page.cards(_headline(m, tab)))
+    if m["header_lost"]:
+        parts.append(report_page.note(
+            "The log's header block is lost: the bands drawn are today's defaults, not "
+            "necessarily the ones the device used in this session."))
+    ylim = _lean_ylim(s, cfg)
+    pngs["lean"] = report_plots.session_figure(s, cfg, ylim)
+    if alignment is not None:
+        parts.append(report_page.note("Watch data from %s: %s."
+                                      % (Path(act.path).name, alignment.describe())))
+    parts.append(report_page.section("Lean and cadence", report_page.image(pngs["lean"],
+                                     "lean and cadence over the session")))
+    if not short:
+        parts.append(report_page.section("Alerts", _alert_section(m, cfg)))
+    if tab is not None:
+        parts += _merged_sections(tab, cfg, ylim, act, pngs)
+    parts.append(report_page.details("What happened, second by second (%d events)"
+                                     % len(s.events), _event_lines(s, cfg) or ["(no events)"]))
+    parts.append(report_page.details("Numbers for a coach or a sports scientist", lines))
+    return report_page.page(title, sub, parts), pngs, lines
+
+
+def _merged_sections(tab, cfg, ylim, act, pngs):
+    parts = []
+    if np.isfinite(tab["pace_s_per_km"]).any():
+        pngs["pace"], fit = report_plots.lean_vs_pace(tab, cfg, ylim)
+        words = ("Each point is one minute of running. " + (
+            "The trend: %+.1f deg of lean for each minute per km faster." % (-60 * fit[0])
+            if fit else "Too few minutes at different paces for a trend."))
+        parts.append(report_page.section("Lean against pace", report_page.image(
+            pngs["pace"], "lean against pace"), report_page.para(words)))
+    if np.isfinite(tab["grade_pct"]).any():
+        pngs["grade"], _ = report_plots.lean_vs_grade(tab, cfg, ylim)
+        parts.append(report_page.section("Lean against grade", report_page.image(
+            pngs["grade"], "lean against grade")))
+    if np.isfinite(tab["hr_bpm"]).any():
+        pngs["hr"] = report_plots.lean_and_hr(tab, cfg, ylim)
+        parts.append(report_page.section("Lean and heart rate", report_page.image(
+            pngs["hr"], "lean and heart rate over time"), report_page.para(
+            "Heart rate climbing at the same pace (drift) and lean changing late in a run are "
+            "signs of fatigue.")))
+    else:
+        parts.append(report_page.para("%s has no heart rate." % Path(act.path).name))
+    if np.isfinite(tab["lat_deg"]).any():
+        pngs["route"] = report_plots.route(tab, cfg)
+        parts.append(report_page.section("Route", report_page.image(
+            pngs["route"], "route coloured by lean, alerts marked")))
+    return parts
+
+
+def _history_rows(sessions, ms, matches):
+    rows = []
+    coached = STAGE_NAMES[0]
+    for s, m in zip(sessions, ms, strict=True):
+        run_s = m["state_s"]["running"]
+        test = m["stage"] == TEST
+        if not test:
+            coached = STAGE_NAMES[m["stage"]]
+        act, al = matches.get(s.name, (None, None))
+        start = al.epoch0_s if al else m["start_epoch_s"]
+        row = {"name": Path(m["name"]).name, "start_epoch_s": start, "test_run": test,
+               "stage_name": coached, "running_s": run_s,
+               "in_band_pct": 100 * m["good_share"] if m["lean"] else None,
+               "median_lean_deg": m["lean"]["p50"] if m["lean"] else None,
+               # only stages that buzz at the moment of a fault count alerts; the summary
+               # stage and test runs stay silent by design, so theirs would read as zero
+               "alerts_per_h": sum(m["alerts"].values()) * 3600.0 / run_s
+               if run_s >= MIN_RUNNING_S and m["stage"] in (EVERY, ALTERNATE) else None,
+               "watch": ""}
+        if al is not None:
+            tab = merge.table(s, act, al)
+            d = tab["distance_m"][np.isfinite(tab["distance_m"])]
+            hr = tab["hr_bpm"][np.isfinite(tab["hr_bpm"]) & (tab["state"] == "running")]
+            row["watch"] = "%.1f km%s" % ((d[-1] - d[0]) / 1000.0 if len(d) else 0,
+                                          ", %.0f bpm" % np.mean(hr) if len(hr) else "")
+        rows.append(row)
+    return rows
+
+
+def history_page(sessions, ms, matches):
+    rows = _history_rows(sessions, ms, matches)
+    dated = [r["start_epoch_s"] for r in rows if r["start_epoch_s"]]
+    sub = "%d sessions%s" % (len(rows), ", %s to %s" % (_local(min(dated), "%d %b %Y"),
+                                                        _local(max(dated), "%d %b %Y"))
+                             if dated else "")
+    total_run = sum(r["running_s"] for r in rows)
+    shares = [r["in_band_pct"] for r in rows if r["in_band_pct"] is not None]
+    items = [(str(len(rows)), "sessions"), ("%.1f h" % (total_run / 3600.0), "running")]
+    if len(shares) >= 2:
+        k = min(5, len(shares) // 2)
+        items.append(("%.0f%% → %.0f%%" % (np.median(shares[:k]), np.median(shares[-k:])),
+                      "in the good band, first %d vs last %d sessions" % (k, k)))
+    tests = sum(r["test_run"] for r in rows)
+    items.append((str(tests), "test runs (no cues): they show what you have learnt"))
+    png = report_plots.history_figure(rows)
+
+    def cell(v, fmt):
+        return "-" if v is None else fmt % v
+
+    table = report_page.table(
+        ("date", "stage", "running", "in band", "median lean", "alerts/h", "watch", "file"),
+        [(_local(r["start_epoch_s"], "%a %d %b %Y %H:%M") if r["start_epoch_s"] else "unknown",
+          "TEST RUN" if r["test_run"] else r["stage_name"], _mmss(r["running_s"]),
+          cell(r["in_band_pct"], "%.0f%%"), cell(r["median_lean_deg"], "%.1f°"),
+          cell(r["alerts_per_h"], "%.0f"), r["watch"] or "-", r["name"]) for r in rows],
+        ["test" if r["test_run"] else "" for r in rows])
+    parts = [report_page.cards(items),
+             report_page.section("Trends", report_page.image(png, "trends over sessions"),
+                                 report_page.para(
+                                     "Shaded: the training plan's feedback stages. Open "
+                                     "diamonds: test runs, with no cues. Alerts are counted "
+                                     "only in the stages that buzz when a fault happens "
+                                     "(every, alternate); the others are silent by design.")),
+             report_page.section("Every session", table)]
+    return report_page.page("Your LeanClip history", sub, parts), {"history": png}
+
+
+def _expand(args):
+    """Session files from the arguments (a folder means its *.lcl) and the activity files in
+    the folders named."""
+    paths, acts = [], []
+    for a in args:
+        p = Path(a)
+        if p.is_dir():
+            found = sorted(p.glob("*" + SUFFIX))
+            if not found:
+                raise UserError("%s holds no session logs (*%s)" % (p, SUFFIX))
+            paths += found
+            acts += sorted(q for q in p.iterdir() if q.suffix.lower() in activity.READERS)
+        else:
+            paths.append(p)
+    return paths, acts
+
+
+def match_activities(sessions, act_paths):
+    """{session name: (Activity, Alignment)} for the activity files that fit a session;
+    unreadable or unmatched files are skipped and said."""
+    acts = []
+    for p in act_paths:
+        try:
+            acts.append(activity.load(p))
+        except UserError as e:
+            print("skipped: %s" % e, file=sys.stderr)
+    out = {}
+    for s in sessions:
+        clock = (s.header or {}).get("start_epoch_s") or None
+        for a in acts:
+            try:
+                out[s.name] = (a, align.align(s, a, clock))
+            except UserError:
+                continue
+            acts.remove(a)  # one recording is one run: not offered to the next session
+            break
+    return out
 
 
 def run(args):
-    sessions = [logread.load(p) for p in args.sessions]
+    paths, act_paths = _expand(args.sessions)
+    if getattr(args, "activity", None) and len(paths) != 1:
+        raise UserError("--activity goes with one session; for a folder, put the watch files "
+                        "beside the sessions")
+    sessions = [logread.load(p) for p in paths]
     sessions.sort(key=lambda s: ((s.header or {}).get("start_epoch_s") or 0,
                                  (s.header or {}).get("session") or 0))
     ms = [metrics(s) for s in sessions]
-    blocks = [(m["name"], describe(m)) for m in ms]
-    if len(ms) > 1:
-        blocks.append(("trend", trend(ms)))
-    for _, lines in blocks:
+    out = Path(args.out) if args.out else paths[0].parent / "report"
+    if len(sessions) == 1:
+        s, m = sessions[0], ms[0]
+        act = alignment = None
+        if getattr(args, "activity", None):
+            act = activity.load(args.activity)
+            alignment = align.align(s, act, m["start_epoch_s"])
+        stem = Path(s.name).stem
+        page, pngs, lines = session_page(s, m, act, alignment)
         print("\n".join(lines))
-    out = Path(args.out) if args.out else Path(args.sessions[0]).parent / "report"
-    outfiles.refuse_inputs([out / "report.png", out / "report.html"], args.sessions)
-    png = plot(sessions, ms)
+        if alignment is not None:
+            print("  watch: " + alignment.describe())
+        files = {stem + ".html": page.encode()}
+        files[stem + ".png"] = pngs["lean"]
+    else:
+        matches = match_activities(sessions, act_paths)
+        # by the best start time known: the watch's (GPS) when matched, else the clip's clock
+        order = sorted(range(len(sessions)), key=lambda i: (
+            matches[sessions[i].name][1].epoch0_s if sessions[i].name in matches
+            else ms[i]["start_epoch_s"] or 0, ms[i]["name"]))
+        sessions, ms = [sessions[i] for i in order], [ms[i] for i in order]
+        for m in ms:
+            print("\n".join(describe(m)))
+        print("\n".join(trend(ms)))
+        page, pngs = history_page(sessions, ms, matches)
+        files = {"history.html": page.encode(), "history.png": pngs["history"]}
+    outfiles.refuse_inputs([out / name for name in files],
+                           list(paths) + list(act_paths) + [getattr(args, "activity", None)])
     try:
         out.mkdir(parents=True, exist_ok=True)
-        outfiles.write_bytes(out / "report.png", png)
-        outfiles.write_text(out / "report.html", to_html(blocks, png))
+        for name, data in files.items():
+            target = out / name
+            replaced = target.exists()
+            outfiles.write_bytes(target, data)
+            print("%s %s" % ("replaced" if replaced else "wrote", target))
     except OSError as e:
         raise UserError("cannot write to %s: %s" % (out, e.strerror or e)) from None
-    print("wrote %s and %s" % (out / "report.png", out / "report.html"))
     return 0

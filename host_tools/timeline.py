@@ -1,8 +1,9 @@
-"""`leanclip timeline DIR [--truth truth.csv] [--png FILE]`: what a replay did, for a person.
+"""`leanclip timeline DIR [--truth truth.csv] [--png FILE] [--verbose]`: a replay, for a person.
 
 One line per thing the runner would have felt or the device decided, with the reason next to
-it, and a plot of lean over time with the bands and the buzzes on it. With the simulator's
-truth it also says how close the estimate was and which faults were caught.
+it, in plain words (host_tools/eventtext.py; the device's housekeeping only with --verbose),
+and a plot of lean over time with the bands and the buzzes on it. With the simulator's truth it
+also says how close the estimate was and which faults were caught.
 """
 import csv
 from pathlib import Path
@@ -11,7 +12,7 @@ from firmware.core import config as fw_config
 from firmware.core import logfmt
 from firmware.core.gait import STATE_NAMES
 
-from . import logread, outfiles
+from . import eventtext, outfiles
 from .config_cmd import read_config_file
 from .errors import UserError
 from .evaluate import Truth, score
@@ -46,41 +47,21 @@ def load_replay(out_dir):
     state_code = {name: i for i, name in enumerate(STATE_NAMES)}
     try:
         lean = [(float(r["t"]), float(r["lean_deg"]), float(r["roll_deg"]),
-                 float(r["cadence_spm"]), state_code[r["state"]], float(r["win_s"])) for r in rows]
+                 float(r["cadence_spm"]), state_code[r["state"]], float(r["win_s"]))
+                for r in rows]
         ev = [(float(e["t"]), e["event"], e["value"]) for e in events]
     except (KeyError, ValueError) as e:
         raise UserError("%s does not look like a replay's output (%s)" % (d, e)) from None
     return lean, ev, cfg
 
 
-def describe(event, value, cfg):
-    """(label, why) for one event row."""
-    if event == "stand_tall":
-        return "stand tall", "asked to stand still and tall to set zero lean (prompt %s)" % value
-    if event == "calibrated":
-        return "calibrated", ("zero lean set from standing tall; coaching starts once forward is "
-                              "known")
-    if event == "forward_found":
-        return "forward found", "direction of travel learned from setting off (%s)" % _with_unit(
-            event, value)
-    if event == "state":
-        return value, ""
-    if event.startswith("buzz_"):
-        fault = event[5:]
-        lo, hi = {"upright": (cfg["arch_below_deg"], cfg["upright_below_deg"]),
-                  "arch": (None, cfg["arch_below_deg"]),
-                  "overlean": (cfg["overlean_above_deg"], None)}[fault]
-        band = ("below %g deg" % hi if lo is None else "above %g deg" % lo if hi is None
-                else "%g to %g deg" % (lo, hi))
-        return "BUZZ " + fault, "lean %s deg over the last strides (%s band: %s)" % (
-            value, fault, band)
-    return event, _with_unit(event, value)
-
-
-def _with_unit(event, value):
-    """The value with its unit from the log format's event registry, when it has one."""
-    units = list(logread.event_units(event).values())
-    return "%s %s" % (value, units[0]) if len(units) == 1 and units[0] != "count" else str(value)
+def describe(event, value, cfg, verbose=False):
+    """(label, why) for one event row, in the runner's words (host_tools/eventtext.py); None
+    for the device's housekeeping unless verbose."""
+    said = eventtext.line(event, value, cfg)
+    if said is None and verbose:
+        return eventtext.internal_line(event, value)
+    return said
 
 
 STATE_MIN_S = 5.0  # a motion state shorter than this is a blip, not news for the runner
@@ -99,10 +80,11 @@ def lasting_states(events):
     return [e for e in events if e[1] != "state" or id(e) in keep]
 
 
-def print_timeline(lean, events, cfg, truth=None, out=print):
+def print_timeline(lean, events, cfg, truth=None, out=print, verbose=False):
     for t, event, value in lasting_states(events):
-        label, why = describe(event, value, cfg)
-        out("%s  %-14s %s" % (clock(t), label, why))
+        said = describe(event, value, cfg, verbose)
+        if said is not None:
+            out(("%s  %-14s %s" % (clock(t), said[0], said[1])).rstrip())
     running = [r for r in lean if r[4] == 2]
     buzzes = [e for e in events if e[1].startswith("buzz_")]
     if not any(e[1] == "calibrated" for e in events):
@@ -168,13 +150,16 @@ def register(parser):
     parser.add_argument("replay_dir", metavar="DIR", help="the --out folder of `leanclip replay`")
     parser.add_argument("--truth", metavar="truth.csv", help="simulator truth, to score against")
     parser.add_argument("--png", metavar="FILE", help="write a plot of lean over time")
+    parser.add_argument("--verbose", action="store_true",
+                        help="also the device's housekeeping events (acceleration, battery, "
+                        "loop health)")
     parser.set_defaults(func=run)
 
 
 def run(args):
     lean, events, cfg = load_replay(args.replay_dir)
     truth = Truth.load(args.truth) if args.truth else None
-    print_timeline(lean, events, cfg, truth)
+    print_timeline(lean, events, cfg, truth, verbose=args.verbose)
     if args.png:
         outfiles.refuse_inputs([args.png], [Path(args.replay_dir) / n for n in OUTPUTS]
                                + [args.truth])

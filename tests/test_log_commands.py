@@ -3,6 +3,7 @@ import base64
 import csv
 import json
 import re
+import time
 
 import pytest
 
@@ -70,16 +71,49 @@ def test_report_uses_the_band_logged_in_the_header_and_embeds_the_plot(tmp_path,
     assert "trend over 2 sessions" in out
     shares = [int(x) for x in re.findall(r"in the good band [^:]*: (\d+)%", out)]
     assert shares[0] > shares[1]  # same lean, narrower band
-    page = (tmp_path / "rep" / "report.html").read_text()
+    page = (tmp_path / "rep" / "history.html").read_text()
     png = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)", page).group(1))
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    assert (tmp_path / "rep" / "report.png").read_bytes() == png
+    assert (tmp_path / "rep" / "history.png").read_bytes() == png
+
+
+def test_session_page_has_the_date_headline_numbers_and_the_alerts_advice(tmp_path, capsys,
+                                                                          monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")  # the page shows local time
+    time.tzset()
+    log = _log(tmp_path / "s.lcl", seconds=90)  # logsample: started 2025-11-24 16:00 UTC
+    assert cli.main(["report", str(log), "--out", str(tmp_path / "rep")]) == 0
+    assert "wrote" in capsys.readouterr().out
+    page = (tmp_path / "rep" / "s.html").read_text()
+    assert "Run on Mon 24 Nov 2025" in page and "started 16:00" in page
+    assert "of running in the good band (4 to 20 deg)" in page
+    assert "median lean while running" in page and "stop-start drill" in page
+    png = (tmp_path / "rep" / "s.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    # again: the old page is replaced and that is said, not done silently
+    assert cli.main(["report", str(log), "--out", str(tmp_path / "rep")]) == 0
+    assert "replaced" in capsys.readouterr().out
+
+
+def test_export_says_what_to_write(tmp_path, capsys):
+    log = _log(tmp_path / "s.lcl", seconds=2)
+    assert cli.main(["export", str(log)]) == 2
+    assert "--csv, --json or --activity" in capsys.readouterr().err
 
 
 def test_report_of_a_session_without_lean(tmp_path, capsys):
     log = _log(tmp_path / "short.lcl", seconds=0.5)
     assert cli.main(["report", str(log), "--out", str(tmp_path)]) == 0
     assert "no lean while running" in capsys.readouterr().out
+    page = (tmp_path / "short.html").read_text()
+    assert "Too short to judge form" in page
+
+
+def test_report_never_overwrites_its_own_input(tmp_path, capsys):
+    log = _log(tmp_path / "s.png", seconds=5)  # a session named like the page it would write
+    assert cli.main(["report", str(log), "--out", str(tmp_path)]) == 2
+    assert "it is the input" in capsys.readouterr().err
+    assert logread.load(log).header is not None
 
 
 def test_report_of_a_log_cut_inside_its_header(tmp_path, capsys):
@@ -88,6 +122,7 @@ def test_report_of_a_log_cut_inside_its_header(tmp_path, capsys):
     assert cli.main(["report", str(cut), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "0 blocks read, last block cut short" in out and "header block is lost" in out
+    assert "This session is empty" in (tmp_path / "cut.html").read_text()
     empty = tmp_path / "empty.lcl"
     empty.write_bytes(b"")
     assert cli.main(["report", str(empty)]) == 2

@@ -362,3 +362,16 @@ def disable_irq():
 
 def enable_irq(state=0):
     pass
+
+
+class RTC:
+    """The real-time clock: `leanclip flash`, `logs` and `live` set it from the host. Here the
+    interpreter's time.time() already runs on the host's clock, so only the last setting is
+    kept (for tests to read back)."""
+
+    _datetime = (2000, 1, 1, 5, 0, 0, 0, 0)
+
+    def datetime(self, value=None):
+        if value is None:
+            return RTC._datetime
+        RTC._datetime = tuple(value)
