@@ -5,7 +5,8 @@ import sys
 import time
 
 SECTIONS = ("bench.accuracy", "bench.cost", "bench.logs", "bench.serial", "bench.app_loop",
-            "bench.coaching", "bench.replay_memory", "bench.watch_align")
+            "bench.coaching", "bench.replay_memory", "bench.watch_align", "bench.robustness",
+            "bench.real_files")
 
 
 def main(argv):

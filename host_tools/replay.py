@@ -190,19 +190,27 @@ def write_outputs(out_dir, sink, cfg):
         raise UserError("cannot write to %s: %s" % (out, e.strerror or e)) from None
 
 
-def summary(rec, sink, cfg):
-    """One line for the terminal: what happened, or why nothing could."""
+def refusal(rec, sink, cfg):
+    """Why this recording gave no lean and no coaching (one line), or None if it did."""
     pipe = sink.pipeline
     if not pipe.calibrated:
         return ("not calibrated: the wearer never stood still for %.0f s (asked %d times to "
                 "stand tall), so there is no lean and no coaching"
                 % (cfg["calib_still_s"], pipe.prompts))
-    cal = sink.first("calibrated")
-    fwd = sink.first("forward_found")
-    if fwd is None:
+    if sink.first("forward_found") is None:
         return ("calibrated at %.1f s, but the wearer never set off from standing, which is how "
                 "the forward direction is found, so there is no lean and no coaching"
-                % (cal[0] - rec.t0))
+                % (sink.first("calibrated")[0] - rec.t0))
+    return None
+
+
+def summary(rec, sink, cfg):
+    """One line for the terminal: what happened, or why nothing could."""
+    why = refusal(rec, sink, cfg)
+    if why:
+        return why
+    cal = sink.first("calibrated")
+    fwd = sink.first("forward_found")
     counts = {}
     for b in sink.buzzes():
         counts[b[1][5:]] = counts.get(b[1][5:], 0) + 1
@@ -229,8 +237,9 @@ def _session_no(text):
 
 def register(parser):
     parser.add_argument("imu_csv", metavar="IMU.csv",
-                        help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s)"
-                        "; or a raw-mode session log (.lcl) from the device")
+                        help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s), optionally"
+                        " gzip-compressed (.csv.gz); or a raw-mode session log (.lcl) from the"
+                        " device")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="writes lean.csv, events.csv, config.json")
     parser.add_argument("--config", metavar="FILE", help="JSON config (see docs/config.md)")
@@ -261,5 +270,8 @@ def run(args):
     write_outputs(out, sink, cfg)
     replaylog.write_device_log(out / "session.lcl", rec, sink, cfg, args.log_mode,
                                session_no or 0)
+    why = refusal(rec, sink, cfg)
+    if why:  # the outputs are written (prompts, states): the refusal loses nothing
+        raise UserError(why)
     print(summary(rec, sink, cfg))
     return 0

@@ -16,6 +16,7 @@ The file type is decided from content, not from the first byte: a readable text 
 """
 import codecs
 import csv
+import gzip
 import math
 from array import array
 from pathlib import Path
@@ -104,17 +105,26 @@ def open_text(path, what="CSV"):
     if problem:
         raise UserError("%s is not a %s file: %s" % (path, what, problem))
     try:
+        if _gzipped(path):
+            return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
         return path.open(encoding="utf-8-sig", newline="")
     except OSError as e:
         raise UserError("cannot read %s: %s" % (path, e.strerror or e)) from None
 
 
+def _gzipped(path):
+    """NAME.csv.gz: recordings are shared gzip-compressed (tests/data/sisfall); read as is."""
+    return Path(path).suffix == ".gz"
+
+
 def _head(path):
     try:
-        with open(path, "rb") as f:
+        with (gzip.open(path, "rb") if _gzipped(path) else open(path, "rb")) as f:
             return f.read(SNIFF_BYTES)
     except IsADirectoryError:
         raise UserError("%s is a directory, not a file" % path) from None
+    except (gzip.BadGzipFile, EOFError) as e:
+        raise UserError("%s is not a complete gzip file: %s" % (path, e)) from None
     except OSError as e:
         raise UserError("cannot read %s: %s" % (path, e.strerror or e)) from None
 

@@ -34,6 +34,7 @@ EVENTS = (
     (150, "state", 2),
     (400, "forward_found", 0.85),
     (450, "accel", 0.125),
+    (500, "forward_corrected", 35.5),
     (600, "personal_band", 7.5),
     (750, "cue_good", 8.25),
     (800, "buzz_arch", -3.0),

@@ -49,11 +49,22 @@ def test_short_fault_does_not_buzz():
 def test_walking_or_stopping_resets_and_never_buzzes():
     c = make()
     assert run(c, [1.0] * 100, running=False) == []
-    # 2.5 s of upright running, a walk break, 2.5 s again: never 3 s in a row
+    # 2.5 s of upright running, a walk break (the pipeline resets the coach), 2.5 s again:
+    # never 3 s in a row
     leans = [1.0] * 7
-    for _k in range(5):
-        assert run(c, leans) == []
-        c.update(0, 1.0, False)
+    for k in range(5):
+        assert run(c, leans, start_ms=10000 * k) == []
+        c.reset()
+
+
+def test_a_pause_keeps_the_fault_and_its_start():
+    """A corner pauses the evidence (coached False) without forgetting it: 2 s of upright, a
+    2.5 s corner, then the first coached stride buzzes (the fault is 4.5 s old by then)."""
+    c = make()
+    assert run(c, [1.0] * 6) == []                             # 0 .. 1.75 s
+    assert run(c, [1.0] * 7, start_ms=2100, running=False) == []  # the corner
+    t_ms = 2100 + 7 * 350
+    assert c.update(t_ms, 1.0, True, 350) == UPRIGHT
 
 
 def test_noise_at_the_band_edge_does_not_restart_the_fault():

@@ -261,7 +261,7 @@ def test_plan_demo_writes_logs_with_their_stage_and_the_learning_curve(tmp_path,
     assert [line.split()[4] for line in trend] == ["every", "every", "test", "alternate",
                                                    "summary"]
     assert "feedback stage: test; correction cues 0, summary cues 0" in text
-    png = (out / "report" / "report.png").read_bytes()
+    png = (out / "report" / "history.png").read_bytes()
     assert png[:4] == b"\x89PNG"
-    assert base64.b64encode(png).decode() in (out / "report" / "report.html").read_text()
+    assert base64.b64encode(png).decode() in (out / "report" / "history.html").read_text()
     assert cli.main(["plan-demo", "--out", str(out), "--sessions", "1"]) == 2

@@ -66,12 +66,15 @@ def test_outputs_follow_the_contract(tmp_path, capsys):
     assert {"calibrated", "forward_found"} <= {e["event"] for e in events}
 
 
-def test_uncalibrated_replay_says_so_in_one_line(tmp_path, capsys):
+def test_uncalibrated_replay_refuses_in_one_line(tmp_path, capsys):
     imu, truth, meta = simulate([{"do": "run", "s": 40, "lean_deg": 7.0}], seed=4)
     write(tmp_path, imu, truth, meta)
-    assert main(["replay", str(tmp_path / "imu.csv"), "--out", str(tmp_path / "o")]) == 0
-    out = capsys.readouterr().out.strip()
-    assert out.startswith("not calibrated:") and "\n" not in out
+    assert main(["replay", str(tmp_path / "imu.csv"), "--out", str(tmp_path / "o")]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert err.startswith("leanclip replay: not calibrated:") and "\n" not in err
+    assert not captured.out
+    assert (tmp_path / "o" / "events.csv").exists()  # what happened is still written
 
 
 def test_session_number_gives_the_plans_stage_as_on_the_device(tmp_path, capsys):

@@ -90,12 +90,16 @@ class Coach:
             return self.lean_deg - self.over_deg
         return 0.0
 
-    def update(self, t_ms, lean_deg, running, win_ms=0):
+    def update(self, t_ms, lean_deg, coached, win_ms=0):
         """Feed one stride's lean, averaged over [t_ms - win_ms, t_ms]. Returns the cue to give
-        now: a fault, CUE_GOOD, or FAULT_NONE."""
-        if not running:
-            if self.n_seen:
-                self.reset()
+        now: a fault, CUE_GOOD, or FAULT_NONE.
+
+        coached False (in a corner, or just out of one, where the lean is least certain) pauses
+        the evidence: the stride is not judged and nothing is cued, but a fault in progress
+        keeps its start, so a runner on a city block is still told within moments of the fault
+        beginning. Leaving running is the caller's reset()."""
+        if not coached:
+            self.plan.pause()
             return FAULT_NONE
         self.recent[self.n_seen % _MAX_STRIDES] = lean_deg
         self.n_seen += 1
@@ -125,6 +129,8 @@ class Coach:
             if self.good_ms is not None and ticks_diff(t_ms, self.good_ms) >= self.correct_ms:
                 self.good_ms = None
                 return CUE_GOOD
+            return summary
+        if self.other_since_ms is not None:  # back in the band (or another fault): wait
             return summary
         if self.buzzed_ms is None:
             if ticks_diff(t_ms, self.since_ms) < self.hold_ms:

@@ -24,8 +24,8 @@ SCHEMA = {
     "stand_tall_repeat_s": (30.0, 5.0, 600.0, "ask again to stand tall this often"),
     "forward_window_s": (4.0, 1.0, 8.0, "after setting off, movement is summed this long ..."),
     "forward_min_mps": (0.3, 0.1, 3.0, "... and its mean speed reach this to fix forward"),
-    "tilt_tau_s": (10.0, 2.0, 300.0, "time constant of the accelerometer's tilt correction"),
-    "bias_tau_s": (20.0, 5.0, 3600.0, "time constant of in-run gyro bias learning"),
+    "tilt_tau_s": (4.0, 2.0, 300.0, "time constant of the accelerometer's tilt correction"),
+    "bias_tau_s": (6.0, 5.0, 3600.0, "time constant of in-run gyro bias learning"),
     "turn_dps": (6.0, 1.0, 90.0, "stride-mean yaw rate that counts as turning"),
     "turn_tau_s": (3.0, 1.0, 300.0, "while turning, time constant of the forward-back correction"),
     "settle_s": (8.0, 1.0, 60.0, "after standing still, tilt correction waits this long"),
@@ -115,7 +115,8 @@ def validate(user):
     for key in user:
         if key not in SCHEMA:
             hint = _closest(key)
-            errors.append("unknown config key %r%s" % (key, " (did you mean %r?)" % hint if hint else ""))
+            errors.append("unknown config key %r%s"
+                          % (key, " (did you mean %r?)" % hint if hint else ""))
             continue
         value, err = _check(key, user[key])
         cfg[key] = value
@@ -123,7 +124,8 @@ def validate(user):
             errors.append(err)
     if not cfg["arch_below_deg"] < cfg["upright_below_deg"] < cfg["overlean_above_deg"]:
         errors.append(
-            "bands must satisfy arch_below_deg < upright_below_deg < overlean_above_deg, got %r < %r < %r"
+            "bands must satisfy arch_below_deg < upright_below_deg < overlean_above_deg,"
+            " got %r < %r < %r"
             % (cfg["arch_below_deg"], cfg["upright_below_deg"], cfg["overlean_above_deg"])
         )
         for k in ("arch_below_deg", "upright_below_deg", "overlean_above_deg"):

@@ -1,4 +1,5 @@
-"""Which way the trunk faces, found when the wearer sets off from standing.
+"""Which way the trunk faces, found when the wearer sets off from standing (SetOff) and checked
+at corners while running (ForwardCheck).
 
 Right after a still period the tilt is known to a fraction of a degree (the gyro has carried it
 from the still anchor), so gravity can be removed from each sample exactly and the horizontal
@@ -35,16 +36,23 @@ class SetOff:
     def stop(self):
         self.on = False
 
-    def add(self, ax, ay, az, vert, gx, gy, gz):
-        """One sample: specific force (ax, ay, az), the gravity estimate (gx, gy, gz) and their
-        dot product `vert`. Sums the horizontal force (the part along gravity removed) on the
-        two horizontal axes."""
+    def add(self, ax, ay, az, vert, gx, gy, gz, yaw):
+        """One sample: specific force (ax, ay, az), the gravity estimate (gx, gy, gz), their
+        dot product `vert` and the turn about gravity this sample (rad x |grav|). Sums the
+        horizontal force (the part along gravity removed) on the two horizontal axes, in the
+        body's axes: a runner who sets off into a corner turns with the way he runs, so the
+        velocity seen from the body stays forward while the centripetal force turns it
+        (dv = a - turn x v); summed without that term, the corner's force would count as
+        sideways speed."""
         h1, h2 = self._frame.h1, self._frame.h2
-        along = vert / (gx * gx + gy * gy + gz * gz)
-        self._vel_1 += (ax * h1[0] + ay * h1[1] + az * h1[2]
-                        - along * (gx * h1[0] + gy * h1[1] + gz * h1[2]))
-        self._vel_2 += (ax * h2[0] + ay * h2[1] + az * h2[2]
-                        - along * (gx * h2[0] + gy * h2[1] + gz * h2[2]))
+        g2 = gx * gx + gy * gy + gz * gz
+        along = vert / g2
+        yaw /= g2 ** 0.5
+        v1, v2 = self._vel_1, self._vel_2
+        self._vel_1 = v1 + yaw * v2 + (ax * h1[0] + ay * h1[1] + az * h1[2]
+                                       - along * (gx * h1[0] + gy * h1[1] + gz * h1[2]))
+        self._vel_2 = v2 - yaw * v1 + (ax * h2[0] + ay * h2[1] + az * h2[2]
+                                       - along * (gx * h2[0] + gy * h2[1] + gz * h2[2]))
         self._dist_1 += self._vel_1
         self._dist_2 += self._vel_2
 
@@ -60,3 +68,82 @@ class SetOff:
             return None
         self._frame.set_forward(d1, d2)
         return speed_mps
+
+
+_CHECK_TURN_DEG = 70.0  # turning seen before the turn cue is weighed (one corner)
+_CONSISTENT = 0.5        # |sum of votes| / sum of |votes|: the corners agree on a direction
+_MIN_ANGLE_COS = 0.9     # closer than ~25 deg to the forward in use: nothing to correct
+_FLIP_MARGIN_DEG = 2.0   # reversing forward: the lean along the new one must be this much more
+_RAD2DEG = 57.29577951308232
+
+
+class ForwardCheck:
+    """Checks forward while running, because a set-off can mislead (a runner who sets off into
+    a turn, or steps back first, moves off sideways or backwards).
+
+    Two independent cues must agree before forward changes:
+    - corners: in a turn the mean specific force points into it (centripetal), and the gyro
+      says which way the body turns, so yaw rate x (horizontal force x up) points forward,
+      whatever the set-off did;
+    - lean: runners lean forward, so along the true forward the trunk leans further forward
+      than along a wrong one (by a margin when the change would reverse forward, so that an
+      arching runner never flips it).
+    The pipeline feeds every turning stride to `turn` and asks `verdict` after each corner."""
+
+    def __init__(self, frame):
+        self._frame = frame
+        self.reset()
+
+    def reset(self):
+        self._vote_1 = self._vote_2 = 0.0  # on the frame's h1, h2
+        self._weight = 0.0
+        self._turned_deg = 0.0
+        self.due = False  # enough turning seen: ask `verdict` once the corner is over
+        self.changed_deg = 0.0  # how far the last correction turned forward
+
+    def turn(self, yaw_dps, fx, fy, fz, gx, gy, gz, seconds):
+        """One turning stride: stride-mean yaw rate (deg/s, + = left), mean specific force less
+        gravity (fx, fy, fz) and mean gravity (gx, gy, gz), sensor axes, any common scale."""
+        g2 = gx * gx + gy * gy + gz * gz
+        along = (fx * gx + fy * gy + fz * gz) / g2
+        hx, hy, hz = fx - along * gx, fy - along * gy, fz - along * gz  # horizontal force
+        # forward ~ left x up, left ~ yaw x horizontal force
+        vx = (hy * gz - hz * gy) * yaw_dps
+        vy = (hz * gx - hx * gz) * yaw_dps
+        vz = (hx * gy - hy * gx) * yaw_dps
+        h1, h2 = self._frame.h1, self._frame.h2
+        v1 = vx * h1[0] + vy * h1[1] + vz * h1[2]
+        v2 = vx * h2[0] + vy * h2[1] + vz * h2[2]
+        self._vote_1 += v1
+        self._vote_2 += v2
+        self._weight += math.sqrt(v1 * v1 + v2 * v2)
+        self._turned_deg += abs(yaw_dps) * seconds
+        self.due = self._turned_deg >= _CHECK_TURN_DEG
+
+    def verdict(self, gx, gy, gz):
+        """After a corner, with the current gravity estimate: True if forward was corrected
+        (the frame then holds the new one, `changed_deg` says by how much)."""
+        if not self.due:
+            return False
+        v1, v2, weight = self._vote_1, self._vote_2, self._weight
+        self.reset()
+        size = math.sqrt(v1 * v1 + v2 * v2)
+        if weight <= 0.0 or size < _CONSISTENT * weight:
+            return False
+        frame = self._frame
+        h1, h2, fwd, up = frame.h1, frame.h2, frame.forward, frame.up
+        nx = (v1 * h1[0] + v2 * h2[0]) / size
+        ny = (v1 * h1[1] + v2 * h2[1]) / size
+        nz = (v1 * h1[2] + v2 * h2[2]) / size
+        cos = nx * fwd[0] + ny * fwd[1] + nz * fwd[2]
+        if cos > _MIN_ANGLE_COS:
+            return False
+        vert = gx * up[0] + gy * up[1] + gz * up[2]
+        lean_now = math.atan2(-(gx * fwd[0] + gy * fwd[1] + gz * fwd[2]), vert) * _RAD2DEG
+        lean_new = math.atan2(-(gx * nx + gy * ny + gz * nz), vert) * _RAD2DEG
+        margin = _FLIP_MARGIN_DEG if cos < 0.0 else 0.0
+        if lean_new < lean_now + margin or (cos < 0.0 and lean_new <= 0.0):
+            return False
+        frame.set_forward(v1, v2)
+        self.changed_deg = math.acos(max(-1.0, min(1.0, cos))) * _RAD2DEG
+        return True

@@ -14,6 +14,8 @@ STATE_NAMES = ("still", "walking", "running")
 
 _HISTORY = const(4)      # intervals averaged for cadence
 _MAX_GAP_MS = const(1500)  # a longer pause between steps means the wearer stopped
+_RUN_GAP_MAX_MS = const(250)  # longest refractory time while running (steps >= 300 ms apart)
+_RUN_SWING_G = 1.2  # walking's stance peak less its trough stays well below this (~0.5-0.9 g)
 
 
 class Gait:
@@ -34,7 +36,10 @@ class Gait:
         if self.count and gap > _MAX_GAP_MS:
             self.count = 0
         i = self.count % _HISTORY
-        self.kinds[i] = 1 if (peak_g > self.run_peak_g and trough_g < self.run_flight_g) else 0
+        # a running step: a stance peak and a flight dip, or (a shuffling jog whose flight is
+        # short or shallow, as some older runners jog) a swing of force no walk makes
+        self.kinds[i] = 1 if (peak_g > self.run_peak_g and (
+            trough_g < self.run_flight_g or peak_g - trough_g > _RUN_SWING_G)) else 0
         if self.count:
             self.intervals_ms[i] = gap
         self.count += 1
@@ -62,8 +67,14 @@ class Gait:
         return self.state
 
     def min_step_gap_ms(self):
-        """Refractory time after a step: walking's double-humped force must count once."""
+        """Refractory time after a step: walking's double-humped force must count once. While
+        running it never exceeds _RUN_GAP_MAX_MS: a refractory time that follows the last
+        interval locks onto strides once one step is missed (a soft step of an uneven gait),
+        because a stride's 55 % is longer than a step."""
         if self.count > 1:
             last = self.intervals_ms[(self.count - 1) % _HISTORY]
-            return max(200, last * 55 // 100)
+            gap = last * 55 // 100
+            if self.state == RUNNING and gap > _RUN_GAP_MAX_MS:
+                gap = _RUN_GAP_MAX_MS
+            return max(200, gap)
         return 200

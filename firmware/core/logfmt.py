@@ -85,6 +85,7 @@ _EVENTS = (
     "9 cue_summary 1- cue:i:cue",
     "10 drift 1- drift_deg:f:deg",
     "11 accel 1- forward_g:f:g",
+    "12 forward_corrected 2- turned_deg:f:deg",
     "16 start 1-",
     "17 stop 1-",
     "18 pause 1-1",  # never emitted by any firmware: dropped in v2

@@ -1,8 +1,8 @@
 """The wearer's frame in sensor axes, whatever way up the board is clipped on.
 
 "Up" is the specific force while the wearer stands still and tall. "Forward" cannot be seen
-standing; it is learned when the wearer sets off from standing (see pipeline: the horizontal
-velocity gained in the first seconds points the way the trunk faces).
+standing; it is learned when the wearer sets off from standing (forward.py: the horizontal
+velocity gained in the first seconds points the way the trunk faces) and checked at corners.
 
 Why not the braking/propulsion signature of each stride: at the pelvis the body brakes while
 vertical force rises and is propelled while it falls, but a chest clip sits ~0.45 m up a trunk

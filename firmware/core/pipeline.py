@@ -1,5 +1,4 @@
-"""The estimator: raw IMU counts in; stride-averaged lean, motion state and the estimator's
-events out, and every stride handed to the coaching object (coaching.py), which buzzes.
+"""Raw IMU counts in; stride-averaged lean, motion state, events and buzzes out.
 
 Tilt: the accelerometer alone is useless mid-stride (2-4 g impacts, flight at 0 g), but its
 mean over whole strides is gravity plus the body's mean acceleration, which is zero at steady
@@ -11,10 +10,14 @@ fails: while turning (the mean force leans into the turn, and the error would be
 the body yaws) and for a while after standing still (setting off, the mean force leans with the
 acceleration); the gyro carries the tilt meanwhile. Residual gyro bias is relearned whenever the
 wearer stands still and, while running, from the corrections the accelerometer keeps having to
-make.
+make, counted as seen at the step's end (a trunk rocking in step with the ground force would
+otherwise bias it). The accelerometer's own offset, which a corner would swing round with
+`grav`, is learned from what the pull undoes after corners. docs/orientation.md has the why
+and the figures.
 
 Forward is found when the wearer sets off from a trusted still period (forward.py): the tilt
-is freshest then.
+is freshest then. It is checked at every corner while running, against the lean, and
+corrected (event forward_corrected) when both say it was wrong.
 
 Cost: the per-sample kernel in `feed` keeps its state in locals and does only multiply-adds;
 everything else runs at step or segment (<= 1/8 s) boundaries.
@@ -24,7 +27,7 @@ import math
 from . import logfmt
 from .coaching import Coaching
 from .compat import TICKS_MASK, const, ticks_diff
-from .forward import SetOff
+from .forward import ForwardCheck, SetOff
 from .gait import RUNNING, STILL, Gait
 from .haptics import READY, STAND_TALL
 from .orientation import Frame, tilt_deg
@@ -42,6 +45,9 @@ _SEGMENT_S = 0.125    # longest stretch between bookkeeping calls
 _STILL_ROW_MS = const(375)
 _MOVING_ROW_MS = const(450)
 _STILL_TAU_S = 0.3    # standing still, specific force is gravity: follow it quickly
+# Before any still period the gyro's bias is unknown (a few deg/s), and a pull of time constant
+# tau leaves bias x tau of tilt: the tilt then only serves to find steps, so follow closely.
+_NO_BIAS_TAU_S = 1.0
 # Stillness is judged per segment but trusted only when sustained: over 1/8 s a slowly swaying
 # walker also looks quiet, and learning that sway as gyro bias would wreck the tilt.
 # The last segments before motion often hold its slow onset (the trunk tilting to set off), so
@@ -53,9 +59,21 @@ _PENDING_SLOTS = const(10)
 _BIAS_SPAN_S = 1.0  # a still stretch this long measures the bias
 _MAX_BIAS_DPS = 25.0      # beyond any MEMS gyro's zero-rate tolerance: the wearer is turning
 _STILL_RATE_DPS = 1.5     # once the bias is known, a quiet segment's mean rate stays below this
-# After a turn, the sideways correction stays off and the coach stays quiet this long: the
-# trunk leans into a turn, and turns are where the tilt estimate is least certain.
+# After a turn, the sideways correction stays off this long: the trunk leans into a turn, and
+# turns are where the tilt estimate is least certain. The coach's evidence pauses through the
+# turn and a shorter while after it (coach.update keeps the fault's start meanwhile).
 _TURN_HOLD_MS = const(3000)
+# The accelerometer's own offset across gravity (tens of mg, fixed in the board) is learned
+# from corners (see _learn_offset) that turn at least this far, a share at a time.
+_OFFSET_TURN_DEG = 45.0
+_OFFSET_SHARE = 0.5
+_OFFSET_SETTLED = 0.6   # share of a post-corner error the pull corrects within _TURN_HOLD_MS
+_OFFSET_MAX_G = 0.15    # beyond any accelerometer's zero-g offset
+_COACH_TURN_HOLD_MS = const(0)
+# Breaking into a run from a walk or a stop, the runner speeds up by ~2 m/s in a few seconds,
+# which leans the mean force back by several degrees and the lean estimate with it: the coach's
+# evidence starts this long after running does
+_COACH_RUN_START_MS = const(4000)
 _DEG = 0.017453292519943295
 
 # window slots: sum of grav (3), sum of gyro (3), sum of corrections (3), samples, sum of raw
@@ -73,12 +91,16 @@ _WIN_N = const(9)
 _WIN_FORCE_X = const(10)
 _WIN_FORCE_Y = const(11)
 _WIN_FORCE_Z = const(12)
-_WIN_SLOTS = const(13)
+_WIN_TURN_X = const(13)  # the pull's turning within the window (see _kernel), rate x pull
+_WIN_TURN_Y = const(14)
+_WIN_TURN_Z = const(15)
+_WIN_SLOTS = const(16)
 
 
 class Pipeline:
     """The estimator. Public: feed(), recalibrate(), and the read-outs t_ms, state,
-    calibrated, prompts, coaching, player, forward_known(), tilt_deg(), calibration()
+    calibrated, prompts, coaching, player, forward_known(), tilt_deg(), cadence_spm(),
+    calibration()
     (docs/architecture.md); everything else is private and may change.
 
     No properties here: on MicroPython a class with one makes every attribute store look the
@@ -106,6 +128,7 @@ class Pipeline:
         self._pull_run = dt / cfg["tilt_tau_s"]
         self._pull_turn = dt / cfg["turn_tau_s"]
         self._pull_still = dt / _STILL_TAU_S
+        self._pull_no_bias = dt / _NO_BIAS_TAU_S
         self._segment_n = max(1, int(_SEGMENT_S * self._rate_hz))
         g2 = self._accel_lsb_per_g * self._accel_lsb_per_g
         self._step_high = cfg["step_high_g"] * g2
@@ -128,6 +151,13 @@ class Pipeline:
         self._started = False  # samples have come (gravity starts at the first one)
         self._grav_x = self._grav_y = self._grav_z = 0.0
         self._bias_x = self._bias_y = self._bias_z = 0.0
+        # the accelerometer's offset (counts, sensor axes): gravity is grav, the mean specific
+        # force grav + offset; window sums of grav hold the offset already
+        self._offset_x = self._offset_y = self._offset_z = 0.0
+        self._offset_known = False  # learned from a corner yet (else all zero)
+        self._corner_deg = 0.0  # turned in the corner under way (+ = left)
+        self._corner_pull = 0.0  # forward-back pull since it ended (counts)
+        self._corner_phase = 0   # 0 none, 1 turning, 2 settling after it
         self._pull = self._pull_still
         self._reset_segment()
         self._armed = False
@@ -136,6 +166,7 @@ class Pipeline:
         self._since_step_n = 0
         self._step_gap_n = 0
         self._setoff = SetOff(cfg, self._rate_hz, self._accel_lsb_per_g, self._frame)
+        self._forward_check = ForwardCheck(self._frame)
         self.state = STILL
         self._still_ms = 0
         self._pending = [0.0] * (_PENDING_SLOTS * _PENDING)
@@ -147,6 +178,7 @@ class Pipeline:
         self._still_force0_x = self._still_force0_y = self._still_force0_z = 0.0
         self._still_end_ms = 0  # end of the last trusted still period
         self._turn_ms = 0
+        self._run_start_ms = 0  # when running last began
         self._row_ms = 0
         self.calibrated = False
         self._bias_known = False
@@ -164,7 +196,13 @@ class Pipeline:
         up = self._frame.up
         if up is None:
             return None
-        return tilt_deg(up, self._grav_x, self._grav_y, self._grav_z)
+        return tilt_deg(up, self._grav_x + self._offset_x, self._grav_y + self._offset_y,
+                        self._grav_z + self._offset_z)
+
+    def cadence_spm(self):
+        """Steps per minute over the last few steps (0 when still); counted before calibration
+        too, so a recording without a standing start still shows its running."""
+        return self._gait.cadence_spm
 
     def calibration(self):
         """What has been learned, for a session log's header: gyro bias (counts), up and
@@ -185,6 +223,7 @@ class Pipeline:
         self._seg_vert = self._seg_vert_sq = 0.0
         self._seg_pull_x = self._seg_pull_y = self._seg_pull_z = 0.0
         self._seg_force_x = self._seg_force_y = self._seg_force_z = 0.0
+        self._seg_turn_x = self._seg_turn_y = self._seg_turn_z = 0.0
 
     def feed(self, buf, n):
         """Process n samples (6 values each) from buf. Calls the sink as things happen."""
@@ -218,6 +257,7 @@ class Pipeline:
         s_rate_x, s_rate_y, s_rate_z = self._seg_rate_x, self._seg_rate_y, self._seg_rate_z
         s_pull_x, s_pull_y, s_pull_z = self._seg_pull_x, self._seg_pull_y, self._seg_pull_z
         s_force_x, s_force_y, s_force_z = self._seg_force_x, self._seg_force_y, self._seg_force_z
+        s_turn_x, s_turn_y, s_turn_z = self._seg_turn_x, self._seg_turn_y, self._seg_turn_z
         finding = self._setoff.on
         step = False
         while i < end:
@@ -246,6 +286,10 @@ class Pipeline:
             s_rate_y += rate_y
             s_rate_z += rate_z
             s_rate_sq += rate_x * rate_x + rate_y * rate_y + rate_z * rate_z
+            # rate x (pull so far): how the body turned the earlier pulls (see _window_pull)
+            s_turn_x += rate_y * s_pull_z - rate_z * s_pull_y
+            s_turn_y += rate_z * s_pull_x - rate_x * s_pull_z
+            s_turn_z += rate_x * s_pull_y - rate_y * s_pull_x
             s_vert += vert
             s_vert_sq += vert * vert
             s_pull_x += pull_x
@@ -257,7 +301,8 @@ class Pipeline:
             seg_n += 1
             since += 1
             if finding:
-                self._setoff.add(ax, ay, az, vert, grav_x, grav_y, grav_z)
+                self._setoff.add(ax, ay, az, vert, grav_x, grav_y, grav_z,
+                                 (rate_x * grav_x + rate_y * grav_y + rate_z * grav_z) * rad)
             if vert > vert_max:
                 vert_max = vert
             if vert < vert_min:
@@ -281,6 +326,7 @@ class Pipeline:
         self._seg_rate_x, self._seg_rate_y, self._seg_rate_z = s_rate_x, s_rate_y, s_rate_z
         self._seg_pull_x, self._seg_pull_y, self._seg_pull_z = s_pull_x, s_pull_y, s_pull_z
         self._seg_force_x, self._seg_force_y, self._seg_force_z = s_force_x, s_force_y, s_force_z
+        self._seg_turn_x, self._seg_turn_y, self._seg_turn_z = s_turn_x, s_turn_y, s_turn_z
         if step or seg_n >= seg_len:
             self._segment_end(step)
         return i
@@ -292,9 +338,17 @@ class Pipeline:
         self._clock_rem = rem % self._rate_mhz
         seg_ms = int(self._seg_n * 1000.0 / self._rate_hz)
         cur = self._win_cur
+        # the segment's rate x pull-so-far, with the window's pull before the segment added
+        px, py, pz = cur[_WIN_PULL_X], cur[_WIN_PULL_Y], cur[_WIN_PULL_Z]
+        rx, ry, rz = self._seg_rate_x, self._seg_rate_y, self._seg_rate_z
+        cur[_WIN_TURN_X] += self._seg_turn_x + ry * pz - rz * py
+        cur[_WIN_TURN_Y] += self._seg_turn_y + rz * px - rx * pz
+        cur[_WIN_TURN_Z] += self._seg_turn_z + rx * py - ry * px
         cur[_WIN_GRAV_X] += self._seg_grav_x
         cur[_WIN_GRAV_Y] += self._seg_grav_y
         cur[_WIN_GRAV_Z] += self._seg_grav_z
+        if self._offset_known:
+            self._apply_offset(cur)
         cur[_WIN_RATE_X] += self._seg_rate_x
         cur[_WIN_RATE_Y] += self._seg_rate_y
         cur[_WIN_RATE_Z] += self._seg_rate_z
@@ -317,6 +371,7 @@ class Pipeline:
                 and ticks_diff(self.t_ms, self._still_end_ms) >= self._setoff.window_ms):
             speed_mps = self._setoff.finish()
             if speed_mps is not None:
+                self._forward_check.reset()
                 self._sink.event(self.t_ms, "forward_found", speed_mps)
         self._reset_segment()
         if step:
@@ -349,10 +404,14 @@ class Pipeline:
         mx, my, mz = self._seg_rate_x / n, self._seg_rate_y / n, self._seg_rate_z / n
         mean_dps2 = (mx * mx + my * my + mz * mz) / lsb_dps2
         var_dps2 = self._seg_rate_sq / n / lsb_dps2 - mean_dps2
+        # Once the bias is known, residual rate across gravity means the trunk tilts; about
+        # gravity it may be the bias's own drift, which running cannot see (a warming gyro
+        # moves it by deg/s): only the loose limit there
+        along2 = (mx * gx + my * gy + mz * gz) ** 2 / ((gx * gx + gy * gy + gz * gz) * lsb_dps2)
         limit = _STILL_RATE_DPS if self._bias_known else _MAX_BIAS_DPS
-        limit *= limit
         return (var_g2 < self._still_var_g2 and var_dps2 < self._still_var_dps2
-                and mean_dps2 < limit)
+                and mean_dps2 - along2 < limit * limit
+                and along2 < _MAX_BIAS_DPS * _MAX_BIAS_DPS)
 
     def _still(self, seg_ms):
         self._still_ms += seg_ms
@@ -400,7 +459,9 @@ class Pipeline:
         self._bias_z = p[j + 2] / n - (x0 * y1 - y0 * x1) * s
 
     def _calibrate(self):
-        self._frame.set_up(self._grav_x, self._grav_y, self._grav_z)
+        self._frame.set_up(self._grav_x + self._offset_x, self._grav_y + self._offset_y,
+                           self._grav_z + self._offset_z)
+        self._forward_check.reset()
         self.calibrated = True
         self._sink.event(self.t_ms, "calibrated", None)
         self.player.play(READY, self.t_ms)
@@ -439,8 +500,14 @@ class Pipeline:
                    + (cur[_WIN_RATE_Y] + prev[_WIN_RATE_Y]) * gy
                    + (cur[_WIN_RATE_Z] + prev[_WIN_RATE_Z]) * gz
                    ) / (n * g_norm * self._gyro_lsb_per_dps)
-        if abs(yaw_dps) > self._turn_dps:
+        turning = abs(yaw_dps) > self._turn_dps
+        if turning:
             self._turn_ms = t_ms
+        if ((turning or self._forward_check.due or self._corner_phase)
+                and self.state == RUNNING and self._frame.forward is not None):
+            # (only around corners: most steps skip both)
+            self._check_forward(turning, yaw_dps, cur, prev, n)
+            self._learn_offset(turning, yaw_dps, cur)
         if ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
             self._drop_sideways(cur)
         else:
@@ -448,6 +515,90 @@ class Pipeline:
         self._row(cur, prev, True)
         self._win_prev, self._win_cur = cur, prev
         self._clear(self._win_cur)
+
+    def _check_forward(self, turning, yaw_dps, cur, prev, n):
+        """Corners are evidence of which way is forward (forward.ForwardCheck)."""
+        gx = cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X]
+        gy = cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y]
+        gz = cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z]
+        check = self._forward_check
+        if turning:
+            check.turn(yaw_dps, cur[_WIN_FORCE_X] + prev[_WIN_FORCE_X] - gx,
+                       cur[_WIN_FORCE_Y] + prev[_WIN_FORCE_Y] - gy,
+                       cur[_WIN_FORCE_Z] + prev[_WIN_FORCE_Z] - gz, gx, gy, gz,
+                       cur[_WIN_N] * self._dt_s)
+        elif check.verdict(gx, gy, gz):
+            self._sink.event(self.t_ms, "forward_corrected", check.changed_deg)
+
+    def _apply_offset(self, cur):
+        """The window's gravity sums get the offset (they are the mean specific force the lean
+        and forward force use); the kernel pulled grav toward the raw force, and toward the
+        force less the offset is that pull less the offset's share (the offset is constant)."""
+        n = self._seg_n
+        ox, oy, oz = self._offset_x, self._offset_y, self._offset_z
+        cur[_WIN_GRAV_X] += n * ox
+        cur[_WIN_GRAV_Y] += n * oy
+        cur[_WIN_GRAV_Z] += n * oz
+        k = self._pull * n
+        self._grav_x -= k * ox
+        self._grav_y -= k * oy
+        self._grav_z -= k * oz
+        self._seg_pull_x -= k * ox
+        self._seg_pull_y -= k * oy
+        self._seg_pull_z -= k * oz
+
+    def _learn_offset(self, turning, yaw_dps, win):
+        """The accelerometer's offset is fixed in the board, but the gyro carries grav as a
+        vector fixed in the world, so an offset taken into grav swings round with every
+        corner and comes back as a lean error the pull then has to undo. That undoing, along
+        forward in the settling after a corner of known angle, says what part of grav was
+        offset: move it (a share at a time) from grav to the offset, which corners leave be.
+        (Straight running cannot tell the two apart; their sum, what the lean uses, is kept.)"""
+        if turning:
+            if self._corner_phase != 1:
+                self._corner_phase = 1
+                self._corner_deg = 0.0
+            self._corner_deg += yaw_dps * win[_WIN_N] * self._dt_s
+            return
+        if self._corner_phase == 1:
+            if abs(self._corner_deg) < _OFFSET_TURN_DEG:
+                self._corner_phase = 0
+                return
+            self._corner_phase = 2
+            self._corner_pull = 0.0
+        if self._corner_phase != 2:
+            return
+        fwd = self._frame.forward
+        rad = self._rad_per_count
+        self._corner_pull += ((win[_WIN_PULL_X] - rad * win[_WIN_TURN_X]) * fwd[0]
+                              + (win[_WIN_PULL_Y] - rad * win[_WIN_TURN_Y]) * fwd[1]
+                              + (win[_WIN_PULL_Z] - rad * win[_WIN_TURN_Z]) * fwd[2])
+        if ticks_diff(self.t_ms, self._turn_ms) < _TURN_HOLD_MS:
+            return
+        self._corner_phase = 0
+        # grav's part d across up, seen after the body turned by a, moved by (R(-a) - I) d;
+        # along forward that is r . d, and the pull undid _OFFSET_SETTLED of it
+        frame = self._frame
+        h1, h2 = frame.h1, frame.h2
+        f1 = fwd[0] * h1[0] + fwd[1] * h1[1] + fwd[2] * h1[2]
+        f2 = fwd[0] * h2[0] + fwd[1] * h2[1] + fwd[2] * h2[2]
+        a = -self._corner_deg * _DEG
+        c, s = math.cos(a), math.sin(a)
+        r1 = f1 * (c - 1.0) + f2 * s
+        r2 = -f1 * s + f2 * (c - 1.0)
+        k = -_OFFSET_SHARE * self._corner_pull / (_OFFSET_SETTLED * (r1 * r1 + r2 * r2))
+        dx = k * (r1 * h1[0] + r2 * h2[0])
+        dy = k * (r1 * h1[1] + r2 * h2[1])
+        dz = k * (r1 * h1[2] + r2 * h2[2])
+        ox, oy, oz = self._offset_x + dx, self._offset_y + dy, self._offset_z + dz
+        limit = _OFFSET_MAX_G * self._accel_lsb_per_g
+        if ox * ox + oy * oy + oz * oz > limit * limit:
+            return
+        self._offset_x, self._offset_y, self._offset_z = ox, oy, oz
+        self._offset_known = True
+        self._grav_x -= dx
+        self._grav_y -= dy
+        self._grav_z -= dz
 
     def _drop_sideways(self, win):
         """Turning: the mean force leans into the turn (centripetal), sideways only, so undo the
@@ -465,14 +616,22 @@ class Pipeline:
         self._grav_z -= d * left[2]
 
     def _learn_bias(self, win):
-        """While running, fold a small share of the step's residual gyro bias into the bias."""
+        """While running, fold a small share of the step's residual gyro bias into the bias:
+        a clip warms against the body and its gyro's zero-rate output moves (tenths of a
+        deg/s per deg C) and wanders, so the bias is followed all run long."""
         n = win[_WIN_N]
         if self._pull != self._pull_run or n < 2 or not self.calibrated:
             return
         # The accelerometer's pull over the step, as the rotation rate that would have caused
         # it: a bias e tilts grav by grav x e each sample and the pull undoes it, so the pull
         # summed over n samples is -(grav x e) n dt; grav x that gives e across grav.
-        dx, dy, dz = win[_WIN_PULL_X], win[_WIN_PULL_Y], win[_WIN_PULL_Z]
+        # Summed as seen at the step's end (each pull turned on by the rotation since it was
+        # made): summed as made, in sensor axes, a trunk that rocks in step with the ground
+        # force would add the force-weighted lean's offset to the bias (see _kernel).
+        rad = self._rad_per_count
+        dx = win[_WIN_PULL_X] - rad * win[_WIN_TURN_X]
+        dy = win[_WIN_PULL_Y] - rad * win[_WIN_TURN_Y]
+        dz = win[_WIN_PULL_Z] - rad * win[_WIN_TURN_Z]
         gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
         share = min(1.0, n * self._dt_s / self._bias_tau_s)
         rate = share / ((gx * gx + gy * gy + gz * gz) * n * self._rad_per_count)
@@ -499,6 +658,8 @@ class Pipeline:
             self._setoff.start()
 
     def _set_state(self, state):
+        if state == RUNNING:
+            self._run_start_ms = self.t_ms
         self.state = state
         self._sink.event(self.t_ms, "state", state)
         if state != RUNNING:
@@ -507,6 +668,8 @@ class Pipeline:
     def _set_gain(self, quiet):
         if quiet and self._still_ms >= _TRUST_STILL_MS:
             k = self._pull_still
+        elif not self._bias_known:
+            k = self._pull_no_bias
         elif self.calibrated and ticks_diff(self.t_ms, self._still_end_ms) < self._settle_ms:
             k = 0.0
         elif ticks_diff(self.t_ms, self._turn_ms) < _TURN_HOLD_MS:
@@ -535,7 +698,9 @@ class Pipeline:
         self._sink.lean(self.t_ms, lean, roll, self._gait.cadence_spm, self.state, win_ms)
         if not stride:
             return
-        coached = self.state == RUNNING and ticks_diff(self.t_ms, self._turn_ms) >= _TURN_HOLD_MS
+        coached = (self.state == RUNNING
+                   and ticks_diff(self.t_ms, self._turn_ms) >= _COACH_TURN_HOLD_MS
+                   and ticks_diff(self.t_ms, self._run_start_ms) >= _COACH_RUN_START_MS)
         self.coaching.stride(self.t_ms, lean, win_ms, self._forward_g(cur, prev), coached)
 
     def _forward_g(self, cur, prev):

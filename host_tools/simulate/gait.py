@@ -9,6 +9,8 @@ import functools
 
 import numpy as np
 
+from . import field as fieldmod
+
 IMPACT_S = 0.020          # heel-strike transient: duration
 IMPACT_DELAY_S = 0.012    # ... and its start after touchdown (peak ~22 ms in)
 IMPACT_REF_MPS = 3.2      # running impacts scale as (speed / this) ** 1.5
@@ -30,14 +32,18 @@ def braking_g(speed_mps):
     return np.clip(0.38 + 0.08 * (speed_mps - 3.0), 0.3, 0.5)
 
 
-def step_table(sig, rng):
+def step_table(sig, rng, field=None):
     """Per-step parameters, fixed at each step's first sample: speed, gait weights, cadence and
-    impact (with a random per-step spread: no two foot strikes are alike). Index: k - "k0"."""
+    impact (with a random per-step spread: no two foot strikes are alike; with field
+    "asymmetry", the run's own spread and left/right difference). Index: k - "k0"."""
     steps = sig["steps"]
     k = np.floor(steps).astype(np.int64)
     first = np.searchsorted(steps, np.arange(k[0], k[-1] + 1), side="left")
     table = {key: sig[key][first] for key in ("speed_mps", "w_run", "w_walk", "step_cadence_spm")}
-    spread = np.clip(np.exp(0.3 * rng.standard_normal(len(first))), 0.5, 2.0)
+    if field and "asymmetry" in field:
+        spread = fieldmod.impact_factor(field, np.arange(k[0], k[-1] + 1), rng)
+    else:
+        spread = np.clip(np.exp(0.3 * rng.standard_normal(len(first))), 0.5, 2.0)
     table["impact_g"] = sig["impact_g"][first] * spread
     table["k0"] = k[0]
     return table
@@ -110,19 +116,25 @@ def sway_draw(rng):
     return rng.uniform(0.2, 0.4, (2, 2)), rng.uniform(0, 2 * np.pi, (2, 2))
 
 
-def rocking_deg(sig, t_s, sway):
+def rocking_deg(sig, t_s, sway, field=None):
     """Trunk pitch, roll and yaw oscillation (deg) around the scripted attitude.
 
     Yaw runs a quarter stride after roll, so their product (which would bias the sagittal lean)
-    averages to zero over every stride. Standing adds slow postural sway in pitch and roll."""
+    averages to zero over every stride. Standing adds slow postural sway in pitch and roll.
+    With field "rocking", running pitch is the run's own sinusoid in phase with the ground
+    force (field.rocking_pitch_deg) instead of the base shape."""
     steps, w_run, w_walk = sig["steps"], sig["w_run"], sig["w_walk"]
     out = []
     for key, period, offset in (("pitch_deg", 1, 0.0), ("roll_deg", 2, 0.0), ("yaw_deg", 2, 0.5)):
+        if key == "pitch_deg" and field and "rocking" in field:
+            run = fieldmod.rocking_pitch_deg(field, steps, contact_ratio(sig["speed_mps"]))
+            out.append(w_run * run + w_walk * WALK[key] * _periodic(_rocking_shape(1.0, 1), steps))
+            continue
         run = _periodic(_rocking_shape(RUN_SHAPE_CONTACT, period), steps + offset)
         walk = _periodic(_rocking_shape(1.0, period), steps + offset)
         out.append(w_run * RUN[key] * run + w_walk * WALK[key] * walk)
     still = np.clip(1.0 - w_run - w_walk, 0.0, 1.0)
-    for axis, (freq_hz, phase) in enumerate(zip(*sway)):
+    for axis, (freq_hz, phase) in enumerate(zip(*sway, strict=True)):
         wave = np.sin(2 * np.pi * freq_hz[:, None] * t_s + phase[:, None]).sum(axis=0)
         out[axis] = out[axis] + still * SWAY_DEG * wave
     return out

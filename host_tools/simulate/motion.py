@@ -38,7 +38,7 @@ def _second_derivative(x, dt_s):
     return out
 
 
-def trunk(sig, t_s, step_table, sway, lever_m):
+def trunk(sig, t_s, step_table, sway, lever_m, field=None):
     """Attitude and sensor-site motion on the uniform grid t_s, for the scripted signals on that
     grid and the drawn per-step and sway parameters (see gait).
 
@@ -47,7 +47,7 @@ def trunk(sig, t_s, step_table, sway, lever_m):
     sample carry one-sided derivatives: callers keep them out of use."""
     dt_s = t_s[1] - t_s[0]
     vert_g, fore_g, lat_g = gait.pelvis_accel_g(sig["steps"], step_table)
-    pitch_deg, roll_deg, yaw_deg = gait.rocking_deg(sig, t_s, sway)
+    pitch_deg, roll_deg, yaw_deg = gait.rocking_deg(sig, t_s, sway, field)
     heading = sig["heading_rad"]
     psi = heading + np.radians(yaw_deg)
     theta = np.radians(sig["lean_deg"] + pitch_deg)

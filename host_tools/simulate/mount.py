@@ -2,7 +2,7 @@
 arm from the hip. Body axes: x forward, y left, z up along the trunk."""
 import numpy as np
 
-MOUNTS = ("chest", "back", "sideways", "upside-down", "yaw45", "random")
+MOUNTS = ("chest", "back", "sideways", "upside-down", "yaw45", "random", "belt")
 
 # Chest strap: board face out of the chest (sensor z forward), its x axis up, y to the wearer's
 # right; the sternum slopes, so the board leans back 8 deg and sits 2 deg askew.
@@ -11,6 +11,13 @@ _CHEST_AXES = np.array([[0.0, 0.0, 1.0],
                         [1.0, 0.0, 0.0]])
 CHEST_TILT_DEG = (2.0, -8.0)  # about body x, about body y
 CHEST_LEVER_M = (0.12, 0.0, 0.45)
+# A logger on a belt as in SisFall (shared/real/README.md): x to the wearer's right, y down,
+# z forward, pitched -8 to +24 deg on the belt depending on the wearer.
+_BELT_AXES = np.array([[0.0, 0.0, 1.0],
+                       [-1.0, 0.0, 0.0],
+                       [0.0, -1.0, 0.0]])
+BELT_PITCH_DEG = (-8.0, 24.0)
+BELT_LEVER_M = (0.10, 0.0, 0.08)
 
 
 def rot_x(a):
@@ -56,4 +63,17 @@ def mount(name, rng):
         return rot_z(np.pi / 4) @ chest, rot_z(np.pi / 4) @ lever
     if name == "random":
         return _random_rotation(rng), lever
+    if name == "belt":
+        return rot_y(np.radians(rng.uniform(*BELT_PITCH_DEG))) @ _BELT_AXES, np.array(BELT_LEVER_M)
     raise ValueError("unknown mount %r" % name)
+
+
+def site_lever(name, lever_m):
+    """The lever arm of a clip at a site (field.LEVER_M, chest-front axes) for a named mount:
+    "back" sits behind the trunk, "yaw45" turned 45 deg round it, the others in front."""
+    lever = np.array(lever_m, dtype=float)
+    if name == "back":
+        lever[0] = -lever[0]
+    elif name == "yaw45":
+        lever = rot_z(np.pi / 4) @ lever
+    return lever

@@ -10,7 +10,7 @@ import numbers
 import numpy as np
 
 from firmware.core.coach import FAULT_NAMES as FAULTS
-from firmware.core.gait import STATE_NAMES as STATES
+from firmware.core.gait import STATE_NAMES as STATES  # noqa: F401 (the simulator's labels)
 
 from ..errors import UserError
 
@@ -246,3 +246,75 @@ def named(name_or_path):
     if name_or_path in BUILTIN:
         return BUILTIN[name_or_path]()
     return load(name_or_path)
+
+
+def _corner(rng, lean_deg, **extra):
+    """A street corner: 60-110 deg at 30-55 deg/s, left or right."""
+    rate = float(rng.uniform(30.0, 55.0)) * float(rng.choice([-1.0, 1.0]))
+    return _run(round(float(rng.uniform(60.0, 110.0)) / abs(rate), 2), lean_deg,
+                turn_dps=round(rate, 1), **extra)
+
+
+def _cornered(rng, s, lean_deg, city, **extra):
+    """s seconds of running at lean_deg, with a corner every 12-60 s if city."""
+    out = []
+    left = s
+    while city and left > 14.0:
+        gap = min(float(rng.uniform(12.0, 60.0)), left - 2.0)
+        out.append(_run(round(gap, 1), lean_deg, **extra))
+        corner = _corner(rng, lean_deg, **extra)
+        out.append(corner)
+        left -= gap + corner["s"]
+    if left > 0.5:
+        out.append(_run(round(left, 1), lean_deg, **extra))
+    return out
+
+
+def field(seed, duration_s=600.0, n_faults=3, city=True, setoff_turn=True, impact_g=None):
+    """A run for the robustness benchmark (field physics, field.py): a 4-8 s stand, then either
+    a set-off straight into a corner (1.5-3 s after moving off) or a walk, then running at a
+    good lean of 6-11 deg with n_faults upright/arch episodes of 12-25 s, a surge, an interval
+    (60-90 s fast, then easy), a stop at a crossing and a walk; with `city`, a corner every
+    12-60 s and one 1.5-3 s into every other fault (the first included)."""
+    rng = np.random.default_rng([int(seed), 0xC17E])
+    impact = float(rng.uniform(1.5, 3.0)) if impact_g is None else float(impact_g)
+    kw = {"impact_g": round(impact, 2), "speed_mps": round(float(rng.uniform(2.6, 3.8)), 2)}
+    segs = [{"do": "stand", "s": round(float(rng.uniform(4.0, 8.0)), 1)}]
+    good = round(float(rng.uniform(6.0, 11.0)), 2)
+    if setoff_turn:
+        segs.append(_run(round(float(rng.uniform(1.5, 3.0)), 1), good, **kw))
+        segs.append(_corner(rng, good, **kw))
+    else:
+        segs.append({"do": "walk", "s": round(float(rng.uniform(10.0, 20.0)), 1)})
+    events = []
+    for i in range(n_faults):
+        kind = "upright" if i % 2 == 0 else "arch"
+        lean = round(float(rng.uniform(0.0, 2.0) if kind == "upright"
+                           else rng.uniform(-6.0, -3.5)), 2)
+        s = float(rng.uniform(12.0, 25.0))
+        if city and i % 2 == 0:
+            first = round(float(rng.uniform(1.5, 3.0)), 2)
+            corner = _corner(rng, lean, fault=kind, **kw)
+            events.append([_run(first, lean, fault=kind, **kw), corner,
+                           _run(round(max(1.0, s - first - corner["s"]), 1), lean, fault=kind,
+                                **kw)])
+        else:
+            events.append([_run(round(s, 1), lean, fault=kind, **kw)])
+    fast = round(float(rng.uniform(4.2, 5.2)), 2)
+    surge = dict(kw, speed_mps=fast)
+    events.append([_run(round(float(rng.uniform(10.0, 20.0)), 1), good, **surge)])
+    events.append(_cornered(rng, round(float(rng.uniform(60.0, 90.0)), 1), good, city, **surge)
+                  + [_run(30.0, good, **dict(kw, speed_mps=2.6))])
+    events.append([{"do": "stand", "s": round(float(rng.uniform(10.0, 20.0)), 1),
+                    "lean_deg": 3.0}])
+    events.append([{"do": "walk", "s": round(float(rng.uniform(20.0, 40.0)), 1)}])
+    order = rng.permutation(len(events))
+    used_s = sum(seg["s"] for seg in segs) + sum(seg["s"] for ev in events for seg in ev) + 15.0
+    gap_s = max(25.0, (duration_s - used_s) / (len(events) + 1))
+    for j in order:
+        segs += _cornered(rng, gap_s * float(rng.uniform(0.7, 1.3)), good, city, **kw)
+        segs += events[j]
+        good = round(float(np.clip(good + rng.uniform(-1.5, 1.5), 6.0, 11.0)), 2)
+    segs += _cornered(rng, gap_s, good, city, **kw)
+    segs.append({"do": "walk", "s": 15.0})
+    return segs

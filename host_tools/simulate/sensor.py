@@ -7,6 +7,8 @@ range and quantised to the range's LSB.
 """
 import numpy as np
 
+from . import field as fieldmod
+
 QUALITIES = ("ideal", "good", "typical", "poor")
 BITS = 16
 FILTER_CUTOFF_PER_RATE = 0.4   # low-pass cutoff as a fraction of the output rate
@@ -94,8 +96,12 @@ def quantise(x, full_scale, lsb):
     return np.clip(counts, -(2 ** (BITS - 1)), 2 ** (BITS - 1) - 1) * lsb
 
 
-def measure(errors, accel_g, gyro_dps, t_s, rng):
-    """What the chip reports for the filtered true specific force (g) and rate (dps)."""
+def measure(errors, accel_g, gyro_dps, t_s, rng, field=None):
+    """What the chip reports for the filtered true specific force (g) and rate (dps). With field
+    "warmup" the gyro adds the run's temperature drift and bias random walk (field.py), on
+    any grade (on "ideal" nothing else is added)."""
+    if field and "warmup" in field:
+        gyro_dps = gyro_dps + fieldmod.gyro_drift_dps(field, t_s, rng)
     if errors["quality"] == "ideal":
         return accel_g, gyro_dps
     spec = errors["spec"]

@@ -33,12 +33,12 @@ def _check_options(mount, rate_hz, cadence_spm, quality):
                         % (CADENCE_RANGE_SPM + (cadence_spm,)))
 
 
-def _sensed(sig, t_fine, rng_motion, r_bs, lever_m, k, pad, n_out):
+def _sensed(sig, t_fine, rng_motion, r_bs, lever_m, k, pad, n_out, field):
     """The filtered, decimated true specific force (g) and rate (dps) in sensor axes, and the
     instantaneous trunk attitude, at the n_out output instants (internal rows pad + n k).
 
     Works through the run in chunks whose internal grids overlap by the filter reach."""
-    table = gait.step_table(sig, rng_motion)
+    table = gait.step_table(sig, rng_motion, field)
     sway = gait.sway_draw(rng_motion)
     parts = []
     chunk = max(1, CHUNK_INTERNAL_SAMPLES // k)
@@ -46,7 +46,7 @@ def _sensed(sig, t_fine, rng_motion, r_bs, lever_m, k, pad, n_out):
         n = min(chunk, n_out - n0)
         grid = slice(n0 * k, n0 * k + 2 * pad + (n - 1) * k + 1)
         body = motion.trunk({key: v[grid] for key, v in sig.items()}, t_fine[grid], table, sway,
-                            lever_m)
+                            lever_m, field)
         # Sensor axes: v_s = R_bs^T v_b, i.e. v_b @ R_bs for row vectors.
         at = pad + np.arange(n) * k
         parts.append({
@@ -60,13 +60,14 @@ def _sensed(sig, t_fine, rng_motion, r_bs, lever_m, k, pad, n_out):
 
 
 def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, quality="typical",
-             seed=0):
+             seed=0, field=None):
     """Simulate a run. scenario: "demo", "steady", a JSON path, or a segment list / dict.
 
     Returns (imu, truth, meta): imu is an (n, 7) array of IMU_COLUMNS (g, deg/s, sensor axes);
     truth a dict of arrays holding TRUTH_COLUMNS plus roll_inst_deg, step_phase (steps since
     the internal grid start) and R_wb (n, 3, 3, world-from-body); meta the resolved script and
-    every parameter and random draw (JSON-ready)."""
+    every parameter and random draw (JSON-ready). `field` (from field.draw) adds the field
+    physics it names; its site sets the lever arm."""
     _check_options(mount, rate_hz, cadence_spm, quality)
     rate_hz = int(rate_hz)
     run_cadence = scenarios.RUN_CADENCE_SPM if cadence_spm is None else float(cadence_spm)
@@ -78,6 +79,8 @@ def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, qual
     rng_mount, rng_motion, rng_draw, rng_noise = (
         np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(4))
     r_bs, lever_m = mounts.mount(mount, rng_mount)
+    if field:
+        lever_m = mounts.site_lever(mount, field["lever_m"])
 
     k = sensor.decimation(rate_hz)
     fine_hz = rate_hz * k
@@ -86,11 +89,11 @@ def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, qual
     pad = (len(sensor.lowpass_taps(k)) - 1) // 2 + 2  # filter reach + derivative stencil
     t_fine = (np.arange(2 * pad + (n_out - 1) * k + 1) - pad) / fine_hz
     sig = script.evaluate(segments, t_fine)
-    joined = _sensed(sig, t_fine, rng_motion, r_bs, lever_m, k, pad, n_out)
+    joined = _sensed(sig, t_fine, rng_motion, r_bs, lever_m, k, pad, n_out, field)
     t_s = np.arange(n_out) / rate_hz
     errors = sensor.draw(quality, rng_draw)
     accel_g, gyro_dps = sensor.measure(errors, joined["accel_g"], joined["gyro_dps"], t_s,
-                                       rng_noise)
+                                       rng_noise, field)
     imu = np.column_stack([t_s, accel_g, gyro_dps])
 
     at = pad + np.arange(n_out) * k
@@ -124,6 +127,8 @@ def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, qual
                    "taps": len(sensor.lowpass_taps(k))},
         "g_mps2": script.G_MPS2,
     }
+    if field:
+        meta["field"] = field
     return imu, truth, meta
 
 
