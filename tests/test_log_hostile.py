@@ -14,7 +14,8 @@ from hypothesis import given, settings, strategies as st
 
 import logsample
 from firmware.core import logfmt
-from host_tools import cli, export, logread, replaylog, report
+from host_tools import cli, logread, replaylog
+from host_tools.commands import export, report
 from host_tools.errors import UserError
 from serialboard import BIN
 

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from host_tools import cli, export, live, logs_cmd, replay_input
+from host_tools import cli, replay_input
+from host_tools.commands import export, live, logs as logs_cmd
 from host_tools.errors import UserError
 from host_tools.simulate.simulator import simulate, write
 
