@@ -59,6 +59,12 @@ screenshots: demo
 bench: $(STAMP) esp32model
 	$(BIN)/python -m bench
 
+# Fault-injection soak on the virtual board (bench/soak.py): 10 simulated hours, 2 processes;
+# ~25 min on 2 free cores. SOAK_ARGS e.g. "--hours 1 --workers 1".
+.PHONY: soak
+soak: $(STAMP)
+	nice -n 10 $(BIN)/python -m bench.soak $(SOAK_ARGS)
+
 # A virtual board on a pseudo-terminal (real MicroPython, simulated IMU and motor): it prints the
 # port to use with leanclip or mpremote. SIM_ARGS e.g. "--baud 921600 --run build/demo/imu.csv".
 .PHONY: sim

@@ -44,6 +44,10 @@ EVENTS = (
     (1000, "drift", -2.5),
     (1100, "cue_summary", 4),
     (1200, "flash_full", None),
+    (1250, "sensor_fault", 2),
+    (1300, "sensor_ok", 3.5),
+    (1350, "imu_lost", 19),
+    (1380, "imu_back", 1.25),
     (-1, "stop", None),
 )
 

@@ -41,3 +41,30 @@ def test_nan_and_non_object_are_rejected():
     assert errors and "repeat_s" in errors[0]
     cfg, errors = config.validate([1, 2])
     assert errors == ["config must be a JSON object of key: value"] and cfg == config.defaults()
+
+
+def test_infinite_and_nan_on_integer_keys_fall_back_instead_of_raising():
+    # issue 14 item 1: int(inf) raised OverflowError in _check (json.loads gives inf for 1e400)
+    for bad in (float("inf"), float("-inf"), float("nan")):
+        cfg, errors = config.validate({"coach_strides": bad, "log_keep_sessions": bad})
+        assert cfg["coach_strides"] == 1 and cfg["log_keep_sessions"] == 0
+        assert len(errors) == 2
+
+
+def _load_bytes(tmp_path, data):
+    from firmware.device import devconfig
+
+    p = tmp_path / "leanclip.json"
+    p.write_bytes(data)
+    return devconfig.load(str(p))
+
+
+def test_device_config_file_never_stops_the_device(tmp_path):
+    """Issue 14 item 1: every one of these raised in devconfig.load (restart loop on the board).
+    Each now runs on defaults with exactly one message for errors.log."""
+    cases = [b'{"coach_strides": 1e400}', b'{"repeat_s": 20.0, "\xff\xfe": 1}',
+             b"[" * 100000 + b"]" * 100000, b'{"a": "' + b"x" * (10 * 1024 * 1024) + b'"}']
+    for data in cases:
+        cfg, problems = _load_bytes(tmp_path, data)
+        assert cfg == config.defaults()
+        assert len(problems) == 1 and "default" in problems[0]

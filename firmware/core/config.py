@@ -86,10 +86,11 @@ def _check(key, value):
         return default, "%s must be true or false, got %r" % (key, value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return default, "%s must be a number from %s to %s, got %r" % (key, lo, hi, value)
-    if isinstance(default, int) and not isinstance(default, bool) and value != int(value):
-        return default, "%s must be a whole number, got %r" % (key, value)
-    if value != value or value < lo or value > hi:
+    # range first: it refuses NaN and +-inf, on which int() below would raise
+    if not lo <= value <= hi:
         return default, "%s must be from %s to %s, got %r" % (key, lo, hi, value)
+    if isinstance(default, int) and value != int(value):
+        return default, "%s must be a whole number, got %r" % (key, value)
     return type(default)(value), None
 
 

@@ -21,6 +21,7 @@ GOOD = (50, 50, 50, 50, 50, 50, 50)     # a soft flutter of four taps: "that's i
 DRIFT = (600, 200, 150)                 # long-short: "you have drifted from your fresh form"
 BAND_SET = (80, 120, 80, 120, 600)      # two short then long: "your band is set from this lean"
 BAND_NO = (500, 150, 100, 150, 500)     # long-short-long: "not steady, nothing set"
+SENSOR = (1000, 150, 60, 150, 60)       # very long then two taps: "I can't sense you"
 
 PATTERNS = {
     "upright": UPRIGHT,
@@ -33,6 +34,7 @@ PATTERNS = {
     "drift": DRIFT,
     "band_set": BAND_SET,
     "band_no": BAND_NO,
+    "sensor": SENSOR,
 }
 
 

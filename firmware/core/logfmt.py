@@ -86,6 +86,8 @@ _EVENTS = (
     "10 drift 1- drift_deg:f:deg",
     "11 accel 1- forward_g:f:g",
     "12 forward_corrected 2- turned_deg:f:deg",
+    "13 sensor_fault 2- kind:i:fault",
+    "14 sensor_ok 2- fault_s:f:s",
     "16 start 1-",
     "17 stop 1-",
     "18 pause 1-1",  # never emitted by any firmware: dropped in v2
@@ -97,6 +99,8 @@ _EVENTS = (
     "23 flash_full 1-",
     "24 config_error 1- text",
     "25 personal_band 1- held_deg:f:deg",
+    "26 imu_lost 2- errno:i:errno",
+    "27 imu_back 2- lost_s:f:s",
 )
 TEXT = "text"
 
@@ -259,8 +263,15 @@ def unpack_header(buf, start, end):
 
 
 def _clamp_round(x, lo, hi):
-    v = int(x + 0.5) if x >= 0 else -int(0.5 - x)
-    return lo if v < lo else hi if v > hi else v
+    """x rounded into lo..hi; compared before int() so that inf saturates and NaN (which no
+    comparison holds for) becomes 0, never an exception in the device's loop."""
+    if x >= hi:
+        return hi
+    if x <= lo:
+        return lo
+    if x != x:
+        return 0
+    return int(x + 0.5) if x >= 0 else -int(0.5 - x)
 
 
 def pack_summary(buf, off, t_s, lean_deg, roll_deg, cadence_spm, flags):

@@ -19,6 +19,13 @@ Forward is found when the wearer sets off from a trusted still period (forward.p
 is freshest then. It is checked at every corner while running, against the lean, and
 corrected (event forward_corrected) when both say it was wrong.
 
+Sensor faults: an IMU that reads zeros (asleep after a brown-out, a loose wire), sits at full
+scale, or drives the tilt vector off any physical size is caught at segment ends (`_fault`),
+never per sample. The stretch is untrusted: no still period, no bias learning, no lean rows and
+no coaching, one `sensor_fault` event and the SENSOR buzz; the tilt is then set afresh from the
+accelerometer (a still moment, or the mean force of a clean stride while running) and a
+`sensor_ok` event says coaching is back. Nothing here raises on sample values.
+
 Cost: the per-sample kernel in `feed` keeps its state in locals and does only multiply-adds;
 everything else runs at step or segment (<= 1/8 s) boundaries.
 """
@@ -29,7 +36,7 @@ from .coaching import Coaching
 from .compat import TICKS_MASK, const, ticks_diff
 from .forward import ForwardCheck, SetOff
 from .gait import RUNNING, STILL, Gait
-from .haptics import READY, STAND_TALL
+from .haptics import READY, SENSOR, STAND_TALL
 from .orientation import Frame, tilt_deg
 
 # every event name a sink gets from feed(), the pipeline's own and the coaching object's
@@ -75,6 +82,20 @@ _COACH_TURN_HOLD_MS = const(0)
 # evidence starts this long after running does
 _COACH_RUN_START_MS = const(4000)
 _DEG = 0.017453292519943295
+# Sensor faults (`_fault`), kinds as the sensor_fault event logs them:
+FAULT_SILENT = const(1)     # a segment's mean force < _SILENT_G and rate < _SILENT_DPS: zeros
+FAULT_SATURATED = const(2)  # mean force > _MAX_G or rate > _MAX_DPS: no trunk does that
+FAULT_TILT = const(3)       # the tilt vector left _TILT_MIN_G.._TILT_MAX_G (or is not a number)
+_SILENT_G = 0.1
+_SILENT_DPS = 2.0
+_MAX_G = 4.0      # a trunk's mean force over 1/8 s stays under ~2.5 g even at heel strike
+_MAX_DPS = 700.0  # trunk rates stay under ~300 dps; stuck gyros sit at 1000 or 2000
+_TILT_MIN_G = 0.3
+_TILT_MAX_G = 3.0
+_RECOVER_STEPS = const(3)  # clean steps after a fault: the last stride is all after it
+_BRIDGE_MS = const(1000)   # a fault shorter than this inside a still period does not end it
+_ONSET_MS = const(250)     # two segments: how long a fault's onset can look like motion
+_FAULT_BUZZ_MS = const(60000)  # a flapping wire buzzes once a minute, but every fault is logged
 
 # window slots: sum of grav (3), sum of gyro (3), sum of corrections (3), samples, sum of raw
 # specific force (3)
@@ -98,9 +119,9 @@ _WIN_SLOTS = const(16)
 
 
 class Pipeline:
-    """The estimator. Public: feed(), recalibrate(), and the read-outs t_ms, state,
+    """The estimator. Public: feed(), recalibrate(), gap(), and the read-outs t_ms, state,
     calibrated, prompts, coaching, player, forward_known(), tilt_deg(), cadence_spm(),
-    calibration()
+    calibration(), sensor_faulty()
     (docs/architecture.md); everything else is private and may change.
 
     No properties here: on MicroPython a class with one makes every attribute store look the
@@ -134,6 +155,14 @@ class Pipeline:
         self._step_high = cfg["step_high_g"] * g2
         self._step_low = cfg["step_low_g"] * g2
         self._still_var_g2 = cfg["still_g"] ** 2
+        # _fault's limits, squared, in counts
+        a, g = self._accel_lsb_per_g, self._gyro_lsb_per_dps
+        self._silent_force2 = (_SILENT_G * a) ** 2
+        self._silent_rate2 = (_SILENT_DPS * g) ** 2
+        self._max_force2 = (_MAX_G * a) ** 2
+        self._max_rate2 = (_MAX_DPS * g) ** 2
+        self._tilt_min2 = (_TILT_MIN_G * a) ** 2
+        self._tilt_max2 = (_TILT_MAX_G * a) ** 2
         self._still_var_dps2 = cfg["still_dps"] ** 2
         self._frame = Frame()
         self._settle_ms = int(cfg["settle_s"] * 1000)
@@ -182,10 +211,22 @@ class Pipeline:
         self._row_ms = 0
         self.calibrated = False
         self._bias_known = False
+        self._lost = False      # a sensor fault left the tilt untrusted (until _recover)
+        self._faulty = False    # the last segment was a faulty one
+        self._bridge = False    # a fault began in a trusted still period, < _BRIDGE_MS ago
+        self._hold_x = self._hold_y = self._hold_z = 0.0  # the tilt held through a fault
+        self._fault_ms = 0      # start of the current or last fault
+        self._clean_steps = 0   # steps since the last faulty segment, while lost
+        self._buzz_ms = 0       # last SENSOR buzz
+        self._buzzed = False
         self._prompt_ms = 0
         self.prompts = 0  # "stand tall" prompts so far; the first comes with the first samples
 
     # ---- read-outs ---------------------------------------------------------------------------
+    def sensor_faulty(self):
+        """The latest segment's samples were impossible (see `_fault`)."""
+        return self._faulty
+
     def forward_known(self):
         """The forward direction has been found since the last calibration: lean rows flow."""
         return self._frame.forward is not None
@@ -359,12 +400,19 @@ class Pipeline:
         cur[_WIN_FORCE_X] += self._seg_force_x
         cur[_WIN_FORCE_Y] += self._seg_force_y
         cur[_WIN_FORCE_Z] += self._seg_force_z
-        quiet = not step and self._quiet()
-        if quiet:
+        fault = self._fault()
+        quiet = False
+        if fault:
+            self._untrusted(fault)
+        elif self._faulty:  # the segment the fault ended in: partly junk, neither still nor not
+            self._faulty = False
+        elif not step and self._quiet():
+            quiet = True
             self._still(seg_ms)
         else:
-            if self._still_ms >= _TRUST_STILL_MS:
+            if (self._still_ms >= _TRUST_STILL_MS or self._bridge) and not self._lost:
                 self._set_off()
+            self._bridge = False
             self._still_ms = 0
             self._quiet_n = 0
         if (self._setoff.on
@@ -388,6 +436,85 @@ class Pipeline:
         self._set_gain(quiet)
         if not self.calibrated and ticks_diff(self.t_ms, self._prompt_ms) >= self._prompt_every_ms:
             self._prompt()
+
+    def _fault(self):
+        """The segment's sensor fault kind, or 0: means of force and raw rate no trunk can
+        produce (zeros, full scale) or a tilt vector off any physical size. Squared sums
+        against the squared limits x n (counts, from __init__), the rare cases last: few float
+        temporaries per segment."""
+        n = self._seg_n
+        if n < 1:
+            return 0
+        nn = n * n
+        sx, sy, sz = self._seg_force_x, self._seg_force_y, self._seg_force_z
+        force2 = sx * sx + sy * sy + sz * sz
+        # rms rate (bias removed) above the limit: the mean raw rate is at full scale
+        if force2 > self._max_force2 * nn or self._seg_rate_sq > self._max_rate2 * n:
+            return FAULT_SATURATED
+        if force2 < self._silent_force2 * nn:
+            sx = self._seg_rate_x + n * self._bias_x  # the raw rate: the bias added back
+            sy = self._seg_rate_y + n * self._bias_y
+            sz = self._seg_rate_z + n * self._bias_z
+            if sx * sx + sy * sy + sz * sz < self._silent_rate2 * nn:
+                return FAULT_SILENT
+        sx, sy, sz = self._grav_x, self._grav_y, self._grav_z
+        if not self._tilt_min2 < sx * sx + sy * sy + sz * sz < self._tilt_max2:  # NaN too
+            return FAULT_TILT
+        return 0
+
+    def _untrusted(self, kind):
+        """A faulty segment: forget the bias stretch and any set-off in progress, hold the
+        tilt from before the fault (the samples are junk, and so is what they did to it), and
+        say so once per fault. A trusted still period bridges a short fault (a knock in the
+        calibration stand): if quiet segments follow it, they set the tilt afresh and the
+        set-off after them still finds forward."""
+        if not self._faulty:  # (a still period that "ended" one segment ago: the fault's onset)
+            self._bridge = (self._still_ms >= _TRUST_STILL_MS
+                            or ticks_diff(self.t_ms, self._still_end_ms) <= _ONSET_MS)
+        self._still_ms = 0  # calibration and the bias need a still stretch after the fault
+        self._quiet_n = 0
+        self._clean_steps = 0
+        self._lost = True
+        # forward from a set-off with junk in it could be anything (and a wrong forward is
+        # wrong for the whole session): forward waits for the next still period instead
+        self._setoff.stop()
+        if self._faulty:
+            if ticks_diff(self.t_ms, self._fault_ms) >= _BRIDGE_MS:
+                self._bridge = False
+            self._grav_x, self._grav_y, self._grav_z = self._hold_x, self._hold_y, self._hold_z
+            return
+        # the tilt before this segment: less its pull (what it carried by the gyro is small)
+        hx = self._grav_x - self._seg_pull_x
+        hy = self._grav_y - self._seg_pull_y
+        hz = self._grav_z - self._seg_pull_z
+        lsb = self._accel_lsb_per_g
+        if kind == FAULT_TILT or not (_TILT_MIN_G * lsb) ** 2 < hx * hx + hy * hy + hz * hz \
+                < (_TILT_MAX_G * lsb) ** 2:
+            up = self._frame.up or (0.0, 0.0, 1.0)
+            hx, hy, hz = up[0] * lsb, up[1] * lsb, up[2] * lsb
+            self._bridge = False
+        self._hold_x, self._hold_y, self._hold_z = hx, hy, hz
+        self._grav_x, self._grav_y, self._grav_z = hx, hy, hz
+        self._faulty = True
+        self._fault_ms = self.t_ms
+        self._sink.event(self.t_ms, "sensor_fault", kind)
+        self.coaching.rest()
+        if not self._buzzed or ticks_diff(self.t_ms, self._buzz_ms) >= _FAULT_BUZZ_MS:
+            self._buzzed = True
+            self._buzz_ms = self.t_ms
+            self.player.play(SENSOR, self.t_ms)
+
+    def _recover(self, fx, fy, fz):
+        """The tilt afresh from a mean force (counts) of a clean stretch after a fault (less
+        the accelerometer's offset: grav is gravity, the mean force grav + offset)."""
+        self._grav_x = fx - self._offset_x
+        self._grav_y = fy - self._offset_y
+        self._grav_z = fz - self._offset_z
+        self._corner_phase = 0
+        self._lost = False
+        self._clear(self._win_cur)
+        self._clear(self._win_prev)
+        self._sink.event(self.t_ms, "sensor_ok", ticks_diff(self.t_ms, self._fault_ms) / 1000)
 
     def _quiet(self):
         """This segment: no step lately, small spread of force and rate, and (once the bias is
@@ -417,6 +544,8 @@ class Pipeline:
         self._still_ms += seg_ms
         n = self._seg_n
         ax, ay, az = self._seg_force_x / n, self._seg_force_y / n, self._seg_force_z / n
+        if self._lost:  # a quiet segment's mean force is gravity
+            self._recover(ax, ay, az)
         if self._quiet_n == 0:
             self._still_force0_x, self._still_force0_y, self._still_force0_z = ax, ay, az
             self._still_rate_x = self._still_rate_y = self._still_rate_z = 0.0
@@ -472,6 +601,18 @@ class Pipeline:
         self._sink.event(self.t_ms, "stand_tall", self.prompts)
         self.player.play(STAND_TALL, self.t_ms)
 
+    def gap(self):
+        """Samples are missing (the IMU stopped answering, now back): the tilt the gyro
+        carried is stale, so the stretch is untrusted until the tilt is set afresh."""
+        self._lost = True
+        self._fault_ms = self.t_ms
+        self._clean_steps = 0
+        self._still_ms = 0
+        self._quiet_n = 0
+        self._bridge = False
+        self._setoff.stop()
+        self.coaching.rest()
+
     def recalibrate(self):
         """Long press: forget "up" and forward, ask the wearer to stand tall again."""
         self.calibrated = False
@@ -503,8 +644,17 @@ class Pipeline:
         turning = abs(yaw_dps) > self._turn_dps
         if turning:
             self._turn_ms = t_ms
+        if self._lost:
+            self._clean_steps += 1
+            if self._clean_steps >= _RECOVER_STEPS:  # the stride's mean force is gravity
+                k = 1.0 / n
+                self._recover((cur[_WIN_FORCE_X] + prev[_WIN_FORCE_X]) * k,
+                              (cur[_WIN_FORCE_Y] + prev[_WIN_FORCE_Y]) * k,
+                              (cur[_WIN_FORCE_Z] + prev[_WIN_FORCE_Z]) * k)
+                return
         if ((turning or self._forward_check.due or self._corner_phase)
-                and self.state == RUNNING and self._frame.forward is not None):
+                and self.state == RUNNING and self._frame.forward is not None
+                and not self._lost):
             # (only around corners: most steps skip both)
             self._check_forward(turning, yaw_dps, cur, prev, n)
             self._learn_offset(turning, yaw_dps, cur)
@@ -620,7 +770,7 @@ class Pipeline:
         a clip warms against the body and its gyro's zero-rate output moves (tenths of a
         deg/s per deg C) and wanders, so the bias is followed all run long."""
         n = win[_WIN_N]
-        if self._pull != self._pull_run or n < 2 or not self.calibrated:
+        if self._pull != self._pull_run or n < 2 or not self.calibrated or self._lost:
             return
         # The accelerometer's pull over the step, as the rotation rate that would have caused
         # it: a bias e tilts grav by grav x e each sample and the pull undoes it, so the pull
@@ -666,7 +816,9 @@ class Pipeline:
             self.coaching.rest()
 
     def _set_gain(self, quiet):
-        if quiet and self._still_ms >= _TRUST_STILL_MS:
+        if self._lost:  # none toward junk; after it, fast: step detection needs a fair tilt
+            k = 0.0 if self._faulty else self._pull_still
+        elif quiet and self._still_ms >= _TRUST_STILL_MS:
             k = self._pull_still
         elif not self._bias_known:
             k = self._pull_no_bias
@@ -687,7 +839,7 @@ class Pipeline:
     def _row(self, cur, prev, stride):
         """Lean over the window cur+prev to the sink; a whole stride's lean also to the coach."""
         n = cur[_WIN_N] + prev[_WIN_N]
-        if not self.calibrated or self._frame.forward is None or n == 0:
+        if not self.calibrated or self._frame.forward is None or n == 0 or self._lost:
             return
         self._row_ms = self.t_ms
         frame = self._frame

@@ -52,6 +52,7 @@ BACKOFF_FIRST_MS = const(1000)  # restart delays double from here ...
 BACKOFF_MAX_MS = const(60000)   # ... up to this
 HEALTHY_PASSES = const(3000)    # a run this long (60 s) was not a crash loop: reset the backoff
 LIVE_EVERY_MS = const(100)
+IMU_SILENT_MS = const(1000)    # no sample for this long: the IMU is lost (it sends 1 per 10 ms)
 LOG_DIR = "/logs"
 # coaching cues, muted while no session runs (the housekeeping cues are not)
 _COACHING_CUES = (haptics.UPRIGHT, haptics.ARCH, haptics.OVERLEAN, haptics.GOOD, haptics.DRIFT)
@@ -105,6 +106,8 @@ class App:
         self.battery = controls.BatteryWatch(int(cfg["battery_low_v"] * 1000))
         self.sleep_after_ms = int(cfg["sleep_after_min"] * 60000)
         self.overflows0 = imu.overflowed
+        self.imu_lost_ms = None  # ticks_ms when the IMU stopped answering, None while it does
+        self.sample_ms = time.ticks_ms()  # last time samples came
         self.gc_pause_max_us = 0
         self.stats = None
         self.passes = 0
@@ -156,14 +159,21 @@ class App:
                 return
 
     def step(self, now_ms):
-        n = self.hw.imu.read_into(self.buf)
+        n = 0
+        if self.imu_lost_ms is None:
+            try:
+                n = self.hw.imu.read_into(self.buf)
+            except OSError as e:  # a loose wire or a brown-out: coach on when it is back
+                self.imu_lost(now_ms, e.args[0] if e.args else 0)
         if n:
+            self.sample_ms = now_ms
             if self.log_raw:
                 self.log.raw(self.p.t_ms, self.buf, n)
             self.p.feed(self.buf, n)
         t_ms = self.p.t_ms
         player = self.coaching.player
-        level = player.level(t_ms)
+        # the sample clock stands still without samples: the SENSOR buzz then plays on ticks
+        level = player.level(t_ms if self.imu_lost_ms is None else now_ms)
         if level and not self.session and player.pattern in _COACHING_CUES:
             level = 0  # stopped: housekeeping cues still play, coaching does not
         if level != self.motor_level:
@@ -245,9 +255,37 @@ class App:
         if pause > self.gc_pause_max_us:
             self.gc_pause_max_us = pause
 
+    def imu_lost(self, now_ms, code):
+        """The IMU stopped answering (or sending): say so once, buzz, and retry every second
+        (housekeeping) rather than restart the app."""
+        self.imu_lost_ms = now_ms
+        self.event(self.p.t_ms, "imu_lost", code if isinstance(code, int) else 0)
+        self.coaching.player.play(haptics.SENSOR, now_ms)
+
+    def imu_check(self, now_ms):
+        """Once a second: bring a lost IMU back; re-configure one that is silent or whose
+        samples the pipeline finds impossible (a chip reset by a brown-out reads zeros)."""
+        lost = self.imu_lost_ms
+        if lost is None and ticks_diff(now_ms, self.sample_ms) >= IMU_SILENT_MS:
+            self.imu_lost(now_ms, 0)
+            lost = now_ms
+        if lost is None and not self.p.sensor_faulty():
+            return
+        try:
+            self.hw.setup_imu()
+        except OSError:
+            return
+        if lost is not None:
+            self.imu_lost_ms = None
+            self.sample_ms = now_ms
+            self.coaching.player.pattern = None  # started on ticks, not the sample clock
+            self.p.gap()
+            self.event(self.p.t_ms, "imu_back", ticks_diff(now_ms, lost) / 1000)
+
     def housekeeping(self, now_ms):
         if self.host is not None:
             self.live = self.host.check(now_ms, self)
+        self.imu_check(now_ms)
         if self.baro is not None:
             self.climb_step()
         if self.p.state != STILL or self.live:  # a host watching live is not a shelf
@@ -298,6 +336,7 @@ class App:
         try:
             store = SessionStore(LOG_DIR, cfg["log_keep_sessions"], cfg["log_min_free_kb"])
             number, path = store.new_session()
+            store.reserve()
         except OSError as e:
             self.errlog.line("no session log: %r" % (e,))
             return
@@ -309,7 +348,7 @@ class App:
                            "config": run_cfg, "calibration": p.calibration()})
         self.writer = LogWriter(path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY,
                                 number, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
-                                _epoch_s(), meta)
+                                _epoch_s(), meta, on_full=store.release)
         self.log_raw = cfg["log_raw"]
         self.log_noted = False
         t_ms = p.t_ms

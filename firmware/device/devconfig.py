@@ -30,7 +30,10 @@ def load(path=CONFIG_PATH):
         text = _read(path)
     except OSError:
         return config.defaults(), []
-    user, problem = configtext.parse(text)
+    try:
+        user, problem = configtext.parse(text)
+    except MemoryError:  # a heap too fragmented for even MAX_BYTES: coach on defaults
+        user, problem = None, "no memory to read it"
     if problem:
         return config.defaults(), ["%s is not valid JSON (%s): all defaults used"
                                    % (path, problem)]

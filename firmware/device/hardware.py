@@ -43,7 +43,8 @@ class Peripherals:
         self.i2c = machine.I2C(bus["id"], scl=machine.Pin(bus["scl"]),
                                sda=machine.Pin(bus["sda"]), freq=bus["freq"])
         self.imu = find_imu(self.i2c)
-        self.imu.configure(rate_hz=imu_rate_hz, accel_fs_g=ACCEL_FS_G, gyro_fs_dps=GYRO_FS_DPS)
+        self.imu_rate_hz = imu_rate_hz
+        self.setup_imu()
         self.haptic = open_haptic(profile, self.i2c)
         # optional: a barometer on the same bus lets the coach tell a hill from hip bending
         self.baro = find_baro(self.i2c)
@@ -60,6 +61,12 @@ class Peripherals:
         if bat:
             self.adc = machine.ADC(machine.Pin(bat["adc_pin"]), atten=machine.ADC.ATTN_11DB)
             self.divider_milli = int(bat["divider"] * 1000)
+
+    def setup_imu(self):
+        """Configure the IMU (again, after a brown-out reset it or it stopped answering).
+        Raises OSError while it does not answer."""
+        self.imu.configure(rate_hz=self.imu_rate_hz, accel_fs_g=ACCEL_FS_G,
+                           gyro_fs_dps=GYRO_FS_DPS)
 
     def battery_mv(self):
         """Battery voltage in mV, or 0 where the board cannot measure it. read_uv() uses the

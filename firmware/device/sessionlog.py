@@ -7,8 +7,11 @@ Why these rules:
   full: `flush()` makes littlefs commit, so at most the current second is in RAM. A flush writes
   ~20 bytes in summary mode, one raw block in raw mode; its cost is measured in `make bench`.
 - The writer never raises into the loop. A full flash (ENOSPC) or any other write error stops
-  logging, is recorded as a `flash_full`/`error` event if a last small write still succeeds, and
-  is kept in `stopped` for the app to show; coaching does not depend on the log.
+  logging, is recorded as a `flash_full`/`error` event, and is kept in `stopped` for the app to
+  show (and put in /errors.log); coaching does not depend on the log.
+- Room for saying why: a full flash has no block left for that last event nor for the
+  errors.log line, so each session starts by making sure a reserve file (RESERVE_BYTES, two
+  littlefs blocks) exists, and the writer deletes it the moment the flash is full.
 - Old sessions are deleted only by the rule the user configured (`log_keep_sessions`,
   `log_min_free_kb`, both 0 = never): a runner's history is not ours to throw away.
 - The session index is the directory itself (files NNNNN.lcl): no second structure that a power
@@ -27,6 +30,8 @@ _EVENT_BYTES = const(512)    # pending events; a text event is at most 261 bytes
 RAW_SAMPLES = const(170)     # default raw buffer: 2 KB, under a second at 208 Hz
 _MAX_RAW_SAMPLES = const(341)  # (MAX_PAYLOAD - 4) // 12
 SUFFIX = ".lcl"
+RESERVE = "reserve"            # in the log directory; not a session name, so never listed
+RESERVE_BYTES = const(8192)    # two 4 KB littlefs blocks: the last event, the errors.log line
 NAME_DIGITS = const(5)
 
 
@@ -47,8 +52,9 @@ class LogWriter:
     meta_json: JSON object text with fw, board, imu, config, calibration (see docs)."""
 
     def __init__(self, target, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
-                 start_epoch_s, meta_json, raw_samples=RAW_SAMPLES):
+                 start_epoch_s, meta_json, raw_samples=RAW_SAMPLES, on_full=None):
         self.stopped = None  # None while logging, else why it stopped (one line)
+        self._on_full = on_full  # called at ENOSPC before the last block: frees the reserve
         self._last_ms = 0    # latest session time seen, to stamp the stop event
         self.rate_hz = rate_hz
         self._prefix = bytearray(logfmt.PREFIX_BYTES)
@@ -112,10 +118,16 @@ class LogWriter:
         self.stopped = "flash full" if full else "log write failed: %r" % (e,)
         if self._f is None:  # the file never opened
             return
+        if full and self._on_full is not None:
+            self._on_full()
         try:
-            n = logfmt.pack_event(self._events, 0, self._last_ms,
-                                  logfmt.EVENT_CODES["flash_full" if full else "error"],
-                                  None if full else self.stopped)
+            code = logfmt.EVENT_CODES["flash_full" if full else "error"]
+            value = None if full else self.stopped
+            n = self._events_len  # the events not yet written go first (start, config_error)
+            if n + logfmt.event_size(code, value) > _EVENT_BYTES:
+                n = 0
+            n = logfmt.pack_event(self._events, n, self._last_ms, code, value)
+            self._events_len = 0
             self._block(logfmt.EVENTS, None, self._events, n)
             self._f.flush()
         except OSError:
@@ -237,6 +249,30 @@ class SessionStore:
             self.fs.remove(self.path(n))
             deleted.append(n)
         return deleted
+
+    def reserve(self):
+        """Make sure the reserve file exists (see the module's docstring). Never raises: with
+        no room for it there is no room for a session either, which the writer will say."""
+        path = self.directory + "/" + RESERVE
+        try:
+            if self.fs.stat(path)[6] >= RESERVE_BYTES:
+                return
+        except OSError:
+            pass
+        try:
+            with open(path, "wb") as f:
+                chunk = bytes(512)
+                for _ in range(RESERVE_BYTES // 512):
+                    f.write(chunk)
+        except OSError:
+            self.release()
+
+    def release(self):
+        """Free the reserve: the flash is full and the log must still say why it stopped."""
+        try:
+            self.fs.remove(self.directory + "/" + RESERVE)
+        except OSError:
+            pass
 
     def new_session(self):
         """(number, path) of the next session, after applying retention. Raises OSError if

@@ -149,3 +149,34 @@ def check_decoded(source, buf, n, accel_lsb_per_g, gyro_lsb_per_dps, k_first=Non
             if abs(buf[base + ch] - want[ch] * lsb) > 1.0:
                 errors.append((i, ch, buf[base + ch], want[ch] * lsb))
     return first, k_prev, errors
+
+
+# what an injected fault makes the chip read, in g and dps before its ADC: nothing (a chip
+# asleep after a brown-out, a loose wire), or pinned beyond full scale on every axis (the ADC
+# saturates it: +-8 g, +-1000 dps as the firmware configures the IMU)
+FAULT_ROWS = {"zero": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+              "stuck": (16.0, -16.0, 16.0, 4000.0, 4000.0, -4000.0)}
+
+
+class Faulty:
+    """Another source with stretches replaced: faults [(k_first, k_end, kind)], sorted, in
+    samples; kind a FAULT_ROWS key, or "accel_sat" (the accelerometer alone pinned at full
+    scale, the gyro still true)."""
+
+    def __init__(self, source, faults):
+        self._source = source
+        self._faults = faults
+        self._i = 0
+
+    def row(self, k):
+        faults = self._faults
+        while self._i < len(faults) and faults[self._i][1] <= k:
+            self._i += 1
+        if self._i < len(faults) and faults[self._i][0] <= k:
+            kind = faults[self._i][2]
+            if kind == "accel_sat":
+                r = self._source.row(k)
+                return (16.0 if r[0] >= 0 else -16.0, 16.0 if r[1] >= 0 else -16.0,
+                        16.0 if r[2] >= 0 else -16.0, r[3], r[4], r[5])
+            return FAULT_ROWS[kind]
+        return self._source.row(k)

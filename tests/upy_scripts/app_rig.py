@@ -4,6 +4,11 @@ machine (host_tools/boardsim) in virtual time, following a script of outside eve
 Usage: micropython app_rig.py SPEC.json  (MICROPYPATH = the tree the test built)
 SPEC: board, board_dir (holds lib/ with the compiled firmware, boot.py, main.py, board.json),
       source: {"csv": path} | {"rows": [[t_ms, ax, ay, az, gx, gy, gz], ...]} (step changes),
+      faults: [[t_ms, end_ms, kind], ...] (sources.Faulty, optional),
+      flash: {"image": host path, "blocks": n, "fill_to_free_kb": k (optional)}: /logs on a
+      littlefs of n 4 KB blocks in that image file (kept across boots: a soak's flash), filled
+      with /logs/filler until k KB are free; its .lcl files are copied to board_dir/pulled/
+      when the run ends (optional),
       battery_v, end_ms, actions: [[t_ms, "press" | "release" | "detach" | "attach" |
       "interrupt" (Ctrl-C from a host) | "stall" (100 ms)], ...], entry: code run instead of
       main.py (optional)
@@ -19,7 +24,7 @@ from vtime import VirtualTime
 from firmware.device import boards
 from host_tools.boardsim.board import wire
 from host_tools.boardsim.clock import ManualClock
-from host_tools.boardsim.sources import CsvRows
+from host_tools.boardsim.sources import CsvRows, Faulty
 
 
 class EndRun(BaseException):
@@ -56,6 +61,9 @@ button = profile["button"]
 RATE_HZ = 100
 src = spec["source"]
 source = CsvRows(src["csv"], RATE_HZ) if "csv" in src else Steps(src.pop("rows"), RATE_HZ)
+if spec.get("faults"):  # [[t_ms, end_ms, kind], ...]: sources.Faulty
+    source = Faulty(source, [(a * RATE_HZ // 1000, b * RATE_HZ // 1000, kind)
+                             for a, b, kind in spec["faults"]])
 imu_model, _ = wire(spec["board"], source, spec.get("battery_v", 3.9))
 # "baro": {"chip": "BMP280"|"BMP390", "climb_from_ms": t, "climb_mps": v}: a barometer whose
 # pressure follows a climb starting at t (the standard atmosphere, as baro.altitude_m inverts)
@@ -133,6 +141,86 @@ class BoardOs:
 
 
 sys.modules["os"] = BoardOs()
+
+
+class ImageDisk:
+    """A littlefs block device in a host file; notes when flash was last written."""
+    BLOCK = 4096
+
+    def __init__(self, f, blocks):
+        self.f = f
+        self.blocks = blocks
+        self.last_write_ms = None
+
+    def readblocks(self, n, buf, off=0):
+        self.f.seek(n * self.BLOCK + off)
+        self.f.readinto(buf)
+
+    def writeblocks(self, n, buf, off=0):
+        self.f.seek(n * self.BLOCK + off)
+        self.f.write(buf)
+        self.last_write_ms = clk.ticks_ms()
+
+    def ioctl(self, op, arg):
+        if op == 4:
+            return self.blocks
+        if op == 5:
+            return self.BLOCK
+        if op == 6:
+            return 0
+        return None
+
+
+disk = None
+flash = spec.get("flash")
+if flash:
+    try:
+        image = _host.open(flash["image"], "r+b")
+        fresh = False
+    except OSError:
+        image = _host.open(flash["image"], "w+b")
+        block = bytes(ImageDisk.BLOCK)
+        for _ in range(flash["blocks"]):
+            image.write(block)
+        fresh = True
+    disk = ImageDisk(image, flash["blocks"])
+    if fresh:
+        os.VfsLfs2.mkfs(disk)
+    os.mount(os.VfsLfs2(disk), "/logs")
+    try:
+        os.remove("/logs/filler")
+    except OSError:
+        pass
+    if flash.get("fill_to_free_kb") is not None:
+        chunk = bytes(1024)
+        with open("/logs/filler", "wb") as f:
+            while True:
+                st = os.statvfs("/logs")
+                if st[0] * st[3] // 1024 <= flash["fill_to_free_kb"]:
+                    break
+                f.write(chunk)
+                f.flush()
+    disk.last_write_ms = None
+
+
+_COPY_BUF = bytearray(1024)  # made before the app runs: its heap may be fragmented by then
+
+
+def pull_logs():
+    """What `leanclip logs pull` would get after the power cut: the files as flash holds them."""
+    try:
+        os.mkdir("/pulled")
+    except OSError:
+        pass
+    view = memoryview(_COPY_BUF)
+    for name in os.listdir("/logs"):
+        if name.endswith(".lcl"):
+            with open("/logs/" + name, "rb") as src, open("/pulled/" + name, "wb") as dst:
+                while True:
+                    n = src.readinto(_COPY_BUF)
+                    if not n:
+                        break
+                    dst.write(view[:n])
 sys.path[:] = ["", ".frozen", "/lib"]  # as on the ESP32
 for name in list(sys.modules):  # the device imports its firmware afresh, from /lib
     if name.startswith("firmware"):
@@ -148,6 +236,11 @@ except EndRun:
 except machine.DeepSleep:
     ended = "deepsleep"
 
+if disk is not None:
+    pull_logs()
+    os.umount("/logs")
+    image.close()
+
 pins = {"motor": (profile["motor"] or {}).get("pin"),
         "buzzer": (profile["buzzer"] or {}).get("pin")}
 result = {
@@ -161,5 +254,6 @@ result = {
                    else None),
     "imu_int": getattr(imu_model, "int_level", None),
     "imu_wom_thr": list(getattr(imu_model, "wom_thr", b"")),  # ICM-42688-P: wake-on-motion armed
+    "flash_last_write_ms": disk.last_write_ms if disk is not None else None,
 }
 print("RESULT " + json.dumps(result))
