@@ -90,7 +90,10 @@ def test_every_event_of_the_format_is_emitted_by_the_firmware_and_nothing_else_i
 def test_the_host_tools_name_only_registered_events():
     names = {name for v in range(1, logfmt.VERSION + 1) for name, _ in
              logfmt.event_types(v).values()}
-    for path in (ROOT / "host_tools").rglob("*.py"):  # every tool, wherever it lives
+    # the modules that read logged events (elsewhere `name ==` compares bands or FIT messages)
+    for tool in ("commands/timeline.py", "commands/export.py", "commands/report.py",
+                 "logread.py", "eventtext.py", "merge.py", "replaylog.py"):
+        path = ROOT / "host_tools" / tool
         compared = set(re.findall(r'(?:event|name|e\[1\]) == "([a-z_]+)"(?! *\+)',
                                    path.read_text()))
         assert compared <= names, (path.name, compared - names)
