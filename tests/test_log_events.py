@@ -92,7 +92,7 @@ def test_the_host_tools_name_only_registered_events():
              logfmt.event_types(v).values()}
     # the modules that read logged events (elsewhere `name ==` compares bands or FIT messages)
     for tool in ("commands/timeline.py", "commands/export.py", "commands/report.py",
-                 "logread.py", "eventtext.py", "merge.py", "replaylog.py"):
+                 "logread.py", "eventtext.py", "replaylog.py"):
         path = ROOT / "host_tools" / tool
         compared = set(re.findall(r'(?:event|name|e\[1\]) == "([a-z_]+)"(?! *\+)',
                                    path.read_text()))
