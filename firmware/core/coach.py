@@ -42,6 +42,9 @@ class Coach:
         self.recent = [0.0] * _MAX_STRIDES
         self.plan = Schedule(cfg, len(FAULT_NAMES))
         self.hold_over = False
+        # how far (deg) the lean estimate may be off right now (coaching.py, from context.py):
+        # an alert needs the lean outside the band by more than this
+        self.doubt_deg = 0.0
         self.reset()
 
     def reset(self):
@@ -131,6 +134,8 @@ class Coach:
                 return CUE_GOOD
             return summary
         if self.other_since_ms is not None:  # back in the band (or another fault): wait
+            return summary
+        if self.excess_deg() <= self.doubt_deg:  # not clearly a fault yet: keep its start, wait
             return summary
         if self.buzzed_ms is None:
             if ticks_diff(t_ms, self.since_ms) < self.hold_ms:

@@ -13,7 +13,8 @@ lean comes back up over a second or two).
 from .compat import const, ticks_diff
 
 _TAU_MS = const(1000)
-_MAX_GAP_MS = const(2000)  # after a gap (stopped, or no stride rows) start the mean afresh
+_MAX_GAP_MS = const(2000)
+_DEG_PER_RAD = 57.29577951308232  # after a gap (stopped, or no stride rows) start the mean afresh
 
 
 class Context:
@@ -42,3 +43,12 @@ class Context:
         if self.accelerating and ticks_diff(t_ms, self.accel_ms) >= self.hold_ms:
             self.accelerating = False
         return False
+
+    def doubt_deg(self):
+        """How far (deg) the lean estimate may be off now. The mean forward force less the
+        tilt estimate's gravity is the body's acceleration plus the tilt's own error: at steady
+        speed with a settled tilt it is zero. Either way it is doubt: a tilt error shows in it
+        directly (after a corner swings the accelerometer's offset round, or a set-off into a
+        turn), and a speed change leans the mean force, which the tilt then follows for
+        seconds. One g of it is one radian of lean."""
+        return abs(self.mean_g) * _DEG_PER_RAD
