@@ -11,7 +11,11 @@ A fault that was cued and then corrected earns a gentle "good" cue once the lean
 the band for `correct_s`: a cue on correction teaches what right feels like, where alarms alone
 only teach what wrong feels like. How many faults are cued at all is the schedule's decision
 (schedule.py). While the wearer accelerates (`hold_over`, set by coaching.py from context.py)
-a forward lean is correct, so leaning past the upper band is then no fault.
+a forward lean is correct, so leaning past the upper band is then no fault. And an alert needs
+the lean outside the band by more than the estimate may be off (`doubt_deg`, set by coaching.py
+from context.py): after a corner, a set-off into a turn or a speed change the tilt can be a few
+degrees off for seconds, and a buzz on that is a false alarm; the fault keeps its start while
+it waits, so a real one is cued as soon as the doubt falls.
 """
 from .compat import const, ticks_diff
 from .schedule import Schedule
