@@ -46,8 +46,8 @@ class Coach:
         self.recent = [0.0] * _MAX_STRIDES
         self.plan = Schedule(cfg, len(FAULT_NAMES))
         self.hold_over = False
-        # how far (deg) the lean estimate may be off right now (coaching.py, from context.py):
-        # an alert needs the lean outside the band by more than this
+        # which way and how far (deg) the lean may be off right now (coaching.py, from
+        # context.py): an alert needs the lean outside the band with this added as well
         self.doubt_deg = 0.0
         self.reset()
 
@@ -88,13 +88,16 @@ class Coach:
 
     def excess_deg(self):
         """How far the lean is outside the band of the current fault (for error-scaled cues)."""
+        return self._excess(self.lean_deg)
+
+    def _excess(self, lean):
         f = self.fault
         if f == FAULT_UPRIGHT:
-            return self.upright_deg - self.lean_deg
+            return self.upright_deg - lean
         if f == FAULT_ARCH:
-            return self.arch_deg - self.lean_deg
+            return self.arch_deg - lean
         if f == FAULT_OVERLEAN:
-            return self.lean_deg - self.over_deg
+            return lean - self.over_deg
         return 0.0
 
     def update(self, t_ms, lean_deg, coached, win_ms=0):
@@ -139,8 +142,9 @@ class Coach:
             return summary
         if self.other_since_ms is not None:  # back in the band (or another fault): wait
             return summary
-        if self.excess_deg() <= self.doubt_deg:  # not clearly a fault yet: keep its start, wait
-            return summary
+        if (self._excess(self.lean_deg) <= 0.0
+                or self._excess(self.lean_deg + self.doubt_deg) <= 0.0):
+            return summary  # not clearly a fault yet: keep its start, wait
         if self.buzzed_ms is None:
             if ticks_diff(t_ms, self.since_ms) < self.hold_ms:
                 return summary

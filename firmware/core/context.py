@@ -45,10 +45,12 @@ class Context:
         return False
 
     def doubt_deg(self):
-        """How far (deg) the lean estimate may be off now. The mean forward force less the
-        tilt estimate's gravity is the body's acceleration plus the tilt's own error: at steady
-        speed with a settled tilt it is zero. Either way it is doubt: a tilt error shows in it
-        directly (after a corner swings the accelerometer's offset round, or a set-off into a
-        turn), and a speed change leans the mean force, which the tilt then follows for
-        seconds. One g of it is one radian of lean."""
-        return abs(self.mean_g) * _DEG_PER_RAD
+        """Which way (deg, signed) and how far the lean estimate may be off now. The mean
+        forward force less the tilt estimate's gravity is the body's acceleration plus the
+        tilt's own error: at steady speed with a settled tilt it is zero. A tilt error shows in
+        it directly (after a corner swings the accelerometer's offset round, or a set-off into
+        a turn): gravity estimated e too far forward reads the lean e too low and leaves -e of
+        forward force, one g of it one radian. A speed change leans the mean force too, which
+        the tilt then follows for seconds. So the lean may be as far as this past the estimate
+        (doubt: it cannot tell the two apart)."""
+        return -self.mean_g * _DEG_PER_RAD
