@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BUILD := build
 
-.PHONY: venv test demo bench clean
+.PHONY: venv test demo bench clean esp32model
 
 venv: $(STAMP)
 	@echo "leanclip is installed in $(BIN): run '. $(BIN)/activate' to put it on your PATH"
@@ -16,7 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-test: $(STAMP)
+# The ESP32 model (tests/esp32model.py): MicroPython's unix port, 32-bit, float32, built from
+# ../shared/micropython where that and gcc-multilib exist; cached by source hash under build/.
+# Prints one line: what the MicroPython tests run on, or why not on the model.
+esp32model: $(STAMP)
+	$(BIN)/python -m tests.esp32model
+
+test: $(STAMP) esp32model
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)
@@ -46,7 +52,7 @@ screenshots: demo
 	done
 	$(BIN)/python docs/screenshots/trim.py $(SHOTS)/session.png $(SHOTS)/history.png $(SHOTS)/merged.png
 
-bench: $(STAMP)
+bench: $(STAMP) esp32model
 	$(BIN)/python -m bench
 
 # A virtual board on a pseudo-terminal (real MicroPython, simulated IMU and motor): it prints the

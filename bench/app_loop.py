@@ -26,11 +26,10 @@ def _fields(out):
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        lib = upy.compile_with_boardsim(tmp / "lib")
-        (tmp / "a").mkdir()
-        (tmp / "b").mkdir()
-        alloc = _fields(upy.run(ALLOC, lib, tmp / "a"))
-        real = _fields(upy.run(REALTIME, lib, tmp / "b", PASSES_REALTIME, heap="512K"))
+        alloc = _fields(upy.run(ALLOC, upy.compile_with_boardsim(tmp / "a" / "lib"), tmp / "a",
+                                heap="8M"))
+        real = _fields(upy.run(REALTIME, upy.compile_with_boardsim(tmp / "b" / "lib"),
+                               tmp / "b", PASSES_REALTIME, heap="512K"))
     heap = json.loads(alloc["ALLOC"])
     cpu = json.loads(alloc["CPU_US"])
     print("## Device loop on MicroPython (bench/app_loop.py; unix port, x64)\n")

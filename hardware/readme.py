@@ -10,6 +10,7 @@ around the blocks is written by hand.
 import sys
 from pathlib import Path
 
+from firmware.device.boards import BOARDS
 from hardware import i2c_bus, motor_driver, parts, power_budget
 
 README = Path(__file__).resolve().parent / "README.md"
@@ -56,6 +57,36 @@ def overview_markdown():
     return "\n".join(lines)
 
 
+# Heap figures from the ESP32 model (`python -m bench memory`, docs/device.md section 9): the
+# smallest heap in which a whole session ran, per install path, and the heap an ESP32 without
+# PSRAM starts with (ESP-IDF's internal RAM after Wi-Fi/BT buffers; it grows in pieces later).
+MPY_RUNS_FROM_KIB = 160
+FROZEN_RUNS_FROM_KIB = 48
+FROZEN_24K_FREE_FROM_KIB = 64  # >= 24 KB free after every collection (the issue's margin)
+START_HEAP_KIB = {"esp32": 56, "esp32s3": 64, "esp32c3": 64}
+
+
+def install_markdown():
+    """Per board: the install path its RAM fits (docs/device.md section 9 has the figures)."""
+    lines = ["| Board | PSRAM | Heap at start | Install | Only a real board can confirm |",
+             "|---|---|---|---|---|"]
+    for name, p in sorted(BOARDS.items()):
+        if p["psram"]:
+            heap = "MBs (%s PSRAM)" % p["psram"]
+            how = "`leanclip flash` (.mpy files): RAM is not the limit"
+            confirm = "that the build from micropython.org enables the PSRAM"
+        else:
+            heap = "~%d KB, growing in pieces" % START_HEAP_KIB[p["chip"]]
+            how = ("**frozen image** (manifest_esp32.py): ran in %d KiB, 24 KB to spare from "
+                   "%d KiB; .mpy files need the heap to grow to %d KiB"
+                   % (FROZEN_RUNS_FROM_KIB, FROZEN_24K_FREE_FROM_KIB, MPY_RUNS_FROM_KIB))
+            confirm = ("how far the heap grows and in what pieces; gc pauses (the model's "
+                       "are a PC's)")
+        lines.append("| %s (`%s`) | %s | %s | %s | %s |" % (
+            p["title"], name, p["psram"] or "none", heap, how, confirm))
+    return "\n".join(lines)
+
+
 def power_markdown():
     return "```\n$ .venv/bin/python -m hardware.power_budget\n```\n\n%s\n\n%s" % (
         power_budget.table(), power_budget.assumptions())
@@ -67,6 +98,7 @@ def blocks():
     out["bom-pod"] = _bom_table(parts.POD_BOM)
     out["pelvis-bus"] = i2c_bus.markdown()
     out["overview"] = overview_markdown()
+    out["install"] = install_markdown()
     out["motor-driver"] = ("```\n$ .venv/bin/python -m hardware.motor_driver\n```\n\n"
                            + motor_driver.markdown())
     out["power-budget"] = power_markdown()

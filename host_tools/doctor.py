@@ -23,6 +23,7 @@ def _lc_probe():
     r = {}
     try:
         from firmware.device import boards, devconfig, hardware
+        from firmware.device.pins import hold_power
         from firmware.drivers.imu import find_imu
         import machine, time
         name = devconfig.board_name()
@@ -31,7 +32,7 @@ def _lc_probe():
         r['firmware'] = repr(e)
         return r
     r['board'] = name
-    hardware.hold_power(profile)
+    hold_power(profile)
     bus = profile['i2c']
     i2c = machine.I2C(bus['id'], scl=machine.Pin(bus['scl']), sda=machine.Pin(bus['sda']),
                       freq=bus['freq'])

@@ -1,10 +1,12 @@
 """`leanclip install-micropython --firmware FILE.bin`: put MicroPython itself onto the chip, the
-step before `leanclip flash`, through esptool's Python API (esptool.cmds).
+step before `leanclip flash`, through esptool's Python API (esptool.cmds). FILE.bin is the image
+from micropython.org or one a maker built with the firmware frozen in (manifest_esp32.py).
 
 Why check the image first: the classic mistake is an ESP32-S3 image on an ESP32 (or the reverse)
 at the wrong offset; the board then boot-loops with nothing on the serial console to say why.
 The image header names its chip (the extended header's chip id), and the offset comes from the
-board profiles (0x1000 on the ESP32, 0x0 on the S3 and C3), so both are checked before erasing.
+board profiles (0x1000 on the ESP32, 0x0 on the S3 and C3), so both are checked before erasing,
+and so is that the file is a whole image, not the application part of a build alone.
 """
 import struct
 from pathlib import Path
@@ -20,6 +22,8 @@ from .device import find_port
 from .errors import UserError
 
 IMAGE_MAGIC = 0xE9
+PARTITION_TABLE = 0x8000  # where ESP-IDF puts it in flash; its entries start with AA 50
+PARTITION_MAGIC = b"\xaa\x50"
 # chip (as boards.py names it) -> where its MicroPython image goes, from the profiles.
 OFFSETS = {p["chip"]: p["image_offset"] for p in BOARDS.values()}
 
@@ -37,6 +41,18 @@ def image_chip(data, name):
                     % (name, chip_id))
 
 
+def check_whole_image(data, name, offset):
+    """A whole image (bootloader, partition table, application), as micropython.org serves and as
+    a custom build leaves in ports/esp32/build-BOARD/firmware.bin, has the partition table at
+    0x8000 in flash. The application alone (micropython.bin in the same folder) starts with the
+    same magic byte, and written at the bootloader's offset it leaves a board that never boots."""
+    at = PARTITION_TABLE - offset
+    if data[at:at + 2] != PARTITION_MAGIC:
+        raise UserError("%s is not a whole image (no partition table at 0x%x): for a MicroPython "
+                        "you built, use build-BOARD/firmware.bin, not micropython.bin"
+                        % (name, PARTITION_TABLE))
+
+
 def read_image(firmware):
     """(bytes, chip) of a firmware file, checked before any board is looked for: a typo in
     the file name is the first thing to say, not "no board found"."""
@@ -45,7 +61,9 @@ def read_image(firmware):
         data = path.read_bytes()
     except OSError as e:
         raise UserError("cannot read %s: %s" % (firmware, e.strerror)) from None
-    return data, image_chip(data, path.name)
+    want = image_chip(data, path.name)
+    check_whole_image(data, path.name, OFFSETS[want])
+    return data, want
 
 
 def install(port, firmware, tool=cmds, out=print):
@@ -81,7 +99,9 @@ def install(port, firmware, tool=cmds, out=print):
 
 def register(parser):
     parser.add_argument("--firmware", required=True, metavar="FILE.bin",
-                        help="the MicroPython image for your board (micropython.org/download)")
+                        help="the MicroPython image for your board (micropython.org/download), "
+                             "or build-BOARD/firmware.bin of a MicroPython you built with "
+                             "LeanClip frozen in (docs/device.md)")
     parser.add_argument("-p", "--port", help="serial port (default: the one attached board)")
     parser.set_defaults(func=run)
 

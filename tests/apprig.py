@@ -14,15 +14,24 @@ DEVICE = upy.FIRMWARE / "device"
 STILL_ROW = [0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]  # flat and still: +1 g on z
 
 
-def build_lib(dest):
-    """Compiled firmware + boardsim + machine shim, once per test module."""
-    return upy.compile_with_boardsim(dest)
+class Lib:
+    """Compiled firmware + boardsim + machine shim for one interpreter (tests/upy.py)."""
+
+    def __init__(self, dest, interp):
+        self.path = interp.compile_with_boardsim(dest)
+        self.interp = interp
+
+
+def build_lib(dest, interp=upy.PYPI):
+    """Once per test module and interpreter."""
+    return Lib(dest, interp)
 
 
 class Board:
     def __init__(self, lib, root, name, config=None):
         self.root = Path(root)
-        shutil.copytree(lib, self.root / "lib")
+        self.interp = lib.interp
+        shutil.copytree(lib.path, self.root / "lib")
         for entry in ("boot.py", "main.py"):
             shutil.copy(DEVICE / entry, self.root / entry)
         (self.root / "board.json").write_text(json.dumps({"board": name}))
@@ -37,7 +46,7 @@ class Board:
                 "entry": entry, "baro": baro}
         path = self.root.parent / (self.root.name + "-spec.json")
         path.write_text(json.dumps(spec))
-        out = upy.run(RIG, self.root / "lib", path, timeout=300)
+        out = self.interp.run(RIG, self.root / "lib", path, timeout=300)
         line = [x for x in out.splitlines() if x.startswith("RESULT ")][-1]
         self.stdout = out
         return json.loads(line[len("RESULT "):])

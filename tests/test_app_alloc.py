@@ -5,16 +5,13 @@ equal to the pipeline's alone, fed the same way."""
 import json
 from pathlib import Path
 
-import apprig
-import upy
 
 SCRIPT = Path(__file__).resolve().parent / "upy_scripts" / "app_alloc.py"
 
 
-def test_the_loop_allocates_nothing_but_the_pipelines_floats(tmp_path):
-    lib = apprig.build_lib(tmp_path / "lib")
-    (tmp_path / "board").mkdir()
-    out = upy.run(SCRIPT, lib, tmp_path / "board")
+def test_the_loop_allocates_nothing_but_the_pipelines_floats(tmp_path, interp):
+    lib = interp.compile_with_boardsim(tmp_path / "board" / "lib")
+    out = interp.run(SCRIPT, lib, tmp_path / "board")
     lines = dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
     passes, error, session = lines["LOCKED"].split(" ", 2)
     assert (passes, error) == ("1000", "none"), out

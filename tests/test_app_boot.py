@@ -23,8 +23,8 @@ RUN = [{"do": "stand", "s": 5}, {"do": "walk", "s": 10}, {"do": "run", "s": 60, 
 
 
 @pytest.fixture(scope="module")
-def lib(tmp_path_factory):
-    return apprig.build_lib(tmp_path_factory.mktemp("lib") / "lib")
+def lib(tmp_path_factory, interp):
+    return apprig.build_lib(tmp_path_factory.mktemp("lib") / "lib", interp)
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def press(t_ms, hold_ms=100):
 
 def assert_pattern(got, want):
     assert len(got) == len(want), (got, want)
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         assert abs(g - w) <= LOOP_MS, (got, want)
 
 
@@ -249,7 +249,7 @@ def test_live_mode_streams_lc_lines_until_ctrl_c(lib, tmp_path, run_csv):
     rows = [live.parse(line) for line in b.stdout.splitlines() if line.startswith("LC ")]
     t = [f["t_ms"] for f in rows]
     assert 280 <= len(rows) <= 300  # 10 Hz for 30 s
-    assert all(0 < b - a <= 120 for a, b in zip(t, t[1:]))
+    assert all(0 < b - a <= 120 for a, b in zip(t, t[1:], strict=False))
     assert "lean" not in rows[0] and rows[0]["state"] == "STILL"
     running = [f for f in rows if f["state"] == "RUNNING"]
     assert running and all(f["lean"] == pytest.approx(7.0, abs=2.5) for f in running[-20:])
@@ -295,7 +295,8 @@ def test_raw_mode_logs_every_sample_the_pipeline_got(lib, tmp_path):
     samples = sum(len(block) for _, block in s.raw_blocks)
     stop_ms = events(s, "stop")[0][0]
     assert abs(samples - stop_ms / 10) <= 2  # every sample up to the stop, none twice
-    assert all((block[:, 2] == int(s.header["accel_lsb_per_g"])).all() for _, block in s.raw_blocks)
+    lsb = int(s.header["accel_lsb_per_g"])
+    assert all((block[:, 2] == lsb).all() for _, block in s.raw_blocks)
     times = [t for t, _ in s.raw_blocks]
     assert times == sorted(times)
     # the 100 ms stall: one overrun, seen as ~100 ms lateness; the FIFO held every sample

@@ -7,7 +7,6 @@ import pytest
 
 from firmware.device import boards
 from firmware.device.pinrules import CHIPS, pin_problems, wakes_from_deep_sleep
-import upy
 
 CHIP_IMAGE = {"esp32": (0x1000, "xtensawin"), "esp32s3": (0x0, "xtensawin"),
               "esp32c3": (0x0, "rv32imc")}
@@ -241,7 +240,7 @@ print(json.dumps(out))
 """
 
 
-def test_micropython_reaches_the_same_verdicts(tmp_path):
+def test_micropython_reaches_the_same_verdicts(tmp_path, interp):
     cases = _differential_cases()
     expected = [pin_problems(case) for case in cases]
     expected.append([wakes_from_deep_sleep(case, case["button"]["pin"]) for case in cases])
@@ -250,8 +249,8 @@ def test_micropython_reaches_the_same_verdicts(tmp_path):
     expected.append([str(err.value)])
     # the crafted ones fail, the shipped ones pass (+ the wake list and the unknown board)
     assert sum(1 for e in expected if e) == 10
-    tree = upy.compile_firmware(tmp_path / "lib")
+    tree = interp.compile_firmware(tmp_path / "lib")
     script = tmp_path / "check.py"
     script.write_text(UPY_SCRIPT)
-    got = json.loads(upy.run(script, tree, stdin=json.dumps(cases)))
+    got = json.loads(interp.run(script, tree, stdin=json.dumps(cases)))
     assert got == expected

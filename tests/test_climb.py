@@ -3,7 +3,6 @@ on CPython and on MicroPython. Altitudes carry 8 cm of noise (1 Pa, the BMP280's
 oversampling), fed at 4 Hz like the device's barometer read."""
 import random
 
-import upy
 from firmware.core import config
 from firmware.core.climb import Climb
 from firmware.core.coach import FAULT_NONE as NONE, FAULT_OVERLEAN as OVERLEAN, Coach
@@ -100,9 +99,9 @@ print("FIRST", first, c.climbing)
 '''
 
 
-def test_on_micropython(tmp_path):
-    upy.compile_firmware(tmp_path)
+def test_on_micropython(tmp_path, interp):
+    interp.compile_firmware(tmp_path)
     script = tmp_path / "climb_check.py"
     script.write_text(UPY)
-    out = upy.run(script, tmp_path).split()
+    out = interp.run(script, tmp_path).split()
     assert out[0] == "FIRST" and 70000 < int(out[1]) < 85000 and out[2] == "True"

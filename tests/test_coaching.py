@@ -228,8 +228,8 @@ def test_plan_gives_each_session_its_stage():
 
 # ---- the same on MicroPython ------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def firmware_tree(tmp_path_factory):
-    return upy.compile_firmware(tmp_path_factory.mktemp("fw"))
+def firmware_tree(tmp_path_factory, interp):
+    return interp, interp.compile_firmware(tmp_path_factory.mktemp("fw"))
 
 
 @pytest.mark.parametrize("name", sorted(RUNS))
@@ -237,8 +237,9 @@ def test_micropython_gives_the_same_cues(name, sims, firmware_tree, tmp_path):
     imu, truth, meta = sims[name]
     write(tmp_path, imu, truth, meta)
     over = RUNS[name][1]
-    out = upy.run(upy.ROOT / "tests" / "upy_scripts" / "replay_csv.py", firmware_tree,
-                  tmp_path / "imu.csv", RATE_HZ, json.dumps(over))
+    interp, tree = firmware_tree
+    out = interp.run(upy.ROOT / "tests" / "upy_scripts" / "replay_csv.py", tree,
+                     tmp_path / "imu.csv", RATE_HZ, json.dumps(over))
     got = [line.split()[1:] for line in out.splitlines()
            if line.startswith("E ") and line.split()[2] != "state"]
     ref = replay(sims[name], **over)

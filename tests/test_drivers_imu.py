@@ -15,7 +15,7 @@ from host_tools.boardsim import machine
 from host_tools.boardsim.chips import IMUS, imu_model
 from host_tools.boardsim.clock import ManualClock
 from host_tools.boardsim.mpu6xxx import Mpu6xxx as MpuModel
-from host_tools.boardsim.sources import Constant, Sequence, check_decoded
+from host_tools.boardsim.sources import Constant, CountsFile, Sequence, check_decoded, counts
 
 ADDRESS = {"MPU-6050": 0x68, "MPU-6500": 0x68, "MPU-6886": 0x68, "MPU-9250": 0x69,
            "ICM-42688-P": 0x69, "LSM6DS3": 0x6A, "LSM6DSO": 0x6B}
@@ -323,3 +323,21 @@ def test_mpu6050_motion_needs_the_accel_high_pass(monkeypatch):
     rig.clock.advance_ms(500)
     rig.i2c.readfrom_mem(0x68, 0x75, 1)
     assert rig.model.int_level == 0
+
+
+def test_a_counts_file_reads_back_as_the_same_samples(chip, tmp_path):
+    """sources.CountsFile (the heap bench's source): counts recorded at the driver's scales give
+    the same samples through every chip model and driver as that motion given in g and dps."""
+    seq = Sequence(0.2)
+    want = Rig(chip, seq)
+    imu = want.imu
+    lsb = [imu.accel_lsb_per_g] * 3 + [imu.gyro_lsb_per_dps] * 3
+    rows = array("h", [counts(seq.row(k)[i], lsb[i]) for k in range(4000) for i in range(6)])
+    path = tmp_path / "counts.bin"
+    path.write_bytes(rows.tobytes())
+    got = Rig(chip, CountsFile(str(path), imu.accel_lsb_per_g, imu.gyro_lsb_per_dps))
+    for rig in (want, got):
+        rig.clock.advance_ms(150)  # under the smallest FIFO (MPU-6500: 512 B)
+    ref, n = want.read(128)
+    out, m = got.read(128)
+    assert m == n >= 25 and list(out[:6 * n]) == list(ref[:6 * n])

@@ -6,7 +6,6 @@ one that meets the pulled cable under the lock);
 and the pelvis module is not even imported on a one-IMU bus."""
 import pytest
 
-import upy
 
 SCRIPT = r'''
 import errno
@@ -108,11 +107,11 @@ STRAPS = {"ICM-42688-P": (0x68, 0x69), "MPU-6050": (0x68, 0x69), "MPU-6886": (0x
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory):
+def output(tmp_path_factory, interp):
     """{(kind, chest, pelvis): the words after them} ({"ALONE": words}) from one run."""
-    root = upy.compile_with_boardsim(tmp_path_factory.mktemp("upy_pelvis"))
+    root = interp.compile_with_boardsim(tmp_path_factory.mktemp("upy_pelvis"))
     (root / "pelvis_check.py").write_text(SCRIPT)
-    rows = [line.split() for line in upy.run(root / "pelvis_check.py", root).splitlines()]
+    rows = [line.split() for line in interp.run(root / "pelvis_check.py", root).splitlines()]
     out = {tuple(w[:3]): w[3:] for w in rows if w[0] != "ALONE"}
     out["ALONE"] = [w for w in rows if w[0] == "ALONE"][0][1:]
     return out

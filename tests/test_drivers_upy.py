@@ -10,7 +10,6 @@ import ast
 
 import pytest
 
-import upy
 from host_tools.boardsim.chips import IMUS
 
 SCRIPT = r'''
@@ -70,7 +69,7 @@ for name in IMUS:
     got = 0
     before = gc.mem_alloc()
     for i in range(1000):
-        clk.t_us += 5000 if i % 50 else 100000
+        clk.advance_us(5000 if i % 50 else 100000)
         got += imu.read_into(buf)
     after = gc.mem_alloc()
     print("ALLOC", name, after - before, got)
@@ -127,13 +126,13 @@ for chip in ("MPU-6050", "MPU-9250", "ICM-42688-P"):
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory):
+def output(tmp_path_factory, interp):
     root = tmp_path_factory.mktemp("upy_drivers")
-    upy.compile_with_boardsim(root)
+    interp.compile_with_boardsim(root)
     script = root / "drivers_check.py"
     script.write_text(SCRIPT)
     out = {}
-    for line in upy.run(script, root).splitlines():
+    for line in interp.run(script, root).splitlines():
         kind, _, rest = line.partition(" ")
         key = (kind, rest.split()[0]) if kind in ("DECODE", "ALLOC", "WOM") else kind
         out[key] = rest

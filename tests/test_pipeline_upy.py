@@ -27,8 +27,8 @@ def recording(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def firmware_tree(tmp_path_factory):
-    return upy.compile_firmware(tmp_path_factory.mktemp("fw"))
+def firmware_tree(tmp_path_factory, interp):
+    return interp, interp.compile_firmware(tmp_path_factory.mktemp("fw"))
 
 
 def parse_upy(out):
@@ -47,8 +47,9 @@ def parse_upy(out):
 def test_micropython_replay_matches_cpython(recording, firmware_tree):
     rec = load_imu_csv(recording)
     cpy = run_pipeline(rec, config.defaults())
-    out = upy.run(upy.ROOT / "tests" / "upy_scripts" / "replay_csv.py", firmware_tree,
-                  recording, rec.rate_hz)
+    interp, tree = firmware_tree
+    out = interp.run(upy.ROOT / "tests" / "upy_scripts" / "replay_csv.py", tree,
+                     recording, rec.rate_hz)
     rows, events = parse_upy(out)
 
     assert [e[1] for e in events] == [e[1] for e in cpy.events]
@@ -57,7 +58,7 @@ def test_micropython_replay_matches_cpython(recording, firmware_tree):
     assert [e[1] for e in buzzes] == ["buzz_upright"]  # the episode was caught, on both
 
     assert len(rows) == len(cpy.rows) > 100
-    for (t, lean, roll, cad, state, win), ref in zip(rows, cpy.rows):
+    for (t, lean, roll, cad, state, _win), ref in zip(rows, cpy.rows, strict=True):
         assert t == round(ref[0] * 1000) and state == ref[4]
         assert lean == pytest.approx(ref[1], abs=1e-4)
         assert roll == pytest.approx(ref[2], abs=1e-4)

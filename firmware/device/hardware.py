@@ -5,11 +5,8 @@ try:
 except ImportError:  # CPython imports this module only to read it (host tools, docs)
     machine = None
 
-from ..drivers.baro import find_baro
-from ..drivers.drv2605 import Drv2605
-from ..drivers.imu import find_imu
-from ..drivers.pwm_haptics import Buzzer, PwmMotor
-from .pins import hold_power, open_button
+# The drivers are imported where a board's profile picks them, not here: the ones it does not
+# have are then never loaded, and the finders are forgotten after start-up (modules.py).
 
 ACCEL_FS_G = 8      # a heel strike reaches 4-6 g at the trunk
 GYRO_FS_DPS = 1000  # trunk rotation stays well under this even in a sprint
@@ -19,10 +16,16 @@ def open_haptic(profile, i2c):
     """The motor, or the buzzer on a board with no motor: anything with set(level)."""
     motor = profile.get("motor")
     if motor and motor["kind"] == "pwm":
+        from ..drivers.pwm_haptics import PwmMotor
+
         return PwmMotor(machine.PWM(machine.Pin(motor["pin"])), motor["freq_hz"])
     if motor and motor["kind"] == "drv2605l":
+        from ..drivers.drv2605 import Drv2605
+
         return Drv2605(i2c, motor["address"])
     if profile.get("buzzer"):
+        from ..drivers.pwm_haptics import Buzzer
+
         return Buzzer(machine.PWM(machine.Pin(profile["buzzer"]["pin"])))
     raise OSError("board profile has neither a motor nor a buzzer")
 
@@ -31,6 +34,10 @@ class Peripherals:
     """IMU (configured), haptic output, button, LED, battery and, if fitted, a barometer."""
 
     def __init__(self, profile, imu_rate_hz):
+        from ..drivers.baro import find_baro
+        from ..drivers.imu import find_imu
+        from .pins import hold_power, open_button
+
         hold_power(profile)
         bus = profile["i2c"]
         self.i2c = machine.I2C(bus["id"], scl=machine.Pin(bus["scl"]),

@@ -20,7 +20,7 @@ import os
 from array import array
 
 from ..core import logfmt
-from ..core.compat import const
+from ..core.compat import byte_view, const
 
 _ENOSPC = const(28)
 _EVENT_BYTES = const(512)    # pending events; a text event is at most 261 bytes
@@ -52,7 +52,10 @@ class LogWriter:
         self._last_ms = 0    # latest session time seen, to stamp the stop event
         self.rate_hz = rate_hz
         self._prefix = bytearray(logfmt.PREFIX_BYTES)
-        self._crc = bytearray(4)
+        self._tag = memoryview(self._prefix)[:logfmt.SUMMARY_PREFIX_BYTES]  # made once, not per
+        # block: slicing a memoryview allocates, and a summary block is written every second
+        self._crc = logfmt.Crc32()
+        self._crc_bytes = bytearray(4)
         self._summary = bytearray(logfmt.SUMMARY_BYTES)
         self._events = bytearray(_EVENT_BYTES)
         self._events_len = 0
@@ -61,6 +64,7 @@ class LogWriter:
             self._raw_cap = min(raw_samples, _MAX_RAW_SAMPLES)
             self._raw = array("h", bytes(2 * logfmt.SAMPLE_VALUES * self._raw_cap))
             self._raw_mv = memoryview(self._raw)
+            self._raw_bytes = byte_view(self._raw, 2 * logfmt.SAMPLE_VALUES * self._raw_cap)
             self._raw_t = bytearray(logfmt.RAW_FIXED_BYTES)
             self._raw_n = 0
         self._own = isinstance(target, str)
@@ -80,15 +84,17 @@ class LogWriter:
         f = self._f
         hn = len(head) if head is not None else 0
         pn = logfmt.pack_prefix(self._prefix, kind, hn + n * item_bytes)
-        c = logfmt.crc(self._prefix, 0, pn)
-        f.write(memoryview(self._prefix)[:pn])
+        c = self._crc
+        c.reset()
+        c.update(self._prefix, 0, pn)
+        f.write(self._tag if pn == logfmt.SUMMARY_PREFIX_BYTES else self._prefix)
         if head is not None:
-            c = logfmt.crc(head, 0, hn, c)
+            c.update(head, 0, hn)
             f.write(head)
-        c = logfmt.crc(payload, 0, n, c)
-        f.write(memoryview(payload)[:n])
-        logfmt.pack_crc(self._crc, c)
-        f.write(self._crc)
+        c.update(payload if item_bytes == 1 else self._raw_bytes, 0, n * item_bytes)
+        f.write(payload if n == len(payload) else memoryview(payload)[:n])
+        c.pack_into(self._crc_bytes, 0)
+        f.write(self._crc_bytes)
 
     def _write_pending(self):
         if self._raw is not None and self._raw_n:

@@ -22,7 +22,6 @@ Source: ICM-42688-P datasheet DS-000347 rev 1.8:
 Model assumption (confirm on a board): in stream mode a full FIFO drops its oldest packet.
 """
 from .regfile import FifoRing, RegisterModel, put16, span
-from .sources import counts
 
 DEVICE_CONFIG = 0x11
 DRIVE_CONFIG = 0x13
@@ -182,8 +181,8 @@ class Icm42688(RegisterModel):
         put16(self._enc, 0, 0, big)
         for i in range(3):
             # An off sensor reads -32768 (datasheet §6.1: invalid sample marker).
-            put16(self._enc, 2 + 2 * i, counts(row[i], a) if accel_on else -32768, big)
-            put16(self._enc, 8 + 2 * i, counts(row[3 + i], g) if gyro_on else -32768, big)
+            put16(self._enc, 2 + 2 * i, self._count(row, i, a) if accel_on else -32768, big)
+            put16(self._enc, 8 + 2 * i, self._count(row, 3 + i, g) if gyro_on else -32768, big)
 
     def _emit(self):
         for i in range(14):

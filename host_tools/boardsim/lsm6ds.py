@@ -21,7 +21,6 @@ their first address (0x3F -> 0x3E, 0x7E -> 0x78) so one I2C read drains many wor
 continuous-mode overflow drops the oldest word (DS3) or record (DSO).
 """
 from .regfile import FifoRing, RegisterModel, put16, span
-from .sources import counts
 
 WHO_AM_I = 0x0F
 CTRL1_XL = 0x10
@@ -190,8 +189,8 @@ class Lsm6ds(RegisterModel):
         g = self.gyro_lsb_per_dps()
         big = self._big()
         for i in range(3):
-            put16(self._enc, 2 * i, counts(row[3 + i], g), big)
-            put16(self._enc, 6 + 2 * i, counts(row[i], a), big)
+            put16(self._enc, 2 * i, self._count(row, 3 + i, g), big)
+            put16(self._enc, 6 + 2 * i, self._count(row, i, a), big)
 
     def _emit(self):
         for i in range(12):

@@ -25,7 +25,6 @@ Sources (register numbers are decimal in the documents):
   GYRO_FIFO_EN (4, which also writes TEMP_OUT) and ACC_FIFO_EN (3), 1 KB FIFO.
 """
 from .regfile import FifoRing, RegisterModel, put16, span
-from .sources import counts
 
 SMPLRT_DIV = 0x19
 CONFIG = 0x1A
@@ -158,8 +157,8 @@ class Mpu6xxx(RegisterModel):
         a = self.accel_lsb_per_g()
         g = self.gyro_lsb_per_dps()
         for i in range(3):
-            put16(self._enc, 2 * i, counts(row[i], a), True)
-            put16(self._enc, 8 + 2 * i, counts(row[3 + i], g), True)
+            put16(self._enc, 2 * i, self._count(row, i, a), True)
+            put16(self._enc, 8 + 2 * i, self._count(row, 3 + i, g), True)
         put16(self._enc, 6, 0, True)
 
     def _emit(self):

@@ -6,6 +6,7 @@ Strictness is the point: a write to an address the datasheet does not list lands
 (a real chip would silently ignore or misbehave), a FIFO read past its content counts an
 `underrun`, and every sample is encoded with the configuration in the registers at that instant.
 """
+from .sources import counts
 
 
 class FifoRing:
@@ -62,11 +63,14 @@ class RegisterModel:
     def __init__(self, clock, source):
         self.clock = clock
         self.source = source
+        # (accel_lsb_per_g, gyro_lsb_per_dps) of a source that gives recorded counts, not g/dps
+        self._src_lsb = getattr(source, "counts_lsb", None)
         self.regs = bytearray(256)
         self.strays = []  # ("r" | "w", register) outside the documented map
         self.underruns = 0  # FIFO bytes read while it was empty
         self.k = 0  # index of the next source row
         self._odr_hz = 0
+        self._t0_s = 0  # when sampling started, as the clock keeps time (s + us)
         self._t0_us = 0
         self._made = 0
         self._row = None  # the row whose encoding is in self._enc
@@ -125,7 +129,10 @@ class RegisterModel:
         odr = self._rate_hz()
         if odr != self._odr_hz:
             self._odr_hz = odr
-            self._t0_us = self.clock.now_us()
+            clock = self.clock
+            clock.update()
+            self._t0_s = clock.s
+            self._t0_us = clock.us
             self._made = 0
             learn = getattr(self.source, "set_rate_hz", None)  # a recording played in real time
             if learn is not None and odr:
@@ -136,14 +143,26 @@ class RegisterModel:
 
     # -- sampling ---------------------------------------------------------------------------
     def _sync(self):
-        """Produce every sample due by now, one per ODR period since sampling started."""
-        if not self._odr_hz:
+        """Produce every sample due by now, one per ODR period since sampling started:
+        floor(elapsed_us * odr / 10**6), computed in pieces that stay small ints on a 32-bit
+        MicroPython for any ODR and for days (elapsed_us * odr passes 2**30 after 10.7 s at
+        100 Hz, and a big int per bus access would count against the firmware's heap)."""
+        odr = self._odr_hz
+        if not odr:
             return
-        due = (self.clock.now_us() - self._t0_us) * self._odr_hz // 1000000
+        clock = self.clock
+        clock.update()
+        elapsed_s = clock.s - self._t0_s
+        elapsed_us = clock.us - self._t0_us
+        if elapsed_us < 0:
+            elapsed_s -= 1
+            elapsed_us += 1000000
+        ms = elapsed_us // 1000
+        due = elapsed_s * odr + (ms * odr + (elapsed_us - ms * 1000) * odr // 1000) // 1000
         while self._made < due:
             row = self.source.row(self.k)
-            if row is not self._row or self._enc_cfg != self._cfg:
-                self._accel_g = row
+            if row is not self._row or self._enc_cfg != self._cfg or self._src_lsb:
+                self._accel_g = None if self._src_lsb else row
                 self._encode(row)
                 self._row = row
                 self._enc_cfg = self._cfg
@@ -168,6 +187,16 @@ class RegisterModel:
         return ((1 if abs(now[0] - prev[0]) * 1000 > x_mg else 0)
                 | (2 if abs(now[1] - prev[1]) * 1000 > y_mg else 0)
                 | (4 if abs(now[2] - prev[2]) * 1000 > z_mg else 0))
+
+    def _count(self, row, i, lsb):
+        """Channel i of a row as the chip's int16 output at `lsb` per unit. A counts source
+        (sources.CountsFile) at the chip's scale is passed through without a float, so a long
+        session on the 32-bit ESP32 model puts no simulator garbage on the heap."""
+        scale = self._src_lsb
+        if scale is None:
+            return counts(row[i], lsb)
+        src = scale[0] if i < 3 else scale[1]
+        return row[i] if src == lsb else counts(row[i] / src, lsb)
 
     def _encode(self, row):
         """Convert a physical row to output bytes with the current configuration."""

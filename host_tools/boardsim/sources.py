@@ -5,6 +5,7 @@ A source answers `row(k)`: the k-th sample since the model started sampling, as
 ITS configured full scale and byte order, so a driver that configures or decodes wrongly reads
 back something else.
 """
+from array import array
 
 
 def counts(value, lsb_per_unit):
@@ -25,6 +26,27 @@ class Constant:
         self._row = (ax, ay, az, gx, gy, gz)
 
     def row(self, k):
+        return self._row
+
+
+class CountsFile:
+    """Recorded int16 counts, 6 per row (ax, ay, az, gx, gy, gz, little-endian) at the chip's
+    output rate and at known scales, read one row at a time into one buffer. For heap figures
+    of whole sessions on the ESP32 model (bench/memory.py): rows as floats would put the
+    simulator's own garbage on the heap, a file of counts puts none. Past the end the last row
+    repeats; motion detection (wake-on-motion) does not see these rows."""
+
+    def __init__(self, path, accel_lsb_per_g, gyro_lsb_per_dps):
+        self._f = open(path, "rb")
+        self._row = array("h", [0, 0, 0, 0, 0, 0])
+        self._next = 0
+        self.counts_lsb = (accel_lsb_per_g, gyro_lsb_per_dps)
+
+    def row(self, k):
+        if k != self._next:
+            self._f.seek(k * 12)
+        self._f.readinto(self._row)
+        self._next = k + 1
         return self._row
 
 

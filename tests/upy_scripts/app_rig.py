@@ -11,6 +11,7 @@ Prints one line "RESULT <json>": motor/buzzer PWM timelines, sleeps, pin levels,
 """
 import json
 import sys
+from array import array
 
 import machine
 from vtime import VirtualTime
@@ -26,19 +27,25 @@ class EndRun(BaseException):
 
 
 class Steps:
-    """Rows that change at given times: [[t_ms, ax, ay, az, gx, gy, gz], ...]."""
+    """Rows that change at given times: [[t_ms, ax, ay, az, gx, gy, gz], ...], kept as arrays
+    (a list of lists of floats would take more of the board's heap than the firmware)."""
 
     def __init__(self, rows, rate_hz):
-        self.rows = rows
+        self.t_ms = array("i", [r[0] for r in rows])
+        self.values = array("f", [v for r in rows for v in r[1:7]])
         self.rate_hz = rate_hz
+        self.at = 0  # the row in force at the last call (time only moves forward, mostly)
 
     def row(self, k):
         t_ms = k * 1000 // self.rate_hz
-        cur = self.rows[0]
-        for r in self.rows:
-            if r[0] <= t_ms:
-                cur = r
-        return tuple(cur[1:])
+        t, i = self.t_ms, self.at
+        if t[i] > t_ms:
+            i = 0
+        while i + 1 < len(t) and t[i + 1] <= t_ms:
+            i += 1
+        self.at = i
+        v, b = self.values, 6 * i
+        return (v[b], v[b + 1], v[b + 2], v[b + 3], v[b + 4], v[b + 5])
 
 
 spec = json.load(open(sys.argv[1]))
@@ -48,7 +55,7 @@ profile = boards.profile(spec["board"])
 button = profile["button"]
 RATE_HZ = 100
 src = spec["source"]
-source = CsvRows(src["csv"], RATE_HZ) if "csv" in src else Steps(src["rows"], RATE_HZ)
+source = CsvRows(src["csv"], RATE_HZ) if "csv" in src else Steps(src.pop("rows"), RATE_HZ)
 imu_model, _ = wire(spec["board"], source, spec.get("battery_v", 3.9))
 # "baro": {"chip": "BMP280"|"BMP390", "climb_from_ms": t, "climb_mps": v}: a barometer whose
 # pressure follows a climb starting at t (the standard atmosphere, as baro.altitude_m inverts)
@@ -126,7 +133,7 @@ class BoardOs:
 
 
 sys.modules["os"] = BoardOs()
-sys.path[:] = ["", "/lib"]
+sys.path[:] = ["", ".frozen", "/lib"]  # as on the ESP32
 for name in list(sys.modules):  # the device imports its firmware afresh, from /lib
     if name.startswith("firmware"):
         del sys.modules[name]

@@ -1,6 +1,7 @@
 """Read config texts (hex, one per line, from the file in argv[1]) the way the device does, and
 print one canonical line per text: what configtext made of it, and the config devconfig.load
 ends up running with. Runs on MicroPython and CPython alike, so the two outputs must be equal."""
+import struct
 import sys
 
 try:
@@ -23,8 +24,12 @@ def norm(v):
         return "false"
     if isinstance(v, int):
         return str(v)
-    if isinstance(v, float):
-        return "%.12g" % v
+    if isinstance(v, float):  # at single precision, what an ESP32 holds (the model computes in it)
+        if v != v:
+            return "nan"
+        if abs(v) >= 3.4028235e38:
+            return "inf" if v > 0 else "-inf"
+        return "f" + hexlify(struct.pack("<f", v)).decode()
     if isinstance(v, str):
         return "s" + hexlify(v.encode()).decode()
     if isinstance(v, list):
@@ -33,15 +38,14 @@ def norm(v):
 
 
 def main(corpus, scratch):
-    with open(corpus) as f:
-        lines = f.read().split("\n")[:-1]
-    for line in lines:
-        data = unhexlify(line[1:])  # "x" first: an empty text is a line too
-        value, problem = configtext.parse(data)
-        with open(scratch, "wb") as f:
-            f.write(data)
-        cfg, problems = devconfig.load(scratch)
-        print("%s|%s|%s|%d" % (norm(value), problem, norm(cfg), len(problems)))
+    with open(corpus) as texts:  # streamed: the corpus is larger than a board's heap
+        for line in texts:
+            data = unhexlify(line.rstrip("\n")[1:])  # "x" first: an empty text is a line too
+            value, problem = configtext.parse(data)
+            with open(scratch, "wb") as f:
+                f.write(data)
+            cfg, problems = devconfig.load(scratch)
+            print("%s|%s|%s|%d" % (norm(value), problem, norm(cfg), len(problems)))
 
 
 main(sys.argv[1], sys.argv[2])

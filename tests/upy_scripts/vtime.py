@@ -3,7 +3,7 @@ and sleeps that advance it (then call `on_sleep`, which may drive outside events
 with sys.modules["time"] = VirtualTime(clock) before the firmware is imported."""
 import time as real_time
 
-from firmware.core.compat import TICKS_MASK, ticks_add, ticks_diff
+from firmware.core.compat import ticks_add, ticks_diff
 
 
 class VirtualTime:
@@ -15,7 +15,7 @@ class VirtualTime:
         return self.clock.ticks_ms()
 
     def ticks_us(self):
-        return self.clock.t_us & TICKS_MASK
+        return self.clock.ticks_us()
 
     def ticks_add(self, t, delta):
         return ticks_add(t, delta)
@@ -35,7 +35,7 @@ class VirtualTime:
         self.sleep_us(int(s * 1000000))
 
     def time(self):
-        return 1764000000 + self.clock.t_us // 1000000
+        return 1764000000 + self.clock.s
 
     def gmtime(self, t=None):
         return real_time.gmtime(t)

@@ -1,0 +1,32 @@
+"""Forgetting modules that were needed only to start: the board profiles, the config schema and
+its checks, the pin rules, the drivers a board does not have.
+
+Why: installed as .mpy files (the default `leanclip flash` path), a module's bytecode, constants
+and tables live in the heap for as long as something refers to it, sys.modules included. Once
+the app is built, nothing calls these again until a rare event (a personal band saved, sleep),
+which simply imports them afresh. A module whose functions or classes are still in use (the IMU
+driver the board has) stays alive through them: forgetting it costs nothing. Savings per step
+are measured in docs/device.md ("Memory").
+"""
+import sys
+
+# Imported by boot.py and App(), used again only for a rare event (then imported afresh).
+AFTER_START = ("firmware.device.startup", "firmware.device.boards", "firmware.device.pins",
+               "firmware.device.devconfig", "firmware.device.pinrules", "firmware.core.config",
+               "firmware.core.configtext",
+               "firmware.drivers.imu", "firmware.drivers.mpu6xxx", "firmware.drivers.lsm6ds",
+               "firmware.drivers.icm42688", "firmware.drivers.baro", "firmware.drivers.drv2605",
+               "firmware.drivers.pwm_haptics")
+
+
+def forget(names=AFTER_START):
+    """Drop `names` from sys.modules and from their parent packages."""
+    for name in names:
+        mod = sys.modules.get(name)
+        if mod is None:
+            continue
+        del sys.modules[name]
+        parent, _, child = name.rpartition(".")
+        pkg = sys.modules.get(parent)
+        if pkg is not None and getattr(pkg, child, None) is mod:
+            delattr(pkg, child)
