@@ -83,3 +83,17 @@ def test_a_tilt_error_after_a_set_off_into_a_corner_is_doubt_not_an_upright_buzz
     good = Truth({k: v[:n] for k, v in truth.items()})
     assert good.episodes() == []
     assert sink.buzzes() == []  # before: buzz_upright at 13.6 s
+
+
+def test_an_accelerometer_offset_along_gravity_does_not_shrink_the_lean():
+    """An offset along gravity (0.08 g: a poor accelerometer's zero-g error) adds to the
+    standing reading's length and shrinks every lean by about that share: the
+    reading beyond 1 g standing tall is taken off along up."""
+    segs = [STAND, {"do": "walk", "s": 6}, {"do": "run", "s": 60, "lean_deg": 8.0}]
+    imu, truth, _ = simulate(segs, mount="chest", rate_hz=100, quality="ideal", seed=3)
+    up = imu[:100, 1:4].mean(axis=0)
+    imu[:, 1:4] += 0.08 * up / np.linalg.norm(up)
+    sink = run_pipeline(ImuRecording(0.0, 100.0, imu[:, 1:].ravel().tolist()),
+                        config.defaults())
+    err = _lean_error(sink, Truth(truth), 30.0)
+    assert abs(err.mean()) < 0.25, err.mean()  # before: -0.47

@@ -186,6 +186,7 @@ class Pipeline:
         self._run_start_ms = 0  # when running last began
         self._row_ms = 0
         self.calibrated = False
+        self._up_excess = 0.0  # counts: |specific force| standing tall, less 1 g
         self._bias_known = False
         self._prompt_ms = 0
         self.prompts = 0  # "stand tall" prompts so far; the first comes with the first samples
@@ -492,8 +493,12 @@ class Pipeline:
         self._bias_x, self._bias_y, self._bias_z = bx, by, bz
 
     def _calibrate(self):
-        self._frame.set_up(self._grav_x + self._offset_x, self._grav_y + self._offset_y,
-                           self._grav_z + self._offset_z)
+        x, y, z = self._grav_x + self._offset_x, self._grav_y + self._offset_y, \
+            self._grav_z + self._offset_z
+        self._frame.set_up(x, y, z)
+        # standing, the accelerometer reads 1 g; what it reads beyond that along up (its offset
+        # along gravity, or its scale there) would shrink every lean by that share
+        self._up_excess = math.sqrt(x * x + y * y + z * z) - self._accel_lsb_per_g
         self._forward_check.reset()
         self.calibrated = True
         self._sink.event(self.t_ms, "calibrated", None)
@@ -724,8 +729,11 @@ class Pipeline:
             return
         self._row_ms = self.t_ms
         frame = self._frame
-        frame.measure(cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X], cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y],
-                      cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z])
+        ex = n * self._up_excess
+        up = frame.up
+        frame.measure(cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X] - ex * up[0],
+                      cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y] - ex * up[1],
+                      cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z] - ex * up[2])
         lean, roll = frame.lean_deg, frame.roll_deg
         win_ms = int(n * 1000.0 / self._rate_hz)
         self._sink.lean(self.t_ms, lean, roll, self._gait.cadence_spm, self.state, win_ms)
