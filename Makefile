@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BUILD := build
 
-.PHONY: venv test demo bench clean esp32model
+.PHONY: venv test lint demo bench clean esp32model
 
 venv: $(STAMP)
 	@echo "leanclip is installed in $(BIN): run '. $(BIN)/activate' to put it on your PATH"
@@ -22,7 +22,11 @@ $(STAMP): pyproject.toml
 esp32model: $(STAMP)
 	$(BIN)/python -m tests.esp32model
 
-test: $(STAMP) esp32model
+# ruff (pinned in pyproject.toml, rules there): real mistakes, checked before any test runs
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP) lint esp32model
 	$(BIN)/python -m pytest
 
 demo: $(STAMP)

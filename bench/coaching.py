@@ -13,7 +13,7 @@ from bench.accuracy import RUNS as ACCURACY_RUNS
 from firmware.core import config
 from firmware.core.schedule import STAGE_NAMES
 from host_tools.evaluate import GRACE_S, Truth
-from host_tools.replay import ImuRecording, run_pipeline
+from host_tools.commands.replay import ImuRecording, run_pipeline
 from host_tools.simulate import barometer, scenario
 from host_tools.simulate.simulator import simulate
 

@@ -8,7 +8,8 @@ import tempfile
 from pathlib import Path
 
 from firmware.core import config, logfmt
-from host_tools import logread, replay, replaylog
+from host_tools import logread, replaylog
+from host_tools.commands import replay
 from host_tools.simulate.simulator import simulate
 from tests import upy
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from firmware.core import config
 from firmware.core.gait import RUNNING
 from firmware.core.pipeline import Pipeline
-from host_tools.replay import BATCH, Recorder, load_imu_csv, refusal
+from host_tools.commands.replay import BATCH, Recorder, load_imu_csv, refusal
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "sisfall"

@@ -14,7 +14,7 @@ import numpy as np
 
 from firmware.core import config
 from host_tools.evaluate import Truth, score
-from host_tools.replay import ImuRecording, run_pipeline
+from host_tools.commands.replay import ImuRecording, run_pipeline
 from host_tools.simulate import field, scenario
 from host_tools.simulate.simulator import simulate
 

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from firmware.core import logfmt
-from host_tools import flash, live, logpull
+from host_tools import logpull
+from host_tools.commands import flash, live
 from host_tools.device import Device
 from host_tools.virtualboard import VirtualBoard
 

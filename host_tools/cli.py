@@ -13,23 +13,23 @@ from importlib import metadata
 
 from .errors import UserError
 
-# name -> (module, one-line help). Order is the order shown in --help.
+# name -> (module under host_tools, one-line help). Order is the order shown in --help.
 COMMANDS = {
-    "simulate": ("host_tools.simulate.command", "write IMU.csv and truth.csv for a scripted run"),
-    "replay": ("host_tools.replay", "run an IMU.csv through the firmware pipeline"),
-    "timeline": ("host_tools.timeline", "print when a replay buzzed and why; plot lean"),
-    "export": ("host_tools.export", "a session log as CSV or JSON (recovering damaged files)"),
-    "report": ("host_tools.report",
+    "simulate": ("simulate.command", "write IMU.csv and truth.csv for a scripted run"),
+    "replay": ("commands.replay", "run an IMU.csv through the firmware pipeline"),
+    "timeline": ("commands.timeline", "print when a replay buzzed and why; plot lean"),
+    "export": ("commands.export", "a session log as CSV or JSON (recovering damaged files)"),
+    "report": ("commands.report",
                "running, cadence, lean, good band, alerts, trend; PNG + HTML"),
-    "plan-demo": ("host_tools.plandemo", "a training plan on simulated sessions; learning curve"),
-    "flash": ("host_tools.flash", "compile and copy the firmware to a board (only what changed)"),
-    "logs": ("host_tools.logs_cmd",
+    "plan-demo": ("commands.plan_demo", "a training plan on simulated sessions; learning curve"),
+    "flash": ("commands.flash", "compile and copy the firmware to a board (only what changed)"),
+    "logs": ("commands.logs",
              "list, pull (verified, resumable) and delete sessions on a board"),
-    "live": ("host_tools.live", "show lean, cadence and state from the running board"),
-    "config": ("host_tools.config_cmd",
+    "live": ("commands.live", "show lean, cadence and state from the running board"),
+    "config": ("commands.config",
                "show or set the board's settings (checked against the schema)"),
-    "doctor": ("host_tools.doctor", "check port, MicroPython, flash space, IMU, motor, battery"),
-    "install-micropython": ("host_tools.install_mp",
+    "doctor": ("commands.doctor", "check port, MicroPython, flash space, IMU, motor, battery"),
+    "install-micropython": ("commands.install_micropython",
                             "write a MicroPython image onto the chip (esptool)"),
 }
 
@@ -62,7 +62,7 @@ def build_parser(chosen):
         p = sub.add_parser(name, help=help_text, description=help_text,
                            formatter_class=_DefaultsFormatter)
         if name == chosen:
-            importlib.import_module(module).register(p)
+            importlib.import_module("host_tools." + module).register(p)
     return parser
 
 

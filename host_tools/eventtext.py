@@ -17,6 +17,8 @@ PLAIN = {
     "calibrated": ("calibrated", "zero lean set from you standing tall; coaching starts once "
                    "you set off"),
     "forward_found": ("forward found", "learned which way is forward as you set off"),
+    "forward_corrected": ("forward corrected", "the way you face was learned wrong at set-off; "
+                          "a corner showed it and it was turned by {v} deg"),
     "buzz_upright": ("BUZZ upright", "one long buzz: running too upright, lean {v} deg "
                      "({band})"),
     "buzz_arch": ("BUZZ arch", "two short buzzes: leaning back, lean {v} deg ({band})"),

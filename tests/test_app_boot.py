@@ -242,7 +242,7 @@ def test_lean_drill_ticks_inside_the_band(lib, tmp_path):
 
 
 def test_live_mode_streams_lc_lines_until_ctrl_c(lib, tmp_path, run_csv):
-    live = pytest.importorskip("host_tools.live")  # the host side of the protocol
+    live = pytest.importorskip("host_tools.commands.live")  # the host side of the protocol
     b = board(lib, tmp_path)
     r = b.boot(run_csv, 40000, [(30000, "interrupt")], entry=live.ENTRY)
     assert r["ended"] == "returned"  # Ctrl-C: run() returns to the REPL

@@ -8,7 +8,7 @@ import pytest
 from firmware.drivers.baro import altitude_m
 from host_tools.cli import main
 from host_tools.errors import UserError
-from host_tools.replay import load_baro_csv
+from host_tools.commands.replay import load_baro_csv
 from host_tools.simulate import scenario
 from host_tools.simulate.simulator import simulate, write
 

@@ -14,7 +14,7 @@ from firmware.core.cues import LEVEL_GENTLE, alert_level
 from firmware.core.haptics import DRIFT, GOOD as GOOD_PATTERN, LEVEL_FULL, PATTERNS, UPRIGHT as \
     UPRIGHT_PATTERN
 from firmware.core.pipeline import Pipeline
-from host_tools.replay import Recorder
+from host_tools.commands.replay import Recorder
 from host_tools.simulate import scenario
 from host_tools.simulate.simulator import simulate, write
 

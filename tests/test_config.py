@@ -4,7 +4,8 @@ from firmware.core import config
 def test_defaults_are_valid_and_match_the_issue():
     cfg, errors = config.validate({})
     assert errors == []
-    assert (cfg["arch_below_deg"], cfg["upright_below_deg"], cfg["overlean_above_deg"]) == (-2.0, 4.0, 20.0)
+    bands = (cfg["arch_below_deg"], cfg["upright_below_deg"], cfg["overlean_above_deg"])
+    assert bands == (-2.0, 4.0, 20.0)
     assert (cfg["fault_hold_s"], cfg["repeat_s"], cfg["overlean_alert"]) == (3.0, 15.0, True)
 
 

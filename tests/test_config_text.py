@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 import upy
 from firmware.core import config, configtext
-from host_tools.config_cmd import parse_config
+from host_tools.commands.config import parse_config
 from host_tools.errors import UserError
 
 SCRIPT = upy.ROOT / "tests" / "upy_scripts" / "config_load.py"

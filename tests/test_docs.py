@@ -37,6 +37,28 @@ def _tree_modules(section):
     return names
 
 
+def _host_tools_modules():
+    """Every .py name in the tree's host_tools/ block (its first word on each line)."""
+    lines = (ROOT / "docs" / "architecture.md").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("host_tools/ "))
+    names = set()
+    for line in lines[start + 1:]:
+        if not line.startswith(" "):
+            break
+        names.update(re.findall(r"^\s+(\w+)\.py\b", line))
+        names.update(re.findall(r"; (\w+)\.py:", line))
+    return names
+
+
+def test_architecture_lists_every_host_tools_module_and_command():
+    here = ROOT / "host_tools"
+    files = [*here.glob("*.py"), *(here / "commands").glob("*.py")]
+    on_disk = {p.stem for p in files} - {"__init__"}
+    listed = _host_tools_modules()
+    assert listed - on_disk == set(), "listed in docs/architecture.md but absent"
+    assert on_disk - listed == set(), "modules missing from docs/architecture.md"
+
+
 @pytest.mark.parametrize("section", ["core", "device"])
 def test_architecture_lists_exactly_the_modules_that_exist(section):
     on_disk = {p.stem for p in (ROOT / "firmware" / section).glob("*.py")} - {"__init__"}

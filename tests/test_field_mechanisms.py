@@ -6,7 +6,7 @@ import pytest
 
 from firmware.core import config
 from host_tools.evaluate import Truth, score
-from host_tools.replay import ImuRecording, run_pipeline
+from host_tools.commands.replay import ImuRecording, run_pipeline
 from host_tools.simulate import field, scenario, simulate
 
 STAND = {"do": "stand", "s": 5}

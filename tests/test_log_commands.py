@@ -8,7 +8,8 @@ import time
 import pytest
 
 import logsample
-from host_tools import cli, logread, replay, replaylog
+from host_tools import cli, logread, replaylog
+from host_tools.commands import replay
 from host_tools.simulate.simulator import simulate, write
 
 

@@ -13,7 +13,8 @@ import pytest
 
 import logsample
 from firmware.core import logfmt
-from host_tools import export, logread
+from host_tools import logread
+from host_tools.commands import export
 
 GOLDEN = Path(__file__).with_name("golden")
 SAMPLES = {"summary.lcl": (False, 16.0), "raw.lcl": (True, 2.0)}

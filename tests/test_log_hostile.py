@@ -14,7 +14,8 @@ from hypothesis import given, settings, strategies as st
 
 import logsample
 from firmware.core import logfmt
-from host_tools import cli, export, logread, replaylog, report
+from host_tools import cli, logread, replaylog
+from host_tools.commands import export, report
 from host_tools.errors import UserError
 from serialboard import BIN
 
@@ -222,11 +223,21 @@ def test_write_device_log_refuses_a_rate_no_reader_accepts(tmp_path, rate_hz):
     assert list(tmp_path.iterdir()) == []
 
 
+def _replay_noise(log, out, capsys):
+    """logsample's raw samples are noise, never a standing start: replay reads the whole log,
+    writes its outputs and then refuses to call it coached (exit 2, the calibration line), not
+    a damaged-file line."""
+    capsys.readouterr()
+    assert cli.main(["replay", str(log), "--out", str(out)]) == 2
+    assert "not calibrated" in capsys.readouterr().err
+    assert (out / "lean.csv").exists() and (out / "config.json").exists()
+
+
 @pytest.mark.parametrize("text", ["[1, 2]", '{"upright_below_deg": "high"}', "{" * 50])
 def test_a_hand_edited_replay_config_never_crashes_timeline(tmp_path, capsys, text):
     log = tmp_path / "r.lcl"
     logsample.drive(logsample.writer(str(log), raw=True), 8.0, raw=True)
-    assert cli.main(["replay", str(log), "--out", str(tmp_path / "rep")]) == 0
+    _replay_noise(log, tmp_path / "rep", capsys)
     (tmp_path / "rep" / "config.json").write_text(text)
     assert cli.main(["timeline", str(tmp_path / "rep"), "--png", str(tmp_path / "t.png")]) == 0
 
@@ -239,4 +250,4 @@ def test_a_raw_log_with_moved_and_repeated_blocks_still_replays(tmp_path, capsys
     bl[raw[3]], bl[raw[5]] = bl[raw[5]], bl[raw[3]]
     bl.append(bl[raw[1]])
     (tmp_path / "moved.lcl").write_bytes(_join(bl))
-    assert cli.main(["replay", str(tmp_path / "moved.lcl"), "--out", str(tmp_path / "o")]) == 0
+    _replay_noise(tmp_path / "moved.lcl", tmp_path / "o", capsys)

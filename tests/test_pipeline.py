@@ -3,7 +3,7 @@ import pytest
 
 from firmware.core import config
 from host_tools.evaluate import Truth, score
-from host_tools.replay import ImuRecording, run_pipeline
+from host_tools.commands.replay import ImuRecording, run_pipeline
 from host_tools.simulate.simulator import simulate
 
 
@@ -87,7 +87,7 @@ def test_gyro_bias_is_measured_again_at_a_stop():
     from array import array
 
     from firmware.core.pipeline import Pipeline
-    from host_tools.replay import Recorder
+    from host_tools.commands.replay import Recorder
 
     segs = [{"do": "stand", "s": 5}, {"do": "walk", "s": 5},
             {"do": "run", "s": 230, "lean_deg": 7.0},
@@ -127,7 +127,7 @@ def test_sample_clock_is_exact_integer_ms_across_the_wrap(rate_hz, rate_mhz):
 
     from firmware.core.compat import TICKS_MASK
     from firmware.core.pipeline import Pipeline
-    from host_tools.replay import Recorder
+    from host_tools.commands.replay import Recorder
 
     p = Pipeline(config.defaults(), rate_hz, 1.0, 1.0, Recorder())
     still = array("d", [0.0, 0.0, 1.0, 0.0, 0.0, 0.0] * 37)  # batches that end mid-segment

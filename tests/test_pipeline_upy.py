@@ -3,7 +3,7 @@ gives the same lean rows, events and buzzes as on CPython for the same recording
 import pytest
 
 from firmware.core import config
-from host_tools.replay import load_imu_csv, run_pipeline
+from host_tools.commands.replay import load_imu_csv, run_pipeline
 from host_tools.simulate.simulator import simulate, write
 
 import upy

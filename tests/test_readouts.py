@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from firmware.core import config
-from host_tools.replay import ImuRecording, run_pipeline
+from host_tools.commands.replay import ImuRecording, run_pipeline
 from host_tools.simulate.simulator import simulate
 
 ROOT = Path(__file__).resolve().parent.parent

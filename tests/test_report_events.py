@@ -4,7 +4,8 @@ import pytest
 
 from firmware.core import config as fw_config
 from firmware.core import logfmt
-from host_tools import eventtext, timeline
+from host_tools import eventtext
+from host_tools.commands import timeline
 
 # every version's: a v1 log still holds pause/resume, which v2 dropped
 NAMES = sorted({name for v in range(1, logfmt.VERSION + 1)

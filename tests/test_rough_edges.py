@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from host_tools import cli, export, live, logs_cmd, replay_input
+from host_tools import cli, replay_input
+from host_tools.commands import export, live, logs as logs_cmd
 from host_tools.errors import UserError
 from host_tools.simulate.simulator import simulate, write
 
@@ -83,13 +84,14 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))
 
 @pytest.mark.parametrize("name, data, says", [
     ("png", PNG, "not a CSV file"),
+    # a gzip file under a .csv name (NAME.csv.gz is read as the compressed CSV it is)
     ("gz", gzip.compress(b"t,ax,ay,az,gx,gy,gz\n0,0,0,1,0,0,0\n"), "not a CSV file"),
     ("utf16", (HEADER + "\n0,0,0,1,0,0,0\n").encode("utf-16"), "UTF-16"),
     ("latin1", ("# capteur \u00e9paule\n" + HEADER + "\n").encode("latin-1"), "not UTF-8"),
     ("zeros", bytes(100000), "binary data"),
 ])
 def test_binary_and_non_utf8_input_is_one_line(tmp_path, capsys, name, data, says):
-    f = tmp_path / ("imu.csv" if name != "gz" else "imu.csv.gz")
+    f = tmp_path / "imu.csv"
     f.write_bytes(data)
     err = _one_line_exit_2(capsys, ["replay", str(f), "--out", str(tmp_path / "o")])
     assert says in err

@@ -6,7 +6,7 @@ import pytest
 
 from firmware.core import config
 from host_tools.errors import UserError
-from host_tools.flash import mpy_cross_binary
+from host_tools.commands.flash import mpy_cross_binary
 from host_tools.virtualboard import VirtualBoard
 from serialboard import leanclip, mpremote, vboard  # noqa: F401 (fixture)
 

@@ -4,7 +4,7 @@ serial link, Ctrl-C to stop."""
 import pytest
 
 from firmware.core import config
-from host_tools import live
+from host_tools.commands import live
 from host_tools.virtualboard import VirtualBoard
 from serialboard import leanclip, mpremote, vboard  # noqa: F401 (fixture)
 

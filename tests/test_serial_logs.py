@@ -10,7 +10,8 @@ import pytest
 import serial
 
 import logsample
-from host_tools import logpull, logs_cmd
+from host_tools import logpull
+from host_tools.commands import logs as logs_cmd
 from host_tools.device import Device
 from host_tools.errors import UserError
 from host_tools.virtualboard import VirtualBoard

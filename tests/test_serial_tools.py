@@ -12,7 +12,7 @@ import serial
 
 from host_tools.device import Device, _open_error, find_port
 from host_tools.errors import UserError
-from host_tools.install_mp import install
+from host_tools.commands.install_micropython import install
 from serialboard import leanclip, mpremote, vboard  # noqa: F401 (fixture)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from firmware.core import config as fw_config
 from host_tools import replaylog
-from host_tools.replay import ImuRecording, run_pipeline
+from host_tools.commands.replay import ImuRecording, run_pipeline
 from host_tools.simulate.simulator import simulate
 
 RATE_HZ = 50

@@ -3,8 +3,8 @@
 The estimator (pipeline.py) measures; this object decides what the runner is told. It owns the
 coach (when a fault becomes a buzz), the acceleration context, fatigue drift, the climb
 detector, the training plan's stage, the personal band, cue strength and the haptic player.
-The device app (firmware/device/app.py) and `leanclip replay` (host_tools/replay.py) drive the
-same object the same way, so whatever the board would buzz, a replay shows.
+The device app (firmware/device/app.py) and `leanclip replay` (host_tools/commands/replay.py)
+drive the same object the same way, so whatever the board would buzz, a replay shows.
 
 Inputs (all times on the pipeline's sample clock, ms, wrapping at 2**30):
 

@@ -110,8 +110,10 @@ class VirtualBoard:
         self.stop()
 
     def wait_booted(self, boots=1, timeout_s=10):
-        """Block until the interpreter has started `boots` times (tests use it to avoid racing
-        the banner)."""
+        """Block until the board has booted `boots` times, a boot counting once boot.py has run
+        and main.py has been read (main.py may still be running: an app never returns). Tests
+        use it to avoid racing the banner, and to know that a main.py they write from then on
+        runs at the next reset, not this one, as on a board. False after timeout_s seconds."""
         with self._booted:
             return self._booted.wait_for(lambda: self.boots >= boots, timeout_s)
 
@@ -167,9 +169,11 @@ class VirtualBoard:
                 child.wait()
 
     def _relay(self, out_r):
-        """Forward the interpreter's output until it exits, hiding the startup's marks (and, in
-        raw REPL, the friendly banner the restarted interpreter prints before Ctrl-A)."""
-        marks = 2 if self._raw else 1
+        """Forward the interpreter's output until it exits, hiding the startup's two marks
+        (startup.py `_boot`: its own output ends; boot.py ran and main.py was read, where the
+        boot counts) and, in raw REPL, the friendly banner the restarted interpreter prints
+        before Ctrl-A."""
+        marks = 2
         held = b""
         tail = b""
         while not self._stop.is_set():

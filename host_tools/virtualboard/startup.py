@@ -138,7 +138,8 @@ def _wire(sys, sim_root):
             del sys.modules[name]
 
 
-def _boot():
+def _become_board():
+    """The unix port made to look like a board: its machine, filesystem, `os`, `open`, `sys`."""
     # Imported here, not at the top, so that the REPL starts with a board's empty namespace.
     import os
     import sys
@@ -157,31 +158,63 @@ def _boot():
 
     builtins.open = _board_open(open, board_os.statvfs)
     sys.modules["sys"] = _board_sys(sys, os.getenv("LEANCLIP_SIM_CHIP"))
-    # The bridge waits for this mark to tell the board's own output from the startup's; in raw
-    # REPL it waits for it again after boot.py, to switch the new REPL to raw unseen.
-    ready = os.getenv("LEANCLIP_SIM_READY")
-    raw = os.getenv("LEANCLIP_BOARD_MODE") == "raw"
-    sys.stdout.write(ready)
-    scope = globals()
-    for name in ("boot.py",) if raw else ("boot.py", "main.py"):
-        try:
-            src = open("/" + name).read()
-        except OSError:
-            continue
-        try:
-            exec(src, scope)
-        except BaseException as e:  # a board prints the traceback and carries on to the REPL,
-            sys.print_exception(e)  # skipping main.py if boot.py failed (ports/esp32/main.c)
-            break
-    if raw:
-        sys.stdout.write(ready)
 
 
-try:
-    _boot()
-except BaseException as e:  # a broken sim setup must still leave a REPL to look at
+def _boot(scope):
+    """Power on: become a board, then run boot.py and (friendly REPL only) main.py in `scope`,
+    the namespace the REPL goes on with, as ports/esp32/main.c does.
+
+    Two marks on stdout tell the bridge what it is seeing. The first ends the startup's own
+    output (hidden from the host). The second says the boot has read everything it will run:
+    boot.py has run and main.py's text is in memory (or there is none). The bridge counts the
+    boot there (`VirtualBoard.wait_booted`), so a main.py a host writes once it returns waits
+    for the next reset, as on a board; counted at the first mark, a main.py written just after
+    it was sometimes run by this very boot (an endless app that then ignored the REPL). In raw
+    REPL the bridge also switches the new REPL to raw at the second mark, unseen."""
+    import os
     import sys
 
-    sys.print_exception(e)
-    sys.stdout.write(__import__("os").getenv("LEANCLIP_SIM_READY"))
-del _boot, _wire, _board_sys, _board_open, _board_os, _copy
+    ready = os.getenv("LEANCLIP_SIM_READY")
+    raw = os.getenv("LEANCLIP_BOARD_MODE") == "raw"
+    failure = None
+    try:
+        _become_board()
+    except BaseException as e:  # a broken sim setup must still leave a REPL to look at
+        failure = e
+    # boot.py, main.py and the REPL get a board's empty namespace: the startup's own names go
+    # (through the dict rather than a `del` statement, which would have to list them all).
+    for name in [n for n in scope if n[:1] == "_" and n[:2] != "__"]:
+        del scope[name]
+
+    def source(name):
+        try:
+            with open("/" + name) as f:
+                return f.read()
+        except OSError:
+            return None
+
+    def run(src):
+        """False if it raised: a board prints the traceback and carries on to the REPL,
+        skipping main.py if boot.py failed (ports/esp32/main.c)."""
+        try:
+            exec(src, scope)
+        except BaseException as e:
+            sys.print_exception(e)
+            return False
+        return True
+
+    sys.stdout.write(ready)
+    main = None
+    if failure is not None:
+        sys.print_exception(failure)  # after the first mark: the host sees why
+    try:
+        boot = None if failure else source("boot.py")
+        if boot is None or run(boot):
+            main = None if raw or failure else source("main.py")
+    finally:  # even after a Ctrl-C that lands between the files: the bridge waits for it
+        sys.stdout.write(ready)
+    if main is not None:
+        run(main)
+
+
+_boot(globals())

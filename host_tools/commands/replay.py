@@ -19,10 +19,10 @@ from firmware.core.gait import STATE_NAMES
 from firmware.core.pipeline import Pipeline
 from firmware.drivers.baro import altitude_m
 
-from . import outfiles, replaylog
-from .config_cmd import read_config_file
-from .errors import UserError
-from .replay_input import ImuRecording, load_imu_csv, number, open_text
+from .. import outfiles, replaylog
+from .config import read_config_file
+from ..errors import UserError
+from ..replay_input import ImuRecording, load_imu_csv, number, open_text
 
 # the recording types live in replay_input; importers of replay keep working
 __all__ = ["ImuRecording", "load_imu_csv", "run_pipeline"]

@@ -12,10 +12,10 @@ from firmware.core import config as fw_config
 from firmware.core import logfmt
 from firmware.core.gait import STATE_NAMES
 
-from . import eventtext, outfiles
-from .config_cmd import read_config_file
-from .errors import UserError
-from .evaluate import Truth, score
+from .. import eventtext, outfiles
+from .config import read_config_file
+from ..errors import UserError
+from ..evaluate import Truth, score
 from .replay import OUTPUTS
 
 BUZZ_COLOURS = dict(zip(logfmt.BUZZ_EVENTS[1:], ("tab:orange", "tab:red", "tab:purple"),

@@ -15,11 +15,12 @@ from pathlib import Path
 from firmware.core import config as fw_config
 from firmware.core.schedule import STAGE_NAMES, TEST, stage_for
 
-from . import replaylog, report
-from .errors import UserError
+from .. import replaylog
+from . import report
+from ..errors import UserError
 from .replay import ImuRecording, run_pipeline
-from .simulate import scenario
-from .simulate.simulator import simulate
+from ..simulate import scenario
+from ..simulate.simulator import simulate
 
 RATE_HZ = 50
 # The demo's calendar: a run every other day at 07:00 UTC from 1 Sep 2026 (made up, so that the

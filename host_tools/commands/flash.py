@@ -19,11 +19,11 @@ from firmware.core import configtext
 from firmware.device import boards
 from firmware.device.devconfig import BOARD_PATH, CONFIG_PATH
 
-from .config_cmd import ON_BOARD, config_bytes, device_config, read_config_file
-from .device import Device, add_port_args, local_sha256, mpy_abi
-from .errors import UserError
+from .config import ON_BOARD, config_bytes, device_config, read_config_file
+from ..device import Device, add_port_args, local_sha256, mpy_abi
+from ..errors import UserError
 
-FIRMWARE = Path(__file__).resolve().parent.parent / "firmware"
+FIRMWARE = Path(__file__).resolve().parents[2] / "firmware"
 LIB = "/lib/firmware"
 ENTRY_POINTS = ("main.py", "boot.py")  # firmware/device/<name> -> /<name>
 OLDEST_MPY = (6, 2)  # MicroPython 1.22, the oldest the firmware supports

@@ -16,8 +16,8 @@ import numpy as np
 from firmware.core import logfmt
 from firmware.core.gait import STATE_NAMES
 
-from . import logread, outfiles
-from .errors import UserError
+from .. import logread, outfiles
+from ..errors import UserError
 
 EVENT_HEADER = ("t_s", "event", "value", "unit")
 IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
@@ -141,7 +141,7 @@ def export_json(s, out):
 
 def export_merged(s, activity_path, out):
     """The per-second merged table (host_tools/merge.py) as CSV, written whole or not at all."""
-    from . import activity, align, merge
+    from .. import activity, align, merge
 
     act = activity.load(activity_path)
     found = align.align(s, act, (s.header or {}).get("start_epoch_s") or None)

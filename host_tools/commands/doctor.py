@@ -9,8 +9,8 @@ import ast
 
 from firmware.device import boards
 
-from .device import Device, DeviceError, USB_IDS, add_port_args, find_port, mpy_abi
-from .errors import UserError
+from ..device import Device, DeviceError, USB_IDS, add_port_args, find_port, mpy_abi
+from ..errors import UserError
 from .flash import mpy_cross_binary
 
 FREE_KB_MIN = 64  # room for a few hours of summary logs

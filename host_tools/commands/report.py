@@ -23,10 +23,10 @@ from firmware.core.gait import RUNNING, STATE_NAMES
 from firmware.core.schedule import ALTERNATE, EVERY, STAGE_NAMES, TEST
 from firmware.device.sessionlog import SUFFIX
 
-from . import (activity, align, eventtext, logread, merge, outfiles, report_page,
-               report_plots, timeline)
-from .errors import UserError
-from .eventtext import ALERT_ADVICE, fault_band
+from .. import activity, align, eventtext, logread, merge, outfiles, report_page, report_plots
+from . import timeline
+from ..errors import UserError
+from ..eventtext import ALERT_ADVICE, fault_band
 
 ALERTS = ("upright", "arch", "overlean")
 

@@ -16,10 +16,10 @@ from tqdm import tqdm
 
 from firmware.device.sessionlog import SUFFIX, is_session_name
 
-from .device import Device, add_port_args
-from .cli import add_action
-from .errors import UserError
-from .logpull import pull
+from ..device import Device, add_port_args
+from ..cli import add_action
+from ..errors import UserError
+from ..logpull import pull
 
 LOG_DIR = "/logs"
 

@@ -23,9 +23,9 @@ from firmware.core import config as config_schema
 
 from firmware.device.hostlink import ATTACH
 
-from .device import Device, add_port_args, board_error
-from .errors import UserError
-from .config_cmd import device_config
+from ..device import Device, add_port_args, board_error
+from ..errors import UserError
+from .config import device_config
 
 ENTRY = "import firmware.device.app as _lc_app\n_lc_app.run(live=True)\n"
 GAUGE_DEG = (-15.0, 30.0)  # the span the bar shows

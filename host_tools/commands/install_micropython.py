@@ -18,8 +18,8 @@ from esptool.util import FatalError
 
 from firmware.device.boards import BOARDS
 
-from .device import find_port
-from .errors import UserError
+from ..device import find_port
+from ..errors import UserError
 
 IMAGE_MAGIC = 0xE9
 PARTITION_TABLE = 0x8000  # where ESP-IDF puts it in flash; its entries start with AA 50

@@ -17,9 +17,9 @@ from firmware.core import config as schema
 from firmware.core import configtext
 from firmware.device.devconfig import CONFIG_PATH
 
-from .cli import add_action
-from .device import Device, add_port_args
-from .errors import UserError
+from ..cli import add_action
+from ..device import Device, add_port_args
+from ..errors import UserError
 
 
 def parse_config(data, source):
