@@ -85,3 +85,18 @@ def test_clock_wrap_is_harmless():
     start = TICKS_PERIOD - 2000
     buzzes = run(make(), [1.0] * 30, start_ms=start)
     assert [f for _, f in buzzes] == [UPRIGHT]
+
+
+def test_an_alert_waits_while_the_lean_is_in_doubt_and_keeps_the_faults_start():
+    """doubt_deg (coaching.py, from the forward force: a tilt error or a speed change) says the
+    lean may be that much further forward (+) or back (-): an alert whose fault that would undo
+    waits; once the doubt falls the buzz comes at once, because the fault kept its start. A
+    doubt that points further into the fault holds nothing."""
+    coach = make()
+    coach.doubt_deg = 5.0  # the lean 1 deg may be 6 deg: in the band
+    assert run(coach, [7.0] * 10 + [1.0] * 20) == []
+    coach.doubt_deg = 0.5
+    assert run(coach, [1.0], start_ms=30 * 350) == [(0, UPRIGHT)]
+    coach = make()
+    coach.doubt_deg = -5.0
+    assert run(coach, [7.0] * 10 + [1.0] * 20)[0] == (10 * 350 + 9 * 350, UPRIGHT)

@@ -146,3 +146,39 @@ def test_sample_clock_is_exact_integer_ms_across_the_wrap(rate_hz, rate_mhz):
         assert p.t_ms == (fed * 1000000 // rate_mhz + shift) & TICKS_MASK
         wrapped = wrapped or p.t_ms < 100000
     assert wrapped
+
+
+def _standing_then_turning_on_the_spot(tilt_deg_during_turn):
+    """0.8 s standing, a 1.6 s turn on the spot about gravity (40 deg/s peak), 0.8 s standing;
+    the gyro reads the turn plus a bias (1, -2, 0.5) deg/s, sensor axes = the wearer's."""
+    import numpy as np
+    rate = 100
+    t = np.arange(int(3.2 * rate)) / rate
+    turn = np.clip(np.sin(np.pi * (t - 0.8) / 1.6), 0, None) * ((t > 0.8) & (t < 2.4)) * 40.0
+    # the trunk tilts sideways about x by tilt_deg_during_turn over the turn and stays there
+    roll = np.radians(tilt_deg_during_turn) * np.clip((t - 0.8) / 1.6, 0, 1)
+    roll_rate = np.gradient(roll, 1 / rate)
+    imu = np.zeros((t.size, 6))
+    imu[:, 1] = np.sin(roll)
+    imu[:, 2] = np.cos(roll)
+    imu[:, 3] = 1.0 + np.degrees(roll_rate)
+    imu[:, 4] = -2.0
+    imu[:, 5] = 0.5 + turn
+    return run_pipeline(ImuRecording(0.0, float(rate), imu.ravel().tolist()), config.defaults())
+
+
+def test_turning_on_the_spot_is_standing_and_not_gyro_bias():
+    """A rotation about gravity does not change the tilt (the gyro carries it): a wearer who
+    turns round while standing still tall is still standing (real SisFall stands do), but the
+    mean rate about gravity is then the turn, not the bias. Before: the turn broke the stand
+    and nobody was calibrated; a 2 s stand was needed without it."""
+    sink = _standing_then_turning_on_the_spot(0.0)
+    assert sink.first("calibrated") is not None
+    bias = sink.pipeline.calibration()["gyro_bias_counts"]
+    assert abs(bias[0] - 1.0) < 0.2 and abs(bias[1] + 2.0) < 0.2
+    assert abs(bias[2]) < 1.0  # not the turn's mean (~17 deg/s)
+
+
+def test_a_turn_that_tilts_the_trunk_is_not_a_stand():
+    """Turning while the trunk tilts 6 deg (SisFall SE03, SE07) is moving: no calibration."""
+    assert _standing_then_turning_on_the_spot(6.0).first("calibrated") is None

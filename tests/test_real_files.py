@@ -53,3 +53,13 @@ def test_replay_refuses_a_file_without_a_standing_start(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert status == 2
     assert err.startswith("leanclip replay: not calibrated") and "\n" not in err
+
+
+def test_a_stand_that_ends_turning_on_the_spot_still_calibrates():
+    """SE10 stands 1.0 s and turns round on the spot before jogging: with calib_still_s 1 (a
+    user setting) the turn about gravity used to break the stand (refused); a turn that keeps
+    the trunk's posture is standing, so it calibrates and reads a forward lean, no arch."""
+    name = "sisfall_D04_SE10_R01"
+    fig = _replay(name, calib_still_s=1.0)
+    assert fig["refusal"] is None
+    assert real_files.judge(name, fig, REF) == {"cadence": True, "lean": True, "no arch": True}

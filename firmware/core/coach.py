@@ -11,7 +11,11 @@ A fault that was cued and then corrected earns a gentle "good" cue once the lean
 the band for `correct_s`: a cue on correction teaches what right feels like, where alarms alone
 only teach what wrong feels like. How many faults are cued at all is the schedule's decision
 (schedule.py). While the wearer accelerates (`hold_over`, set by coaching.py from context.py)
-a forward lean is correct, so leaning past the upper band is then no fault.
+a forward lean is correct, so leaning past the upper band is then no fault. And an alert needs
+the lean outside the band by more than the estimate may be off (`doubt_deg`, set by coaching.py
+from context.py): after a corner, a set-off into a turn or a speed change the tilt can be a few
+degrees off for seconds, and a buzz on that is a false alarm; the fault keeps its start while
+it waits, so a real one is cued as soon as the doubt falls.
 """
 from .compat import const, ticks_diff
 from .schedule import Schedule
@@ -42,6 +46,9 @@ class Coach:
         self.recent = [0.0] * _MAX_STRIDES
         self.plan = Schedule(cfg, len(FAULT_NAMES))
         self.hold_over = False
+        # which way and how far (deg) the lean may be off right now (coaching.py, from
+        # context.py): an alert needs the lean outside the band with this added as well
+        self.doubt_deg = 0.0
         self.reset()
 
     def reset(self):
@@ -81,13 +88,16 @@ class Coach:
 
     def excess_deg(self):
         """How far the lean is outside the band of the current fault (for error-scaled cues)."""
+        return self._excess(self.lean_deg)
+
+    def _excess(self, lean):
         f = self.fault
         if f == FAULT_UPRIGHT:
-            return self.upright_deg - self.lean_deg
+            return self.upright_deg - lean
         if f == FAULT_ARCH:
-            return self.arch_deg - self.lean_deg
+            return self.arch_deg - lean
         if f == FAULT_OVERLEAN:
-            return self.lean_deg - self.over_deg
+            return lean - self.over_deg
         return 0.0
 
     def update(self, t_ms, lean_deg, coached, win_ms=0):
@@ -132,6 +142,9 @@ class Coach:
             return summary
         if self.other_since_ms is not None:  # back in the band (or another fault): wait
             return summary
+        if (self._excess(self.lean_deg) <= 0.0
+                or self._excess(self.lean_deg + self.doubt_deg) <= 0.0):
+            return summary  # not clearly a fault yet: keep its start, wait
         if self.buzzed_ms is None:
             if ticks_diff(t_ms, self.since_ms) < self.hold_ms:
                 return summary

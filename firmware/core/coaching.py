@@ -119,6 +119,7 @@ class Coaching:
             sink.event(t_ms, "accel", context.mean_g)
         coach = self._coach
         coach.hold_over = context.accelerating
+        coach.doubt_deg = context.doubt_deg()
         cue = coach.update(t_ms, lean_deg, coached, win_ms)
         if cue != FAULT_NONE:
             self._cue(t_ms, cue)

@@ -13,7 +13,8 @@ lean comes back up over a second or two).
 from .compat import const, ticks_diff
 
 _TAU_MS = const(1000)
-_MAX_GAP_MS = const(2000)  # after a gap (stopped, or no stride rows) start the mean afresh
+_MAX_GAP_MS = const(2000)
+_DEG_PER_RAD = 57.29577951308232  # after a gap (stopped, or no stride rows) start the mean afresh
 
 
 class Context:
@@ -42,3 +43,14 @@ class Context:
         if self.accelerating and ticks_diff(t_ms, self.accel_ms) >= self.hold_ms:
             self.accelerating = False
         return False
+
+    def doubt_deg(self):
+        """Which way (deg, signed) and how far the lean estimate may be off now. The mean
+        forward force less the tilt estimate's gravity is the body's acceleration plus the
+        tilt's own error: at steady speed with a settled tilt it is zero. A tilt error shows in
+        it directly (after a corner swings the accelerometer's offset round, or a set-off into
+        a turn): gravity estimated e too far forward reads the lean e too low and leaves -e of
+        forward force, one g of it one radian. A speed change leans the mean force too, which
+        the tilt then follows for seconds. So the lean may be as far as this past the estimate
+        (doubt: it cannot tell the two apart)."""
+        return -self.mean_g * _DEG_PER_RAD

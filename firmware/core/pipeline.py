@@ -66,6 +66,9 @@ _PENDING_SLOTS = const(10)
 _BIAS_SPAN_S = 1.0  # a still stretch this long measures the bias
 _MAX_BIAS_DPS = 25.0      # beyond any MEMS gyro's zero-rate tolerance: the wearer is turning
 _STILL_RATE_DPS = 1.5     # once the bias is known, a quiet segment's mean rate stays below this
+# Turning on the spot counts as standing while the trunk keeps its posture: the mean force
+# stays within this of the still stretch's first segment (postural sway is ~0.3 deg)
+_SPIN_TILT_SIN2 = 0.0349 ** 2  # sin(2 deg) squared
 # After a turn, the sideways correction stays off this long: the trunk leans into a turn, and
 # turns are where the tilt estimate is least certain. The coach's evidence pauses through the
 # turn and a shorter while after it (coach.update keeps the fault's start meanwhile).
@@ -200,6 +203,8 @@ class Pipeline:
         self._still_ms = 0
         self._pending = [0.0] * (_PENDING_SLOTS * _PENDING)
         self._quiet_n = 0
+        self._seg_spun = False    # the last segment judged turned about gravity (_quiet)
+        self._still_spun = False  # some segment of this still stretch did
         # raw rate summed over this still stretch, and the samples it holds
         self._still_rate_x = self._still_rate_y = self._still_rate_z = 0.0
         self._still_rate_n = 0
@@ -210,6 +215,7 @@ class Pipeline:
         self._run_start_ms = 0  # when running last began
         self._row_ms = 0
         self.calibrated = False
+        self._up_excess = 0.0  # counts: |specific force| standing tall, less 1 g
         self._bias_known = False
         self._lost = False      # a sensor fault left the tilt untrusted (until _recover)
         self._faulty = False    # the last segment was a faulty one
@@ -536,9 +542,26 @@ class Pipeline:
         # moves it by deg/s): only the loose limit there
         along2 = (mx * gx + my * gy + mz * gz) ** 2 / ((gx * gx + gy * gy + gz * gz) * lsb_dps2)
         limit = _STILL_RATE_DPS if self._bias_known else _MAX_BIAS_DPS
-        return (var_g2 < self._still_var_g2 and var_dps2 < self._still_var_dps2
-                and mean_dps2 - along2 < limit * limit
-                and along2 < _MAX_BIAS_DPS * _MAX_BIAS_DPS)
+        if var_g2 >= self._still_var_g2 or mean_dps2 - along2 >= limit * limit:
+            return False
+        if var_dps2 < self._still_var_dps2 and along2 < _MAX_BIAS_DPS * _MAX_BIAS_DPS:
+            self._seg_spun = False
+            return True
+        # Turning on the spot (about gravity) does not change the tilt, and the gyro carries
+        # it: still, as long as the accelerometer is quiet, nothing turns across gravity and
+        # the trunk keeps its posture (a turn that also tilts the trunk, as SisFall SE03 and
+        # SE07 do by 6-7 deg while turning at 40-60 deg/s, is moving, not standing); but the
+        # bias about gravity cannot be told from the turn (see _bias_from)
+        self._seg_spun = along2 >= self._still_var_dps2
+        return self._seg_spun and (self._quiet_n == 0 or self._near_anchor(n))
+
+    def _near_anchor(self, n):
+        """The segment's mean force is within 2 deg of the still stretch's first segment's."""
+        x1, y1, z1 = self._seg_force_x / n, self._seg_force_y / n, self._seg_force_z / n
+        x0, y0, z0 = self._still_force0_x, self._still_force0_y, self._still_force0_z
+        cx, cy, cz = y0 * z1 - z0 * y1, z0 * x1 - x0 * z1, x0 * y1 - y0 * x1
+        return (cx * cx + cy * cy + cz * cz < _SPIN_TILT_SIN2
+                * (x0 * x0 + y0 * y0 + z0 * z0) * (x1 * x1 + y1 * y1 + z1 * z1))
 
     def _still(self, seg_ms):
         self._still_ms += seg_ms
@@ -547,6 +570,7 @@ class Pipeline:
         if self._lost:  # a quiet segment's mean force is gravity
             self._recover(ax, ay, az)
         if self._quiet_n == 0:
+            self._still_spun = False
             self._still_force0_x, self._still_force0_y, self._still_force0_z = ax, ay, az
             self._still_rate_x = self._still_rate_y = self._still_rate_z = 0.0
             self._still_rate_n = 0
@@ -555,6 +579,7 @@ class Pipeline:
             self._still_rate_y += self._seg_rate_y + n * self._bias_y
             self._still_rate_z += self._seg_rate_z + n * self._bias_z
             self._still_rate_n += n
+        self._still_spun = self._still_spun or self._seg_spun
         j = _PENDING_SLOTS * (self._quiet_n % _PENDING)
         p = self._pending
         if self._quiet_n >= _PENDING:  # the oldest pending segment has been followed by calm
@@ -583,13 +608,26 @@ class Pipeline:
         # v0 x v1 = -(w across v) |v|^2 t
         s = -1.0 / (math.sqrt((x0 * x0 + y0 * y0 + z0 * z0) * (x1 * x1 + y1 * y1 + z1 * z1))
                     * n * self._rad_per_count)
-        self._bias_x = p[j] / n - (y0 * z1 - z0 * y1) * s
-        self._bias_y = p[j + 1] / n - (z0 * x1 - x0 * z1) * s
-        self._bias_z = p[j + 2] / n - (x0 * y1 - y0 * x1) * s
+        bx = p[j] / n - (y0 * z1 - z0 * y1) * s
+        by = p[j + 1] / n - (z0 * x1 - x0 * z1) * s
+        bz = p[j + 2] / n - (x0 * y1 - y0 * x1) * s
+        if self._still_spun:
+            # turned on the spot: about gravity the mean rate is the turn, not the bias, so
+            # that part of the bias stays as it was (running cannot see it either)
+            k = ((self._bias_x - bx) * x1 + (self._bias_y - by) * y1
+                 + (self._bias_z - bz) * z1) / (x1 * x1 + y1 * y1 + z1 * z1)
+            bx += k * x1
+            by += k * y1
+            bz += k * z1
+        self._bias_x, self._bias_y, self._bias_z = bx, by, bz
 
     def _calibrate(self):
-        self._frame.set_up(self._grav_x + self._offset_x, self._grav_y + self._offset_y,
-                           self._grav_z + self._offset_z)
+        x, y, z = self._grav_x + self._offset_x, self._grav_y + self._offset_y, \
+            self._grav_z + self._offset_z
+        self._frame.set_up(x, y, z)
+        # standing, the accelerometer reads 1 g; what it reads beyond that along up (its offset
+        # along gravity, or its scale there) would shrink every lean by that share
+        self._up_excess = math.sqrt(x * x + y * y + z * z) - self._accel_lsb_per_g
         self._forward_check.reset()
         self.calibrated = True
         self._sink.event(self.t_ms, "calibrated", None)
@@ -843,8 +881,11 @@ class Pipeline:
             return
         self._row_ms = self.t_ms
         frame = self._frame
-        frame.measure(cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X], cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y],
-                      cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z])
+        ex = n * self._up_excess
+        up = frame.up
+        frame.measure(cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X] - ex * up[0],
+                      cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y] - ex * up[1],
+                      cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z] - ex * up[2])
         lean, roll = frame.lean_deg, frame.roll_deg
         win_ms = int(n * 1000.0 / self._rate_hz)
         self._sink.lean(self.t_ms, lean, roll, self._gait.cadence_spm, self.state, win_ms)
