@@ -17,6 +17,13 @@ PLAIN = {
     "calibrated": ("calibrated", "zero lean set from you standing tall; coaching starts once "
                    "you set off"),
     "forward_found": ("forward found", "learned which way is forward as you set off"),
+    "sensor_fault": ("SENSOR fault", "the motion sensor's readings were impossible ({v}): "
+                     "no lean and no coaching until they made sense again (its own buzz)"),
+    "sensor_ok": ("sensor ok", "the motion sensor reads sensibly again after {v} s; coaching "
+                  "goes on"),
+    "imu_lost": ("SENSOR lost", "the motion sensor stopped answering (error {v}): check the "
+                 "clip's connection; it is retried every second"),
+    "imu_back": ("sensor back", "the motion sensor answers again after {v} s"),
     "forward_corrected": ("forward corrected", "the way you face was learned wrong at set-off; "
                           "a corner showed it and it was turned by {v} deg"),
     "buzz_upright": ("BUZZ upright", "one long buzz: running too upright, lean {v} deg "

@@ -151,7 +151,9 @@ def event_types(version):
 
 
 # registry units that name an enumeration: its names, indexed by value (export, eventtext)
-ENUM_NAMES = {"state": STATE_NAMES, "cue": ("none",) + CUE_NAMES}
+# sensor_fault kinds as the pipeline numbers them (docs/log-format.md, code 13)
+FAULT_NAMES = ("none", "silent (all zeros)", "saturated (full scale)", "tilt lost")
+ENUM_NAMES = {"state": STATE_NAMES, "cue": ("none",) + CUE_NAMES, "fault": FAULT_NAMES}
 
 
 def event_units(name, version=logfmt.VERSION):
