@@ -17,7 +17,7 @@ PLAIN = {
     "calibrated": ("calibrated", "zero lean set from you standing tall; coaching starts once "
                    "you set off"),
     "forward_found": ("forward found", "learned which way is forward as you set off"),
-    "sensor_fault": ("SENSOR fault", "the motion sensor's readings were impossible ({v}): "
+    "sensor_fault": ("SENSOR fault", "the motion sensor's readings were impossible, {v}: "
                      "no lean and no coaching until they made sense again (its own buzz)"),
     "sensor_ok": ("sensor ok", "the motion sensor reads sensibly again after {v} s; coaching "
                   "goes on"),
