@@ -494,8 +494,8 @@ class Pipeline:
         hy = self._grav_y - self._seg_pull_y
         hz = self._grav_z - self._seg_pull_z
         lsb = self._accel_lsb_per_g
-        if kind == FAULT_TILT or not (_TILT_MIN_G * lsb) ** 2 < hx * hx + hy * hy + hz * hz \
-                < (_TILT_MAX_G * lsb) ** 2:
+        held2 = hx * hx + hy * hy + hz * hz
+        if kind == FAULT_TILT or not self._tilt_min2 < held2 < self._tilt_max2:
             up = self._frame.up or (0.0, 0.0, 1.0)
             hx, hy, hz = up[0] * lsb, up[1] * lsb, up[2] * lsb
             self._bridge = False
