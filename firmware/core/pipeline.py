@@ -50,7 +50,9 @@ _RATE_MAX_HZ = 8000.0  # the clock's integer arithmetic stays below 2**30 up to 
 # step or a segment end also ends a block. Per sample the kernel does small-int work only.
 _BLOCK_S = 0.04
 _BLOCK_MAX = const(16)  # keeps a block's rate sum x _RATE_FRAC a small int
-_RATE_FRAC = const(64)  # the bias the blocks' rate sums lose, in 1/64 counts (ints)
+# The bias the blocks' rate sums lose, in 1/1024 counts (ints): fine enough that where float32
+# and float64 round it apart (rarely), the tilts differ by < 1e-5 deg (1/64 made 1e-4).
+_RATE_FRAC = const(1024)
 _SMALL_INT = const(1 << 30)  # a segment's sums of squares stay below this (small ints)
 # Samples given in g and deg/s (lsb 1.0: replays, tests) are counted as a 16-bit +-8 g /
 # +-1000 deg/s IMU would count them, less its clipping: the kernel works on integer counts.
