@@ -56,8 +56,9 @@ _RATE_FRAC = const(1024)
 _SMALL_INT = const(1 << 30)  # a segment's sums of squares stay below this (small ints)
 # Samples given in g and deg/s (lsb 1.0: replays, tests) are counted as a 16-bit +-8 g /
 # +-1000 deg/s IMU would count them, less its clipping: the kernel works on integer counts.
-_UNITS_LSB_PER_G = 4096.0
-_UNITS_LSB_PER_DPS = 32.8
+# (Public: a test that feeds counts itself takes the same scale.)
+UNITS_LSB_PER_G = 4096.0
+UNITS_LSB_PER_DPS = 32.8
 _MS_MHZ = const(1000000)  # 1 s in ms x mHz: a sample lasts _MS_MHZ / rate_mhz ms
 _SEGMENT_S = 0.125    # longest stretch between bookkeeping calls
 # Rows come at every step; between steps (still, or walking slower than ~130 steps/min) a row
@@ -160,8 +161,8 @@ class Pipeline(Tilt):
         self._units = accel_lsb_per_g == 1.0 and gyro_lsb_per_dps == 1.0
         self._bias_per_count = 1.0  # calibration()'s bias in the caller's units
         if self._units:
-            accel_lsb_per_g, gyro_lsb_per_dps = _UNITS_LSB_PER_G, _UNITS_LSB_PER_DPS
-            self._bias_per_count = 1.0 / _UNITS_LSB_PER_DPS
+            accel_lsb_per_g, gyro_lsb_per_dps = UNITS_LSB_PER_G, UNITS_LSB_PER_DPS
+            self._bias_per_count = 1.0 / UNITS_LSB_PER_DPS
             self._counts = []
         self._accel_lsb_per_g = float(accel_lsb_per_g)
         self._gyro_lsb_per_dps = float(gyro_lsb_per_dps)
@@ -348,14 +349,14 @@ class Pipeline(Tilt):
                      // self._rate_mhz) & TICKS_MASK
 
     def _to_counts(self, buf, n):
-        """Samples in g and deg/s as integer counts (see _UNITS_LSB_PER_G)."""
+        """Samples in g and deg/s as integer counts (see UNITS_LSB_PER_G)."""
         out = self._counts
         del out[:]
         for i in range(n):
             j = 6 * i
             for k in range(6):
                 out.append(int(round(buf[j + k]
-                                     * (_UNITS_LSB_PER_G if k < 3 else _UNITS_LSB_PER_DPS))))
+                                     * (UNITS_LSB_PER_G if k < 3 else UNITS_LSB_PER_DPS))))
         return out
 
     def _kernel(self, buf, i, end):
