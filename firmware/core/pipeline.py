@@ -2,13 +2,13 @@
 
 Tilt: the accelerometer alone is useless mid-stride (2-4 g impacts, flight at 0 g), but its
 mean over whole strides is gravity plus the body's mean acceleration, which is zero at steady
-speed. So a vector `grav` (specific force in sensor axes) is carried by the gyro every sample and
-pulled toward each raw sample with a long time constant: a low-pass of specific force taken in
-the world frame, unbiased because the pull is linear in the raw samples (no per-sample
-normalising or impact gating, which would bias the mean). The pull pauses where its premise
-fails: while turning (the mean force leans into the turn, and the error would become lean as
-the body yaws) and for a while after standing still (setting off, the mean force leans with the
-acceleration); the gyro carries the tilt meanwhile. Residual gyro bias is relearned whenever the
+speed. So a vector `grav` (specific force in sensor axes) is carried by the gyro and pulled
+toward the raw samples with a long time constant (tilt.py, a block of ~40 ms at a time): a
+low-pass of specific force taken in the world frame, unbiased because the pull is linear in
+the raw samples (no per-sample normalising or impact gating, which would bias the mean). The
+pull pauses where its premise fails: while turning (the mean force leans into the turn, and
+the error would become lean as the body yaws) and for a while after standing still (setting
+off, the mean force leans with the acceleration); the gyro carries the tilt meanwhile. Residual gyro bias is relearned whenever the
 wearer stands still and, while running, from the corrections the accelerometer keeps having to
 make, counted as seen at the step's end (a trunk rocking in step with the ground force would
 otherwise bias it). The accelerometer's own offset, which a corner would swing round with
@@ -26,8 +26,9 @@ no coaching, one `sensor_fault` event and the SENSOR buzz; the tilt is then set 
 accelerometer (a still moment, or the mean force of a clean stride while running) and a
 `sensor_ok` event says coaching is back. Nothing here raises on sample values.
 
-Cost: the per-sample kernel in `feed` keeps its state in locals and does only multiply-adds;
-everything else runs at step or segment (<= 1/8 s) boundaries.
+Cost: the per-sample kernel in `feed` keeps its state in locals and does small-int work only
+(on a 32-bit MicroPython a float is a heap object); the tilt's floats run once per block, and
+everything else at step or segment (<= 1/8 s) boundaries (docs/orientation.md, issue 13).
 """
 import math
 
