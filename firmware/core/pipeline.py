@@ -4,16 +4,16 @@ Tilt: the accelerometer alone is useless mid-stride (2-4 g impacts, flight at 0 
 mean over whole strides is gravity plus the body's mean acceleration, which is zero at steady
 speed. So a vector `grav` (specific force in sensor axes) is carried by the gyro and pulled
 toward the raw samples with a long time constant (tilt.py, a block of ~40 ms at a time): a
-low-pass of specific force taken in the world frame, unbiased because the pull is linear in
-the raw samples (no per-sample normalising or impact gating, which would bias the mean). The
-pull pauses where its premise fails: while turning (the mean force leans into the turn, and
-the error would become lean as the body yaws) and for a while after standing still (setting
-off, the mean force leans with the acceleration); the gyro carries the tilt meanwhile. Residual gyro bias is relearned whenever the
-wearer stands still and, while running, from the corrections the accelerometer keeps having to
-make, counted as seen at the step's end (a trunk rocking in step with the ground force would
-otherwise bias it). The accelerometer's own offset, which a corner would swing round with
-`grav`, is learned from what the pull undoes after corners. docs/orientation.md has the why
-and the figures.
+low-pass of specific force taken in the world frame, unbiased because the pull is linear in the
+raw samples (no per-sample normalising or impact gating, which would bias the mean). The pull
+pauses where its premise fails: while turning (the mean force leans into the turn, and the
+error would become lean as the body yaws) and for a while after standing still (setting off,
+the mean force leans with the acceleration); the gyro carries the tilt meanwhile. Residual gyro
+bias is relearned whenever the wearer stands still and, while running, from the corrections the
+accelerometer keeps having to make, counted as seen at the step's end (a trunk rocking in step
+with the ground force would otherwise bias it). The accelerometer's own offset, which a corner
+would swing round with `grav`, is learned from what the pull undoes after corners.
+docs/orientation.md has the why and the figures.
 
 Forward is found when the wearer sets off from a trusted still period (forward.py): the tilt
 is freshest then. It is checked at every corner while running, against the lean, and
