@@ -321,7 +321,7 @@ class Pipeline(Tilt):
         # per sample, small ints: raw force and rate summed over the block under way, and for
         # stillness the shifted vertical force and rate, summed and squared (see __init__)
         self._blk_start = 0  # _seg_n where the block under way began
-        self._blk_stop = min(self._block_len(), self._segment_n)
+        self._blk_stop = 1 if self._setoff.on else min(self._block_n, self._segment_n)
         self._blk_fx = self._blk_fy = self._blk_fz = 0
         self._blk_rx = self._blk_ry = self._blk_rz = 0
         self._seg_vert = self._seg_vert_sq = 0
@@ -361,7 +361,7 @@ class Pipeline(Tilt):
         return out
 
     def _kernel(self, buf, i, end):
-        """Run samples from index i until a step, the block's end or the end; returns the next
+        """Run samples from index i until a step, the segment's end or the end; returns the next
         index. Per sample only small-int work (on a 32-bit MicroPython a float is a heap object,
         an int below 2**30 is not): force and rate summed for the tilt, the vertical force as
         the raw force . the integer gravity direction for the step detector, and shifted
@@ -412,46 +412,46 @@ class Pipeline(Tilt):
             if armed:
                 if vert > high:
                     step = True
-                    break
             elif vert < low and since >= gap_n:
                 # re-armed only after the refractory time: the dip between a heel-strike
                 # spike and the stance peak must not make one step two
                 armed = True
-            if seg_n >= stop:
-                break
+            if step or seg_n >= stop:
+                # the block ends: the tilt's float work (tilt.py) from its sums, the rate's
+                # bias taken off there (1/_RATE_FRAC counts); the sums join the segment's
+                self._seg_fx += fx
+                self._seg_fy += fy
+                self._seg_fz += fz
+                self._seg_rx += rx
+                self._seg_ry += ry
+                self._seg_rz += rz
+                vert = seg_n - self._blk_start
+                self._tilt_block(vert, fx, fy, fz, rx * _RATE_FRAC - vert * self._bias_fx,
+                                 ry * _RATE_FRAC - vert * self._bias_fy,
+                                 rz * _RATE_FRAC - vert * self._bias_fz)
+                if self._setoff.on:  # (blocks are one sample long then)
+                    self._set_off_sample(fx, fy, fz, rx - self._bias_x, ry - self._bias_y,
+                                         rz - self._bias_z)
+                fx = fy = fz = 0
+                rx = ry = rz = 0
+                if step or seg_n >= self._segment_n:
+                    break
+                self._blk_start = seg_n
+                stop = seg_n + (1 if self._setoff.on else self._block_n)
+                if stop > self._segment_n:
+                    stop = self._segment_n
+                ux, uy, uz = self._up_x, self._up_y, self._up_z
         self._armed, self._vert_max = armed, vert_max
         self._vert_min, self._since_step_n = vert_min, since
-        self._seg_n = seg_n
+        self._seg_n, self._blk_stop = seg_n, stop
         self._seg_qx, self._seg_qy, self._seg_qz = qx, qy, qz
         self._seg_vert, self._seg_vert_sq, self._seg_rate_sq = s_vert, s_vert_sq, s_rate_sq
-        if not step and seg_n < stop:  # the block goes on in the next feed
-            self._blk_fx, self._blk_fy, self._blk_fz = fx, fy, fz
-            self._blk_rx, self._blk_ry, self._blk_rz = rx, ry, rz
-            return i
-        self._seg_fx += fx
-        self._seg_fy += fy
-        self._seg_fz += fz
-        self._seg_rx += rx
-        self._seg_ry += ry
-        self._seg_rz += rz
-        seg_n -= self._blk_start
-        self._tilt_block(seg_n, fx, fy, fz, rx * _RATE_FRAC - seg_n * self._bias_fx,
-                         ry * _RATE_FRAC - seg_n * self._bias_fy,
-                         rz * _RATE_FRAC - seg_n * self._bias_fz)
-        if self._setoff.on:  # (blocks are one sample long then)
-            self._set_off_sample(fx, fy, fz, rx - self._bias_x, ry - self._bias_y,
-                                 rz - self._bias_z)
-        self._blk_fx = self._blk_fy = self._blk_fz = 0
-        self._blk_rx = self._blk_ry = self._blk_rz = 0
-        if step or self._seg_n >= self._segment_n:
+        # (a block that goes on in the next feed keeps its sums)
+        self._blk_fx, self._blk_fy, self._blk_fz = fx, fy, fz
+        self._blk_rx, self._blk_ry, self._blk_rz = rx, ry, rz
+        if step or seg_n >= self._segment_n:
             self._segment_end(step)  # (a new segment: its first block set up)
-        else:
-            self._blk_start = self._seg_n
-            self._blk_stop = min(self._seg_n + self._block_len(), self._segment_n)
         return i
-
-    def _block_len(self):
-        return 1 if self._setoff.on else self._block_n
 
     def _set_off_sample(self, ax, ay, az, rate_x, rate_y, rate_z):
         """One sample to the set-off (forward.SetOff) with the tilt after it."""
