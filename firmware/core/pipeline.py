@@ -3,7 +3,7 @@
 Tilt: the accelerometer alone is useless mid-stride (2-4 g impacts, flight at 0 g), but its
 mean over whole strides is gravity plus the body's mean acceleration, which is zero at steady
 speed. So a vector `grav` (specific force in sensor axes) is carried by the gyro and pulled
-toward the raw samples with a long time constant (tilt.py, a block of ~40 ms at a time): a
+toward the raw samples with a long time constant (tilt.py, a block of 125 ms at a time): a
 low-pass of specific force taken in the world frame, unbiased because the pull is linear in the
 raw samples (no per-sample normalising or impact gating, which would bias the mean). The pull
 pauses where its premise fails: while turning (the mean force leans into the turn, and the

@@ -5,8 +5,10 @@ The vector (specific force at rest, sensor axes, accelerometer counts) is turned
 pulled toward the mean specific force of each block with a time constant: a low-pass of
 specific force taken in the world frame (docs/orientation.md says why that is the trunk's tilt
 while running). Per sample the owner only sums raw counts, which on MicroPython are small ints
-and never touch the heap; the float work here runs once per block (20-40 ms), where a filter
-updated per sample makes a dozen heap floats per sample on an ESP32. Within a block the gyro's
+and never touch the heap; the float work here runs once per block (125 ms, the owner's
+choice), where a filter updated per sample makes a dozen heap floats per sample on an ESP32.
+The owner's sums correct the block's rotation and mean force for second-order terms (coning,
+sculling: pipeline._CONE_SHIFT) before they come here. Within a block the gyro's
 turn is applied half before the pull and half after it: the block's pull stands for pulls
 spread over the block, i.e. made at its middle on average, and the later half of the turn
 carries them on as it would have. (Applied all before or all after, a trunk that rocks in step
