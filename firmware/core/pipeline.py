@@ -38,6 +38,7 @@ from .forward import ForwardCheck, SetOff
 from .gait import RUNNING, STILL, Gait
 from .haptics import READY, SENSOR, STAND_TALL
 from .orientation import Frame, tilt_deg
+from .tiltgain import TiltGain
 
 # every event name a sink gets from feed(), the pipeline's own and the coaching object's
 # (names and codes: the registry in logfmt)
@@ -149,7 +150,6 @@ class Pipeline:
         dt = 1.0 / self._rate_hz
         self._dt_s = dt
         self._rad_per_count = dt * _DEG / self._gyro_lsb_per_dps
-        self._pull_run = dt / cfg["tilt_tau_s"]
         self._pull_turn = dt / cfg["turn_tau_s"]
         self._pull_still = dt / _STILL_TAU_S
         self._pull_no_bias = dt / _NO_BIAS_TAU_S
@@ -172,8 +172,8 @@ class Pipeline:
         self._prompt_every_ms = int(cfg["stand_tall_repeat_s"] * 1000)
         self._calib_ms = int(cfg["calib_still_s"] * 1000)
         self._turn_dps = cfg["turn_dps"]
-        self._bias_tau_s = cfg["bias_tau_s"]
         self._gait = Gait(cfg)
+        self._gain = TiltGain(cfg)  # the running pull's and bias learning's gains
         # the runner-facing half (coaching.py); the device and replay build it and hand it in
         self.coaching = coaching if coaching is not None else Coaching(cfg, sink)
         self.player = self.coaching.player
@@ -191,6 +191,7 @@ class Pipeline:
         self._corner_pull = 0.0  # forward-back pull since it ended (counts)
         self._corner_phase = 0   # 0 none, 1 turning, 2 settling after it
         self._pull = self._pull_still
+        self._pull_running = False  # the pull runs at the running gain (self._gain)
         self._reset_segment()
         self._armed = False
         self._vert_max = 0.0
@@ -620,6 +621,7 @@ class Pipeline:
             by += k * y1
             bz += k * z1
         self._bias_x, self._bias_y, self._bias_z = bx, by, bz
+        self._gain.reset()
 
     def _calibrate(self):
         x, y, z = self._grav_x + self._offset_x, self._grav_y + self._offset_y, \
@@ -700,9 +702,21 @@ class Pipeline:
             self._drop_sideways(cur)
         else:
             self._learn_bias(cur)
+        if self._bias_known and not self._lost:
+            self._track_gain(cur, turning, yaw_dps)
         self._row(cur, prev, True)
         self._win_prev, self._win_cur = cur, prev
         self._clear(self._win_cur)
+
+    def _track_gain(self, cur, turning, yaw_dps):
+        """The step to the gain filter (tiltgain.py): its length, the angle turned in a corner,
+        whether the pull ran at the running gain through it, and the gyro bias (rad/s) whose
+        wander the filter follows."""
+        t_s = cur[_WIN_N] * self._dt_s
+        k = self._rad_per_count / self._dt_s
+        self._gain.stride(t_s, abs(yaw_dps) * t_s * _DEG if turning else 0.0,
+                          self._pull_running, self._bias_x * k, self._bias_y * k,
+                          self._bias_z * k)
 
     def _check_forward(self, turning, yaw_dps, cur, prev, n):
         """Corners are evidence of which way is forward (forward.ForwardCheck)."""
@@ -808,7 +822,7 @@ class Pipeline:
         a clip warms against the body and its gyro's zero-rate output moves (tenths of a
         deg/s per deg C) and wanders, so the bias is followed all run long."""
         n = win[_WIN_N]
-        if self._pull != self._pull_run or n < 2 or not self.calibrated or self._lost:
+        if not self._pull_running or n < 2 or not self.calibrated or self._lost:
             return
         # The accelerometer's pull over the step, as the rotation rate that would have caused
         # it: a bias e tilts grav by grav x e each sample and the pull undoes it, so the pull
@@ -821,7 +835,7 @@ class Pipeline:
         dy = win[_WIN_PULL_Y] - rad * win[_WIN_TURN_Y]
         dz = win[_WIN_PULL_Z] - rad * win[_WIN_TURN_Z]
         gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
-        share = min(1.0, n * self._dt_s / self._bias_tau_s)
+        share = min(1.0, n * self._dt_s * self._gain.bias_share_per_s)
         rate = share / ((gx * gx + gy * gy + gz * gz) * n * self._rad_per_count)
         self._bias_x += (gy * dz - gz * dy) * rate
         self._bias_y += (gz * dx - gx * dz) * rate
@@ -854,6 +868,7 @@ class Pipeline:
             self.coaching.rest()
 
     def _set_gain(self, quiet):
+        running = False
         if self._lost:  # none toward junk; after it, fast: step detection needs a fair tilt
             k = 0.0 if self._faulty else self._pull_still
         elif quiet and self._still_ms >= _TRUST_STILL_MS:
@@ -863,11 +878,15 @@ class Pipeline:
         elif self.calibrated and ticks_diff(self.t_ms, self._still_end_ms) < self._settle_ms:
             k = 0.0
         elif ticks_diff(self.t_ms, self._turn_ms) < _TURN_HOLD_MS:
-            # with no forward yet there is no way to keep the forward-back part alone
-            k = 0.0 if self._frame.left is None else self._pull_turn
+            # with no forward yet there is no way to keep the forward-back part alone; the
+            # corner is when the gain filter expects errors, so at least its pull
+            k = 0.0 if self._frame.left is None else max(self._pull_turn,
+                                                           self._gain.pull_per_s * self._dt_s)
         else:
-            k = self._pull_run
+            k = self._gain.pull_per_s * self._dt_s
+            running = True
         self._pull = k
+        self._pull_running = running
 
     @staticmethod
     def _clear(win):
