@@ -698,25 +698,27 @@ class Pipeline:
             # (only around corners: most steps skip both)
             self._check_forward(turning, yaw_dps, cur, prev, n)
             self._learn_offset(turning, yaw_dps, cur)
-        if ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
+        surprise = (self._pull_running and self._frame.forward is not None and not self._lost
+                    and self._gain.surprising(self._forward_g(cur, prev),
+                                              cur[_WIN_N] * self._dt_s))
+        if surprise:  # a change of pace, not the gyro's bias: learn nothing from it
+            self._pull_running = False
+        elif ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
             self._drop_sideways(cur)
         else:
             self._learn_bias(cur)
         if self._bias_known and not self._lost:
-            self._track_gain(cur, turning, yaw_dps)
+            self._track_gain(cur)
         self._row(cur, prev, True)
         self._win_prev, self._win_cur = cur, prev
         self._clear(self._win_cur)
 
-    def _track_gain(self, cur, turning, yaw_dps):
-        """The step to the gain filter (tiltgain.py): its length, the angle turned in a corner,
-        whether the pull ran at the running gain through it, and the gyro bias (rad/s) whose
-        wander the filter follows."""
-        t_s = cur[_WIN_N] * self._dt_s
+    def _track_gain(self, cur):
+        """The step to the gain filter (tiltgain.py): its length, whether the pull ran at the
+        running gain through it, and the gyro bias (rad/s) whose wander the filter follows."""
         k = self._rad_per_count / self._dt_s
-        self._gain.stride(t_s, abs(yaw_dps) * t_s * _DEG if turning else 0.0,
-                          self._pull_running, self._bias_x * k, self._bias_y * k,
-                          self._bias_z * k)
+        self._gain.stride(cur[_WIN_N] * self._dt_s, self._pull_running, self._bias_x * k,
+                          self._bias_y * k, self._bias_z * k)
 
     def _check_forward(self, turning, yaw_dps, cur, prev, n):
         """Corners are evidence of which way is forward (forward.ForwardCheck)."""

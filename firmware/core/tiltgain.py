@@ -20,9 +20,8 @@ whose steady-state loop has natural frequency (q / r)^(1/4) and damping 1/sqrt(2
   bias_tau_s): the configured loop is the slow limit, and a gyro that wanders k times more gets
   a loop sqrt(k) times quicker, no quicker than _FAST_TAU_S.
 - Stretches where the pull is held off (setting off, corners) only grow the tilt's variance,
-  and so does every corner (the accelerometer's offset swung round with grav), so the strides after
-  them are trusted more and the error the gyro left there is undone in a few strides rather
-  than tens of seconds.
+  so the strides after them are trusted more and the error the gyro left there is undone in a
+  few strides rather than tens of seconds.
 
 Everything here runs once per step; units are radians and seconds, the variances isotropic
 across gravity (one number serves both horizontal axes).
@@ -37,11 +36,12 @@ _BIAS0_RPS = 0.1 * _DEG         # ... and the bias this well (deg/s)
 # grade in the field ranges (host_tools/simulate/README.md, "Field physics"); a poor gyro
 # wanders 0.03-0.1
 _WALK_REF = 0.03 * _DEG
-# A corner of angle A leaves a tilt error of about e x 2 sin(A/2): grav is carried fixed in the
-# world while the accelerometer's offset across gravity (up to ~0.1 g on a cheap chip, the
-# field ranges) stays fixed in the body, so the part of grav that was offset swings round (the
-# gyro's cross-axis error, ~2 % of A, adds less). e as a standard deviation (g, i.e. radians):
-_CORNER_ERR = 0.05
+# A stride whose mean force leans forward or back of grav by more than _GATE of the spread the
+# filter expects is the runner speeding up or slowing down (into a stop: 10 deg), not tilt
+# error: the bias learns nothing from it (it would otherwise take the change of pace for a
+# gyro bias and carry it into the next stop), but never for longer than a change of pace lasts
+_GATE = 3.0
+_GATE_MAX_S = 5.0
 _WINDOW_S = 30.0    # the bias's move is measured over this much running ...
 _WINDOW_SHARE = 0.3  # ... and each window's figure gets this share of the estimate
 
@@ -49,7 +49,7 @@ _WINDOW_SHARE = 0.3  # ... and each window's figure gets this share of the estim
 class TiltGain:
     """Gains for the running tilt pull and in-run bias learning. Public: `pull_per_s` (the
     pull's rate, 1/tau_p), `bias_share_per_s` (1/tau_b, as pipeline._learn_bias uses it),
-    `reset()`, `held(t_s)` and `stride(...)`."""
+    `reset()`, `surprising(...)` and `stride(...)`."""
 
     def __init__(self, cfg):
         self._min_pull = 1.0 / cfg["tilt_tau_s"]
@@ -57,7 +57,7 @@ class TiltGain:
         self._walk = _WALK_REF   # the bias's wander, estimated (rad/s per sqrt(s))
         self._r = _WALK_REF * _WALK_REF / (self._min_k2 * self._min_k2)
         self._window_s = 0.0
-        self._corner_rad = 0.0  # turned in the corner under way
+        self._gated_s = 0.0     # strides left out in a row (s)
         self._bias_x = self._bias_y = self._bias_z = 0.0  # the bias when the window began
         self.reset()
 
@@ -84,18 +84,20 @@ class TiltGain:
         # pipeline._learn_bias adds share x (the pull's implied rate): share = k2 / pull
         self.bias_share_per_s = k2 / self.pull_per_s
 
-    def stride(self, t_s, turned_rad, pulled, bias_x, bias_y, bias_z):
-        """One step of t_s in which a corner turned turned_rad about gravity (0: not turning);
-        whether the pull ran at the running gain through it; the gyro bias now (rad/s, sensor
-        axes)."""
+    def surprising(self, forward_rad, t_s):
+        """The stride just ended (its last step t_s long) leans its mean force forward_rad
+        from grav: too far for tilt error (see _GATE)? After _GATE_MAX_S of such strides in a
+        row the tilt is what is wrong: they are taken until one fits again."""
+        if forward_rad * forward_rad <= _GATE * _GATE * (self._p11 + 0.5 * self._r / t_s):
+            self._gated_s = 0.0
+            return False
+        self._gated_s += t_s
+        return self._gated_s < _GATE_MAX_S
+
+    def stride(self, t_s, pulled, bias_x, bias_y, bias_z):
+        """One step of t_s; whether the pull ran at the running gain through it; the gyro bias
+        now (rad/s, sensor axes)."""
         self._predict(t_s)
-        if turned_rad:  # the corner's error grows with its chord, the same way all corner long
-            was = math.sin(0.5 * self._corner_rad)
-            self._corner_rad = min(math.pi, self._corner_rad + turned_rad)
-            now = math.sin(0.5 * self._corner_rad)
-            self._p11 += 4.0 * _CORNER_ERR * _CORNER_ERR * (now * now - was * was)
-        else:
-            self._corner_rad = 0.0
         if pulled:
             # the update the pull made this step, at the gains it ran with (Joseph form: they
             # may be the clamped ones, not the filter's)
