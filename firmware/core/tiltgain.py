@@ -31,7 +31,7 @@ import math
 _DEG = 0.017453292519943295
 _FAST_TAU_S = 1.0       # quickest pull: about a stride and a half, so steps are still found
 _TILT0_RAD = 0.5 * _DEG         # after a still period: tilt known this well ...
-_BIAS0_RPS = 0.1 * _DEG         # ... and the bias this well (deg/s)
+_BIAS0_RPS = 0.05 * _DEG        # ... and the bias this well (deg/s: >= 1 s of a still gyro)
 # The bias wander (deg/s per sqrt(s)) the configured loop is made for: the top of the typical
 # grade in the field ranges (host_tools/simulate/README.md, "Field physics"); a poor gyro
 # wanders 0.03-0.1
