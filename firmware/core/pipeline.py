@@ -698,13 +698,11 @@ class Pipeline:
             # (only around corners: most steps skip both)
             self._check_forward(turning, yaw_dps, cur, prev, n)
             self._learn_offset(turning, yaw_dps, cur)
-        surprise = (self._pull_running and self._frame.forward is not None and not self._lost
-                    and self._gain.surprising(self._forward_g(cur, prev),
-                                              cur[_WIN_N] * self._dt_s))
-        if surprise:  # a change of pace, not the gyro's bias: learn nothing from it
-            self._pull_running = False
-        elif ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
+        if ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
             self._drop_sideways(cur)
+        elif (self._pull_running and self._frame.forward is not None and not self._lost
+              and self._gain.surprising(self._forward_g(cur, prev), cur[_WIN_N] * self._dt_s)):
+            self._pull_running = False  # a change of pace, not the gyro's bias: learn nothing
         else:
             self._learn_bias(cur)
         if self._bias_known and not self._lost:
