@@ -74,6 +74,7 @@ _SPIN_TILT_SIN2 = 0.0349 ** 2  # sin(2 deg) squared
 # turns are where the tilt estimate is least certain. The coach's evidence pauses through the
 # turn and a shorter while after it (coach.update keeps the fault's start meanwhile).
 _TURN_HOLD_MS = const(3000)
+_YAW_BASE_S = 60.0  # the yaw rate's baseline (see _step) follows over this long
 # The accelerometer's own offset across gravity (tens of mg, fixed in the board) is learned
 # from corners (see _learn_offset) that turn at least this far, a share at a time.
 _OFFSET_TURN_DEG = 45.0
@@ -191,7 +192,7 @@ class Pipeline:
         self._corner_pull = 0.0  # forward-back pull since it ended (counts)
         self._corner_phase = 0   # 0 none, 1 turning, 2 settling after it
         self._pull = self._pull_still
-        self._pull_running = False  # the pull runs at the running gain (self._gain)
+        self._pull_running = False  # the pull corrects the lean at the gain filter's rate
         self._reset_segment()
         self._armed = False
         self._vert_max = 0.0
@@ -213,6 +214,7 @@ class Pipeline:
         self._still_force0_x = self._still_force0_y = self._still_force0_z = 0.0
         self._still_end_ms = 0  # end of the last trusted still period
         self._turn_ms = 0
+        self._yaw_base_dps = 0.0  # stride-mean yaw rate's slow baseline (gyro bias drift)
         self._run_start_ms = 0  # when running last began
         self._row_ms = 0
         self.calibrated = False
@@ -622,6 +624,7 @@ class Pipeline:
             bz += k * z1
         self._bias_x, self._bias_y, self._bias_z = bx, by, bz
         self._gain.reset()
+        self._yaw_base_dps = 0.0
 
     def _calibrate(self):
         x, y, z = self._grav_x + self._offset_x, self._grav_y + self._offset_y, \
@@ -681,7 +684,14 @@ class Pipeline:
                    + (cur[_WIN_RATE_Y] + prev[_WIN_RATE_Y]) * gy
                    + (cur[_WIN_RATE_Z] + prev[_WIN_RATE_Z]) * gz
                    ) / (n * g_norm * self._gyro_lsb_per_dps)
+        yaw_dps -= self._yaw_base_dps
         turning = abs(yaw_dps) > self._turn_dps
+        if self.state != STILL:
+            # the yaw rate's slow baseline: a warming gyro's bias about gravity (up to 6 deg/s,
+            # which running cannot see) would otherwise read as a corner that never ends; a
+            # corner moves it by at most turn_dps x its length / _YAW_BASE_S
+            d = min(self._turn_dps, max(-self._turn_dps, yaw_dps))
+            self._yaw_base_dps += d * min(1.0, cur[_WIN_N] * self._dt_s / _YAW_BASE_S)
         if turning:
             self._turn_ms = t_ms
         if self._lost:
@@ -882,6 +892,7 @@ class Pipeline:
             # corner is when the gain filter expects errors, so at least its pull
             k = 0.0 if self._frame.left is None else max(self._pull_turn,
                                                            self._gain.pull_per_s * self._dt_s)
+            running = k > 0.0  # (the forward-back part, the lean's, is corrected)
         else:
             k = self._gain.pull_per_s * self._dt_s
             running = True
