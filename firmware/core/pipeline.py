@@ -79,7 +79,7 @@ _YAW_BASE_S = 60.0  # the yaw rate's baseline (see _step) follows over this long
 # from corners (see _learn_offset) that turn at least this far, a share at a time.
 _OFFSET_TURN_DEG = 45.0
 _OFFSET_SHARE = 0.5
-_OFFSET_SETTLED = 0.6   # share of a post-corner error the pull corrects within _TURN_HOLD_MS
+_OFFSET_SETTLED = 0.2   # learn only if the pull undid at least this share of a corner's error
 _OFFSET_MAX_G = 0.15    # beyond any accelerometer's zero-g offset
 _COACH_TURN_HOLD_MS = const(0)
 # Breaking into a run from a walk or a stop, the runner speeds up by ~2 m/s in a few seconds,
@@ -190,6 +190,7 @@ class Pipeline:
         self._offset_known = False  # learned from a corner yet (else all zero)
         self._corner_deg = 0.0  # turned in the corner under way (+ = left)
         self._corner_pull = 0.0  # forward-back pull since it ended (counts)
+        self._corner_keep = 1.0  # share of an error at its end that the pull has left since
         self._corner_phase = 0   # 0 none, 1 turning, 2 settling after it
         self._pull = self._pull_still
         self._pull_running = False  # the pull corrects the lean at the gain filter's rate
@@ -778,6 +779,7 @@ class Pipeline:
                 return
             self._corner_phase = 2
             self._corner_pull = 0.0
+            self._corner_keep = 1.0
         if self._corner_phase != 2:
             return
         fwd = self._frame.forward
@@ -785,11 +787,16 @@ class Pipeline:
         self._corner_pull += ((win[_WIN_PULL_X] - rad * win[_WIN_TURN_X]) * fwd[0]
                               + (win[_WIN_PULL_Y] - rad * win[_WIN_TURN_Y]) * fwd[1]
                               + (win[_WIN_PULL_Z] - rad * win[_WIN_TURN_Z]) * fwd[2])
+        # (the pull's gain varies: turn_tau_s or the gain filter's, whichever is quicker)
+        self._corner_keep *= max(0.0, 1.0 - self._pull * win[_WIN_N])
         if ticks_diff(self.t_ms, self._turn_ms) < _TURN_HOLD_MS:
             return
         self._corner_phase = 0
+        settled = 1.0 - self._corner_keep
+        if settled < _OFFSET_SETTLED:
+            return
         # grav's part d across up, seen after the body turned by a, moved by (R(-a) - I) d;
-        # along forward that is r . d, and the pull undid _OFFSET_SETTLED of it
+        # along forward that is r . d, and the pull undid `settled` of it
         frame = self._frame
         h1, h2 = frame.h1, frame.h2
         f1 = fwd[0] * h1[0] + fwd[1] * h1[1] + fwd[2] * h1[2]
@@ -798,7 +805,7 @@ class Pipeline:
         c, s = math.cos(a), math.sin(a)
         r1 = f1 * (c - 1.0) + f2 * s
         r2 = -f1 * s + f2 * (c - 1.0)
-        k = -_OFFSET_SHARE * self._corner_pull / (_OFFSET_SETTLED * (r1 * r1 + r2 * r2))
+        k = -_OFFSET_SHARE * self._corner_pull / (settled * (r1 * r1 + r2 * r2))
         dx = k * (r1 * h1[0] + r2 * h2[0])
         dy = k * (r1 * h1[1] + r2 * h2[1])
         dz = k * (r1 * h1[2] + r2 * h2[2])
