@@ -42,7 +42,7 @@ _WALK_REF = 0.03 * _DEG
 # gyro bias and carry it into the next stop), but never for longer than a change of pace lasts
 _GATE = 3.0
 _GATE_MAX_S = 5.0
-_WINDOW_S = 30.0    # the bias's move is measured over this much running ...
+_WINDOW_S = 15.0    # the bias's move is measured over this much running ...
 _WINDOW_SHARE = 0.3  # ... and each window's figure gets this share of the estimate
 
 
