@@ -73,7 +73,9 @@ def _epoch_s():
 
 
 class App:
-    def __init__(self, errlog, live=False):
+    def __init__(self, errlog, live=False, settings=None):
+        """`settings`: startup.settings(), read before the app was imported (main.py); None
+        reads the board's files here (tests, `leanclip live` on a running board)."""
         self.errlog = errlog
         self.live = live
         self.live_row = ""
@@ -82,16 +84,19 @@ class App:
         self.wdt = None
         self.collect = True  # the planned gc.collect (the allocation test turns it off)
         gc.collect()
-        from . import boards, devconfig  # start-up only: forgotten below (modules.py)
+        if settings is None:
+            from .startup import settings as read  # start-up only: forgotten below (modules.py)
 
-        cfg, problems = devconfig.load()
+            settings = read()
+            if settings is None:  # says why: no board name, or not a known board
+                from . import boards, devconfig
+
+                boards.profile(devconfig.board_name())
+        self.board_name, self.profile, cfg, problems = settings
         for m in problems:
             errlog.line(m)
         self.cfg = cfg
         self.config_problems = problems
-        self.board_name = devconfig.board_name()
-        self.profile = boards.profile(self.board_name)
-        del boards, devconfig
         hw = self.hw = Peripherals(self.profile, IMU_RATE_HZ)
         imu = hw.imu
         self.buf = array("h", bytes(12 * imu.fifo_samples))
@@ -443,10 +448,10 @@ def _feed_from_timer(wdt):
     machine.Timer(0).init(period=WDT_TIMEOUT_MS // 2, callback=lambda t: wdt.feed())
 
 
-def run(live=False, errlog=None):
+def run(live=False, errlog=None, settings=None):
     """main.py's entry (and `leanclip live`'s, with live=True): the app, restarted after any
     exception with a growing pause (never a crash loop); every failure goes to /errors.log.
-    Returns on Ctrl-C from a host; deep sleep ends it on the chip."""
+    Returns on Ctrl-C from a host; deep sleep ends it on the chip. `settings`: App()'s."""
     errlog = errlog or ErrorLog()
     wdt = machine.WDT(timeout=WDT_TIMEOUT_MS)
     failures = 0
@@ -455,7 +460,7 @@ def run(live=False, errlog=None):
         app = None
         try:
             _pause(pause_ms, wdt)  # inside the try: Ctrl-C during the pause is handled too
-            app = App(errlog, live)
+            app = App(errlog, live, settings)
             app.wdt = wdt
             app.loop()
         except Wake:

@@ -17,6 +17,15 @@ AFTER_START = ("firmware.device.startup", "firmware.device.boards", "firmware.de
                "firmware.drivers.imu", "firmware.drivers.mpu6xxx", "firmware.drivers.lsm6ds",
                "firmware.drivers.icm42688", "firmware.drivers.baro", "firmware.drivers.drv2605",
                "firmware.drivers.pwm_haptics")
+# Of those, the ones nothing is used from once the app is built (no class, no function: only
+# plain data such as a profile or the cfg dict). Their globals are emptied as well: MicroPython's
+# collector is conservative, and a stale word on the C stack or in main.py's frame that still
+# points at a module object (boot.py and main.py imported them there) kept all of boot's
+# modules alive, ~19 KB measured on the ESP32 model.
+_EMPTIED = ("firmware.device.startup", "firmware.device.boards", "firmware.device.pins",
+            "firmware.device.devconfig", "firmware.device.pinrules", "firmware.core.config",
+            "firmware.core.configtext")
+_MICROPYTHON = sys.implementation.name == "micropython"  # CPython's modules are left whole
 
 
 def forget(names=AFTER_START):
@@ -26,6 +35,8 @@ def forget(names=AFTER_START):
         if mod is None:
             continue
         del sys.modules[name]
+        if _MICROPYTHON and name in _EMPTIED:
+            mod.__dict__.clear()
         parent, _, child = name.rpartition(".")
         pkg = sys.modules.get(parent)
         if pkg is not None and getattr(pkg, child, None) is mod:
