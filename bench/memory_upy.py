@@ -185,7 +185,8 @@ def percentile(q):
 
 print("RESULT " + json.dumps({
     "ok": ended == "end" and not errors, "ended": ended, "errors": errors.split("\n")[0],
-    "heap": HEAP - SIM, "sim": SIM, "live_import": stats[9], "live_boot": stats[4], "planned": stats[0],
-    "automatic": stats[1], "alloc_per_pass": stats[7] * 16 // max(1, stats[8]),
+    "heap": HEAP - SIM, "sim": SIM, "live_import": stats[9], "live_boot": stats[4],
+    "planned": stats[0], "automatic": stats[1],
+    "alloc_per_pass": stats[7] * 16 // max(1, stats[8]),
     "min_free": stats[2], "t_ms": clk.ticks_ms(),
     "pause_us": [percentile(50), percentile(99)] if stats[3] else None}))

@@ -204,14 +204,30 @@ def pack_crc(buf, value):
     struct.pack_into(_CRC, buf, 0, value)
 
 
+def write_block(f, kind, parts):
+    """One whole block written to stream `f` part by part (the payload is `parts` end to end):
+    for blocks written once per session. The header's JSON is ~1.2 KB; building the block in
+    one buffer took three more blocks that size, which a fragmented heap could not give."""
+    n = 0
+    for part in parts:
+        n += len(part)
+    prefix = bytearray(PREFIX_BYTES)
+    start = pack_prefix(prefix, kind, n)
+    value = crc(prefix, 0, start)
+    f.write(prefix if start == PREFIX_BYTES else prefix[:start])
+    for part in parts:
+        value = crc(part, 0, len(part), value)
+        f.write(part)
+    f.write(struct.pack(_CRC, value))
+
+
 def frame(kind, payload):
-    """One whole block as bytes: for blocks written once per session (the header) and tests."""
-    out = bytearray(FRAME_BYTES + len(payload))
-    start = pack_prefix(out, kind, len(payload))
-    end = start + len(payload)
-    out[start:end] = payload
-    struct.pack_into(_CRC, out, end, crc(out, 0, end))
-    return out[:end + 4]
+    """One whole block as bytes (host tools and tests)."""
+    from io import BytesIO
+
+    out = BytesIO()
+    write_block(out, kind, (payload,))
+    return out.getvalue()
 
 
 def parse_block(buf, off):
@@ -243,16 +259,19 @@ def parse_block(buf, off):
     return tag >> 4, kind, start, end
 
 
-def header_payload(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s,
-                   meta_json):
-    """meta_json: UTF-8 JSON object text (fw, board, imu, config, calibration), made by the
-    caller because CPython and MicroPython format floats differently."""
+def header_parts(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s,
+                 meta_json):
+    """The header block's payload as (fixed fields, JSON) for write_block. meta_json: UTF-8
+    JSON object text (fw, board, imu, config, calibration), made by the caller because CPython
+    and MicroPython format floats differently."""
     meta = meta_json.encode() if isinstance(meta_json, str) else meta_json
-    out = bytearray(HEADER_FIXED_BYTES + len(meta))
-    struct.pack_into(_HEADER, out, 0, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
-                     start_epoch_s)
-    out[HEADER_FIXED_BYTES:] = meta
-    return out
+    return (struct.pack(_HEADER, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
+                        start_epoch_s), meta)
+
+
+def header_payload(*args):
+    """header_parts joined (host tools and tests)."""
+    return b"".join(header_parts(*args))
 
 
 def unpack_header(buf, start, end):

@@ -12,7 +12,7 @@ if __name__ == "__main__":
         del startup
         from firmware.device import modules
 
-        modules.forget()
+        modules.forget(empty=True)
         del modules
         gc.collect()
         from firmware.device import app
