@@ -33,18 +33,18 @@ MODE_SUMMARY = const(0)
 MODE_RAW = const(1)
 MODE_NAMES = ("summary", "raw")
 
-_PREFIX = "<BH"
-_CRC = "<I"
+PREFIX_FORMAT = "<BH"
+CRC_FORMAT = "<I"
 # mode, session number, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s (0 = unknown)
-_HEADER = "<BHfffI"
+HEADER_FORMAT = "<BHfffI"
 HEADER_FIXED_BYTES = const(19)
 # t_s (session seconds mod 2**16), lean 0.1 deg, roll 0.25 deg, cadence spm, flags
-_SUMMARY = "<HhbBB"
+SUMMARY_FORMAT = "<HhbBB"
 SUMMARY_BYTES = const(7)
 # t_ms (session ms), code, data length; then data: float32 values or UTF-8 text
-_EVENT = "<IBB"
+EVENT_FORMAT = "<IBB"
 EVENT_FIXED_BYTES = const(6)
-_RAW_T = "<I"
+RAW_T_FORMAT = "<I"
 RAW_FIXED_BYTES = const(4)
 SAMPLE_VALUES = const(6)  # ax, ay, az, gx, gy, gz
 SAMPLE_BYTES = const(12)
@@ -196,12 +196,12 @@ def pack_prefix(buf, kind, length):
     if kind == SUMMARY:
         buf[0] = VERSION << 4 | SUMMARY
         return SUMMARY_PREFIX_BYTES
-    struct.pack_into(_PREFIX, buf, 0, VERSION << 4 | kind, length)
+    struct.pack_into(PREFIX_FORMAT, buf, 0, VERSION << 4 | kind, length)
     return PREFIX_BYTES
 
 
 def pack_crc(buf, value):
-    struct.pack_into(_CRC, buf, 0, value)
+    struct.pack_into(CRC_FORMAT, buf, 0, value)
 
 
 def write_block(f, kind, parts):
@@ -218,7 +218,7 @@ def write_block(f, kind, parts):
     for part in parts:
         value = crc(part, 0, len(part), value)
         f.write(part)
-    f.write(struct.pack(_CRC, value))
+    f.write(struct.pack(CRC_FORMAT, value))
 
 
 def frame(kind, payload):
@@ -230,55 +230,19 @@ def frame(kind, payload):
     return out.getvalue()
 
 
-def parse_block(buf, off):
-    """(version, kind, payload_start, payload_end) if a sound block starts at buf[off], else None.
-
-    Sound means: a known kind, a plausible length, all bytes present and the CRC matching.
-    Any version is accepted here so that the caller can tell a newer format from damage."""
-    if off >= len(buf):
-        return None
-    tag = buf[off]
-    kind = tag & 0x0F
-    if kind not in KINDS or tag >> 4 == 0:
-        return None
-    if kind == SUMMARY:
-        start = off + SUMMARY_PREFIX_BYTES
-        end = start + SUMMARY_BYTES
-    else:
-        if off + PREFIX_BYTES > len(buf):
-            return None
-        length = struct.unpack_from(_PREFIX, buf, off)[1]
-        if length > MAX_PAYLOAD:
-            return None
-        start = off + PREFIX_BYTES
-        end = start + length
-    if end + 4 > len(buf):
-        return None
-    if struct.unpack_from(_CRC, buf, end)[0] != crc(buf, off, end):
-        return None
-    return tag >> 4, kind, start, end
-
-
 def header_parts(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s,
                  meta_json):
     """The header block's payload as (fixed fields, JSON) for write_block. meta_json: UTF-8
     JSON object text (fw, board, imu, config, calibration), made by the caller because CPython
     and MicroPython format floats differently."""
     meta = meta_json.encode() if isinstance(meta_json, str) else meta_json
-    return (struct.pack(_HEADER, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
+    return (struct.pack(HEADER_FORMAT, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
                         start_epoch_s), meta)
 
 
 def header_payload(*args):
     """header_parts joined (host tools and tests)."""
     return b"".join(header_parts(*args))
-
-
-def unpack_header(buf, start, end):
-    """(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s, meta bytes)."""
-    if end - start < HEADER_FIXED_BYTES:
-        raise ValueError("short header block")
-    return struct.unpack_from(_HEADER, buf, start) + (bytes(buf[start + HEADER_FIXED_BYTES:end]),)
 
 
 def _clamp_round(x, lo, hi):
@@ -295,18 +259,10 @@ def _clamp_round(x, lo, hi):
 
 def pack_summary(buf, off, t_s, lean_deg, roll_deg, cadence_spm, flags):
     """Quantise and pack; values beyond the field's range saturate (see docs)."""
-    struct.pack_into(_SUMMARY, buf, off, t_s & 0xFFFF,
+    struct.pack_into(SUMMARY_FORMAT, buf, off, t_s & 0xFFFF,
                      _clamp_round(lean_deg * LEAN_PER_DEG, -32768, 32767),
                      _clamp_round(roll_deg * ROLL_PER_DEG, -128, 127),
                      _clamp_round(cadence_spm, 0, 255), flags & 0xFF)
-
-
-def unpack_summary(buf, start, end):
-    """(t_s mod 2**16, lean_deg, roll_deg, cadence_spm, flags)."""
-    if end - start != SUMMARY_BYTES:
-        raise ValueError("summary block of %d bytes" % (end - start))
-    t, lean, roll, cad, flags = struct.unpack_from(_SUMMARY, buf, start)
-    return t, lean / LEAN_PER_DEG, roll / ROLL_PER_DEG, cad, flags
 
 
 def event_size(code, value):
@@ -327,7 +283,7 @@ def pack_event(buf, off, t_ms, code, value):
         raise ValueError("no event code %d in log format v%d" % (code, VERSION))
     if most == _TEXT_DATA:
         data = value.encode()[:MAX_EVENT_DATA]
-        struct.pack_into(_EVENT, buf, off, t_ms, code, len(data))
+        struct.pack_into(EVENT_FORMAT, buf, off, t_ms, code, len(data))
         off += EVENT_FIXED_BYTES
         buf[off:off + len(data)] = data
         return off + len(data)
@@ -339,7 +295,7 @@ def pack_event(buf, off, t_ms, code, value):
         n = 1
     if n >= most:
         raise ValueError("event code %d takes %d values" % (code, most - 1))
-    struct.pack_into(_EVENT, buf, off, t_ms, code, 4 * n)
+    struct.pack_into(EVENT_FORMAT, buf, off, t_ms, code, 4 * n)
     off += EVENT_FIXED_BYTES
     for i in range(n):
         struct.pack_into("<f", buf, off, value[i] if isinstance(value, tuple) else value)
@@ -347,38 +303,5 @@ def pack_event(buf, off, t_ms, code, value):
     return off
 
 
-def unpack_events(buf, start, end, types):
-    """[(t_ms, code, data)] from one EVENTS payload; data is a tuple of floats or a str.
-    types: event_types() of the block's version. Raises ValueError on a payload that does not
-    parse exactly (a format bug, not damage)."""
-    out = []
-    off = start
-    while off < end:
-        if off + EVENT_FIXED_BYTES > end:
-            raise ValueError("event cut inside its block")
-        t_ms, code, n = struct.unpack_from(_EVENT, buf, off)
-        off += EVENT_FIXED_BYTES
-        if code not in types or off + n > end:
-            raise ValueError("bad event code %d or length %d" % (code, n))
-        fields = types[code][1]
-        if fields == TEXT:
-            data = bytes(buf[off:off + n]).decode("utf-8", "replace")
-        elif n % 4 or n > 4 * len(fields):
-            raise ValueError("event %s with %d data bytes" % (types[code][0], n))
-        else:
-            data = struct.unpack_from("<%df" % (n // 4), buf, off)
-        out.append((t_ms, code, data))
-        off += n
-    return out
-
-
 def pack_raw_time(buf, t_ms):
-    struct.pack_into(_RAW_T, buf, 0, t_ms)
-
-
-def unpack_raw(buf, start, end):
-    """(t_ms of the first sample, offset of the int16 samples, sample count)."""
-    n = end - start - RAW_FIXED_BYTES
-    if n < 0 or n % SAMPLE_BYTES:
-        raise ValueError("raw block of %d bytes" % (end - start))
-    return struct.unpack_from(_RAW_T, buf, start)[0], start + RAW_FIXED_BYTES, n // SAMPLE_BYTES
+    struct.pack_into(RAW_T_FORMAT, buf, 0, t_ms)

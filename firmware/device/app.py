@@ -30,8 +30,7 @@ from ..core.gait import STATE_NAMES, STILL
 from ..core.haptics import BAND_NO, BAND_SET, READY
 from ..core.pipeline import Pipeline
 from ..core.summary import SummarySink
-from . import controls, modules
-from .drill import Drill
+from . import controls
 from .errorlog import ErrorLog
 from .hardware import Peripherals
 from .hostlink import HostWatch
@@ -127,11 +126,13 @@ class App:
 
             self.altitude_m = altitude_m
         self.p0_pa = None  # pressure when first read: altitude is relative to it
-        self.drill = Drill(self.coaching.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
+        self.drill = None  # the lean drill, while it is on (a double press)
         now = time.ticks_ms()
         self.still_ms = self.house_ms = self.stats_ms = now
         self.battery_ms = now  # first reading after the power-on cues, not over them
-        modules.forget()  # what only starting needed: ~30 KB of heap back on a .mpy install
+        from . import modules  # forgets itself too: needed again only at the next App()
+
+        modules.forget()  # what only starting needed: drivers the board lacks, the finders
         gc.collect()
         self.ticker = Ticker(LOOP_PERIOD_US)  # last: set-up time is not the loop's lateness
 
@@ -141,7 +142,7 @@ class App:
             self.log.lean(t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms)
         if self.live:
             self.live_row = "lean=%.1f roll=%.1f cad=%.0f" % (lean_deg, roll_deg, cadence_spm)
-        if state == STILL:
+        if state == STILL and self.drill is not None:
             self.drill.lean(t_ms, lean_deg)
 
     def event(self, t_ms, name, value):
@@ -186,7 +187,8 @@ class App:
             self.hw.haptic.set(level)
         if self.log is not None:
             self.log.poll(t_ms)
-        self.drill.poll(t_ms, self.p)
+        if self.drill is not None:
+            self.drill.poll(t_ms, self.p)
         if self.live and ticks_diff(t_ms, self.live_ms) >= LIVE_EVERY_MS:
             self.live_ms = t_ms
             self.live_line(t_ms)
@@ -208,7 +210,7 @@ class App:
     def led_pattern(self):
         if self.battery.warned:
             return controls.LED_LOW_BATTERY
-        if self.drill.on:
+        if self.drill is not None:
             return controls.LED_DRILL
         if not self.p.calibrated:
             return controls.LED_CALIBRATING
@@ -223,12 +225,24 @@ class App:
                 self.start_session()
                 self.coaching.player.play(READY, self.p.t_ms)
         elif press == controls.LONG:
-            if self.drill.on:
+            if self.drill is not None:
                 self.set_personal_band()
             else:
                 self.p.recalibrate()
         elif press == controls.DOUBLE:
-            self.drill.on = not self.drill.on
+            self.toggle_drill()
+
+    def toggle_drill(self):
+        """The drill's module and state are loaded when it is switched on (most runs never use
+        it: ~1 KB of heap as .mpy), and dropped when it is switched off."""
+        if self.drill is not None:
+            self.drill = None
+            return
+        from .drill import Drill
+
+        cfg = self.cfg  # the personal band, once set, is in cfg (coaching.set_personal_band)
+        self.drill = Drill(self.coaching.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
+        self.drill.on = True
 
     def set_personal_band(self):
         """Long press in the drill: the lean held steady becomes the runner's band, at once and
