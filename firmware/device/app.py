@@ -45,8 +45,6 @@ HOUSEKEEPING_MS = const(1000)  # sleep timer, battery, stats clock
 GC_RESERVE_BYTES = const(6144)  # collect below this much free: 3 passes of float garbage (32-bit)
 BATTERY_EVERY_MS = const(10000)
 STATS_EVERY_MS = const(60000)
-WAKE_MOTION_MG = const(200)
-LIGHT_SLEEP_POLL_MS = const(500)
 BACKOFF_FIRST_MS = const(1000)  # restart delays double from here ...
 BACKOFF_MAX_MS = const(60000)   # ... up to this
 HEALTHY_PASSES = const(3000)    # a run this long (60 s) was not a crash loop: reset the backoff
@@ -390,28 +388,14 @@ class App:
     # ---- standby -------------------------------------------------------------------------------
     def sleep(self):
         """Still for sleep_after_min: end the session and sleep until the button, or motion
-        where the IMU's INT line reaches a wake pin. Deep sleep where the pins can wake the
-        chip from it (the board reboots on wake); light sleep otherwise (AtomS3's button),
-        after which the app starts afresh the same way (Wake)."""
+        (standby.py, loaded for this moment only). Deep sleep reboots the board on wake; after
+        a light sleep the app starts afresh the same way (Wake)."""
         self.stop_session()
         self.hw.haptic.set(0)
         self.hw.led_set(False)
-        profile = self.profile
-        int_pin = profile["imu"].get("int_pin")
-        motion = None
-        if int_pin is not None and self.hw.imu.wake_on_motion(WAKE_MOTION_MG):
-            motion = machine.Pin(int_pin, machine.Pin.IN)
-        from .pinrules import wakes_from_deep_sleep  # 9 KB of rules, for this moment only
+        from .standby import sleep_until_woken
 
-        if wakes_from_deep_sleep(profile, profile["button"]["pin"]) and (
-                motion is None or wakes_from_deep_sleep(profile, int_pin)):
-            _arm_deep_wake(self.hw.button, self.hw.pressed_level, motion)
-            machine.deepsleep()
-        # polled: a press held LIGHT_SLEEP_POLL_MS wakes it (docs/device.md)
-        while not self.hw.pressed() and not (motion is not None and motion.value()):
-            machine.lightsleep(LIGHT_SLEEP_POLL_MS)
-            if self.wdt is not None:
-                self.wdt.feed()
+        sleep_until_woken(self.hw, self.profile, self.wdt)
         raise Wake()
 
     def shut_up(self):
@@ -423,24 +407,6 @@ class App:
         except Exception:
             pass
 
-
-def _arm_deep_wake(button, pressed_level, motion):
-    """ESP32/S3: ext0 for the button, ext1 for the IMU's INT (active high). Chips without ext0
-    (C3) take the wake through Pin.irq(wake=DEEPSLEEP) (GPIO0-5)."""
-    try:
-        import esp32
-    except ImportError:  # not an ESP32 (the unix port in tests)
-        return
-    if hasattr(esp32, "wake_on_ext0"):
-        level = esp32.WAKEUP_ANY_HIGH if pressed_level else esp32.WAKEUP_ALL_LOW
-        esp32.wake_on_ext0(button, level)
-        if motion is not None:
-            esp32.wake_on_ext1((motion,), esp32.WAKEUP_ANY_HIGH)
-        return
-    edge = machine.Pin.IRQ_RISING if pressed_level else machine.Pin.IRQ_FALLING
-    button.irq(trigger=edge, wake=machine.DEEPSLEEP)
-    if motion is not None:
-        motion.irq(trigger=machine.Pin.IRQ_RISING, wake=machine.DEEPSLEEP)
 
 
 def _pause(ms, wdt):
