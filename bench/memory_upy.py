@@ -121,7 +121,6 @@ def collect_now(self):
     stats[5] = 1
     if free < stats[2]:
         stats[2] = free
-        print("DEBUG min", clk.ticks_ms(), free, len(sys.modules))
     if stats[4] < 0:
         stats[4] = gc.mem_alloc() - SIM
     pauses[min(pause // BIN_US, len(pauses) - 1)] += 1
