@@ -49,6 +49,11 @@ BACKOFF_FIRST_MS = const(1000)  # restart delays double from here ...
 BACKOFF_MAX_MS = const(60000)   # ... up to this
 HEALTHY_PASSES = const(3000)    # a run this long (60 s) was not a crash loop: reset the backoff
 LIVE_EVERY_MS = const(100)
+# Samples one FIFO drain reads at most (12 B each): 16 passes' worth at 100 Hz. The chip's own
+# FIFO (85-170 samples) absorbs a stall; a backlog is read over a few passes (32 per pass
+# against 2 arriving), which keeps the largest buffer of a session under 400 B instead of a
+# 1.5-2 KB block a fragmented heap may not have (docs/device.md, "Memory").
+FIFO_READ_SAMPLES = const(32)
 IMU_SILENT_MS = const(1000)    # no sample for this long: the IMU is lost (it sends 1 per 10 ms)
 LOG_DIR = "/logs"
 # coaching cues, muted while no session runs (the housekeeping cues are not)
@@ -96,7 +101,7 @@ class App:
         self.config_problems = problems
         hw = self.hw = Peripherals(self.profile, IMU_RATE_HZ)
         imu = hw.imu
-        self.buf = array("h", bytes(12 * imu.fifo_samples))
+        self.buf = array("h", bytes(12 * min(imu.fifo_samples, FIFO_READ_SAMPLES)))
         self.session = False
         self.log = None
         self.writer = None
