@@ -155,9 +155,17 @@ def _row(kind, heap, r):
                              pause[0], pause[1])
 
 
-def budget_met(r):
-    per_min = (r["planned"] + r["automatic"]) / (r["t_ms"] / 60000) if r["import"] else None
-    return bool(r["import"] and r["ok"] and r["min_free"] >= MIN_FREE and per_min <= MAX_PER_MIN)
+def verdict(r):
+    """'met', or which part of the budget is not: the run, the free heap, the collections."""
+    if not (r["import"] and r["ok"]):
+        return "NOT met (no whole session)"
+    per_min = (r["planned"] + r["automatic"]) / (r["t_ms"] / 60000)
+    missed = []
+    if r["min_free"] < MIN_FREE:
+        missed.append("free heap %.1f KB" % (r["min_free"] / 1024))
+    if per_min > MAX_PER_MIN:
+        missed.append("%.0f collections/min" % per_min)
+    return "NOT met (%s)" % ", ".join(missed) if missed else "met"
 
 
 def main(argv=()):
@@ -183,8 +191,7 @@ def main(argv=()):
                 print(_row(kind, heap, r))
                 sys.stdout.flush()
                 if heap == BUDGET[kind]:
-                    verdicts.append("%s in %s: %s" % (kind, heap, "met" if budget_met(r)
-                                                      else "NOT met"))
+                    verdicts.append("%s in %s: %s" % (kind, heap, verdict(r)))
     print("\nBudgets (>= 24 KB free after every collection, <= 60 collections/min): "
           + "; ".join(verdicts))
 

@@ -8,12 +8,13 @@ two sound blocks (one run may have held several blocks; the summary's missing se
 much time was lost).
 """
 import math
-import struct
 from pathlib import Path
 
 import numpy as np
 
 from firmware.core import configtext, logfmt
+from firmware.core.logparse import (parse_block, unpack_events, unpack_header, unpack_raw,
+                                     unpack_summary)
 from firmware.core.coach import CUE_NAMES
 from firmware.core.gait import STATE_NAMES
 
@@ -22,89 +23,6 @@ from .errors import UserError
 SUMMARY_FIELDS = ("t_s", "lean_deg", "roll_deg", "cadence_spm", "state", "lean_valid",
                   "buzz_upright", "buzz_arch", "buzz_overlean")
 _SUMMARY_DTYPES = (int, float, float, int, int, bool, bool, bool, bool)
-
-
-# The format's block readers live here, with the host, not in firmware/core/logfmt.py: the
-# device never reads a log back, and as .mpy they took ~1 KB of its heap (docs/device.md, 9).
-
-
-def parse_block(buf, off):
-    """(version, kind, payload_start, payload_end) if a sound block starts at buf[off], else None.
-
-    Sound means: a known kind, a plausible length, all bytes present and the CRC matching.
-    Any version is accepted here so that the caller can tell a newer format from damage."""
-    if off >= len(buf):
-        return None
-    tag = buf[off]
-    kind = tag & 0x0F
-    if kind not in logfmt.KINDS or tag >> 4 == 0:
-        return None
-    if kind == logfmt.SUMMARY:
-        start = off + logfmt.SUMMARY_PREFIX_BYTES
-        end = start + logfmt.SUMMARY_BYTES
-    else:
-        if off + logfmt.PREFIX_BYTES > len(buf):
-            return None
-        length = struct.unpack_from(logfmt.PREFIX_FORMAT, buf, off)[1]
-        if length > logfmt.MAX_PAYLOAD:
-            return None
-        start = off + logfmt.PREFIX_BYTES
-        end = start + length
-    if end + 4 > len(buf):
-        return None
-    if struct.unpack_from(logfmt.CRC_FORMAT, buf, end)[0] != logfmt.crc(buf, off, end):
-        return None
-    return tag >> 4, kind, start, end
-
-
-def unpack_header(buf, start, end):
-    """(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s, meta bytes)."""
-    if end - start < logfmt.HEADER_FIXED_BYTES:
-        raise ValueError("short header block")
-    return struct.unpack_from(logfmt.HEADER_FORMAT, buf, start) + (
-        bytes(buf[start + logfmt.HEADER_FIXED_BYTES:end]),)
-
-
-def unpack_summary(buf, start, end):
-    """(t_s mod 2**16, lean_deg, roll_deg, cadence_spm, flags)."""
-    if end - start != logfmt.SUMMARY_BYTES:
-        raise ValueError("summary block of %d bytes" % (end - start))
-    t, lean, roll, cad, flags = struct.unpack_from(logfmt.SUMMARY_FORMAT, buf, start)
-    return t, lean / logfmt.LEAN_PER_DEG, roll / logfmt.ROLL_PER_DEG, cad, flags
-
-
-def unpack_events(buf, start, end, types):
-    """[(t_ms, code, data)] from one EVENTS payload; data is a tuple of floats or a str.
-    types: event_types() of the block's version. Raises ValueError on a payload that does not
-    parse exactly (a format bug, not damage)."""
-    out = []
-    off = start
-    while off < end:
-        if off + logfmt.EVENT_FIXED_BYTES > end:
-            raise ValueError("event cut inside its block")
-        t_ms, code, n = struct.unpack_from(logfmt.EVENT_FORMAT, buf, off)
-        off += logfmt.EVENT_FIXED_BYTES
-        if code not in types or off + n > end:
-            raise ValueError("bad event code %d or length %d" % (code, n))
-        fields = types[code][1]
-        if fields == logfmt.TEXT:
-            data = bytes(buf[off:off + n]).decode("utf-8", "replace")
-        elif n % 4 or n > 4 * len(fields):
-            raise ValueError("event %s with %d data bytes" % (types[code][0], n))
-        else:
-            data = struct.unpack_from("<%df" % (n // 4), buf, off)
-        out.append((t_ms, code, data))
-        off += n
-    return out
-
-
-def unpack_raw(buf, start, end):
-    """(t_ms of the first sample, offset of the int16 samples, sample count)."""
-    n = end - start - logfmt.RAW_FIXED_BYTES
-    if n < 0 or n % logfmt.SAMPLE_BYTES:
-        raise ValueError("raw block of %d bytes" % (end - start))
-    return (struct.unpack_from(logfmt.RAW_T_FORMAT, buf, start)[0],
-            start + logfmt.RAW_FIXED_BYTES, n // logfmt.SAMPLE_BYTES)
 
 
 class Recovery:
