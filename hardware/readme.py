@@ -95,6 +95,8 @@ def _fits(figures):
     ran, spare = figures
     if ran is None:
         return "did not run in the heaps tried"
+    if spare == ran:
+        return "ran in %d KiB with %d KB to spare" % (ran, MIN_FREE_KB)
     return "ran in %d KiB, %s" % (ran, "%d KB to spare from %d KiB" % (MIN_FREE_KB, spare)
                                   if spare else "never %d KB to spare" % MIN_FREE_KB)
 
