@@ -231,7 +231,7 @@ def test_install_figures_come_from_the_bench_table():
         "| mpy | 96k | no (App(): MemoryError) | 60.0 KB | - | - | - | - | - |",
         "| mpy | 110k | yes | 65.3 KB | 77.5 KB | yes | 20.1 KB | 295 (1 planned) | 1 / 2 us |",
         "| mpy | 128k | yes | 65.3 KB | 77.5 KB | yes | 45.1 KB | 167 (1 planned) | 1 / 2 us |",
-        "| frozen | 48k | yes | 15.0 KB | 24.2 KB | no: restarted | 20.4 KB | 450 (1) | 1 / 2 us |",
+        "| frozen | 48k | yes | 15.0 KB | 24.2 KB | no: restart | 20.4 KB | 450 (1) | 1 / 2 us |",
         "| frozen | 56k | yes | 15.0 KB | 24.1 KB | yes | 28.2 KB | 288 (1) | 1 / 2 us |"])
     assert readme.memory_figures(table) == {"mpy": (110, 128), "frozen": (56, 56)}
     with pytest.raises(ValueError):
