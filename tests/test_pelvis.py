@@ -18,9 +18,11 @@ from firmware.core.coaching import Coaching
 from firmware.core.haptics import HIPBEND, LUMBAR_ARCH, PATTERNS
 from firmware.core.pipeline import Pipeline
 from host_tools.cli import main
-from host_tools.commands.replay import ImuRecording, run_pipeline
+from host_tools.commands.replay import ImuRecording, load_imu_csv, run_pipeline
 from host_tools.simulate.mount import rot_x, rot_y, rot_z
 from host_tools.simulate.simulator import simulate
+
+import upy
 
 RATE_HZ = 50
 
@@ -351,3 +353,24 @@ def test_a_recording_too_short_to_judge_its_gyro_units_replays(tmp_path, capsys)
     assert main(["replay", str(f), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "never set off" in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_micropython_gives_the_same_two_sensor_rows_and_buzzes(bent, tmp_path, interp):
+    """The two-sensor pipeline compiled by mpy-cross and run on MicroPython (the script prints
+    every row, pelvis row and event) agrees with CPython's."""
+    imu, pimu = bent
+    write_csv(tmp_path / "imu.csv", imu, pimu)
+    cpy = run_pipeline(load_imu_csv(tmp_path / "imu.csv"), config.defaults())
+    out = interp.run(upy.ROOT / "tests" / "upy_scripts" / "replay_csv.py",
+                     interp.compile_firmware(tmp_path / "fw"), tmp_path / "imu.csv", RATE_HZ)
+    prows = [tuple(float(x) for x in line.split()[1:]) for line in out.splitlines()
+             if line.startswith("P ")]
+    events = [line.split()[2] for line in out.splitlines() if line.startswith("E ")]
+    assert events == [e[1] for e in cpy.events] and "buzz_hipbend" in events
+    pelvis, lumbar, toeoff = cpy.pelvis_rows
+    want = [(t, p, lu, to) for (t, *_), p, lu, to in zip(cpy.rows, pelvis, lumbar, toeoff,
+                                                          strict=True) if not math.isnan(p)]
+    assert len(prows) == len(want) > 50
+    for got, ref in zip(prows, want, strict=True):
+        assert got[0] == round(ref[0] * 1000)
+        assert got[1:] == pytest.approx(ref[1:], abs=1e-3 if interp.float32 else 1e-4)
