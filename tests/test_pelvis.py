@@ -191,6 +191,12 @@ def test_an_ankle_lean_has_no_lumbar_angle_and_no_hip_bend(ankle_lean):
     assert rows[:, 1] == pytest.approx(lean[:, 1], abs=0.3)  # pelvis tilt = thorax lean
     assert 6.0 < rows[:, 1].mean() < 9.0
     assert not [n for n in sink.names() if n.startswith("buzz_")]
+    # the pelvis's frame is its own (the log header keeps it): its up is the chest's turned
+    cal = p.calibration()
+    r = rot_y(math.radians(30)) @ rot_x(math.radians(90))
+    assert np.array(cal["pelvis"]["up"]) == pytest.approx(r @ np.array(cal["up"]), abs=0.01)
+    assert np.array(cal["pelvis"]["forward"]) == pytest.approx(r @ np.array(cal["forward"]),
+                                                               abs=0.05)
 
 
 @pytest.fixture(scope="module")

@@ -294,12 +294,16 @@ class Pipeline:
     def calibration(self):
         """What has been learned, for a session log's header: gyro bias (counts), up and
         forward (unit vectors in sensor axes, forward None until found); None before the first
-        calibration."""
+        calibration. With a pelvis sensor, "pelvis" holds the same for it (in its axes; None
+        until it is calibrated)."""
         frame = self._frame
         if frame.up is None:
             return None
-        return {"gyro_bias_counts": [self._bias_x, self._bias_y, self._bias_z], "up": frame.up,
-                "forward": frame.forward}
+        out = {"gyro_bias_counts": [self._bias_x, self._bias_y, self._bias_z], "up": frame.up,
+               "forward": frame.forward}
+        if self._pelvis is not None:
+            out["pelvis"] = self._pelvis.calibration()
+        return out
 
     # ---- the per-sample kernel -------------------------------------------------------------
     def _reset_segment(self):
