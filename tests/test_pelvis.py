@@ -380,3 +380,18 @@ def test_micropython_gives_the_same_two_sensor_rows_and_buzzes(bent, tmp_path, i
     for got, ref in zip(prows, want, strict=True):
         assert got[0] == round(ref[0] * 1000)
         assert got[1:] == pytest.approx(ref[1:], abs=1e-3 if interp.float32 else 1e-4)
+
+
+def test_a_chest_alert_the_pelvis_explains_is_not_played():
+    """An arching runner's chest reads upright: while the pelvis coach sees the arch, the
+    chest's upright alert stays silent and the runner feels the one that names the cause."""
+    sink = Events()
+    c = Coaching(make(), sink)
+    for i in range(100):
+        c.stride(i * 350, 0.5, 700, 0.0, True)  # upright by the chest alone
+        c.pelvis_stride(i * 350, -8.0, 8.5, -9.0, 700, True)
+    assert {e[1] for e in sink.events} == {"buzz_lumbar_arch"}
+    # the pelvis lost (its strides stop): the chest coaches on its own again
+    for i in range(100, 200):
+        c.stride(i * 350, 0.5, 700, 0.0, True)
+    assert "buzz_upright" in [e[1] for e in sink.events if e[0] > 100 * 350]
