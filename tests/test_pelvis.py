@@ -395,3 +395,16 @@ def test_a_chest_alert_the_pelvis_explains_is_not_played():
     for i in range(100, 200):
         c.stride(i * 350, 0.5, 700, 0.0, True)
     assert "buzz_upright" in [e[1] for e in sink.events if e[0] > 100 * 350]
+
+
+def test_the_chest_rows_are_the_same_with_or_without_a_pelvis(bent):
+    imu, pimu = bent
+    _, two = run_two(imu[:, 1:], pimu[:, 1:], batch=25)  # feeds that cut segments anywhere
+    sink = Sink()
+    p = Pipeline(config.defaults(), RATE_HZ, 1.0, 1.0, sink)
+    a = imu[:, 1:].ravel()
+    for i in range(0, len(a), 6 * 40):
+        chunk = array("d", a[i:i + 6 * 40])
+        p.feed(chunk, len(chunk) // 6)
+    assert two.rows == sink.rows
+    assert [e for e in two.events if e[1] not in logfmt.PELVIS_EVENTS] == sink.events

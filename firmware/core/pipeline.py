@@ -196,7 +196,6 @@ class Pipeline:
         self.coaching = coaching if coaching is not None else Coaching(cfg, sink)
         self.player = self.coaching.player
         self._follows = False  # this is a pelvis pipeline, driven by its chest pipeline
-        self._stepped = False  # the kernel's run ended at a step
         self._swapped = False  # the last segment end's row closed the window (still)
         self._win_cur = [0.0] * _WIN_SLOTS
         self._win_prev = [0.0] * _WIN_SLOTS
@@ -252,6 +251,9 @@ class Pipeline:
         # samples, and its read-outs at the last row (deg)
         self._pelvis = None
         self._pelvis_fed = False
+        self._pelvis_buf = None  # the pelvis samples of the feed under way ...
+        self._pelvis_i = 0       # ... the index its pipeline has run them to, and
+        self._seg_base = 0       # the index where this pipeline's segment began in them
         self._pelvis_deg = self._lumbar_deg = self._lumbar_toeoff_deg = 0.0
         if pelvis:
             link = _PelvisLink(self, sink)
@@ -325,29 +327,23 @@ class Pipeline:
             self._grav_x, self._grav_y, self._grav_z = float(buf[0]), float(buf[1]), float(buf[2])
             self._started = True
             self._prompt()
-        follower = self._pelvis
-        if follower is not None and n:
+        if self._pelvis is not None and n:
             if pelvis_buf is None:
                 if self._pelvis_fed:
                     self.pelvis_gap()
             elif not self._pelvis_fed:
                 self._pelvis_resume(pelvis_buf)
-        else:
-            pelvis_buf = None
+            if pelvis_buf is not None:
+                self._pelvis_buf = pelvis_buf
+                self._pelvis_i = 0
+                self._seg_base = -6 * self._seg_n  # (the segment began in an earlier feed)
         end = 6 * n
         i = 0
         while i < end:
-            j = self._kernel(buf, i, end)
-            if pelvis_buf is not None:
-                k = i
-                while k < j:
-                    k = follower._kernel(pelvis_buf, k, j)
-            i = j
-            if self._stepped or self._seg_n >= self._segment_n:
-                self._segment_end(self._stepped)
-                if pelvis_buf is not None and follower._seg_n:
-                    follower._swapped = self._swapped
-                    follower._segment_end(self._stepped)
+            i = self._kernel(buf, i, end)
+        if self._pelvis_buf is not None:  # the pelvis too, to the last sample fed
+            self._follow(end)
+            self._pelvis_buf = None
         # the clock stands at the last sample fed, not the last segment end, so that a pattern
         # started between feeds (a button press) is not stamped up to a segment late
         self.t_ms = (self._clock_ms + (self._clock_rem + self._seg_n * _MS_MHZ)
@@ -446,11 +442,33 @@ class Pipeline:
         self._seg_pull_x, self._seg_pull_y, self._seg_pull_z = s_pull_x, s_pull_y, s_pull_z
         self._seg_force_x, self._seg_force_y, self._seg_force_z = s_force_x, s_force_y, s_force_z
         self._seg_turn_x, self._seg_turn_y, self._seg_turn_z = s_turn_x, s_turn_y, s_turn_z
-        self._stepped = step  # feed() ends the segment (a pelvis pipeline runs the samples first)
+        if step or seg_n >= seg_len:
+            self._segment_end(step)
         return i
+
+    def _follow(self, end):
+        """The pelvis pipeline runs its buffer on to index `end` (it never ends a segment or
+        a step by itself: see _segment_end)."""
+        follower = self._pelvis
+        buf = self._pelvis_buf
+        i = self._pelvis_i
+        while i < end:
+            i = follower._kernel(buf, i, end)
+        self._pelvis_i = end
 
     # ---- bookkeeping at segment ends (<= 1/8 s) and steps -----------------------------------
     def _segment_end(self, step):
+        follower = self._pelvis_buf is not None and self._pelvis
+        if follower:  # the pelvis runs the same samples first: the rows read both
+            at = self._seg_base + 6 * self._seg_n
+            self._follow(at)
+            self._seg_base = at
+        self._own_segment_end(step)
+        if follower and follower._seg_n:  # and ends its segment, and step, here too
+            follower._swapped = self._swapped
+            follower._segment_end(step)
+
+    def _own_segment_end(self, step):
         rem = self._clock_rem + self._seg_n * _MS_MHZ
         self._clock_ms = self.t_ms = (self._clock_ms + rem // self._rate_mhz) & TICKS_MASK
         self._clock_rem = rem % self._rate_mhz
@@ -752,6 +770,7 @@ class Pipeline:
         follower._clock_ms = (self._clock_ms + rem // self._rate_mhz) & TICKS_MASK
         follower._clock_rem = rem % self._rate_mhz
         follower.t_ms = self.t_ms
+        follower._reset_segment()  # what it had of a segment before the gap is not this one's
         if not follower._started:
             follower._grav_x = float(pelvis_buf[0])
             follower._grav_y = float(pelvis_buf[1])
