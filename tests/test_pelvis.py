@@ -311,7 +311,7 @@ def test_replay_in_memory_matches_the_csv_columns(bent):
     imu, pimu = bent
     rec = ImuRecording(0.0, RATE_HZ, imu[:, 1:].ravel().tolist(), pimu[:, 1:].ravel().tolist())
     sink = run_pipeline(rec, config.defaults())
-    pelvis, lumbar, _ = sink.pelvis_rows
+    pelvis, lumbar, _ = sink.pelvis_cols
     assert len(pelvis) == len(sink.rows)
     assert [e for e in sink.buzzes() if e[1] == "buzz_hipbend"]
 
@@ -373,7 +373,7 @@ def test_micropython_gives_the_same_two_sensor_rows_and_buzzes(bent, tmp_path, i
              if line.startswith("P ")]
     events = [line.split()[2] for line in out.splitlines() if line.startswith("E ")]
     assert events == [e[1] for e in cpy.events] and "buzz_hipbend" in events
-    pelvis, lumbar, toeoff = cpy.pelvis_rows
+    pelvis, lumbar, toeoff = cpy.pelvis_cols
     want = [(t, p, lu, to) for (t, *_), p, lu, to in zip(cpy.rows, pelvis, lumbar, toeoff,
                                                           strict=True) if not math.isnan(p)]
     assert len(prows) == len(want) > 50
