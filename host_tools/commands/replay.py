@@ -81,10 +81,9 @@ class LeanRows:
 class Recorder:
     """A pipeline sink that keeps rows and events in memory with unwrapped times in seconds.
 
-    With `pelvis` it also keeps (`pelvis_cols`, three float columns beside `rows`), for each
-    lean row, the pelvis row the pipeline gave right
-    after it (pelvis_deg, lumbar_deg, lumbar_toeoff_deg; NaN where there was none, the pelvis
-    not being known then)."""
+    With `pelvis` it also keeps, for each lean row, the pelvis row the pipeline gave right
+    after it: `pelvis_cols`, three float columns beside `rows` (pelvis_deg, lumbar_deg,
+    lumbar_toeoff_deg; NaN where there was none, the pelvis not being known then)."""
 
     def __init__(self, t0=0.0, pelvis=False):
         self.t0 = t0
