@@ -10,7 +10,7 @@ Inputs (all times on the pipeline's sample clock, ms, wrapping at 2**30):
 
     c = Coaching(cfg, sink)
     c.stride(t_ms, lean_deg, win_ms, fwd_g, coached)   # the pipeline, at every stride row
-    c.pelvis_stride(t_ms, lumbar_deg, pelvis_deg, toeoff_deg, win_ms, coached)
+    c.pelvis_stride(t_ms, lumbar_deg, pelvis_deg, toeoff_deg, win_ms, fwd_g, coached)
                                         # the pipeline, after stride(), with a pelvis sensor
     c.rest()                            # the pipeline: not running any more, or recalibrating
     c.altitude(t_ms, altitude_m)        # a barometer sample (about once a second)
@@ -67,6 +67,7 @@ class Coaching:
         self._drift = Drift(cfg)
         self._climb = None  # made at the first altitude sample: most boards have no barometer
         self._lumbar = None  # made at the first pelvis stride: most runs have one sensor
+        self._pelvis_context = None  # ... with the pelvis's forward force (its doubt)
         self._pelvis_ms = 0  # its last stride
         self.player = Player()
 
@@ -154,15 +155,23 @@ class Coaching:
         return (lumbar is not None and lumbar.fault != FAULT_NONE
                 and ticks_diff(t_ms, self._pelvis_ms) <= _PELVIS_FRESH_MS)
 
-    def pelvis_stride(self, t_ms, lumbar_deg, pelvis_deg, toeoff_deg, win_ms, coached):
+    def pelvis_stride(self, t_ms, lumbar_deg, pelvis_deg, toeoff_deg, win_ms, fwd_g, coached):
         """The same stride seen with the pelvis sensor: lumbar angle (thorax lean less pelvis
         tilt, + = flexion), pelvis tilt (+ = anterior) and the lumbar angle in the stride's
-        toe-off part, all deg; the hip-bend and lumbar-arch alerts (coach.LumbarCoach)."""
+        toe-off part, all deg, and the pelvis's mean forward specific force (g); the hip-bend
+        and lumbar-arch alerts (coach.LumbarCoach). The lumbar angle may be off by what the
+        thorax lean may be (the chest's doubt, from its forward force) less what the pelvis
+        tilt may be (the same from the pelvis's): the body's acceleration is in both and
+        cancels, a tilt error one sensor has after a corner does not."""
         self._pelvis_ms = t_ms
         lumbar = self._lumbar
         if lumbar is None:
             lumbar = self._lumbar = LumbarCoach(self._cfg)
             lumbar.plan.stage = self._coach.plan.stage
+            self._pelvis_context = Context(self._cfg)
+        context = self._pelvis_context
+        context.update(t_ms, fwd_g)
+        lumbar.doubt_deg = self._context.doubt_deg() - context.doubt_deg()
         cue = lumbar.update_lumbar(t_ms, lumbar_deg, pelvis_deg, toeoff_deg, coached, win_ms)
         if cue != FAULT_NONE:
             self._cue(t_ms, cue, lumbar)

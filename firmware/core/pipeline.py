@@ -255,6 +255,7 @@ class Pipeline:
         self._pelvis_i = 0       # ... the index its pipeline has run them to, and
         self._seg_base = 0       # the index where this pipeline's segment began in them
         self._pelvis_deg = self._lumbar_deg = self._lumbar_toeoff_deg = 0.0
+        self._pelvis_fwd_g = 0.0  # the pelvis's forward force over the row's window (g)
         if pelvis:
             link = _PelvisLink(self, sink)
             follower = Pipeline(cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, link, link)
@@ -1027,7 +1028,8 @@ class Pipeline:
         self.coaching.stride(self.t_ms, lean, win_ms, self._forward_g(cur, prev), coached)
         if pelvis:
             self.coaching.pelvis_stride(self.t_ms, self._lumbar_deg, self._pelvis_deg,
-                                        self._lumbar_toeoff_deg, win_ms, coached)
+                                        self._lumbar_toeoff_deg, win_ms, self._pelvis_fwd_g,
+                                        coached)
 
     def _measure(self, sx, sy, sz, n):
         """Lean and roll (the frame's read-outs) of a window's summed mean specific force
@@ -1052,12 +1054,16 @@ class Pipeline:
         samples; the segment in progress is not in its window sums yet), to the sink."""
         f = self._pelvis
         fc, fp = f._win_cur, f._win_prev
-        k = f._seg_n if f._offset_known else 0
-        f._measure(fc[_WIN_GRAV_X] + fp[_WIN_GRAV_X] + f._seg_grav_x + k * f._offset_x,
-                   fc[_WIN_GRAV_Y] + fp[_WIN_GRAV_Y] + f._seg_grav_y + k * f._offset_y,
-                   fc[_WIN_GRAV_Z] + fp[_WIN_GRAV_Z] + f._seg_grav_z + k * f._offset_z,
-                   fc[_WIN_N] + fp[_WIN_N] + f._seg_n)
+        k = f._seg_n  # (the offset is 0 until learned)
+        sx = fc[_WIN_GRAV_X] + fp[_WIN_GRAV_X] + f._seg_grav_x + k * f._offset_x
+        sy = fc[_WIN_GRAV_Y] + fp[_WIN_GRAV_Y] + f._seg_grav_y + k * f._offset_y
+        sz = fc[_WIN_GRAV_Z] + fp[_WIN_GRAV_Z] + f._seg_grav_z + k * f._offset_z
+        f._measure(sx, sy, sz, fc[_WIN_N] + fp[_WIN_N] + k)
         pelvis = f._frame.lean_deg
+        self._pelvis_fwd_g = f._forward_g_of(
+            sx, sy, sz, fc[_WIN_FORCE_X] + fp[_WIN_FORCE_X] + f._seg_force_x,
+            fc[_WIN_FORCE_Y] + fp[_WIN_FORCE_Y] + f._seg_force_y,
+            fc[_WIN_FORCE_Z] + fp[_WIN_FORCE_Z] + f._seg_force_z)
         lumbar = lean - pelvis
         toeoff = lumbar
         chest_toe = self._toe_lean(cur, prev)
@@ -1073,13 +1079,19 @@ class Pipeline:
     def _forward_g(self, cur, prev):
         """The window's mean forward acceleration in g: mean specific force less gravity (grav),
         on the trunk's forward axis."""
+        return self._forward_g_of(cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X],
+                                  cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y],
+                                  cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z],
+                                  cur[_WIN_FORCE_X] + prev[_WIN_FORCE_X],
+                                  cur[_WIN_FORCE_Y] + prev[_WIN_FORCE_Y],
+                                  cur[_WIN_FORCE_Z] + prev[_WIN_FORCE_Z])
+
+    def _forward_g_of(self, sx, sy, sz, fx, fy, fz):
+        """Mean forward acceleration in g from a window's summed gravity (s) and raw force (f)."""
         f = self._frame.forward
-        sx = cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X]
-        sy = cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y]
-        sz = cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z]
-        ax = cur[_WIN_FORCE_X] + prev[_WIN_FORCE_X] - sx
-        ay = cur[_WIN_FORCE_Y] + prev[_WIN_FORCE_Y] - sy
-        az = cur[_WIN_FORCE_Z] + prev[_WIN_FORCE_Z] - sz
+        ax = fx - sx
+        ay = fy - sy
+        az = fz - sz
         return (ax * f[0] + ay * f[1] + az * f[2]) / math.sqrt(sx * sx + sy * sy + sz * sz)
 
 
