@@ -422,3 +422,28 @@ def test_the_chest_rows_are_the_same_with_or_without_a_pelvis(bent):
         p.feed(chunk, len(chunk) // 6)
     assert two.rows == sink.rows
     assert [e for e in two.events if e[1] not in logfmt.PELVIS_EVENTS] == sink.events
+
+
+def test_a_pelvis_stuck_at_full_scale_is_a_pelvis_fault(bent):
+    imu, pimu = bent
+    stuck = pimu[:, 1:].copy()
+    stuck[25 * RATE_HZ:, :3] = (8.0, -8.0, 8.0)  # the accelerometer pinned at +-8 g
+    p, sink = run_two(imu[:, 1:], stuck)
+    faults = [e for e in sink.events if e[1] == "pelvis_fault"]
+    assert faults and faults[0][2] == 2 and 25000 <= faults[0][0] <= 25500
+    assert not p.pelvis_known() and "sensor_fault" not in sink.names()
+
+
+def test_a_heel_strike_in_a_segment_a_step_cut_short_is_no_saturation():
+    """Two-segment runs at 200 Hz: a waist sensor's heel strike reaches 5 g, and a step can
+    end a segment one sample after the previous one: that one sample's mean force is no
+    sensor stuck at full scale (the whole segments around it say so)."""
+    p = Pipeline(config.defaults(), 200, 1.0, 1.0, Events())
+    p._grav_x, p._grav_y, p._grav_z = 0.0, 0.0, 1.0
+    p._seg_n = 1
+    p._seg_force_x, p._seg_force_y, p._seg_force_z = 0.5, 0.0, 5.2
+    assert p._fault() == 0
+    n = p._segment_n
+    p._seg_n = n
+    p._seg_force_x, p._seg_force_y, p._seg_force_z = 0.5 * n, 0.0, 5.2 * n
+    assert p._fault() == 2

@@ -172,6 +172,7 @@ class Pipeline:
         self._pull_still = dt / _STILL_TAU_S
         self._pull_no_bias = dt / _NO_BIAS_TAU_S
         self._segment_n = max(1, int(_SEGMENT_S * self._rate_hz))
+        self._half_segment_n = self._segment_n // 2  # (_fault; a pelvis pipeline's too)
         g2 = self._accel_lsb_per_g * self._accel_lsb_per_g
         self._step_high = cfg["step_high_g"] * g2
         self._step_low = cfg["step_low_g"] * g2
@@ -552,8 +553,12 @@ class Pipeline:
         nn = n * n
         sx, sy, sz = self._seg_force_x, self._seg_force_y, self._seg_force_z
         force2 = sx * sx + sy * sy + sz * sz
-        # rms rate (bias removed) above the limit: the mean raw rate is at full scale
-        if force2 > self._max_force2 * nn or self._seg_rate_sq > self._max_rate2 * n:
+        # rms rate (bias removed) above the limit: the mean raw rate is at full scale. The
+        # force only over a segment of at least half the usual length: a step can cut one to a
+        # sample or two, and those can be the heel strike's (5 g at a waist, 200 Hz); a sensor
+        # stuck at full scale makes no steps, so its segments are whole
+        if (force2 > self._max_force2 * nn and n >= self._half_segment_n) \
+                or self._seg_rate_sq > self._max_rate2 * n:
             return FAULT_SATURATED
         if force2 < self._silent_force2 * nn:
             sx = self._seg_rate_x + n * self._bias_x  # the raw rate: the bias added back
