@@ -451,3 +451,19 @@ def test_a_heel_strike_in_a_segment_a_step_cut_short_is_no_saturation():
     p._seg_n = n
     p._seg_force_x, p._seg_force_y, p._seg_force_z = 0.5 * g * n, 0.0, 5.2 * g * n
     assert p._fault() == 2
+
+
+@pytest.mark.parametrize("batch", [1, 7, 32])
+def test_fed_the_chests_own_samples_the_pelvis_pipeline_is_the_chests_to_the_bit(batch):
+    """The pelvis pipeline's segments, blocks and steps are the chest's, whatever the FIFO
+    batch: fed the same samples its gravity and bias stay equal to the chest's exactly."""
+    imu, _, _ = simulate(segments(8.0, run_s=20), rate_hz=RATE_HZ, seed=5)
+    p = Pipeline(config.defaults(), RATE_HZ, 1.0, 1.0, Sink(), pelvis=True)
+    f = p._pelvis
+    a = imu[:, 1:].ravel()
+    for i in range(0, len(a), 6 * batch):
+        chunk = array("d", a[i:i + 6 * batch])
+        p.feed(chunk, len(chunk) // 6, chunk)
+        assert (f._grav_x, f._grav_y, f._grav_z) == (p._grav_x, p._grav_y, p._grav_z)
+        assert (f._bias_x, f._bias_y, f._bias_z) == (p._bias_x, p._bias_y, p._bias_z)
+    assert p.pelvis_known()
