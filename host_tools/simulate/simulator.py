@@ -19,7 +19,7 @@ TRUTH_COLUMNS = ("t", "lean_deg", "lean_inst_deg", "roll_deg", "state", "fault",
                  "cadence_spm")
 
 
-def _check_options(mount, rate_hz, cadence_spm, quality):
+def check_options(mount, rate_hz, cadence_spm, quality):
     if mount not in mounts.MOUNTS:
         raise UserError("mount must be one of %s, got %r" % (", ".join(mounts.MOUNTS), mount))
     if quality not in sensor.QUALITIES:
@@ -94,7 +94,7 @@ def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, qual
     the internal grid start) and R_wb (n, 3, 3, world-from-body); meta the resolved script and
     every parameter and random draw (JSON-ready). `field` (from field.draw) adds the field
     physics it names; its site sets the lever arm."""
-    _check_options(mount, rate_hz, cadence_spm, quality)
+    check_options(mount, rate_hz, cadence_spm, quality)
     rate_hz = int(rate_hz)
     run_cadence = scenarios.RUN_CADENCE_SPM if cadence_spm is None else float(cadence_spm)
     if isinstance(scenario, str):
