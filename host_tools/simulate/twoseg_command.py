@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .. import outfiles
 from ..errors import UserError
+from .command import add_rate_and_cadence
 from .mount import MOUNTS
 from .sensor import QUALITIES
 from .twoseg import OUTPUTS, simulate, write
@@ -27,11 +28,7 @@ def register(parser):
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument("--duration", type=float, default=600.0, metavar="S",
                         help="length of a 'field' run in seconds")
-    parser.add_argument("--rate", type=int, default=100, metavar="HZ",
-                        help="IMU output rate of both sensors, 50..1000 Hz")
-    parser.add_argument("--cadence", type=float, default=None, metavar="SPM",
-                        help="running cadence, 150..190 steps/min, for run segments that do not"
-                        " set cadence_spm (default 170)")
+    add_rate_and_cadence(parser, "IMU output rate of both sensors, 50..1000 Hz")
     for part, where in (("chest", "the chest clip"), ("pelvis", "the waistband pod")):
         parser.add_argument("--%s-mount" % part, default="random", choices=MOUNTS,
                             help="how %s sits on its segment" % where)
