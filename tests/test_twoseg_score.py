@@ -3,7 +3,7 @@ a simulated two-segment truth: the figures of bench/twoseg.py mean what they say
 import numpy as np
 import pytest
 
-from bench.twoseg import TwoSegRecorder
+from bench.twoseg import TwoSegRecorder, pelvis_supported, replay
 from host_tools import evaluate_twoseg as ev
 from host_tools.simulate import twoseg
 
@@ -89,3 +89,18 @@ def test_the_bench_sink_pairs_each_pelvis_row_with_its_lean_row():
     sink.lean(2000, 7.5, 0.0, 170.0, 1, 3000)
     sink.pelvis(2000, 9.5, -2.0, -3.0)
     assert sink.pelvis_rows == [(1.0, 9.0, -2.0, -4.0, 2, 2.5), (2.0, 9.5, -2.0, -3.0, 1, 3.0)]
+
+
+@pytest.mark.skipif(not pelvis_supported(), reason="the pipeline has no pelvis yet (issue 17)")
+def test_the_demo_through_the_pipeline_with_a_pelvis_cues_each_episode_its_own_way():
+    """End to end on the demo (typical sensors, random mounts): the hip bend gets the hip-bend
+    pattern, the arch the arch pattern, the ankle lean nothing, and the scores are sane."""
+    imu, truth, meta = twoseg.simulate("demo", rate_hz=100, seed=11)
+    sink = replay(imu, 100, pelvis=True)
+    assert len(sink.pelvis_rows) > 0.8 * sum(1 for r in sink.rows if r[4] == ev.RUNNING)
+    c = ev.cues(sink.buzzes(), meta["episodes"], truth)
+    assert c["latencies"]["hip_bend"][0] is not None
+    assert c["latencies"]["lumbar_arch"][0] is not None
+    assert c["ankle_as_hipbend"] == 0 and c["any_buzz"]["ankle_lean"] == 0
+    angles = ev.angle_errors(sink.rows, sink.pelvis_rows, truth)
+    assert all(angles[name][0] < 3.0 for name in ("thorax", "pelvis", "lumbar"))
