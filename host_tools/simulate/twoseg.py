@@ -38,8 +38,11 @@ OUTPUTS = ("imu.csv", "truth.csv", "episodes.csv", "scenario.json")
 
 # The lumbar hinge in pelvis axes (m) from the hip joint centres: ~L3-L4, 15 cm up, 3 cm back.
 LUMBAR_JOINT_M = (-0.03, 0.0, 0.15)
-# The pelvis's sagittal oscillation at step frequency, peak to peak (deg): README cites it.
-PELVIS_ROCK_PP_DEG = (5.0, 10.0)
+# The pelvis's sagittal oscillation, peak to peak (deg), at step frequency (drawn log-uniform)
+# and at stride frequency (uniform, at a drawn phase): README "Two-segment trunk" says where
+# the ranges come from (the real waist-worn jogs and the literature).
+PELVIS_ROCK_PP_DEG = (2.5, 12.0)
+PELVIS_STRIDE_PP_DEG = (1.0, 4.5)
 # Where round the waistband the pod sits (deg from the front, + to the left), and the
 # waistband's half-widths (m): front-back and side to side, at 8 cm above the hip centres.
 POD_ANGLE_DEG = (-110.0, 110.0)
@@ -63,12 +66,20 @@ def toeoff_pulse(steps, contact):
 
 def _draw_bodies(seed, qualities, mechanisms, rng):
     """The thorax's and the pelvis's field physics (field.draw per site, rocking always on:
-    each segment moves at step frequency), the pelvis's oscillation from PELVIS_ROCK_PP_DEG."""
+    each segment moves at step frequency), the pelvis's oscillation from PELVIS_ROCK_PP_DEG
+    and its stride-frequency sway (left and right steps differ) from PELVIS_STRIDE_PP_DEG."""
     mech = tuple(sorted(set(mechanisms) | {"rocking"}))
     thorax = fieldmod.draw(2 * int(seed), "chest", qualities[0], mech)
     pelvis = fieldmod.draw(2 * int(seed) + 1, "waist", qualities[1], mech)
-    pelvis["rocking"]["amp_deg"] = float(rng.uniform(*PELVIS_ROCK_PP_DEG) / 2)
+    pelvis["rocking"]["amp_deg"] = float(np.exp(rng.uniform(*np.log(PELVIS_ROCK_PP_DEG))) / 2)
+    pelvis["stride_rocking"] = {"amp_deg": float(rng.uniform(*PELVIS_STRIDE_PP_DEG) / 2),
+                                "phase_steps": float(rng.uniform(0.0, 2.0))}
     return thorax, pelvis
+
+
+def _stride_pitch_deg(body, steps):
+    sway = body["stride_rocking"]
+    return sway["amp_deg"] * np.cos(np.pi * (steps - sway["phase_steps"]))
 
 
 def _stride_mean(x, steps):
@@ -133,8 +144,8 @@ def simulate(scenario="demo", rate_hz=100, cadence_spm=None, seed=0, chest_mount
     sig_t = script.evaluate(segments, t_fine)
     toeoff = script.ramped(segments, t_fine, [seg["toeoff_deg"] for seg in segments])
     pelvis_deg = (script.ramped(segments, t_fine, [seg["pelvis_deg"] for seg in segments])
-                  + toeoff * sig_t["w_run"]
-                  * toeoff_pulse(sig_t["steps"], gait.contact_ratio(sig_t["speed_mps"])))
+                  + sig_t["w_run"] * (_stride_pitch_deg(body_p, sig_t["steps"]) + toeoff
+                  * toeoff_pulse(sig_t["steps"], gait.contact_ratio(sig_t["speed_mps"]))))
     sig_p = dict(sig_t, lean_deg=pelvis_deg)
     table = gait.step_table(sig_t, rng_motion, body_t)
     sway = gait.sway_draw(rng_motion)
@@ -178,7 +189,6 @@ def simulate(scenario="demo", rate_hz=100, cadence_spm=None, seed=0, chest_mount
         "chest_fault": np.array(FAULTS)[sig_t["fault"][at]],
         # the chest's one-sensor truth, as simulator.simulate names it (evaluate.Truth)
         "lean_inst_deg": thorax_deg, "lean_deg": sig_t["lean_deg"][at],
-        "pelvis_script_deg": pelvis_deg[at],
         "fault": np.array(FAULTS)[sig_t["fault"][at]],
         "R_wb": seen_t["R_wb"], "R_wb_pelvis": seen_p["R_wb"],
     }
