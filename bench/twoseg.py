@@ -130,6 +130,11 @@ def summary(results, mode):
         w, med, sp = _worst_median(results, mode, name)
         worst[name] = w
         lines.append("| %s | %.2f | %.2f | %s |" % (name, w, med, _describe(sp) if sp else "-"))
+    if mode == "two":
+        lines.append("\nRMSE over running rows, each against the truth over the row's own window"
+                     " (lumbar = thorax - pelvis); lumbar_toeoff against the truth's lumbar angle"
+                     " within +-%.2f step of toe-off, not a goal (the pipeline's toe-off part is"
+                     " its own)." % evaluate_twoseg.TOEOFF_HALF_STEPS)
     good_h = sum(r[mode]["cues"]["good_running_h"] for r in results)
     false = sum(len(r[mode]["cues"]["false"]) for r in results)
     lines += ["", "| episodes (>= %g s) | cued with own pattern <= %g s | latency mean / max "
