@@ -1,12 +1,15 @@
 """Runs ON MicroPython: an IMU.csv through firmware.core.pipeline, printing every lean row and
 event as one line, for the differential test against CPython. The CSV is trusted (the host
-validated it); rate comes from argv, and optionally a config as JSON (default: the defaults)."""
+validated it); rate comes from argv, and optionally a config as JSON (default: the defaults)
+and "counts": the CSV then holds integer counts at pipeline.UNITS_LSB_* (upy.counts_csv), the
+device's kind of input, so a single-precision interpreter gets CPython's very samples (from g
+and deg/s it would round some values to the other count)."""
 import json
 import sys
 from array import array
 
 from firmware.core import config
-from firmware.core.pipeline import Pipeline
+from firmware.core.pipeline import UNITS_LSB_PER_DPS, UNITS_LSB_PER_G, Pipeline
 
 BATCH = 32
 
@@ -24,15 +27,19 @@ def main():
     cfg, errors = config.validate(json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})
     if errors:
         raise ValueError(errors[0])
-    p = Pipeline(cfg, rate, 1.0, 1.0, PrintSink())
-    buf = array("d", [0.0] * (6 * BATCH))
+    if len(sys.argv) > 4 and sys.argv[4] == "counts":
+        p = Pipeline(cfg, rate, UNITS_LSB_PER_G, UNITS_LSB_PER_DPS, PrintSink())
+        buf, num = array("l", [0] * (6 * BATCH)), int
+    else:
+        p = Pipeline(cfg, rate, 1.0, 1.0, PrintSink())
+        buf, num = array("d", [0.0] * (6 * BATCH)), float
     n = 0
     with open(path) as f:
         f.readline()
         for line in f:
             parts = line.split(",")
             for j in range(6):
-                buf[6 * n + j] = float(parts[1 + j])
+                buf[6 * n + j] = num(parts[1 + j])
             n += 1
             if n == BATCH:
                 p.feed(buf, n)
