@@ -56,8 +56,8 @@ _RATE_MAX_HZ = 8000.0  # the clock's integer arithmetic stays below 2**30 up to 
 # robustness bench (docs/device.md, "Memory"): the same time at every rate.
 _BLOCK_S = 0.125
 # keeps |a block's rate sum x _RATE_FRAC - n x bias| a small int (30 x 32768 x 1024 < 2**30
-# less 30 x 25 dps): a 200 Hz segment (25 samples) is one block
-_BLOCK_MAX = const(30)
+# less 30 x 25 dps); 8: see docs/orientation.md ("Integer front end", the decision)
+_BLOCK_MAX = const(8)
 # The bias the blocks' rate sums lose, in 1/1024 counts (ints): fine enough that where float32
 # and float64 round it apart (rarely), the tilts differ by < 1e-5 deg (1/64 made 1e-4).
 _RATE_FRAC = const(1024)
