@@ -92,13 +92,9 @@ _SPIN_TILT_SIN2 = 0.0349 ** 2  # sin(2 deg) squared
 _TURN_HOLD_MS = const(3000)
 _YAW_BASE_S = 60.0  # the yaw rate's baseline (see _step) follows over this long
 # The accelerometer's own offset across gravity (tens of mg, fixed in the board) is learned
-# from corners (see _learn_offset) that turn at least this far, by a small Kalman filter.
+# from corners (see _learn_offset) that turn at least this far, a share at a time.
 _OFFSET_TURN_DEG = 45.0
-_OFFSET_AFTER_MS = const(20000)  # corners count only this long after running began
-_OFFSET_PRIOR_G = 0.05  # spread of an offset across up before any corner (typical grade)
-# a corner's evidence: its spread (pace changes at corners, the gyro's axis errors); 0.02
-# learned quicker but moved good sensors' lean by up to 0.1 deg (docs/orientation.md)
-_OFFSET_NOISE_G = 0.04
+_OFFSET_SHARE = 0.5
 _OFFSET_SETTLED = 0.2   # learn only if the pull undid at least this share of a corner's error
 _OFFSET_MAX_G = 0.15    # beyond any accelerometer's zero-g offset
 _COACH_TURN_HOLD_MS = const(0)
@@ -230,14 +226,8 @@ class Pipeline(Tilt):
         self._offset_known = False  # learned from a corner yet (else all zero)
         self._corner_deg = 0.0  # turned in the corner under way (+ = left)
         self._corner_pull = 0.0  # forward-back pull since it ended (counts)
-        self._corner_turn_pull = 0.0  # ... and while it lasted
         self._corner_keep = 1.0  # share of an error at its end that the pull has left since
         self._corner_phase = 0   # 0 none, 1 turning, 2 settling after it
-        # the offset's covariance across up (h1/h2 counts^2: p11, p12, p22) and the noise of a
-        # corner's evidence (see _learn_offset)
-        lsb = self._accel_lsb_per_g
-        self._offset_p = [(_OFFSET_PRIOR_G * lsb) ** 2, 0.0, (_OFFSET_PRIOR_G * lsb) ** 2]
-        self._offset_noise2 = (_OFFSET_NOISE_G * lsb) ** 2
         self._pull = self._pull_still
         self._pull_running = False  # the pull corrects the lean at the gain filter's rate
         self._armed = False
@@ -868,23 +858,14 @@ class Pipeline(Tilt):
         """The accelerometer's offset is fixed in the board, but the gyro carries grav as a
         vector fixed in the world, so an offset taken into grav swings round with every
         corner and comes back as a lean error the pull then has to undo. That undoing, along
-        forward while turning and in the settling after a corner of known angle, says what
-        part of grav was offset along one direction (which the corner's angle and side set):
-        a Kalman filter over the offset across up (_offset_p) weighs it against what earlier
-        corners said, and what it learns moves from grav to the offset, which corners leave be.
+        forward in the settling after a corner of known angle, says what part of grav was
+        offset: move it (a share at a time) from grav to the offset, which corners leave be.
         (Straight running cannot tell the two apart; their sum, what the lean uses, is kept.)"""
         if turning:
             if self._corner_phase != 1:
-                # (not in a run's first strides: setting off, the mean force leans with the
-                # acceleration and the tilt has not settled on the running mean force yet)
-                if ticks_diff(self.t_ms, self._run_start_ms) < _OFFSET_AFTER_MS:
-                    return
                 self._corner_phase = 1
                 self._corner_deg = 0.0
-                self._corner_turn_pull = 0.0
             self._corner_deg += yaw_dps * win[_WIN_N] * self._dt_s
-            # what the pull undid along forward while the error was swinging in
-            self._corner_turn_pull += self._forward_pull(win)
             return
         if self._corner_phase == 1:
             if abs(self._corner_deg) < _OFFSET_TURN_DEG:
@@ -895,7 +876,11 @@ class Pipeline(Tilt):
             self._corner_keep = 1.0
         if self._corner_phase != 2:
             return
-        self._corner_pull += self._forward_pull(win)
+        fwd = self._frame.forward
+        rad = self._rad_per_count
+        self._corner_pull += ((win[_WIN_PULL_X] - rad * win[_WIN_TURN_X]) * fwd[0]
+                              + (win[_WIN_PULL_Y] - rad * win[_WIN_TURN_Y]) * fwd[1]
+                              + (win[_WIN_PULL_Z] - rad * win[_WIN_TURN_Z]) * fwd[2])
         # (the pull's gain varies: turn_tau_s or the gain filter's, whichever is quicker)
         self._corner_keep *= max(0.0, 1.0 - self._pull * win[_WIN_N])
         if ticks_diff(self.t_ms, self._turn_ms) < _TURN_HOLD_MS:
@@ -907,7 +892,6 @@ class Pipeline(Tilt):
         # grav's part d across up, seen after the body turned by a, moved by (R(-a) - I) d;
         # along forward that is r . d, and the pull undid `settled` of it
         frame = self._frame
-        fwd = frame.forward
         h1, h2 = frame.h1, frame.h2
         f1 = fwd[0] * h1[0] + fwd[1] * h1[1] + fwd[2] * h1[2]
         f2 = fwd[0] * h2[0] + fwd[1] * h2[1] + fwd[2] * h2[2]
@@ -915,23 +899,10 @@ class Pipeline(Tilt):
         c, s = math.cos(a), math.sin(a)
         r1 = f1 * (c - 1.0) + f2 * s
         r2 = -f1 * s + f2 * (c - 1.0)
-        # a Kalman update of d (h1/h2 counts) from the error the pull found, e = r . d + noise:
-        # the gain follows how well d is known, so the first corners teach most and a left
-        # and a right corner, whose r point different ways, pin it
-        e = -self._corner_pull / settled - self._corner_turn_pull
-        p = self._offset_p
-        g1 = p[0] * r1 + p[1] * r2
-        g2 = p[1] * r1 + p[2] * r2
-        k = 1.0 / (r1 * g1 + r2 * g2 + self._offset_noise2)
-        p[0] -= g1 * g1 * k
-        p[1] -= g1 * g2 * k
-        p[2] -= g2 * g2 * k
-        k *= e
-        g1 *= k
-        g2 *= k
-        dx = g1 * h1[0] + g2 * h2[0]
-        dy = g1 * h1[1] + g2 * h2[1]
-        dz = g1 * h1[2] + g2 * h2[2]
+        k = -_OFFSET_SHARE * self._corner_pull / (settled * (r1 * r1 + r2 * r2))
+        dx = k * (r1 * h1[0] + r2 * h2[0])
+        dy = k * (r1 * h1[1] + r2 * h2[1])
+        dz = k * (r1 * h1[2] + r2 * h2[2])
         ox, oy, oz = self._offset_x + dx, self._offset_y + dy, self._offset_z + dz
         limit = _OFFSET_MAX_G * self._accel_lsb_per_g
         if ox * ox + oy * oy + oz * oz > limit * limit:
@@ -941,14 +912,6 @@ class Pipeline(Tilt):
         self._grav_x -= dx
         self._grav_y -= dy
         self._grav_z -= dz
-
-    def _forward_pull(self, win):
-        """The step's pull along forward, as seen at its end (counts)."""
-        fwd = self._frame.forward
-        rad = self._rad_per_count
-        return ((win[_WIN_PULL_X] - rad * win[_WIN_TURN_X]) * fwd[0]
-                + (win[_WIN_PULL_Y] - rad * win[_WIN_TURN_Y]) * fwd[1]
-                + (win[_WIN_PULL_Z] - rad * win[_WIN_TURN_Z]) * fwd[2])
 
     def _drop_sideways(self, win):
         """Turning: the mean force leans into the turn (centripetal), sideways only, so undo the
