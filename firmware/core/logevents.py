@@ -10,7 +10,8 @@ were ~1.5 KB of heap for the whole run; device/modules.py forgets this module af
 #     "code name versions data"
 # versions "first-last" (last empty: still current); data "text" (UTF-8 text), or none, or the
 # float32 values in order as "field:type:unit", type i (a whole number: count, mV, enumeration) or
-# f (a measurement). Codes 1-15 are the pipeline's, 16 and up the device app's and the writer's.
+# f (a measurement). Codes 1-15 are the pipeline's, 16-31 the device app's and the writer's,
+# 32-47 the pipeline's with a pelvis sensor (a one-sensor sink never gets them).
 # Codes are never reused; docs/log-format.md says what each means and what v1 readers saw.
 REGISTRY = (
     "1 calibrated 1-1 value:f:-",  # declared in v1, never written: v2 says so
@@ -42,4 +43,10 @@ REGISTRY = (
     "25 personal_band 1- held_deg:f:deg",
     "26 imu_lost 2- errno:i:errno",
     "27 imu_back 2- lost_s:f:s",
+    "28 pelvis_lost 3- errno:i:errno",
+    "29 pelvis_back 3- lost_s:f:s",
+    "32 buzz_hipbend 3- lumbar_deg:f:deg",
+    "33 buzz_lumbar_arch 3- lumbar_deg:f:deg",
+    "34 pelvis_fault 3- kind:i:fault",
+    "35 pelvis_ok 3- fault_s:f:s",
 )

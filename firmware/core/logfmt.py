@@ -8,25 +8,28 @@ nibble is the format version, so a reader can tell "newer format" from "damage" 
     tag u8 (VERSION << 4 | kind) | length u16 | payload[length] | crc32 u32 (over tag..payload)
 
 except that a SUMMARY block, written every second, has a fixed payload and no length field: those
-2 bytes are 1/7 of the log in summary mode. All integers little-endian. docs/log-format.md has
-the tables; this module is their code.
+2 bytes are 1/7 of the log in summary mode (so has a PELVIS block, v3, beside it). All integers
+little-endian. docs/log-format.md has the tables; this module is their code.
 """
 import binascii
 import struct
 
 from .compat import const
 
-VERSION = const(2)  # v2: forward_found carries speed_mps; pause/resume gone (docs)
+# v2: forward_found carries speed_mps; pause/resume gone. v3: the pelvis sensor (PELVIS blocks,
+# its events). docs/log-format.md
+VERSION = const(3)
 
 HEADER = const(1)   # session metadata: mode, rates, scales, then JSON (fw, board, imu, config)
 SUMMARY = const(2)  # one second of running, reduced
 EVENTS = const(3)   # one or more timestamped events
 RAW = const(4)      # IMU samples at full rate, int16 counts as the driver delivered them
-KINDS = (HEADER, SUMMARY, EVENTS, RAW)
+PELVIS = const(5)   # v3: one second of the pelvis sensor's angles, beside that second's SUMMARY
+KINDS = (HEADER, SUMMARY, EVENTS, RAW, PELVIS)
 
 FRAME_BYTES = const(7)    # tag + length + crc
 PREFIX_BYTES = const(3)   # tag + length
-SUMMARY_PREFIX_BYTES = const(1)  # tag alone
+SUMMARY_PREFIX_BYTES = const(1)  # tag alone (so is a PELVIS block's prefix)
 MAX_PAYLOAD = const(4096)  # longer lengths are damage, which lets the reader resync sooner
 
 MODE_SUMMARY = const(0)
@@ -41,6 +44,10 @@ HEADER_FIXED_BYTES = const(19)
 # t_s (session seconds mod 2**16), lean 0.1 deg, roll 0.25 deg, cadence spm, flags
 SUMMARY_FORMAT = "<HhbBB"
 SUMMARY_BYTES = const(7)
+# t_s (as the summary's), pelvis tilt 0.1 deg, lumbar angle 0.1 deg, lumbar angle at toe-off
+# 0.1 deg, flags (PELVIS_ALERT_FLAGS)
+PELVIS_FORMAT = "<HhhhB"
+PELVIS_BYTES = const(9)
 # t_ms (session ms), code, data length; then data: float32 values or UTF-8 text
 EVENT_FORMAT = "<IBB"
 EVENT_FIXED_BYTES = const(6)
@@ -61,6 +68,10 @@ FLAG_ARCH = const(0x10)
 FLAG_OVERLEAN = const(0x20)
 ALERT_FLAGS = (("buzz_upright", FLAG_UPRIGHT), ("buzz_arch", FLAG_ARCH),
                ("buzz_overlean", FLAG_OVERLEAN))
+# PELVIS flags: a buzz of this kind started in this second
+FLAG_HIPBEND = const(0x01)
+FLAG_LUMBAR_ARCH = const(0x02)
+PELVIS_ALERT_FLAGS = (("buzz_hipbend", FLAG_HIPBEND), ("buzz_lumbar_arch", FLAG_LUMBAR_ARCH))
 
 # The event registry: the one list of events, in logevents.py, which everything else derives
 # from (the pipeline's event names, the writer, host_tools/logread.py, the exports and the table
@@ -86,11 +97,11 @@ def event_types(version=VERSION):
     return out
 
 
-# What the writer needs, for this version only: name -> code, and code (below 32) -> 1 + how many
+# What the writer needs, for this version only: name -> code, and code (below 48) -> 1 + how many
 # values it takes (_TEXT_DATA for text, 0 for a code this version does not have).
 EVENT_CODES = {}
 _TEXT_DATA = const(255)
-_DATA = bytearray(32)
+_DATA = bytearray(48)
 for _code, (_name, _fields) in event_types().items():
     EVENT_CODES[_name] = _code
     _DATA[_code] = _TEXT_DATA if _fields == TEXT else len(_fields) + 1
@@ -99,6 +110,9 @@ del _code, _name, _fields
 # (coach.UPRIGHT, ARCH, OVERLEAN: the order of ALERT_FLAGS).
 PIPELINE_EVENTS = tuple(sorted((c, n) for n, c in EVENT_CODES.items() if c < 16))
 PIPELINE_EVENTS = tuple(n for _, n in PIPELINE_EVENTS)
+# ... and those it adds with a pelvis sensor (codes 32-47), in code order
+PELVIS_EVENTS = tuple(sorted((c, n) for n, c in EVENT_CODES.items() if 32 <= c < 48))
+PELVIS_EVENTS = tuple(n for _, n in PELVIS_EVENTS)
 BUZZ_EVENTS = (None,) + tuple(n for n, _ in ALERT_FLAGS)
 MAX_EVENT_DATA = const(255)
 
@@ -156,10 +170,21 @@ class Crc32:
         buf[off + 3] = hi >> 8
 
 
-def pack_prefix(buf, kind, length):
-    """Tag (and length, except for SUMMARY) into buf[0:]; returns the prefix's size."""
+def fixed_bytes(kind, version=VERSION):
+    """The payload size of a kind whose blocks have no length field (SUMMARY, and PELVIS from
+    v3 on), else None."""
     if kind == SUMMARY:
-        buf[0] = VERSION << 4 | SUMMARY
+        return SUMMARY_BYTES
+    if kind == PELVIS and version >= 3:
+        return PELVIS_BYTES
+    return None
+
+
+def pack_prefix(buf, kind, length):
+    """Tag (and length, except for SUMMARY and PELVIS) into buf[0:]; returns the prefix's
+    size."""
+    if kind == SUMMARY or kind == PELVIS:
+        buf[0] = VERSION << 4 | kind
         return SUMMARY_PREFIX_BYTES
     struct.pack_into(PREFIX_FORMAT, buf, 0, VERSION << 4 | kind, length)
     return PREFIX_BYTES
@@ -228,6 +253,15 @@ def pack_summary(buf, off, t_s, lean_deg, roll_deg, cadence_spm, flags):
                      _clamp_round(lean_deg * LEAN_PER_DEG, -32768, 32767),
                      _clamp_round(roll_deg * ROLL_PER_DEG, -128, 127),
                      _clamp_round(cadence_spm, 0, 255), flags & 0xFF)
+
+
+def pack_pelvis(buf, off, t_s, pelvis_deg, lumbar_deg, toeoff_deg, flags):
+    """A PELVIS payload: the mean of the second's pelvis rows (Pipeline sink.pelvis), quantised
+    like the summary's lean and saturating alike."""
+    struct.pack_into(PELVIS_FORMAT, buf, off, t_s & 0xFFFF,
+                     _clamp_round(pelvis_deg * LEAN_PER_DEG, -32768, 32767),
+                     _clamp_round(lumbar_deg * LEAN_PER_DEG, -32768, 32767),
+                     _clamp_round(toeoff_deg * LEAN_PER_DEG, -32768, 32767), flags & 0xFF)
 
 
 def event_size(code, value):

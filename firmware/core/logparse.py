@@ -5,9 +5,10 @@ firmware no heap (~1 KB when it sat in logfmt, docs/device.md section 9)."""
 import struct
 
 from .logfmt import (CRC_FORMAT, EVENT_FIXED_BYTES, EVENT_FORMAT, HEADER_FIXED_BYTES,
-                     HEADER_FORMAT, KINDS, LEAN_PER_DEG, MAX_PAYLOAD, PREFIX_BYTES, PREFIX_FORMAT,
-                     RAW_FIXED_BYTES, RAW_T_FORMAT, ROLL_PER_DEG, SAMPLE_BYTES, SUMMARY,
-                     SUMMARY_BYTES, SUMMARY_FORMAT, SUMMARY_PREFIX_BYTES, TEXT, crc)
+                     HEADER_FORMAT, KINDS, LEAN_PER_DEG, MAX_PAYLOAD, PELVIS, PELVIS_BYTES,
+                     PELVIS_FORMAT, PREFIX_BYTES, PREFIX_FORMAT, RAW_FIXED_BYTES, RAW_T_FORMAT,
+                     ROLL_PER_DEG, SAMPLE_BYTES, SUMMARY_BYTES, SUMMARY_FORMAT,
+                     SUMMARY_PREFIX_BYTES, TEXT, crc, fixed_bytes)
 
 
 def parse_block(buf, off):
@@ -19,11 +20,12 @@ def parse_block(buf, off):
         return None
     tag = buf[off]
     kind = tag & 0x0F
-    if kind not in KINDS or tag >> 4 == 0:
+    if kind not in KINDS or tag >> 4 == 0 or (kind == PELVIS and tag >> 4 < 3):
         return None
-    if kind == SUMMARY:
+    fixed = fixed_bytes(kind, tag >> 4)
+    if fixed is not None:
         start = off + SUMMARY_PREFIX_BYTES
-        end = start + SUMMARY_BYTES
+        end = start + fixed
     else:
         if off + PREFIX_BYTES > len(buf):
             return None
@@ -53,6 +55,14 @@ def unpack_summary(buf, start, end):
         raise ValueError("summary block of %d bytes" % (end - start))
     t, lean, roll, cad, flags = struct.unpack_from(SUMMARY_FORMAT, buf, start)
     return t, lean / LEAN_PER_DEG, roll / ROLL_PER_DEG, cad, flags
+
+
+def unpack_pelvis(buf, start, end):
+    """(t_s mod 2**16, pelvis_deg, lumbar_deg, lumbar_toeoff_deg, flags) of a PELVIS block."""
+    if end - start != PELVIS_BYTES:
+        raise ValueError("pelvis block of %d bytes" % (end - start))
+    t, pelvis, lumbar, toeoff, flags = struct.unpack_from(PELVIS_FORMAT, buf, start)
+    return t, pelvis / LEAN_PER_DEG, lumbar / LEAN_PER_DEG, toeoff / LEAN_PER_DEG, flags
 
 
 def unpack_events(buf, start, end, types):

@@ -37,7 +37,7 @@ from .coaching import Coaching
 from .compat import TICKS_MASK, const, ticks_diff
 from .forward import ForwardCheck, SetOff
 from .gait import RUNNING, STILL, Gait
-from .haptics import READY, SENSOR, STAND_TALL
+from .haptics import READY, SENSOR, STAND_TALL, Player
 from .orientation import Frame, tilt_deg
 from .tilt import UP_UNIT, Tilt
 from .tiltgain import TiltGain
@@ -45,6 +45,8 @@ from .tiltgain import TiltGain
 # every event name a sink gets from feed(), the pipeline's own and the coaching object's
 # (names and codes: the registry in logfmt)
 EVENTS = logfmt.PIPELINE_EVENTS
+# ... and the events a sink also gets with a pelvis sensor (pelvis=True)
+PELVIS_EVENTS = logfmt.PELVIS_EVENTS
 
 _RATE_MAX_HZ = 8000.0  # the clock's integer arithmetic stays below 2**30 up to ~8.5 kHz
 # The tilt's float work runs once per block of samples this long (rounded to whole samples; one
@@ -136,19 +138,35 @@ _WIN_FORCE_Z = const(12)
 _WIN_TURN_X = const(13)  # the pull's turning within the window (see _kernel), rate x pull
 _WIN_TURN_Y = const(14)
 _WIN_TURN_Z = const(15)
-_WIN_SLOTS = const(16)
+# gravity at each toe-off in the window (summed) and how many: the kernel adds one where the
+# stance's force falls below step_low_g (see _kernel), for the lumbar angle at toe-off
+_WIN_TOE_X = const(16)
+_WIN_TOE_Y = const(17)
+_WIN_TOE_Z = const(18)
+_WIN_TOE_N = const(19)
+_WIN_SLOTS = const(20)
+# a pelvis pipeline follows its chest pipeline's steps and segments: its own never end a run
+_NEVER = const(1 << 29)
 
 
 class Pipeline(Tilt):
-    """The estimator. Public: feed(), recalibrate(), gap(), and the read-outs t_ms, state,
-    calibrated, prompts, coaching, player, forward_known(), tilt_deg(), cadence_spm(),
-    calibration(), sensor_faulty()
+    """The estimator. Public: feed(), recalibrate(), gap(), pelvis_gap(), and the read-outs
+    t_ms, state, calibrated, prompts, coaching, player, forward_known(), tilt_deg(),
+    cadence_spm(), calibration(), sensor_faulty(), pelvis_known()
     (docs/architecture.md); everything else is private and may change.
+
+    With pelvis=True a second Pipeline (`_pelvis`, a follower) estimates the pelvis sensor's
+    tilt: the same code, so the same bias learning, turn handling, set-off forward finding and
+    fault handling as the chest, but driven by this one: it runs the same samples in lock
+    step, ends its segments and steps where this one does (so both average the same windows),
+    is calibrated when this one is (standing tall zeroes both) and its events reach the sink
+    only as pelvis_fault / pelvis_ok (_PelvisLink). docs/orientation.md ("Chest and pelvis").
 
     No properties here: on MicroPython a class with one makes every attribute store look the
     name up in the class first, and the kernel stores its state back at every segment."""
 
-    def __init__(self, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching=None):
+    def __init__(self, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching=None,
+                 pelvis=False):
         # The sample clock counts in integer ms: the rate is taken to the nearest mHz (a rate
         # measured from a file's time stamps such as 100.00000000000001 is 100 Hz), and each
         # segment adds its samples' exact duration as whole ms plus a remainder in ms x mHz /
@@ -167,6 +185,7 @@ class Pipeline(Tilt):
             accel_lsb_per_g, gyro_lsb_per_dps = UNITS_LSB_PER_G, UNITS_LSB_PER_DPS
             self._bias_per_count = 1.0 / UNITS_LSB_PER_DPS
             self._counts = []
+            self._pelvis_counts = []  # (the pelvis pipeline takes counts: it is built so)
         self._accel_lsb_per_g = float(accel_lsb_per_g)
         self._gyro_lsb_per_dps = float(gyro_lsb_per_dps)
         self._sink = sink
@@ -179,6 +198,7 @@ class Pipeline(Tilt):
         self._pull_still = dt / _STILL_TAU_S
         self._pull_no_bias = dt / _NO_BIAS_TAU_S
         self._segment_n = max(1, int(_SEGMENT_S * self._rate_hz))
+        self._half_segment_n = self._segment_n // 2  # (_fault; a pelvis pipeline's too)
         self._block_n = min(_BLOCK_MAX, max(1, int(_BLOCK_S * self._rate_hz + 0.5)))
         # vertical force = raw force . the integer gravity direction (tilt.UP_UNIT long)
         one_g = self._accel_lsb_per_g * UP_UNIT
@@ -214,6 +234,12 @@ class Pipeline(Tilt):
         # the runner-facing half (coaching.py); the device and replay build it and hand it in
         self.coaching = coaching if coaching is not None else Coaching(cfg, sink)
         self.player = self.coaching.player
+        self._follows = False  # this is a pelvis pipeline, driven by its chest pipeline
+        # the toe-off in the block under way: its sample (1 + its index in the segment, 0 for
+        # none) and the tilt at the block's start (_toe_tilt)
+        self._toe_j = 0
+        self._toe_x = self._toe_y = self._toe_z = 0.0
+        self._swapped = False  # the last segment end's row closed the window (still)
         self._win_cur = [0.0] * _WIN_SLOTS
         self._win_prev = [0.0] * _WIN_SLOTS
         self.t_ms = 0  # the sample clock at the last sample fed, wrapping at 2**30
@@ -267,6 +293,22 @@ class Pipeline(Tilt):
         self._buzzed = False
         self._prompt_ms = 0
         self.prompts = 0  # "stand tall" prompts so far; the first comes with the first samples
+        # the pelvis sensor's pipeline (None: one sensor), whether the last feed had its
+        # samples, and its read-outs at the last row (deg)
+        self._pelvis = None
+        self._pelvis_fed = False
+        self._pelvis_buf = None  # the pelvis samples of the feed under way ...
+        self._pelvis_i = 0       # ... the index its pipeline has run them to, and
+        self._seg_base = 0       # the index where this pipeline's segment began in them
+        self._pelvis_deg = self._lumbar_deg = self._lumbar_toeoff_deg = 0.0
+        self._pelvis_fwd_g = 0.0  # the pelvis's forward force over the row's window (g)
+        if pelvis:
+            link = _PelvisLink(self, sink)
+            follower = Pipeline(cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, link, link)
+            follower._follows = True
+            follower._step_high = _NEVER  # (above any vertical force: |a| x tilt.UP_UNIT)
+            follower._segment_n = _NEVER
+            self._pelvis = follower
 
     def _shift(self, top, lanes):
         """The least right shift after which a segment's sum of `lanes` squares of values up
@@ -287,6 +329,13 @@ class Pipeline(Tilt):
     def sensor_faulty(self):
         """The latest segment's samples were impossible (see `_fault`)."""
         return self._faulty
+
+    def pelvis_known(self):
+        """The pelvis sensor is calibrated (with the chest), its forward found, and its tilt
+        trusted: pelvis rows flow and the hip-bend and lumbar-arch alerts can play."""
+        f = self._pelvis
+        return (f is not None and self._pelvis_fed and f.calibrated and not f._lost
+                and f._frame.forward is not None)
 
     def forward_known(self):
         """The forward direction has been found since the last calibration: lean rows flow."""
@@ -309,14 +358,17 @@ class Pipeline(Tilt):
     def calibration(self):
         """What has been learned, for a session log's header: gyro bias (counts), up and
         forward (unit vectors in sensor axes, forward None until found); None before the first
-        calibration."""
+        calibration. With a pelvis sensor, "pelvis" holds the same for it (in its axes; None
+        until it is calibrated)."""
         frame = self._frame
         if frame.up is None:
             return None
         k = self._bias_per_count
-        return {"gyro_bias_counts": [self._bias_x * k, self._bias_y * k, self._bias_z * k],
-                "up": frame.up,
-                "forward": frame.forward}
+        out = {"gyro_bias_counts": [self._bias_x * k, self._bias_y * k, self._bias_z * k],
+               "up": frame.up, "forward": frame.forward}
+        if self._pelvis is not None:
+            out["pelvis"] = self._pelvis.calibration()
+        return out
 
     # ---- the per-sample kernel -------------------------------------------------------------
     def _reset_segment(self):
@@ -335,27 +387,44 @@ class Pipeline(Tilt):
         self._seg_fx = self._seg_fy = self._seg_fz = 0
         self._seg_rx = self._seg_ry = self._seg_rz = 0
 
-    def feed(self, buf, n):
-        """Process n samples (6 values each) from buf. Calls the sink as things happen."""
+    def feed(self, buf, n, pelvis_buf=None):
+        """Process n samples (6 values each) from buf. Calls the sink as things happen.
+        pelvis_buf: the same n samples from the pelvis sensor (same layout and scale), or None
+        when there are none (chest only for this stretch; with pelvis=True its tilt is then
+        stale until set afresh, as after pelvis_gap())."""
         if self._units:
-            buf = self._to_counts(buf, n)
+            buf = self._to_counts(buf, n, self._counts)
+            if pelvis_buf is not None and self._pelvis is not None:
+                pelvis_buf = self._to_counts(pelvis_buf, n, self._pelvis_counts)
         if not self._started and n:
             self._grav_x, self._grav_y, self._grav_z = float(buf[0]), float(buf[1]), float(buf[2])
             self._tilt_up()
             self._started = True
             self._prompt()
+        if self._pelvis is not None and n:
+            if pelvis_buf is None:
+                if self._pelvis_fed:
+                    self.pelvis_gap()
+            elif not self._pelvis_fed:
+                self._pelvis_resume(pelvis_buf)
+            if pelvis_buf is not None:
+                self._pelvis_buf = pelvis_buf
+                self._pelvis_i = 0
+                self._seg_base = -6 * self._seg_n  # (the segment began in an earlier feed)
         end = 6 * n
         i = 0
         while i < end:
             i = self._kernel(buf, i, end)
+        if self._pelvis_buf is not None:  # the pelvis too, to the last sample fed
+            self._follow(end)
+            self._pelvis_buf = None
         # the clock stands at the last sample fed, not the last segment end, so that a pattern
         # started between feeds (a button press) is not stamped up to a segment late
         self.t_ms = (self._clock_ms + (self._clock_rem + self._seg_n * _MS_MHZ)
                      // self._rate_mhz) & TICKS_MASK
 
-    def _to_counts(self, buf, n):
-        """Samples in g and deg/s as integer counts (see UNITS_LSB_PER_G)."""
-        out = self._counts
+    def _to_counts(self, buf, n, out):
+        """Samples in g and deg/s as integer counts (see UNITS_LSB_PER_G), into the list out."""
         del out[:]
         for i in range(n):
             j = 6 * i
@@ -418,8 +487,12 @@ class Pipeline(Tilt):
                     step = True
             elif vert < low and since >= gap_n:
                 # re-armed only after the refractory time: the dip between a heel-strike
-                # spike and the stance peak must not make one step two
+                # spike and the stance peak must not make one step two; this is where the
+                # stance's force falls away, at toe-off: the tilt there is kept (once a step;
+                # the block's end interpolates it, _toe_tilt)
                 armed = True
+                self._toe_j = seg_n
+                self._toe_x, self._toe_y, self._toe_z = self._grav_x, self._grav_y, self._grav_z
             if step or seg_n >= stop:
                 # the block ends: the tilt's float work (tilt.py) from its sums, the rate's
                 # bias taken off there (1/_RATE_FRAC counts); the sums join the segment's
@@ -436,6 +509,8 @@ class Pipeline(Tilt):
                 if self._setoff.on:  # (blocks are one sample long then)
                     self._set_off_sample(fx, fy, fz, rx - self._bias_x, ry - self._bias_y,
                                          rz - self._bias_z)
+                if self._toe_j:
+                    self._toe_tilt(vert)
                 fx = fy = fz = 0
                 rx = ry = rz = 0
                 if step or seg_n >= self._segment_n:
@@ -457,6 +532,42 @@ class Pipeline(Tilt):
             self._segment_end(step)  # (a new segment: its first block set up)
         return i
 
+    def _follow(self, end, closing=False):
+        """The pelvis pipeline runs its buffer on to index `end` (it never ends a segment or
+        a step by itself: see _segment_end); `closing`: this pipeline's segment ends there, so
+        the pelvis's block under way ends there too (its sums are then whole)."""
+        follower = self._pelvis
+        buf = self._pelvis_buf
+        i = self._pelvis_i
+        if closing and i < end:
+            # its blocks end inside its kernel, each as long as the last: run the whole ones
+            # first, then the rest as one block cut at `end`
+            n = (end - i) // 6
+            left = follower._blk_stop - follower._seg_n  # (>= 1) in the block under way
+            if n > left:
+                k = 1 if follower._setoff.on else follower._block_n
+                whole = i + 6 * (left + (n - left) // k * k)
+                while i < whole:
+                    i = follower._kernel(buf, i, whole)
+            stop = follower._seg_n + (end - i) // 6
+            if follower._blk_stop > stop:
+                follower._blk_stop = stop
+        while i < end:
+            i = follower._kernel(buf, i, end)
+        self._pelvis_i = end
+
+    def _toe_tilt(self, n):
+        """The block of n samples holding a toe-off has ended: the tilt after the toe-off's
+        sample, between the block's start (kept at the toe-off) and its end, joins the window's
+        toe-off sums."""
+        w = (self._toe_j - self._blk_start) / n
+        toe = self._win_cur
+        toe[_WIN_TOE_X] += self._toe_x + w * (self._grav_x - self._toe_x)
+        toe[_WIN_TOE_Y] += self._toe_y + w * (self._grav_y - self._toe_y)
+        toe[_WIN_TOE_Z] += self._toe_z + w * (self._grav_z - self._toe_z)
+        toe[_WIN_TOE_N] += 1.0
+        self._toe_j = 0
+
     def _set_off_sample(self, ax, ay, az, rate_x, rate_y, rate_z):
         """One sample to the set-off (forward.SetOff) with the tilt after it."""
         gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
@@ -465,6 +576,17 @@ class Pipeline(Tilt):
 
     # ---- bookkeeping at segment ends (<= 1/8 s) and steps -----------------------------------
     def _segment_end(self, step):
+        follower = self._pelvis_buf is not None and self._pelvis
+        if follower:  # the pelvis runs the same samples first: the rows read both
+            at = self._seg_base + 6 * self._seg_n
+            self._follow(at, True)
+            self._seg_base = at
+        self._own_segment_end(step)
+        if follower and follower._seg_n:  # and ends its segment, and step, here too
+            follower._swapped = self._swapped
+            follower._segment_end(step)
+
+    def _own_segment_end(self, step):
         n = self._seg_n
         # the segment's sums as floats: raw force, rate with the bias removed, the turn in
         # rate counts x pull (see tilt.py), as the window sums and the checks below take them
@@ -530,11 +652,20 @@ class Pipeline(Tilt):
             self._step()
         elif self._gait.pause(self.t_ms) != self.state:
             self._set_state(self._gait.state)
+        if self._follows:  # the chest pipeline rows; the windows close where its do
+            if not step and self._swapped:  # (set by the chest pipeline)
+                self._win_prev, self._win_cur = self._win_cur, self._win_prev
+                self._clear(self._win_cur)
+            self._set_gain(quiet)
+            self._bias_ints()
+            return
+        self._swapped = False
         if not step:
             still = self.state == STILL
             if ticks_diff(self.t_ms, self._row_ms) >= (_STILL_ROW_MS if still else _MOVING_ROW_MS):
                 self._row(self._win_cur, self._win_prev, False)
                 if still:  # rows describe the last half second
+                    self._swapped = True
                     self._win_prev, self._win_cur = self._win_cur, self._win_prev
                     self._clear(self._win_cur)
         self._set_gain(quiet)
@@ -553,8 +684,12 @@ class Pipeline(Tilt):
         nn = n * n
         sx, sy, sz = self._seg_force_x, self._seg_force_y, self._seg_force_z
         force2 = sx * sx + sy * sy + sz * sz
-        # rms raw rate above the limit (shifted counts, see __init__): stuck at full scale
-        if force2 > self._max_force2 * nn or self._seg_rate_sq > self._max_rate2 * n:
+        # rms raw rate above the limit (shifted counts, see __init__): stuck at full scale. The
+        # force only over a segment of at least half the usual length: a step can cut one to a
+        # sample or two, and those can be the heel strike's (5 g at a waist, 200 Hz); a sensor
+        # stuck at full scale makes no steps, so its segments are whole
+        if (force2 > self._max_force2 * nn and n >= self._half_segment_n) \
+                or self._seg_rate_sq > self._max_rate2 * n:
             return FAULT_SATURATED
         if force2 < self._silent_force2 * nn:
             sx = self._seg_rate_x + n * self._bias_x  # the raw rate: the bias added back
@@ -690,7 +825,7 @@ class Pipeline(Tilt):
         self._quiet_n += 1
         if self._still_ms >= self._calib_ms:
             self._bias_known = True
-            if not self.calibrated:
+            if not self.calibrated and not self._follows:
                 self._calibrate()
 
     def _bias_from(self, p, j):
@@ -733,6 +868,10 @@ class Pipeline(Tilt):
         self.calibrated = True
         self._sink.event(self.t_ms, "calibrated", None)
         self.player.play(READY, self.t_ms)
+        follower = self._pelvis
+        if follower is not None and self._pelvis_fed and follower._started \
+                and not follower._lost:
+            follower._calibrate()  # standing tall zeroes both
 
     def _prompt(self):
         self._prompt_ms = self.t_ms
@@ -751,6 +890,33 @@ class Pipeline(Tilt):
         self._bridge = False
         self._setoff.stop()
         self.coaching.rest()
+        if self._pelvis is not None and not self._follows:
+            self.pelvis_gap()
+
+    def pelvis_gap(self):
+        """The pelvis sensor's samples are missing (lost, or back after a gap): its tilt is
+        stale. Chest coaching goes on; the pelvis is trusted again once its tilt is set afresh
+        (a still moment or clean strides: pelvis_ok)."""
+        if self._pelvis is not None:
+            self._pelvis_fed = False
+            self._pelvis.gap()
+
+    def _pelvis_resume(self, pelvis_buf):
+        """Pelvis samples (again): the pelvis pipeline's clock is set to this one's, so both
+        stamp the same sample alike; a first sample starts its gravity, as feed() does."""
+        follower = self._pelvis
+        rem = self._clock_rem + self._seg_n * _MS_MHZ
+        follower._clock_ms = (self._clock_ms + rem // self._rate_mhz) & TICKS_MASK
+        follower._clock_rem = rem % self._rate_mhz
+        follower.t_ms = self.t_ms
+        follower._reset_segment()  # what it had of a segment before the gap is not this one's
+        if not follower._started:
+            follower._grav_x = float(pelvis_buf[0])
+            follower._grav_y = float(pelvis_buf[1])
+            follower._grav_z = float(pelvis_buf[2])
+            follower._tilt_up()
+            follower._started = True
+        self._pelvis_fed = True
 
     def recalibrate(self):
         """Long press: forget "up" and forward, ask the wearer to stand tall again."""
@@ -758,6 +924,8 @@ class Pipeline(Tilt):
         self._setoff.stop()
         self._still_ms = 0
         self.coaching.rest()
+        if self._pelvis is not None:
+            self._pelvis.recalibrate()
         self._prompt()
 
     def _step(self):
@@ -812,7 +980,8 @@ class Pipeline(Tilt):
             self._learn_bias(cur)
         if self._bias_known and not self._lost:
             self._track_gain(cur)
-        self._row(cur, prev, True)
+        if not self._follows:
+            self._row(cur, prev, True)
         self._win_prev, self._win_cur = cur, prev
         self._clear(self._win_cur)
 
@@ -1012,29 +1181,109 @@ class Pipeline(Tilt):
             return
         self._row_ms = self.t_ms
         frame = self._frame
-        ex = n * self._up_excess
-        up = frame.up
-        frame.measure(cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X] - ex * up[0],
-                      cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y] - ex * up[1],
-                      cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z] - ex * up[2])
+        self._measure(cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X], cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y],
+                      cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z], n)
         lean, roll = frame.lean_deg, frame.roll_deg
         win_ms = int(n * 1000.0 / self._rate_hz)
         self._sink.lean(self.t_ms, lean, roll, self._gait.cadence_spm, self.state, win_ms)
+        pelvis = self._pelvis is not None and self.pelvis_known()
+        if pelvis:
+            self._pelvis_row(cur, prev, lean)
         if not stride:
             return
         coached = (self.state == RUNNING
                    and ticks_diff(self.t_ms, self._turn_ms) >= _COACH_TURN_HOLD_MS
                    and ticks_diff(self.t_ms, self._run_start_ms) >= _COACH_RUN_START_MS)
         self.coaching.stride(self.t_ms, lean, win_ms, self._forward_g(cur, prev), coached)
+        if pelvis:
+            self.coaching.pelvis_stride(self.t_ms, self._lumbar_deg, self._pelvis_deg,
+                                        self._lumbar_toeoff_deg, win_ms, self._pelvis_fwd_g,
+                                        coached)
+
+    def _measure(self, sx, sy, sz, n):
+        """Lean and roll (the frame's read-outs) of a window's summed mean specific force
+        (sx, sy, sz) over n samples, less the accelerometer's excess along up."""
+        ex = n * self._up_excess
+        up = self._frame.up
+        self._frame.measure(sx - ex * up[0], sy - ex * up[1], sz - ex * up[2])
+
+    def _toe_lean(self, cur, prev):
+        """The lean at the window's toe-offs (their gravity, offset added back), or None when
+        the window holds none (standing, or a row between steps)."""
+        n = cur[_WIN_TOE_N] + prev[_WIN_TOE_N]
+        if n == 0:
+            return None
+        self._measure(cur[_WIN_TOE_X] + prev[_WIN_TOE_X] + n * self._offset_x,
+                      cur[_WIN_TOE_Y] + prev[_WIN_TOE_Y] + n * self._offset_y,
+                      cur[_WIN_TOE_Z] + prev[_WIN_TOE_Z] + n * self._offset_z, n)
+        return self._frame.lean_deg
+
+    def _pelvis_row(self, cur, prev, lean):
+        """The pelvis over the same window as the chest's row (its pipeline has run the same
+        samples; the segment in progress is not in its window sums yet), to the sink."""
+        f = self._pelvis
+        fc, fp = f._win_cur, f._win_prev
+        k = f._seg_n  # (the offset is 0 until learned)
+        sx = fc[_WIN_GRAV_X] + fp[_WIN_GRAV_X] + f._seg_grav_x + k * f._offset_x
+        sy = fc[_WIN_GRAV_Y] + fp[_WIN_GRAV_Y] + f._seg_grav_y + k * f._offset_y
+        sz = fc[_WIN_GRAV_Z] + fp[_WIN_GRAV_Z] + f._seg_grav_z + k * f._offset_z
+        f._measure(sx, sy, sz, fc[_WIN_N] + fp[_WIN_N] + k)
+        pelvis = f._frame.lean_deg
+        self._pelvis_fwd_g = f._forward_g_of(
+            sx, sy, sz, fc[_WIN_FORCE_X] + fp[_WIN_FORCE_X] + f._seg_fx,
+            fc[_WIN_FORCE_Y] + fp[_WIN_FORCE_Y] + f._seg_fy,
+            fc[_WIN_FORCE_Z] + fp[_WIN_FORCE_Z] + f._seg_fz)
+        lumbar = lean - pelvis
+        toeoff = lumbar
+        chest_toe = self._toe_lean(cur, prev)
+        if chest_toe is not None:
+            pelvis_toe = f._toe_lean(fc, fp)
+            if pelvis_toe is not None:
+                toeoff = chest_toe - pelvis_toe
+        self._pelvis_deg = pelvis
+        self._lumbar_deg = lumbar
+        self._lumbar_toeoff_deg = toeoff
+        self._sink.pelvis(self.t_ms, pelvis, lumbar, toeoff)
 
     def _forward_g(self, cur, prev):
         """The window's mean forward acceleration in g: mean specific force less gravity (grav),
         on the trunk's forward axis."""
+        return self._forward_g_of(cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X],
+                                  cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y],
+                                  cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z],
+                                  cur[_WIN_FORCE_X] + prev[_WIN_FORCE_X],
+                                  cur[_WIN_FORCE_Y] + prev[_WIN_FORCE_Y],
+                                  cur[_WIN_FORCE_Z] + prev[_WIN_FORCE_Z])
+
+    def _forward_g_of(self, sx, sy, sz, fx, fy, fz):
+        """Mean forward acceleration in g from a window's summed gravity (s) and raw force (f)."""
         f = self._frame.forward
-        sx = cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X]
-        sy = cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y]
-        sz = cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z]
-        ax = cur[_WIN_FORCE_X] + prev[_WIN_FORCE_X] - sx
-        ay = cur[_WIN_FORCE_Y] + prev[_WIN_FORCE_Y] - sy
-        az = cur[_WIN_FORCE_Z] + prev[_WIN_FORCE_Z] - sz
+        ax = fx - sx
+        ay = fy - sy
+        az = fz - sz
         return (ax * f[0] + ay * f[1] + az * f[2]) / math.sqrt(sx * sx + sy * sy + sz * sz)
+
+
+class _PelvisLink:
+    """The pelvis pipeline's sink and coaching object in one. It coaches nobody and its
+    housekeeping (prompts, "ready", state changes, forward found) is the chest pipeline's
+    business; what reaches the real sink is the pelvis sensor's trust, stamped on the chest's
+    clock: sensor_fault as pelvis_fault, sensor_ok as pelvis_ok. The player is its own, never
+    the motor's: a pelvis fault does not buzz (the chest coach goes on)."""
+
+    def __init__(self, lead, sink):
+        self._lead = lead
+        self._sink = sink
+        self.player = Player()
+
+    def rest(self):
+        pass
+
+    def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
+        pass
+
+    def event(self, t_ms, name, value):
+        if name == "sensor_fault":
+            self._sink.event(self._lead.t_ms, "pelvis_fault", value)
+        elif name == "sensor_ok":
+            self._sink.event(self._lead.t_ms, "pelvis_ok", value)
