@@ -12,6 +12,11 @@ at a quarter of the heap (as before) only adds pauses (docs/device.md, "Memory")
 Time bases: the motor, the log and the drill run on the pipeline's sample clock (what the
 pattern player and the log are stamped with); the button, LED, housekeeping and sleep run on
 time.ticks_ms, which keeps going even if the IMU stops.
+
+The pelvis pod (issue 17, docs/device.md "Chest and pelvis"): a second IMU at the strap-high
+address, found at boot, read in the same pass as the chest and paired with it by sample counts
+(pairing.py says how the two clocks' drift is absorbed). Without a pod nothing of this is
+allocated. A pod that goes missing mid-run is an event, and the chest coaches on alone.
 """
 import gc
 import json
@@ -94,7 +99,18 @@ class App:
         del boards, devconfig
         hw = self.hw = Peripherals(self.profile, IMU_RATE_HZ)
         imu = hw.imu
-        self.buf = array("h", bytes(12 * imu.fifo_samples))
+        if hw.pod_problem is not None:
+            errlog.line(hw.pod_problem)
+        self.pod = pod = hw.pod  # the pelvis pod's IMU (drivers/pelvis.py), or None
+        if pod is None:  # one IMU: no pairing, no pelvis buffer (issue 13 counts every KB)
+            self.buf = array("h", bytes(12 * imu.fifo_samples))
+        else:
+            from .pairing import Pairing
+
+            self.pair = Pairing(imu.fifo_samples, pod.imu.fifo_samples)
+            self.buf = self.pair.chest
+            self.pod_lost_ms = None  # ticks_ms when the pod went missing, None while it answers
+            self.pod_ms = time.ticks_ms()  # last time pelvis samples came
         self.session = False
         self.log = None
         self.writer = None
@@ -113,7 +129,7 @@ class App:
         self.passes = 0
         self.coaching = Coaching(cfg, self)
         self.p = Pipeline(cfg, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, self,
-                          self.coaching)
+                          self.coaching, pelvis=pod is not None)
         if not live:  # switching on is the common way to start a run; live is for a mirror
             self.start_session()  # before the first samples, so the log has the first prompt
         self.baro = hw.baro  # None without one, or once it stops answering
@@ -139,6 +155,13 @@ class App:
         if state == STILL:
             self.drill.lean(t_ms, lean_deg)
 
+    def pelvis(self, t_ms, pelvis_deg, lumbar_deg, lumbar_toeoff_deg):
+        """Right after lean(), while the pelvis is trusted (Pipeline, pelvis=True)."""
+        if self.log is not None:
+            self.log.pelvis(t_ms, pelvis_deg, lumbar_deg, lumbar_toeoff_deg)
+        if self.live:
+            self.live_row += " pelvis=%.1f lumbar=%.1f" % (pelvis_deg, lumbar_deg)
+
     def event(self, t_ms, name, value):
         if self.log is not None:
             self.log.event(t_ms, name, value)
@@ -162,11 +185,15 @@ class App:
         n = 0
         if self.imu_lost_ms is None:
             try:
-                n = self.hw.imu.read_into(self.buf)
+                n = self.hw.imu.read_into(self.buf if self.pod is None
+                                          else self.pair.chest_room())
             except OSError as e:  # a loose wire or a brown-out: coach on when it is back
                 self.imu_lost(now_ms, e.args[0] if e.args else 0)
         if n:
             self.sample_ms = now_ms
+        if self.pod is not None:
+            self.feed_both(n, now_ms)
+        elif n:
             if self.log_raw:
                 self.log.raw(self.p.t_ms, self.buf, n)
             self.p.feed(self.buf, n)
@@ -194,6 +221,37 @@ class App:
         if ticks_diff(now_ms, self.house_ms) >= HOUSEKEEPING_MS:
             self.house_ms = now_ms
             self.housekeeping(now_ms)
+
+    def feed_both(self, n, now_ms):
+        """This pass's n new chest samples and the pelvis FIFO, paired (pairing.py); the chest
+        alone while the pod is missing."""
+        pod = self.pod
+        pair = self.pair
+        k = 0
+        gone = False
+        if pod.present and self.imu_lost_ms is None:
+            k = pod.read_into(pair.pelvis_room())
+            gone = not pod.present  # the cable came out (or a transfer broke off)
+        if k:
+            self.pod_ms = now_ms
+            if self.pod_lost_ms is not None:  # answering again after a reconnect
+                self.pod_back(now_ms)
+                k = 0  # pairing starts afresh from the next pass
+        if self.pod_lost_ms is None and self.imu_lost_ms is None and not gone:
+            n = pair.take(n, k)
+        else:
+            n = pair.alone(n)
+        if n:
+            self.feed_chest(n, pair.pelvis if pair.paired else None)
+        pair.keep()
+        if gone:  # after the feed: the SENSOR cue starts at the latest sample, as it plays
+            self.pod_lost(now_ms, pod.errno)
+
+    def feed_chest(self, n, pbuf):
+        """The first n chest samples (and n pelvis samples in pbuf, or None) to the pipeline."""
+        if self.log_raw:
+            self.log.raw(self.p.t_ms, self.buf, n)
+        self.p.feed(self.buf, n, pbuf)
 
     def live_line(self, t_ms):
         """`leanclip live` (docs/serial.md): the latest row at 10 Hz, as one text line; no
@@ -280,12 +338,51 @@ class App:
             self.sample_ms = now_ms
             self.coaching.player.pattern = None  # started on ticks, not the sample clock
             self.p.gap()
+            if self.pod is not None:  # the pelvis FIFO ran on (or was reset) meanwhile
+                self.pair.forget_pelvis()
+                self.pod_ms = now_ms
+                self.p.pelvis_gap()
             self.event(self.p.t_ms, "imu_back", ticks_diff(now_ms, lost) / 1000)
+
+    def pod_lost(self, now_ms, code):
+        """The pelvis pod stopped answering (or sending): say so once, buzz SENSOR (its alerts
+        are off now), coach on with the chest alone and retry every second (pod_check)."""
+        self.pod_lost_ms = now_ms
+        self.p.pelvis_gap()
+        t_ms = self.p.t_ms
+        self.event(t_ms, "pelvis_lost", code)
+        self.coaching.player.play(haptics.SENSOR, t_ms)
+
+    def pod_back(self, now_ms):
+        """Samples again: pairing restarts, and the pipeline trusts the pelvis again only once
+        its tilt is set afresh (pelvis_gap)."""
+        lost = self.pod_lost_ms
+        self.pod_lost_ms = None
+        self.pair.forget_pelvis()
+        self.p.pelvis_gap()
+        self.event(self.p.t_ms, "pelvis_back", ticks_diff(now_ms, lost) / 1000)
+
+    def pod_check(self, now_ms):
+        """Once a second: a pod that answers but sends nothing while the chest does (it lost
+        power for an instant and came back unconfigured) is lost too; a lost one is tried again
+        - by WHO_AM_I and a fresh configure if it stopped answering, by configuring it again if
+        it answers but stays silent. It is back when its samples come (feed_both)."""
+        if self.pod_lost_ms is None:
+            if (self.imu_lost_ms is None and ticks_diff(now_ms, self.pod_ms) >= IMU_SILENT_MS
+                    and ticks_diff(now_ms, self.sample_ms) < IMU_SILENT_MS):
+                self.pod_lost(now_ms, 0)
+            return
+        if self.pod.present:
+            self.hw.setup_pod()
+        else:
+            self.pod.reconnect()
 
     def housekeeping(self, now_ms):
         if self.host is not None:
             self.live = self.host.check(now_ms, self)
         self.imu_check(now_ms)
+        if self.pod is not None:
+            self.pod_check(now_ms)
         if self.baro is not None:
             self.climb_step()
         if self.p.state != STILL or self.live:  # a host watching live is not a shelf
@@ -344,8 +441,11 @@ class App:
         self.coaching.start_session(number)
         run_cfg = dict(cfg)
         run_cfg["coach_stage"] = self.coaching.stage  # the report reads the session's stage here
-        meta = json.dumps({"fw": FW_VERSION, "board": self.board_name, "imu": imu.name,
-                           "config": run_cfg, "calibration": p.calibration()})
+        meta = {"fw": FW_VERSION, "board": self.board_name, "imu": imu.name, "config": run_cfg,
+                "calibration": p.calibration()}
+        if self.pod is not None:  # a one-IMU session's header stays as it was
+            meta["pelvis_imu"] = self.pod.imu.name
+        meta = json.dumps(meta)
         self.writer = LogWriter(path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY,
                                 number, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
                                 _epoch_s(), meta, on_full=store.release)

@@ -1,0 +1,82 @@
+"""The device app with the pelvis pod (issue 17), booted as a board boots it on MicroPython
+(tests/upy_scripts/app_rig.py): the chest IMU and the pod's IMU as two register models on one
+simulated I2C bus, both found at boot by scan and WHO_AM_I and read in the same loop pass.
+What is asserted is what the runner feels (the motor's PWM timeline) and what the board keeps
+(session log, /errors.log): coaching with both sensors, and the pod unplugged mid-run ->
+`pelvis_lost`, chest-only coaching goes on, `pelvis_back` once it is plugged in again."""
+import errno
+
+import apprig
+import pytest
+from apprig import STILL_ROW, durations, on_intervals
+
+from firmware.core import haptics
+from host_tools.simulate.simulator import simulate, write
+
+LOOP_MS = 20
+UPRIGHT_FROM_MS = 75000
+RUN = [{"do": "stand", "s": 5}, {"do": "walk", "s": 10}, {"do": "run", "s": 60, "lean_deg": 7},
+       {"do": "run", "s": 20, "lean_deg": 1.5, "fault": "upright"}, {"do": "run", "s": 10}]
+UNPLUG_MS = 40000
+REPLUG_MS = 90000
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory, interp):
+    return apprig.build_lib(tmp_path_factory.mktemp("lib") / "lib", interp)
+
+
+@pytest.fixture(scope="module")
+def run_csv(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sim")
+    write(out, *simulate(RUN, rate_hz=100, seed=1))
+    return {"csv": str(out / "imu.csv")}
+
+
+def events(session, name):
+    return [e for e in session.events if e[1] == name]
+
+
+def assert_pattern(got, want):
+    assert len(got) == len(want), (got, want)
+    for g, w in zip(got, want, strict=True):
+        assert abs(g - w) <= LOOP_MS, (got, want)
+
+
+@pytest.mark.parametrize("board", ["xiao-esp32s3", "esp32-devkitc"])
+def test_pod_unplugged_mid_run_chest_coaching_goes_on_with_events(lib, tmp_path, run_csv, board):
+    """The pod follows the chest here (the same motion: a lean from the ankles tilts both);
+    unplugged at 40 s, the upright fault from 75 s is still buzzed on the chest alone, and the
+    pod is picked up again when plugged back at 90 s - one session, no restart."""
+    b = apprig.Board(lib, tmp_path / board, board)
+    r = b.boot(run_csv, 100000, [(UNPLUG_MS, "unplug_pelvis"), (REPLUG_MS, "replug_pelvis")],
+               pelvis=run_csv)
+    assert r["ended"] == "end" and not r["wdt_starved"]
+    assert b.errors() == ""
+    (s,) = b.sessions()
+    assert s.header["meta"]["pelvis_imu"] == s.header["meta"]["imu"]
+    (lost,) = events(s, "pelvis_lost")
+    (back,) = events(s, "pelvis_back")
+    assert UNPLUG_MS - 500 <= lost[0] <= UNPLUG_MS + 100  # the sample clock: from power-on
+    assert lost[2]["errno"] == errno.ENODEV
+    assert REPLUG_MS - 500 <= back[0] <= REPLUG_MS + 1100  # retried once a second
+    assert back[2]["lost_s"] == pytest.approx((REPLUG_MS - UNPLUG_MS) / 1000, abs=1.1)
+    assert not events(s, "imu_lost")
+    on = on_intervals(r["pwm"]["motor"])
+    sensor = [iv for iv in on if UNPLUG_MS <= iv[0] < UNPLUG_MS + sum(haptics.SENSOR)]
+    assert_pattern(durations(sensor, sensor[0][0]), haptics.SENSOR)  # "I can't sense you"
+    # chest-only coaching went on: silent at 7 deg, the upright fault buzzed
+    assert not [iv for iv in on if 5000 < iv[0] < UPRIGHT_FROM_MS and iv not in sensor]
+    upright = [iv for iv in on if iv[0] >= UPRIGHT_FROM_MS]
+    assert UPRIGHT_FROM_MS + 3000 <= upright[0][0] <= UPRIGHT_FROM_MS + 6000
+    assert_pattern(durations(upright[:1], upright[0][0]), haptics.UPRIGHT)
+    assert len(events(s, "buzz_upright")) >= 1
+    assert all(iv[1] is not None for iv in on)
+
+
+def test_a_one_imu_board_boots_as_before_without_a_pod(lib, tmp_path):
+    b = apprig.Board(lib, tmp_path / "one", "xiao-esp32s3")
+    b.boot({"rows": [STILL_ROW]}, 4000)
+    (s,) = b.sessions()
+    assert "pelvis_imu" not in s.header["meta"]
+    assert not events(s, "pelvis_lost") and b.errors() == ""
