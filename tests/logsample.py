@@ -48,6 +48,12 @@ EVENTS = (
     (1300, "sensor_ok", 3.5),
     (1350, "imu_lost", 19),
     (1380, "imu_back", 1.25),
+    (1420, "pelvis_lost", 5),
+    (1450, "pelvis_fault", 1),
+    (1470, "pelvis_back", 2.25),
+    (1480, "pelvis_ok", 1.75),
+    (1500, "buzz_hipbend", 7.5),
+    (1550, "buzz_lumbar_arch", -6.25),
     (-1, "stop", None),
 )
 

@@ -120,7 +120,7 @@ def test_a_newer_format_is_named_not_taken_for_damage():
     block[0] = (logfmt.VERSION + 1) << 4 | logfmt.EVENTS
     end = len(block) - 4
     block[end:] = logfmt.crc(block, 0, end).to_bytes(4, "little")
-    with pytest.raises(logread.UserError, match="v2"):
+    with pytest.raises(logread.UserError, match="v%d" % logfmt.VERSION):
         logread.decode(SUMMARY_LOG + bytes(block))
 
 

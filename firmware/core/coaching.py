@@ -10,6 +10,8 @@ Inputs (all times on the pipeline's sample clock, ms, wrapping at 2**30):
 
     c = Coaching(cfg, sink)
     c.stride(t_ms, lean_deg, win_ms, fwd_g, coached)   # the pipeline, at every stride row
+    c.pelvis_stride(t_ms, lumbar_deg, pelvis_deg, toeoff_deg, win_ms, coached)
+                                        # the pipeline, after stride(), with a pelvis sensor
     c.rest()                            # the pipeline: not running any more, or recalibrating
     c.altitude(t_ms, altitude_m)        # a barometer sample (about once a second)
     c.no_altitude()                     # the barometer is gone: coach on without it
@@ -21,7 +23,7 @@ and plays its own housekeeping messages on it), `stage`, `band_shift_deg`, `upri
 
 The sink is the pipeline's (`sink.event(t_ms, name, value)`).
 """
-from .coach import CUE_GOOD, CUE_NAMES, FAULT_NONE, Coach
+from .coach import CUE_GOOD, CUE_NAMES, FAULT_NONE, Coach, LumbarCoach
 from .cues import LEVEL_GENTLE, alert_level
 from .context import Context
 from .drift import Drift
@@ -30,6 +32,9 @@ from .logfmt import BUZZ_EVENTS  # indexed by the coach's cue (FAULT_UPRIGHT ...
 from .schedule import SUMMARY, stage_for
 
 _DRILL_HALF_DEG = 2.0  # the drill band becomes the held lean +- this
+# the event of each cue (coach.CUE_NAMES' numbers): the chest's buzzes, the correction cue, the
+# pelvis sensor's buzzes
+_CUE_EVENTS = BUZZ_EVENTS + ("cue_good", "buzz_hipbend", "buzz_lumbar_arch")
 
 
 def personal_band(cfg, held_deg):
@@ -58,6 +63,7 @@ class Coaching:
         self._context = Context(cfg)
         self._drift = Drift(cfg)
         self._climb = None  # made at the first altitude sample: most boards have no barometer
+        self._lumbar = None  # made at the first pelvis stride: most runs have one sensor
         self.player = Player()
 
     # ---- read-outs ---------------------------------------------------------------------------
@@ -81,6 +87,8 @@ class Coaching:
         """A session starts: the training plan decides its feedback stage, in force until the
         next session."""
         self._coach.plan.stage = stage_for(self._cfg, session_no)
+        if self._lumbar is not None:
+            self._lumbar.plan.stage = self._coach.plan.stage
 
     def set_personal_band(self, held_deg):
         """Make held_deg the runner's good lean at once. Returns the config changes to save
@@ -109,6 +117,8 @@ class Coaching:
     def rest(self):
         """Not running (or recalibrating): a fault in progress is forgotten."""
         self._coach.reset()
+        if self._lumbar is not None:
+            self._lumbar.reset()
 
     def stride(self, t_ms, lean_deg, win_ms, fwd_g, coached):
         """One stride's lean over [t_ms - win_ms, t_ms], its mean forward specific force (g),
@@ -131,16 +141,29 @@ class Coaching:
             if self._cfg["drift_cue"]:
                 self.player.play(PATTERNS["drift"], t_ms)
 
-    def _cue(self, t_ms, cue):
-        """Play the coach's cue and log it. Summary-stage cues are logged as summaries (value:
-        the cue, 4 = good); only immediate alerts scale with the error."""
-        coach = self._coach
+    def pelvis_stride(self, t_ms, lumbar_deg, pelvis_deg, toeoff_deg, win_ms, coached):
+        """The same stride seen with the pelvis sensor: lumbar angle (thorax lean less pelvis
+        tilt, + = flexion), pelvis tilt (+ = anterior) and the lumbar angle in the stride's
+        toe-off part, all deg; the hip-bend and lumbar-arch alerts (coach.LumbarCoach)."""
+        lumbar = self._lumbar
+        if lumbar is None:
+            lumbar = self._lumbar = LumbarCoach(self._cfg)
+            lumbar.plan.stage = self._coach.plan.stage
+        cue = lumbar.update_lumbar(t_ms, lumbar_deg, pelvis_deg, toeoff_deg, coached, win_ms)
+        if cue != FAULT_NONE:
+            self._cue(t_ms, cue, lumbar)
+
+    def _cue(self, t_ms, cue, coach=None):
+        """Play a coach's cue (the chest's by default) and log it. Summary-stage cues are
+        logged as summaries (value: the cue, 4 = good); only immediate alerts scale with the
+        error. The value logged is the coach's averaged angle: the lean, or for the pelvis
+        sensor's alerts the lumbar angle."""
+        coach = coach or self._coach
         summary = coach.plan.stage == SUMMARY
         if summary:
             self._sink.event(t_ms, "cue_summary", cue)
         else:
-            self._sink.event(t_ms, "cue_good" if cue == CUE_GOOD else BUZZ_EVENTS[cue],
-                             coach.lean_deg)
+            self._sink.event(t_ms, _CUE_EVENTS[cue], coach.lean_deg)
         if cue == CUE_GOOD:
             level = LEVEL_GENTLE
         elif self._cfg["alert_scaled"] and not summary:

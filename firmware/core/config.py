@@ -14,6 +14,17 @@ SCHEMA = {
     "overlean_above_deg": (20.0, 5.0, 45.0, "lean at or above this is bending at the hips"),
     "overlean_alert": (True, None, None, "buzz for bending at the hips (off for hills, sprints)"),
     "band_hysteresis_deg": (0.5, 0.0, 3.0, "a fault ends only this far back inside the band"),
+    # the pelvis sensor's alerts (docs/coaching.md "Chest and pelvis"): lumbar angle = thorax
+    # lean less pelvis tilt, + = flexion; ignored without a pelvis sensor
+    "hipbend_alert": (True, None, None, "buzz for bending at the hips over an upright pelvis"),
+    "hipbend_above_deg": (6.0, 2.0, 30.0, "lumbar flexion at or above this ..."),
+    "hipbend_pelvis_below_deg": (5.0, -10.0, 30.0, "... while the pelvis tilts forward less "
+                                 "than this is a hip bend"),
+    "lumbar_arch_alert": (True, None, None, "buzz for arching the lower back"),
+    "lumbar_arch_below_deg": (-5.0, -30.0, 0.0, "stride-mean lumbar angle below this is an "
+                              "arch ..."),
+    "lumbar_arch_toeoff_below_deg": (-9.0, -40.0, 0.0, "... and so is its toe-off value below "
+                                     "this"),
     # timing, seconds of running
     "fault_hold_s": (3.0, 0.5, 60.0, "a fault must last this long before the first buzz"),
     "repeat_s": (15.0, 2.0, 600.0, "repeat the buzz this often while the fault lasts"),
@@ -131,6 +142,11 @@ def validate(user):
         )
         for k in ("arch_below_deg", "upright_below_deg", "overlean_above_deg"):
             cfg[k] = SCHEMA[k][0]
+    if not cfg["lumbar_arch_toeoff_below_deg"] <= cfg["lumbar_arch_below_deg"]:
+        errors.append("lumbar_arch_toeoff_below_deg must not be above lumbar_arch_below_deg "
+                      "(the lumbar angle swings further at toe-off than its stride mean)")
+        cfg["lumbar_arch_toeoff_below_deg"] = SCHEMA["lumbar_arch_toeoff_below_deg"][0]
+        cfg["lumbar_arch_below_deg"] = SCHEMA["lumbar_arch_below_deg"][0]
     if cfg["forward_window_s"] > cfg["settle_s"]:
         errors.append("forward_window_s must not exceed settle_s (the tilt must be gyro-held)")
         cfg["forward_window_s"] = SCHEMA["forward_window_s"][0]

@@ -16,17 +16,20 @@ import struct
 
 from .compat import const
 
-VERSION = const(2)  # v2: forward_found carries speed_mps; pause/resume gone (docs)
+# v2: forward_found carries speed_mps; pause/resume gone. v3: the pelvis sensor (PELVIS blocks,
+# its events). docs/log-format.md
+VERSION = const(3)
 
 HEADER = const(1)   # session metadata: mode, rates, scales, then JSON (fw, board, imu, config)
 SUMMARY = const(2)  # one second of running, reduced
 EVENTS = const(3)   # one or more timestamped events
 RAW = const(4)      # IMU samples at full rate, int16 counts as the driver delivered them
-KINDS = (HEADER, SUMMARY, EVENTS, RAW)
+PELVIS = const(5)   # v3: one second of the pelvis sensor's angles, beside that second's SUMMARY
+KINDS = (HEADER, SUMMARY, EVENTS, RAW, PELVIS)
 
 FRAME_BYTES = const(7)    # tag + length + crc
 PREFIX_BYTES = const(3)   # tag + length
-SUMMARY_PREFIX_BYTES = const(1)  # tag alone
+SUMMARY_PREFIX_BYTES = const(1)  # tag alone (so is a PELVIS block's prefix)
 MAX_PAYLOAD = const(4096)  # longer lengths are damage, which lets the reader resync sooner
 
 MODE_SUMMARY = const(0)
@@ -41,6 +44,10 @@ HEADER_FIXED_BYTES = const(19)
 # t_s (session seconds mod 2**16), lean 0.1 deg, roll 0.25 deg, cadence spm, flags
 _SUMMARY = "<HhbBB"
 SUMMARY_BYTES = const(7)
+# t_s (as the summary's), pelvis tilt 0.1 deg, lumbar angle 0.1 deg, lumbar angle at toe-off
+# 0.1 deg, flags (PELVIS_ALERT_FLAGS)
+_PELVIS = "<HhhhB"
+PELVIS_BYTES = const(9)
 # t_ms (session ms), code, data length; then data: float32 values or UTF-8 text
 _EVENT = "<IBB"
 EVENT_FIXED_BYTES = const(6)
@@ -61,6 +68,10 @@ FLAG_ARCH = const(0x10)
 FLAG_OVERLEAN = const(0x20)
 ALERT_FLAGS = (("buzz_upright", FLAG_UPRIGHT), ("buzz_arch", FLAG_ARCH),
                ("buzz_overlean", FLAG_OVERLEAN))
+# PELVIS flags: a buzz of this kind started in this second
+FLAG_HIPBEND = const(0x01)
+FLAG_LUMBAR_ARCH = const(0x02)
+PELVIS_ALERT_FLAGS = (("buzz_hipbend", FLAG_HIPBEND), ("buzz_lumbar_arch", FLAG_LUMBAR_ARCH))
 
 # The event registry: the one list of events, which everything else derives from (the pipeline's
 # event names, the writer, host_tools/logread.py, the exports and the table in docs/log-format.md,
@@ -69,7 +80,8 @@ ALERT_FLAGS = (("buzz_upright", FLAG_UPRIGHT), ("buzz_arch", FLAG_ARCH),
 #     "code name versions data"
 # versions "first-last" (last empty: still current); data "text" (UTF-8 text), or none, or the
 # float32 values in order as "field:type:unit", type i (a whole number: count, mV, enumeration) or
-# f (a measurement). Codes 1-15 are the pipeline's, 16 and up the device app's and the writer's.
+# f (a measurement). Codes 1-15 are the pipeline's, 16-31 the device app's and the writer's,
+# 32-47 the pipeline's with a pelvis sensor (a one-sensor sink never gets them).
 # Codes are never reused; docs/log-format.md says what each means and what v1 readers saw.
 _EVENTS = (
     "1 calibrated 1-1 value:f:-",  # declared in v1, never written: v2 says so
@@ -101,6 +113,12 @@ _EVENTS = (
     "25 personal_band 1- held_deg:f:deg",
     "26 imu_lost 2- errno:i:errno",
     "27 imu_back 2- lost_s:f:s",
+    "28 pelvis_lost 3- errno:i:errno",
+    "29 pelvis_back 3- lost_s:f:s",
+    "32 buzz_hipbend 3- lumbar_deg:f:deg",
+    "33 buzz_lumbar_arch 3- lumbar_deg:f:deg",
+    "34 pelvis_fault 3- kind:i:fault",
+    "35 pelvis_ok 3- fault_s:f:s",
 )
 TEXT = "text"
 
@@ -121,11 +139,11 @@ def event_types(version=VERSION):
     return out
 
 
-# What the writer needs, for this version only: name -> code, and code (below 32) -> 1 + how many
+# What the writer needs, for this version only: name -> code, and code (below 48) -> 1 + how many
 # values it takes (_TEXT_DATA for text, 0 for a code this version does not have).
 EVENT_CODES = {}
 _TEXT_DATA = const(255)
-_DATA = bytearray(32)
+_DATA = bytearray(48)
 for _code, (_name, _fields) in event_types().items():
     EVENT_CODES[_name] = _code
     _DATA[_code] = _TEXT_DATA if _fields == TEXT else len(_fields) + 1
@@ -134,6 +152,9 @@ del _code, _name, _fields
 # (coach.UPRIGHT, ARCH, OVERLEAN: the order of ALERT_FLAGS).
 PIPELINE_EVENTS = tuple(sorted((c, n) for n, c in EVENT_CODES.items() if c < 16))
 PIPELINE_EVENTS = tuple(n for _, n in PIPELINE_EVENTS)
+# ... and those it adds with a pelvis sensor (codes 32-47), in code order
+PELVIS_EVENTS = tuple(sorted((c, n) for n, c in EVENT_CODES.items() if 32 <= c < 48))
+PELVIS_EVENTS = tuple(n for _, n in PELVIS_EVENTS)
 BUZZ_EVENTS = (None,) + tuple(n for n, _ in ALERT_FLAGS)
 MAX_EVENT_DATA = const(255)
 
@@ -191,10 +212,21 @@ class Crc32:
         buf[off + 3] = hi >> 8
 
 
-def pack_prefix(buf, kind, length):
-    """Tag (and length, except for SUMMARY) into buf[0:]; returns the prefix's size."""
+def fixed_bytes(kind, version=VERSION):
+    """The payload size of a kind whose blocks have no length field (SUMMARY, and PELVIS from
+    v3 on), else None."""
     if kind == SUMMARY:
-        buf[0] = VERSION << 4 | SUMMARY
+        return SUMMARY_BYTES
+    if kind == PELVIS and version >= 3:
+        return PELVIS_BYTES
+    return None
+
+
+def pack_prefix(buf, kind, length):
+    """Tag (and length, except for SUMMARY and PELVIS) into buf[0:]; returns the prefix's
+    size."""
+    if kind == SUMMARY or kind == PELVIS:
+        buf[0] = VERSION << 4 | kind
         return SUMMARY_PREFIX_BYTES
     struct.pack_into(_PREFIX, buf, 0, VERSION << 4 | kind, length)
     return PREFIX_BYTES
@@ -223,11 +255,12 @@ def parse_block(buf, off):
         return None
     tag = buf[off]
     kind = tag & 0x0F
-    if kind not in KINDS or tag >> 4 == 0:
+    if kind not in KINDS or tag >> 4 == 0 or (kind == PELVIS and tag >> 4 < 3):
         return None
-    if kind == SUMMARY:
+    fixed = fixed_bytes(kind, tag >> 4)
+    if fixed is not None:
         start = off + SUMMARY_PREFIX_BYTES
-        end = start + SUMMARY_BYTES
+        end = start + fixed
     else:
         if off + PREFIX_BYTES > len(buf):
             return None
@@ -288,6 +321,23 @@ def unpack_summary(buf, start, end):
         raise ValueError("summary block of %d bytes" % (end - start))
     t, lean, roll, cad, flags = struct.unpack_from(_SUMMARY, buf, start)
     return t, lean / LEAN_PER_DEG, roll / ROLL_PER_DEG, cad, flags
+
+
+def pack_pelvis(buf, off, t_s, pelvis_deg, lumbar_deg, toeoff_deg, flags):
+    """A PELVIS payload: the mean of the second's pelvis rows (Pipeline sink.pelvis), quantised
+    like the summary's lean and saturating alike."""
+    struct.pack_into(_PELVIS, buf, off, t_s & 0xFFFF,
+                     _clamp_round(pelvis_deg * LEAN_PER_DEG, -32768, 32767),
+                     _clamp_round(lumbar_deg * LEAN_PER_DEG, -32768, 32767),
+                     _clamp_round(toeoff_deg * LEAN_PER_DEG, -32768, 32767), flags & 0xFF)
+
+
+def unpack_pelvis(buf, start, end):
+    """(t_s mod 2**16, pelvis_deg, lumbar_deg, lumbar_toeoff_deg, flags)."""
+    if end - start != PELVIS_BYTES:
+        raise ValueError("pelvis block of %d bytes" % (end - start))
+    t, pelvis, lumbar, toeoff, flags = struct.unpack_from(_PELVIS, buf, start)
+    return t, pelvis / LEAN_PER_DEG, lumbar / LEAN_PER_DEG, toeoff / LEAN_PER_DEG, flags
 
 
 def event_size(code, value):
