@@ -51,3 +51,50 @@ def test_a_one_sensor_report_has_no_pelvis_part(logs, capsys):
     text, page = report(logs, "one", capsys)
     assert "pelvis" not in text.lower() and "pelvis" not in page.lower()
     assert page.count("<img") == 1
+
+
+def _replay_dir(d, pelvis):
+    """A replay's --out folder as `leanclip replay` writes it (lean.csv gains pelvis_deg and
+    lumbar_deg when the input had the pelvis sensor's columns)."""
+    import csv
+    import json
+
+    from firmware.core import config
+
+    d.mkdir()
+    (d / "config.json").write_text(json.dumps(config.defaults()))
+    with (d / "lean.csv").open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(("t", "lean_deg", "roll_deg", "cadence_spm", "state", "win_s")
+                   + (("pelvis_deg", "lumbar_deg") if pelvis else ()))
+        for i in range(200):
+            t = 10 + 0.66 * i
+            row = ["%.3f" % t, "8.00", "0.50", "172.0", "running", "0.660"]
+            if pelvis:  # untrusted for the first 20 strides: empty cells
+                row += ["", ""] if i < 20 else ["1.50", "%.2f" % (6.5 if i >= 100 else 0.5)]
+            w.writerow(row)
+    with (d / "events.csv").open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(("t", "event", "value"))
+        w.writerow(("2.000", "calibrated", ""))
+        if pelvis:
+            w.writerow(("80.000", "buzz_hipbend", "6.50"))
+    return d
+
+
+def test_timeline_of_a_chest_and_pelvis_replay(tmp_path, capsys):
+    d = _replay_dir(tmp_path / "both", pelvis=True)
+    png = tmp_path / "both.png"
+    assert cli.main(["timeline", str(d), "--png", str(png)]) == 0
+    out = capsys.readouterr().out
+    assert "BUZZ hip bend" in out and "folding forward at the hips" in out
+    line = [x for x in out.splitlines() if x.startswith("chest and pelvis")][0]
+    assert "180 running strides" in line and "pelvis tilt 1.5 deg" in line
+    assert "lumbar angle +6.5 deg" in line  # the median of 80 x 0.5 and 100 x 6.5
+    assert png.stat().st_size > 10000
+
+
+def test_timeline_of_a_one_sensor_replay_is_unchanged(tmp_path, capsys):
+    d = _replay_dir(tmp_path / "one", pelvis=False)
+    assert cli.main(["timeline", str(d)]) == 0
+    assert "pelvis" not in capsys.readouterr().out
