@@ -36,12 +36,14 @@ from .coaching import Coaching
 from .compat import TICKS_MASK, const, ticks_diff
 from .forward import ForwardCheck, SetOff
 from .gait import RUNNING, STILL, Gait
-from .haptics import READY, SENSOR, STAND_TALL
+from .haptics import READY, SENSOR, STAND_TALL, Player
 from .orientation import Frame, tilt_deg
 
 # every event name a sink gets from feed(), the pipeline's own and the coaching object's
 # (names and codes: the registry in logfmt)
 EVENTS = logfmt.PIPELINE_EVENTS
+# ... and the events a sink also gets with a pelvis sensor (pelvis=True)
+PELVIS_EVENTS = logfmt.PELVIS_EVENTS
 
 _RATE_MAX_HZ = 8000.0  # the clock's integer arithmetic stays below 2**30 up to ~8.5 kHz
 _MS_MHZ = const(1000000)  # 1 s in ms x mHz: a sample lasts _MS_MHZ / rate_mhz ms
@@ -118,19 +120,35 @@ _WIN_FORCE_Z = const(12)
 _WIN_TURN_X = const(13)  # the pull's turning within the window (see _kernel), rate x pull
 _WIN_TURN_Y = const(14)
 _WIN_TURN_Z = const(15)
-_WIN_SLOTS = const(16)
+# gravity at each toe-off in the window (summed) and how many: the kernel adds one where the
+# stance's force falls below step_low_g (see _kernel), for the lumbar angle at toe-off
+_WIN_TOE_X = const(16)
+_WIN_TOE_Y = const(17)
+_WIN_TOE_Z = const(18)
+_WIN_TOE_N = const(19)
+_WIN_SLOTS = const(20)
+# a pelvis pipeline follows its chest pipeline's steps and segments: its own never end a run
+_NEVER = const(1 << 29)
 
 
 class Pipeline:
-    """The estimator. Public: feed(), recalibrate(), gap(), and the read-outs t_ms, state,
-    calibrated, prompts, coaching, player, forward_known(), tilt_deg(), cadence_spm(),
-    calibration(), sensor_faulty()
+    """The estimator. Public: feed(), recalibrate(), gap(), pelvis_gap(), and the read-outs
+    t_ms, state, calibrated, prompts, coaching, player, forward_known(), tilt_deg(),
+    cadence_spm(), calibration(), sensor_faulty(), pelvis_known()
     (docs/architecture.md); everything else is private and may change.
+
+    With pelvis=True a second Pipeline (`_pelvis`, a follower) estimates the pelvis sensor's
+    tilt: the same code, so the same bias learning, turn handling, set-off forward finding and
+    fault handling as the chest, but driven by this one: it runs the same samples in lock
+    step, ends its segments and steps where this one does (so both average the same windows),
+    is calibrated when this one is (standing tall zeroes both) and its events reach the sink
+    only as pelvis_fault / pelvis_ok (_PelvisLink). docs/orientation.md ("Chest and pelvis").
 
     No properties here: on MicroPython a class with one makes every attribute store look the
     name up in the class first, and the kernel stores its state back at every segment."""
 
-    def __init__(self, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching=None):
+    def __init__(self, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching=None,
+                 pelvis=False):
         # The sample clock counts in integer ms: the rate is taken to the nearest mHz (a rate
         # measured from a file's time stamps such as 100.00000000000001 is 100 Hz), and each
         # segment adds its samples' exact duration as whole ms plus a remainder in ms x mHz /
@@ -177,6 +195,9 @@ class Pipeline:
         # the runner-facing half (coaching.py); the device and replay build it and hand it in
         self.coaching = coaching if coaching is not None else Coaching(cfg, sink)
         self.player = self.coaching.player
+        self._follows = False  # this is a pelvis pipeline, driven by its chest pipeline
+        self._stepped = False  # the kernel's run ended at a step
+        self._swapped = False  # the last segment end's row closed the window (still)
         self._win_cur = [0.0] * _WIN_SLOTS
         self._win_prev = [0.0] * _WIN_SLOTS
         self.t_ms = 0  # the sample clock at the last sample fed, wrapping at 2**30
@@ -227,11 +248,30 @@ class Pipeline:
         self._buzzed = False
         self._prompt_ms = 0
         self.prompts = 0  # "stand tall" prompts so far; the first comes with the first samples
+        # the pelvis sensor's pipeline (None: one sensor), whether the last feed had its
+        # samples, and its read-outs at the last row (deg)
+        self._pelvis = None
+        self._pelvis_fed = False
+        self._pelvis_deg = self._lumbar_deg = self._lumbar_toeoff_deg = 0.0
+        if pelvis:
+            link = _PelvisLink(self, sink)
+            follower = Pipeline(cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, link, link)
+            follower._follows = True
+            follower._step_high = float(_NEVER)
+            follower._segment_n = _NEVER
+            self._pelvis = follower
 
     # ---- read-outs ---------------------------------------------------------------------------
     def sensor_faulty(self):
         """The latest segment's samples were impossible (see `_fault`)."""
         return self._faulty
+
+    def pelvis_known(self):
+        """The pelvis sensor is calibrated (with the chest), its forward found, and its tilt
+        trusted: pelvis rows flow and the hip-bend and lumbar-arch alerts can play."""
+        f = self._pelvis
+        return (f is not None and self._pelvis_fed and f.calibrated and not f._lost
+                and f._frame.forward is not None)
 
     def forward_known(self):
         """The forward direction has been found since the last calibration: lean rows flow."""
@@ -272,16 +312,38 @@ class Pipeline:
         self._seg_force_x = self._seg_force_y = self._seg_force_z = 0.0
         self._seg_turn_x = self._seg_turn_y = self._seg_turn_z = 0.0
 
-    def feed(self, buf, n):
-        """Process n samples (6 values each) from buf. Calls the sink as things happen."""
+    def feed(self, buf, n, pelvis_buf=None):
+        """Process n samples (6 values each) from buf. Calls the sink as things happen.
+        pelvis_buf: the same n samples from the pelvis sensor (same layout and scale), or None
+        when there are none (chest only for this stretch; with pelvis=True its tilt is then
+        stale until set afresh, as after pelvis_gap())."""
         if not self._started and n:
             self._grav_x, self._grav_y, self._grav_z = float(buf[0]), float(buf[1]), float(buf[2])
             self._started = True
             self._prompt()
+        follower = self._pelvis
+        if follower is not None and n:
+            if pelvis_buf is None:
+                if self._pelvis_fed:
+                    self.pelvis_gap()
+            elif not self._pelvis_fed:
+                self._pelvis_resume(pelvis_buf)
+        else:
+            pelvis_buf = None
         end = 6 * n
         i = 0
         while i < end:
-            i = self._kernel(buf, i, end)
+            j = self._kernel(buf, i, end)
+            if pelvis_buf is not None:
+                k = i
+                while k < j:
+                    k = follower._kernel(pelvis_buf, k, j)
+            i = j
+            if self._stepped or self._seg_n >= self._segment_n:
+                self._segment_end(self._stepped)
+                if pelvis_buf is not None and follower._seg_n:
+                    follower._swapped = self._swapped
+                    follower._segment_end(self._stepped)
         # the clock stands at the last sample fed, not the last segment end, so that a pattern
         # started between feeds (a button press) is not stamped up to a segment late
         self.t_ms = (self._clock_ms + (self._clock_rem + self._seg_n * _MS_MHZ)
@@ -360,8 +422,14 @@ class Pipeline:
                     break
             elif vert < low and since >= gap_n:
                 # re-armed only after the refractory time: the dip between a heel-strike
-                # spike and the stance peak must not make one step two
+                # spike and the stance peak must not make one step two; this is where the
+                # stance's force falls away, at toe-off: the tilt there is kept (once a step)
                 armed = True
+                toe = self._win_cur
+                toe[_WIN_TOE_X] += grav_x
+                toe[_WIN_TOE_Y] += grav_y
+                toe[_WIN_TOE_Z] += grav_z
+                toe[_WIN_TOE_N] += 1.0
             if seg_n >= seg_len:
                 break
         self._grav_x, self._grav_y, self._grav_z = grav_x, grav_y, grav_z
@@ -374,8 +442,7 @@ class Pipeline:
         self._seg_pull_x, self._seg_pull_y, self._seg_pull_z = s_pull_x, s_pull_y, s_pull_z
         self._seg_force_x, self._seg_force_y, self._seg_force_z = s_force_x, s_force_y, s_force_z
         self._seg_turn_x, self._seg_turn_y, self._seg_turn_z = s_turn_x, s_turn_y, s_turn_z
-        if step or seg_n >= seg_len:
-            self._segment_end(step)
+        self._stepped = step  # feed() ends the segment (a pelvis pipeline runs the samples first)
         return i
 
     # ---- bookkeeping at segment ends (<= 1/8 s) and steps -----------------------------------
@@ -432,11 +499,19 @@ class Pipeline:
             self._step()
         elif self._gait.pause(self.t_ms) != self.state:
             self._set_state(self._gait.state)
+        if self._follows:  # the chest pipeline rows; the windows close where its do
+            if not step and self._swapped:  # (set by the chest pipeline)
+                self._win_prev, self._win_cur = self._win_cur, self._win_prev
+                self._clear(self._win_cur)
+            self._set_gain(quiet)
+            return
+        self._swapped = False
         if not step:
             still = self.state == STILL
             if ticks_diff(self.t_ms, self._row_ms) >= (_STILL_ROW_MS if still else _MOVING_ROW_MS):
                 self._row(self._win_cur, self._win_prev, False)
                 if still:  # rows describe the last half second
+                    self._swapped = True
                     self._win_prev, self._win_cur = self._win_cur, self._win_prev
                     self._clear(self._win_cur)
         self._set_gain(quiet)
@@ -591,7 +666,7 @@ class Pipeline:
         self._quiet_n += 1
         if self._still_ms >= self._calib_ms:
             self._bias_known = True
-            if not self.calibrated:
+            if not self.calibrated and not self._follows:
                 self._calibrate()
 
     def _bias_from(self, p, j):
@@ -632,6 +707,10 @@ class Pipeline:
         self.calibrated = True
         self._sink.event(self.t_ms, "calibrated", None)
         self.player.play(READY, self.t_ms)
+        follower = self._pelvis
+        if follower is not None and self._pelvis_fed and follower._started \
+                and not follower._lost:
+            follower._calibrate()  # standing tall zeroes both
 
     def _prompt(self):
         self._prompt_ms = self.t_ms
@@ -650,6 +729,31 @@ class Pipeline:
         self._bridge = False
         self._setoff.stop()
         self.coaching.rest()
+        if self._pelvis is not None and not self._follows:
+            self.pelvis_gap()
+
+    def pelvis_gap(self):
+        """The pelvis sensor's samples are missing (lost, or back after a gap): its tilt is
+        stale. Chest coaching goes on; the pelvis is trusted again once its tilt is set afresh
+        (a still moment or clean strides: pelvis_ok)."""
+        if self._pelvis is not None:
+            self._pelvis_fed = False
+            self._pelvis.gap()
+
+    def _pelvis_resume(self, pelvis_buf):
+        """Pelvis samples (again): the pelvis pipeline's clock is set to this one's, so both
+        stamp the same sample alike; a first sample starts its gravity, as feed() does."""
+        follower = self._pelvis
+        rem = self._clock_rem + self._seg_n * _MS_MHZ
+        follower._clock_ms = (self._clock_ms + rem // self._rate_mhz) & TICKS_MASK
+        follower._clock_rem = rem % self._rate_mhz
+        follower.t_ms = self.t_ms
+        if not follower._started:
+            follower._grav_x = float(pelvis_buf[0])
+            follower._grav_y = float(pelvis_buf[1])
+            follower._grav_z = float(pelvis_buf[2])
+            follower._started = True
+        self._pelvis_fed = True
 
     def recalibrate(self):
         """Long press: forget "up" and forward, ask the wearer to stand tall again."""
@@ -657,6 +761,8 @@ class Pipeline:
         self._setoff.stop()
         self._still_ms = 0
         self.coaching.rest()
+        if self._pelvis is not None:
+            self._pelvis.recalibrate()
         self._prompt()
 
     def _step(self):
@@ -700,7 +806,8 @@ class Pipeline:
             self._drop_sideways(cur)
         else:
             self._learn_bias(cur)
-        self._row(cur, prev, True)
+        if not self._follows:
+            self._row(cur, prev, True)
         self._win_prev, self._win_cur = cur, prev
         self._clear(self._win_cur)
 
@@ -881,20 +988,64 @@ class Pipeline:
             return
         self._row_ms = self.t_ms
         frame = self._frame
-        ex = n * self._up_excess
-        up = frame.up
-        frame.measure(cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X] - ex * up[0],
-                      cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y] - ex * up[1],
-                      cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z] - ex * up[2])
+        self._measure(cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X], cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y],
+                      cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z], n)
         lean, roll = frame.lean_deg, frame.roll_deg
         win_ms = int(n * 1000.0 / self._rate_hz)
         self._sink.lean(self.t_ms, lean, roll, self._gait.cadence_spm, self.state, win_ms)
+        pelvis = self._pelvis is not None and self.pelvis_known()
+        if pelvis:
+            self._pelvis_row(cur, prev, lean)
         if not stride:
             return
         coached = (self.state == RUNNING
                    and ticks_diff(self.t_ms, self._turn_ms) >= _COACH_TURN_HOLD_MS
                    and ticks_diff(self.t_ms, self._run_start_ms) >= _COACH_RUN_START_MS)
         self.coaching.stride(self.t_ms, lean, win_ms, self._forward_g(cur, prev), coached)
+        if pelvis:
+            self.coaching.pelvis_stride(self.t_ms, self._lumbar_deg, self._pelvis_deg,
+                                        self._lumbar_toeoff_deg, win_ms, coached)
+
+    def _measure(self, sx, sy, sz, n):
+        """Lean and roll (the frame's read-outs) of a window's summed mean specific force
+        (sx, sy, sz) over n samples, less the accelerometer's excess along up."""
+        ex = n * self._up_excess
+        up = self._frame.up
+        self._frame.measure(sx - ex * up[0], sy - ex * up[1], sz - ex * up[2])
+
+    def _toe_lean(self, cur, prev):
+        """The lean at the window's toe-offs (their gravity, offset added back), or None when
+        the window holds none (standing, or a row between steps)."""
+        n = cur[_WIN_TOE_N] + prev[_WIN_TOE_N]
+        if n == 0:
+            return None
+        self._measure(cur[_WIN_TOE_X] + prev[_WIN_TOE_X] + n * self._offset_x,
+                      cur[_WIN_TOE_Y] + prev[_WIN_TOE_Y] + n * self._offset_y,
+                      cur[_WIN_TOE_Z] + prev[_WIN_TOE_Z] + n * self._offset_z, n)
+        return self._frame.lean_deg
+
+    def _pelvis_row(self, cur, prev, lean):
+        """The pelvis over the same window as the chest's row (its pipeline has run the same
+        samples; the segment in progress is not in its window sums yet), to the sink."""
+        f = self._pelvis
+        fc, fp = f._win_cur, f._win_prev
+        k = f._seg_n if f._offset_known else 0
+        f._measure(fc[_WIN_GRAV_X] + fp[_WIN_GRAV_X] + f._seg_grav_x + k * f._offset_x,
+                   fc[_WIN_GRAV_Y] + fp[_WIN_GRAV_Y] + f._seg_grav_y + k * f._offset_y,
+                   fc[_WIN_GRAV_Z] + fp[_WIN_GRAV_Z] + f._seg_grav_z + k * f._offset_z,
+                   fc[_WIN_N] + fp[_WIN_N] + f._seg_n)
+        pelvis = f._frame.lean_deg
+        lumbar = lean - pelvis
+        toeoff = lumbar
+        chest_toe = self._toe_lean(cur, prev)
+        if chest_toe is not None:
+            pelvis_toe = f._toe_lean(fc, fp)
+            if pelvis_toe is not None:
+                toeoff = chest_toe - pelvis_toe
+        self._pelvis_deg = pelvis
+        self._lumbar_deg = lumbar
+        self._lumbar_toeoff_deg = toeoff
+        self._sink.pelvis(self.t_ms, pelvis, lumbar, toeoff)
 
     def _forward_g(self, cur, prev):
         """The window's mean forward acceleration in g: mean specific force less gravity (grav),
@@ -907,3 +1058,28 @@ class Pipeline:
         ay = cur[_WIN_FORCE_Y] + prev[_WIN_FORCE_Y] - sy
         az = cur[_WIN_FORCE_Z] + prev[_WIN_FORCE_Z] - sz
         return (ax * f[0] + ay * f[1] + az * f[2]) / math.sqrt(sx * sx + sy * sy + sz * sz)
+
+
+class _PelvisLink:
+    """The pelvis pipeline's sink and coaching object in one. It coaches nobody and its
+    housekeeping (prompts, "ready", state changes, forward found) is the chest pipeline's
+    business; what reaches the real sink is the pelvis sensor's trust, stamped on the chest's
+    clock: sensor_fault as pelvis_fault, sensor_ok as pelvis_ok. The player is its own, never
+    the motor's: a pelvis fault does not buzz (the chest coach goes on)."""
+
+    def __init__(self, lead, sink):
+        self._lead = lead
+        self._sink = sink
+        self.player = Player()
+
+    def rest(self):
+        pass
+
+    def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
+        pass
+
+    def event(self, t_ms, name, value):
+        if name == "sensor_fault":
+            self._sink.event(self._lead.t_ms, "pelvis_fault", value)
+        elif name == "sensor_ok":
+            self._sink.event(self._lead.t_ms, "pelvis_ok", value)
