@@ -9,8 +9,10 @@ other. So:
 - up to _CARRY_MAX samples of the IMU that is ahead wait at the front of its buffer for the
   next pass (20 ms at 100 Hz): read jitter costs nothing;
 - beyond that, a pelvis ahead has its oldest surplus sample dropped (`dropped`), and a chest
-  ahead is paired with the last pelvis sample held (`held`), so the chest - the coach - never
-  waits longer than _CARRY_MAX samples for the pelvis. At a 1 % clock difference that is one
+  ahead is paired with the last pelvis sample held (`held`; from the pass before if this pass
+  brought none), so the chest - the coach - never waits longer than _CARRY_MAX samples for the
+  pelvis, and the pipeline never sees the pelvis missing (which would make its tilt stale)
+  merely because a pass came early. At a 1 % clock difference that is one
   sample in 100 dropped or repeated: the gyro loses or repeats 10 ms of rotation once a second,
   which the tilt filter's accelerometer pull takes out, and the pairing never slips by more
   than _CARRY_MAX + 1 samples.
@@ -48,6 +50,8 @@ class Pairing:
         self.held = 0          # pelvis samples repeated: the chest's clock ran ahead
         self._chest_from = self._chest_keep = 0  # keep(): what moves to the front
         self._pelvis_from = self._pelvis_keep = 0
+        self._last = array("h", bytes(12))  # the last pelvis sample fed, to hold across passes
+        self._has_last = False
 
     def chest_room(self):
         """Where the chest's new samples go: behind the ones that wait."""
@@ -63,10 +67,15 @@ class Pairing:
         k += self._pelvis_wait
         if n > k + _CARRY_MAX:  # the chest ran ahead: hold the last pelvis sample
             m = n - _CARRY_MAX
-            self.paired = k > 0  # nothing to hold yet: the chest alone for these
-            if k:
-                self.held += m - k
-                _hold(self.pelvis, k, m)
+            have = k
+            if not have and self._has_last:  # none this pass: the one fed last pass
+                _copy(self._last, 0, self.pelvis, 0)
+                have = 1
+                self.held += 1
+            self.paired = have > 0  # nothing to hold yet: the chest alone for these
+            if have:
+                self.held += m - have
+                _hold(self.pelvis, have, m)
             self._plan(m, _CARRY_MAX, k, 0)
             return m
         self.paired = True
@@ -89,9 +98,14 @@ class Pairing:
         """Start the pelvis afresh (it came back, or its FIFO ran on while the chest was lost)."""
         self._pelvis_wait = 0
         self._pelvis_keep = 0
+        self._has_last = False
 
     def keep(self):
         """After the feed: the samples that wait move to the front of their buffers."""
+        m = self._chest_from  # fed
+        if self.paired and m:
+            _copy(self.pelvis, 6 * (m - 1), self._last, 0)
+            self._has_last = True
         _to_front(self.chest, self._chest_from, self._chest_keep)
         _to_front(self.pelvis, self._pelvis_from, self._pelvis_keep)
         self._chest_wait = self._chest_keep
@@ -110,6 +124,12 @@ def _to_front(buf, start, n):
     if j:
         for i in range(6 * n):
             buf[i] = buf[j + i]
+
+
+def _copy(src, i, dst, j):
+    """One sample (6 values) from src[i:] to dst[j:]."""
+    for c in range(6):
+        dst[j + c] = src[i + c]
 
 
 def _hold(buf, have, want):
