@@ -7,6 +7,7 @@ What is asserted is what the runner feels (the motor's PWM timeline) and what th
 import errno
 
 import apprig
+import numpy as np
 import pytest
 from apprig import STILL_ROW, durations, on_intervals
 
@@ -72,6 +73,18 @@ def test_pod_unplugged_mid_run_chest_coaching_goes_on_with_events(lib, tmp_path,
     assert_pattern(durations(upright[:1], upright[0][0]), haptics.UPRIGHT)
     assert len(events(s, "buzz_upright")) >= 1
     assert all(iv[1] is not None for iv in on)
+    # the log's pelvis rows (v3 PELVIS records): the pod moved as the chest did (a lean from
+    # the ankles), so its tilt is the chest's lean and the lumbar angle stays near zero
+    p, sm = s.pelvis, s.summary
+    before = (p["t_s"] > 20) & (p["t_s"] < UNPLUG_MS / 1000)
+    assert before.sum() >= 15
+    thorax = sm["lean_deg"][np.searchsorted(sm["t_s"], p["t_s"][before])]
+    assert np.median(p["pelvis_deg"][before]) == pytest.approx(np.median(thorax), abs=1.0)
+    assert abs(np.median(p["lumbar_deg"][before])) <= 1.0
+    assert not ((p["t_s"] > UNPLUG_MS / 1000 + 1) & (p["t_s"] < REPLUG_MS / 1000)).any()
+    assert not events(s, "buzz_hipbend") and not events(s, "buzz_lumbar_arch")
+    again = p["t_s"][p["t_s"] > REPLUG_MS / 1000]
+    assert len(again) and again[0] <= REPLUG_MS / 1000 + 3  # trusted again soon after
 
 
 def test_a_one_imu_board_boots_as_before_without_a_pod(lib, tmp_path):

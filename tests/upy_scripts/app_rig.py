@@ -72,7 +72,20 @@ if spec.get("faults"):  # [[t_ms, end_ms, kind], ...]: sources.Faulty
                              for a, b, kind in spec["faults"]])
 imu_model, _ = wire(spec["board"], source, spec.get("battery_v", 3.9))
 if spec.get("pelvis"):
-    wire_pelvis(spec["board"], open_source(spec["pelvis"]))
+    pelvis_model = wire_pelvis(spec["board"], open_source(spec["pelvis"]))
+    _pelvis_reconfigure = pelvis_model._reconfigure
+
+    def _pelvis_starts():
+        """The pod moves with the body whether it is sampled or not: when it starts sampling
+        (at boot, or configured again after a replug) its next row is the chest's, the world's
+        now - not the row where it stopped when the cable came out."""
+        was = pelvis_model._odr_hz
+        _pelvis_reconfigure()
+        if not was and pelvis_model._odr_hz:
+            imu_model._sync()
+            pelvis_model.k = imu_model.k
+
+    pelvis_model._reconfigure = _pelvis_starts
 # "baro": {"chip": "BMP280"|"BMP390", "climb_from_ms": t, "climb_mps": v}: a barometer whose
 # pressure follows a climb starting at t (the standard atmosphere, as baro.altitude_m inverts)
 baro_spec = spec.get("baro")
