@@ -13,6 +13,12 @@ CRLF line ends, an upper-case header) are accepted.
 
 The file type is decided from content, not from the first byte: a readable text file is a CSV
 (whatever its first column), anything else must be a session log.
+
+A second sensor on the pelvis (issue 17) comes as six more columns, PELVIS_COLUMNS, in the
+pelvis sensor's own axes and the same units, on the same rows (sample-aligned). All six or
+none; a row whose six pelvis cells are all empty has no pelvis sample (the pelvis sensor was
+lost there: the replay goes on with the chest alone, as the device does). The pelvis columns
+get the same unit checks as the chest's.
 """
 import codecs
 import csv
@@ -24,6 +30,7 @@ from pathlib import Path
 from .errors import UserError
 
 COLUMNS = ("t", "ax", "ay", "az", "gx", "gy", "gz")
+PELVIS_COLUMNS = ("pax", "pay", "paz", "pgx", "pgy", "pgz")
 RATE_RANGE_HZ = (50.0, 1000.0)
 SNIFF_BYTES = 65536   # how much of a file decides text or binary
 _RATE_SAMPLES = 1024  # the first steps, whose median is the sample period
@@ -37,12 +44,18 @@ _DEG_PER_RAD = 180.0 / math.pi
 
 class ImuRecording:
     """Samples held in memory (simulated runs, a raw session log): start time, rate, and the
-    samples as one flat list, 6 per sample (g, deg/s)."""
+    samples as one flat list, 6 per sample (g, deg/s); `pelvis_values` the pelvis sensor's
+    alike (same length), or None for one sensor."""
 
-    def __init__(self, t0, rate_hz, values):
+    def __init__(self, t0, rate_hz, values, pelvis_values=None):
         self.t0 = t0
         self.rate_hz = rate_hz
         self.values = values
+        self.pelvis_values = pelvis_values
+
+    @property
+    def pelvis(self):
+        return self.pelvis_values is not None
 
     @property
     def n(self):
@@ -58,15 +71,26 @@ class ImuRecording:
         for i in range(0, len(self.values), step):
             yield array("d", self.values[i:i + step])
 
+    def pair_batches(self, size):
+        """(chest chunk, pelvis chunk) as batches() gives the chest's; the pelvis chunk is None
+        for one sensor."""
+        step = 6 * size
+        pelvis = self.pelvis_values
+        for i in range(0, len(self.values), step):
+            yield (array("d", self.values[i:i + step]),
+                   None if pelvis is None else array("d", pelvis[i:i + step]))
+
 
 class CsvRecording:
-    """A checked IMU.csv, read again from the file each time its samples are wanted."""
+    """A checked IMU.csv, read again from the file each time its samples are wanted.
+    `pelvis`: the file has the pelvis sensor's columns."""
 
-    def __init__(self, path, t0, rate_hz, n):
+    def __init__(self, path, t0, rate_hz, n, pelvis=False):
         self.path = path
         self.t0 = t0
         self.rate_hz = rate_hz
         self.n = n
+        self.pelvis = pelvis
 
     @property
     def duration_s(self):
@@ -74,13 +98,32 @@ class CsvRecording:
 
     def batches(self, size):
         chunk = array("d")
-        for _, _, sample in _rows(self.path):
+        for _, _, sample, _ in _rows(self.path):
             chunk.extend(sample)
             if len(chunk) == 6 * size:
                 yield chunk
                 chunk = array("d")
         if chunk:
             yield chunk
+
+    def pair_batches(self, size):
+        """(chest chunk, pelvis chunk or None) of at most `size` samples; a chunk ends early
+        where the pelvis samples stop or start again, so each pelvis chunk is whole or None."""
+        chunk, pchunk = array("d"), array("d")
+        has = None  # the chunk's samples have pelvis samples
+        for _, _, sample, psample in _rows(self.path):
+            if has is not None and (psample is not None) != has:
+                yield chunk, pchunk if has else None
+                chunk, pchunk = array("d"), array("d")
+            has = psample is not None
+            chunk.extend(sample)
+            if has:
+                pchunk.extend(psample)
+            if len(chunk) == 6 * size:
+                yield chunk, pchunk if has else None
+                chunk, pchunk, has = array("d"), array("d"), None
+        if chunk:
+            yield chunk, pchunk if has else None
 
 
 def number(text, line, col):
@@ -154,7 +197,9 @@ def is_text(path):
 
 
 def _rows(path):
-    """(line, t, (ax, ay, az, gx, gy, gz)) for each data row; UserError on anything malformed."""
+    """(line, t, (ax, ay, az, gx, gy, gz), pelvis) for each data row, pelvis the row's
+    (pax, ..., pgz) or None (no pelvis columns, or all six cells empty); UserError on anything
+    malformed."""
     path = Path(path)
     with open_text(path) as f:
         reader = None
@@ -164,7 +209,8 @@ def _rows(path):
             if header is None:
                 raise UserError("%s is empty; expected a header t,ax,ay,az,gx,gy,gz" % path)
             idx = _columns(path, header)
-            width = max(idx) + 1
+            pidx = _pelvis_columns(path, header)
+            width = max(idx + pidx) + 1
             for row in reader:
                 if not row or all(not c.strip() for c in row):
                     continue
@@ -174,7 +220,8 @@ def _rows(path):
                                     % (line, len(row), len(header)))
                 yield (line, number(row[idx[0]], line, "t"),
                        tuple(number(row[j], line, c)
-                             for j, c in zip(idx[1:], COLUMNS[1:], strict=True)))
+                             for j, c in zip(idx[1:], COLUMNS[1:], strict=True)),
+                       _pelvis_sample(row, pidx, line))
         except csv.Error as e:
             raise UserError("%s line %d is not CSV: %s" % (path, reader.line_num, e)) from None
         except UnicodeDecodeError as e:
@@ -207,6 +254,32 @@ def _columns(path, header):
     return [names.index(c) for c in COLUMNS]
 
 
+def _pelvis_columns(path, header):
+    """Where each of PELVIS_COLUMNS is in the header, or [] when the file has none of them."""
+    names = [h.strip().lower() for h in header]
+    present = [c for c in PELVIS_COLUMNS if c in names]
+    if not present:
+        return []
+    if len(present) < len(PELVIS_COLUMNS):
+        missing = [c for c in PELVIS_COLUMNS if c not in names]
+        raise UserError("%s has pelvis column%s %s but not %s: the pelvis sensor needs all six "
+                        "(pax,pay,paz,pgx,pgy,pgz) or none"
+                        % (path, "s" if len(present) > 1 else "", ", ".join(present),
+                           ", ".join(missing)))
+    return [names.index(c) for c in PELVIS_COLUMNS]
+
+
+def _pelvis_sample(row, pidx, line):
+    """The row's pelvis sample, or None when the file has no pelvis columns or the row's six
+    pelvis cells are all empty (no pelvis sample there); some empty is a malformed row."""
+    if not pidx:
+        return None
+    cells = [row[j].strip() for j in pidx]
+    if not any(cells):
+        return None
+    return tuple(number(text, line, c) for text, c in zip(cells, PELVIS_COLUMNS, strict=True))
+
+
 def _all_numbers(row):
     try:
         [float(c) for c in row]
@@ -221,15 +294,22 @@ def load_imu_csv(path):
     path = Path(path)
     steps = _Steps(path)
     units = _Units()
-    for line, t, sample in _rows(path):
+    pelvis_units = _Units(PELVIS_COLUMNS)
+    pelvis = False
+    for line, t, sample, psample in _rows(path):
         steps.add(line, t)
         units.add(sample, steps)
+        if psample is not None:
+            pelvis = True
+            pelvis_units.add(psample, steps)
     if steps.n < 2:
         raise UserError("%s has %s; need a recording"
                         % (path, "no samples" if not steps.n else "one sample"))
     rate_hz = steps.finish()
     units.check(path, steps.period_s)
-    return CsvRecording(path, steps.t0, rate_hz, steps.n)
+    if pelvis:
+        pelvis_units.check(path, steps.period_s)
+    return CsvRecording(path, steps.t0, rate_hz, steps.n, pelvis)
 
 
 class _Steps:
@@ -301,7 +381,13 @@ class _Units:
     rad/s gyro x57.3 is its true rotation, and predicts about as well as read (1.05-1.5 times:
     within a stride the accelerometer's own noise dominates both). Hence _AGREE_RATIO."""
 
-    def __init__(self):
+    def __init__(self, columns=COLUMNS[1:]):
+        # the sensor, for the messages: the chest's as ever, the pelvis's with its columns
+        pelvis = columns != COLUMNS[1:]
+        self.accel = "pelvis accelerometer (%s)" % ",".join(columns[:3]) if pelvis \
+            else "accelerometer"
+        self.gyro = "pelvis gyro" if pelvis else "gyro"
+        self.gyro_columns = ",".join(columns[3:])
         self.start = []        # |a| over the first second (the median is taken)
         self.win = None        # samples per window, once the rate is known
         self._reset_window()
@@ -361,18 +447,21 @@ class _Units:
         start = sorted(self.start[:int(1.0 / period_s) + 1])  # the first second
         median_g = start[len(start) // 2]
         if median_g > 4.0:
-            raise UserError("%s: accelerometer magnitude is %.2f at the start; expected about 1 g "
-                            "(is it in m/s^2? divide by 9.80665)" % (path, median_g))
+            raise UserError("%s: %s magnitude is %.2f at the start; expected about 1 g "
+                            "(is it in m/s^2? divide by 9.80665)" % (path, self.accel, median_g))
         if median_g < 0.25:
-            raise UserError("%s: accelerometer magnitude is %.3f at the start; expected about 1 g "
-                            "while standing (wrong units or a dead axis?)" % (path, median_g))
-        if self.moving_windows * self.win * period_s < _MIN_MOVING_S:
+            raise UserError("%s: %s magnitude is %.3f at the start; expected about 1 g "
+                            "while standing (wrong units or a dead axis?)"
+                            % (path, self.accel, median_g))
+        # (a file shorter than _RATE_SAMPLES never had its windows: too short to judge)
+        if self.win is None or self.moving_windows * self.win * period_s < _MIN_MOVING_S:
             return
         rms = math.sqrt(self.gyro_sq / self.gyro_n)
         if rms < _RAD_RMS_DPS and self.err[1] < _AGREE_RATIO * self.err[0]:
-            raise UserError("%s: the gyro reads %.2f rms while moving, and x57.3 still matches "
-                            "how the accelerometer turns: is it in rad/s? gx,gy,gz must be "
-                            "in deg/s (multiply by 57.2958)" % (path, rms))
+            raise UserError("%s: the %s reads %.2f rms while moving, and x57.3 still matches "
+                            "how the accelerometer turns: is it in rad/s? %s must be "
+                            "in deg/s (multiply by 57.2958)"
+                            % (path, self.gyro, rms, self.gyro_columns))
 
 
 def _rotate(v, theta_deg, scale):

@@ -6,7 +6,12 @@ checked first, because a replay of bad data would print plausible nonsense.
 
 Reading and checking the input file is host_tools/replay_input.py (streamed: memory does not
 grow with the recording's length).
+
+With the pelvis sensor's columns (pax..pgz) the pipeline runs with pelvis=True and lean.csv
+gains pelvis_deg and lumbar_deg (empty where the pelvis is not known); without them every
+output is what it always was.
 """
+import math
 import csv
 import json
 from array import array
@@ -28,6 +33,7 @@ from ..replay_input import ImuRecording, load_imu_csv, number, open_text
 __all__ = ["ImuRecording", "load_imu_csv", "run_pipeline"]
 BATCH = 32  # samples per feed, like a FIFO drain
 LEAN_HEADER = ("t", "lean_deg", "roll_deg", "cadence_spm", "state", "win_s")
+PELVIS_HEADER = ("pelvis_deg", "lumbar_deg")  # added to lean.csv with a pelvis sensor
 EVENT_HEADER = ("t", "event", "value")
 OUTPUTS = ("config.json", "lean.csv", "events.csv", "session.lcl")  # in --out
 
@@ -73,11 +79,16 @@ class LeanRows:
 
 
 class Recorder:
-    """A pipeline sink that keeps rows and events in memory with unwrapped times in seconds."""
+    """A pipeline sink that keeps rows and events in memory with unwrapped times in seconds.
 
-    def __init__(self, t0=0.0):
+    With `pelvis` it also keeps, for each lean row, the pelvis row the pipeline gave right
+    after it (pelvis_deg, lumbar_deg, lumbar_toeoff_deg; NaN where there was none, the pelvis
+    not being known then)."""
+
+    def __init__(self, t0=0.0, pelvis=False):
         self.t0 = t0
         self.rows = LeanRows()
+        self.pelvis_rows = [array("d"), array("d"), array("d")] if pelvis else None
         self.events = []
         self._last_ms = 0
         self._wraps = 0
@@ -90,6 +101,15 @@ class Recorder:
 
     def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
         self.rows.append((self._t(t_ms), lean_deg, roll_deg, cadence_spm, state, win_ms / 1000.0))
+        if self.pelvis_rows is not None:
+            for col in self.pelvis_rows:
+                col.append(math.nan)
+
+    def pelvis(self, t_ms, pelvis_deg, lumbar_deg, lumbar_toeoff_deg):
+        """The pelvis over the lean row just given (Pipeline with pelvis=True)."""
+        for col, value in zip(self.pelvis_rows, (pelvis_deg, lumbar_deg, lumbar_toeoff_deg),
+                              strict=True):
+            col[-1] = value
 
     def event(self, t_ms, name, value):
         self.events.append((self._t(t_ms), name, value))
@@ -113,16 +133,18 @@ def run_pipeline(rec, cfg, sink=None, baro=None, session_no=None):
     on the IMU's time base, from load_baro_csv) the readings due by each batch go to the
     coaching object as the device feeds them; `sink.climb_s` is then the time spent with the
     over-lean band shifted."""
-    sink = sink or Recorder(rec.t0)
+    pelvis = getattr(rec, "pelvis", False)
+    sink = sink or Recorder(rec.t0, pelvis)
     coaching = Coaching(cfg, sink)
     if session_no is not None:
         coaching.start_session(session_no)
-    pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink, coaching)
+    pipe = Pipeline(cfg, rec.rate_hz, 1.0, 1.0, sink, coaching, pelvis=pelvis)
     k = 0
     sink.climb_s = 0.0
     done = 0
-    for chunk in rec.batches(BATCH):
-        pipe.feed(chunk, len(chunk) // 6)
+    for chunk, pchunk in (rec.pair_batches(BATCH) if pelvis
+                          else ((c, None) for c in rec.batches(BATCH))):
+        pipe.feed(chunk, len(chunk) // 6, pchunk)
         done += len(chunk) // 6
         if not baro:
             continue
@@ -171,12 +193,17 @@ def write_outputs(out_dir, sink, cfg):
     try:
         out.mkdir(parents=True, exist_ok=True)
         outfiles.write_text(out / "config.json", json.dumps(cfg, indent=1, sort_keys=True) + "\n")
+        pelvis = getattr(sink, "pelvis_rows", None)
         with outfiles.replacing(out / "lean.csv", newline="") as f:
             w = csv.writer(f)
-            w.writerow(LEAN_HEADER)
-            for t, lean, roll, cad, state, win in sink.rows:
-                w.writerow(("%.3f" % t, "%.2f" % lean, "%.2f" % roll, "%.1f" % cad,
-                            STATE_NAMES[state], "%.3f" % win))
+            w.writerow(LEAN_HEADER + (PELVIS_HEADER if pelvis else ()))
+            for i, (t, lean, roll, cad, state, win) in enumerate(sink.rows):
+                row = ("%.3f" % t, "%.2f" % lean, "%.2f" % roll, "%.1f" % cad,
+                       STATE_NAMES[state], "%.3f" % win)
+                if pelvis:
+                    row += tuple("" if math.isnan(col[i]) else "%.2f" % col[i]
+                                 for col in pelvis[:2])
+                w.writerow(row)
         with outfiles.replacing(out / "events.csv", newline="") as f:
             w = csv.writer(f)
             w.writerow(EVENT_HEADER)
@@ -238,8 +265,8 @@ def _session_no(text):
 def register(parser):
     parser.add_argument("imu_csv", metavar="IMU.csv",
                         help="header t,ax,ay,az,gx,gy,gz (s, g, deg/s), optionally"
-                        " gzip-compressed (.csv.gz); or a raw-mode session log (.lcl) from the"
-                        " device")
+                        " gzip-compressed (.csv.gz), and pax,pay,paz,pgx,pgy,pgz for a pelvis"
+                        " sensor; or a raw-mode session log (.lcl) from the device")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="writes lean.csv, events.csv, config.json")
     parser.add_argument("--config", metavar="FILE", help="JSON config (see docs/config.md)")

@@ -1,6 +1,8 @@
 """Runs ON MicroPython: an IMU.csv through firmware.core.pipeline, printing every lean row and
 event as one line, for the differential test against CPython. The CSV is trusted (the host
-validated it); rate comes from argv, and optionally a config as JSON (default: the defaults)."""
+validated it); rate comes from argv, and optionally a config as JSON (default: the defaults).
+A file whose header goes on with pax..pgz (in that order) is a two-sensor run: the pipeline
+runs with pelvis=True and every pelvis row is printed too."""
 import json
 import sys
 from array import array
@@ -18,14 +20,20 @@ class PrintSink:
     def event(self, t_ms, name, value):
         print("E", t_ms, name, value)
 
+    def pelvis(self, t_ms, pelvis_deg, lumbar_deg, lumbar_toeoff_deg):
+        print("P", t_ms, "%.6f" % pelvis_deg, "%.6f" % lumbar_deg, "%.6f" % lumbar_toeoff_deg)
+
 
 def main():
     path, rate = sys.argv[1], float(sys.argv[2])
     cfg, errors = config.validate(json.loads(sys.argv[3]) if len(sys.argv) > 3 else {})
     if errors:
         raise ValueError(errors[0])
-    p = Pipeline(cfg, rate, 1.0, 1.0, PrintSink())
+    with open(path) as f:
+        two = "pax" in f.readline()
+    p = Pipeline(cfg, rate, 1.0, 1.0, PrintSink(), pelvis=two)
     buf = array("d", [0.0] * (6 * BATCH))
+    pbuf = array("d", [0.0] * (6 * BATCH)) if two else None
     n = 0
     with open(path) as f:
         f.readline()
@@ -33,12 +41,14 @@ def main():
             parts = line.split(",")
             for j in range(6):
                 buf[6 * n + j] = float(parts[1 + j])
+                if two:
+                    pbuf[6 * n + j] = float(parts[7 + j])
             n += 1
             if n == BATCH:
-                p.feed(buf, n)
+                p.feed(buf, n, pbuf)
                 n = 0
     if n:
-        p.feed(buf, n)
+        p.feed(buf, n, pbuf)
 
 
 main()
