@@ -3,7 +3,9 @@
 simulated I2C bus, both found at boot by scan and WHO_AM_I and read in the same loop pass.
 What is asserted is what the runner feels (the motor's PWM timeline) and what the board keeps
 (session log, /errors.log): coaching with both sensors, and the pod unplugged mid-run ->
-`pelvis_lost`, chest-only coaching goes on, `pelvis_back` once it is plugged in again."""
+`pelvis_lost`, chest-only coaching goes on, `pelvis_back` once it is plugged in again; and on a
+two-segment simulated run (host_tools/simulate/twoseg.py: pelvis and thorax hinged at the lumbar
+spine, each with its own sensor and mount) a hip bend buzzed with its own pattern."""
 import errno
 
 import apprig
@@ -20,6 +22,18 @@ RUN = [{"do": "stand", "s": 5}, {"do": "walk", "s": 10}, {"do": "run", "s": 60, 
        {"do": "run", "s": 20, "lean_deg": 1.5, "fault": "upright"}, {"do": "run", "s": 10}]
 UNPLUG_MS = 40000
 REPLUG_MS = 90000
+# two segments (thorax lean, pelvis tilt): stand, walk, good running, a hip bend, good running,
+# an upright stretch; the pod is unplugged before the upright stretch
+TWOSEG = [{"do": "stand", "s": 6}, {"do": "walk", "s": 15},
+          {"do": "run", "s": 35, "lean_deg": 8.0, "pelvis_deg": 9.5},
+          {"do": "run", "s": 20, "lean_deg": 15.0, "pelvis_deg": 0.5, "episode": "hip_bend"},
+          {"do": "run", "s": 25, "lean_deg": 8.0, "pelvis_deg": 9.5},
+          {"do": "run", "s": 25, "lean_deg": 1.0, "pelvis_deg": 2.5, "episode": "upright",
+           "fault": "upright"},
+          {"do": "run", "s": 10, "lean_deg": 8.0, "pelvis_deg": 9.5}]
+HIPBEND_MS = (56000, 76000)
+TWOSEG_UPRIGHT_MS = 101000
+TWOSEG_UNPLUG_MS = 90000
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +56,50 @@ def assert_pattern(got, want):
     assert len(got) == len(want), (got, want)
     for g, w in zip(got, want, strict=True):
         assert abs(g - w) <= LOOP_MS, (got, want)
+
+
+@pytest.fixture(scope="module")
+def twoseg_csv(tmp_path_factory):
+    """The two-segment run's imu.csv (chest columns first: the rig reads them as the chest's)
+    and its pelvis columns as a file of their own (the pod's source)."""
+    twoseg = pytest.importorskip("host_tools.simulate.twoseg")
+    out = tmp_path_factory.mktemp("twoseg")
+    imu, truth, meta = twoseg.simulate(TWOSEG, rate_hz=100, seed=4)
+    twoseg.write(out, imu, truth, meta)
+    pelvis = out / "pelvis.csv"
+    np.savetxt(pelvis, imu[:, [0, 7, 8, 9, 10, 11, 12]], fmt=["%.6f"] + ["%.6g"] * 6,
+               delimiter=",", header="t,ax,ay,az,gx,gy,gz", comments="")
+    return {"csv": str(out / "imu.csv")}, {"csv": str(pelvis)}
+
+
+def test_two_segment_run_hip_bend_buzz_then_pod_unplugged_chest_coaches_on(lib, tmp_path,
+                                                                         twoseg_csv):
+    """Calibrate standing tall, run, fold at the hips for 20 s (thorax 15 deg - a lean one chest
+    clip calls good - over a pelvis at 0.5 deg): the hip-bend buzz, its own pattern, within
+    10 s. Then the pod comes off; the upright stretch after it is buzzed from the chest alone."""
+    chest, pelvis = twoseg_csv
+    b = apprig.Board(lib, tmp_path / "twoseg", "xiao-esp32s3")
+    r = b.boot(chest, 136000, [(TWOSEG_UNPLUG_MS, "unplug_pelvis")], pelvis=pelvis)
+    assert r["ended"] == "end" and not r["wdt_starved"] and b.errors() == ""
+    (s,) = b.sessions()
+    names = [e[1] for e in s.events]
+    assert "calibrated" in names
+    hip = events(s, "buzz_hipbend")
+    assert hip and HIPBEND_MS[0] <= hip[0][0] <= HIPBEND_MS[0] + 10000, hip
+    assert all(HIPBEND_MS[0] <= e[0] <= HIPBEND_MS[1] + 3000 for e in hip)  # only in it
+    assert not events(s, "buzz_lumbar_arch")
+    on = on_intervals(r["pwm"]["motor"])
+    cue = [iv for iv in on if hip[0][0] - 100 <= iv[0] < hip[0][0] + sum(haptics.HIPBEND)]
+    assert_pattern(durations(cue, cue[0][0]), haptics.HIPBEND)
+    # the chest alone saw nothing wrong in the hip bend (15 deg is inside its good band)
+    assert not [e for e in s.events if e[1].startswith("buzz_") and e[1] != "buzz_hipbend"
+                and e[0] < TWOSEG_UPRIGHT_MS]
+    (lost,) = events(s, "pelvis_lost")
+    assert TWOSEG_UNPLUG_MS - 500 <= lost[0] <= TWOSEG_UNPLUG_MS + 100
+    up = events(s, "buzz_upright")
+    assert up and TWOSEG_UPRIGHT_MS + 3000 <= up[0][0] <= TWOSEG_UPRIGHT_MS + 8000
+    upright = [iv for iv in on if up[0][0] - 100 <= iv[0] < up[0][0] + 700]
+    assert_pattern(durations(upright[:1], upright[0][0]), haptics.UPRIGHT)
 
 
 @pytest.mark.parametrize("board", ["xiao-esp32s3", "esp32-devkitc"])
