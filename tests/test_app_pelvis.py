@@ -12,14 +12,11 @@ import apprig
 import numpy as np
 import pytest
 from apprig import STILL_ROW, durations, on_intervals
+# the one-sensor boot test's run (upright from 75 s), its fixtures and checks
+from test_app_boot import UPRIGHT_FROM_MS, assert_pattern, events, lib, run_csv  # noqa: F401
 
 from firmware.core import haptics
-from host_tools.simulate.simulator import simulate, write
 
-LOOP_MS = 20
-UPRIGHT_FROM_MS = 75000
-RUN = [{"do": "stand", "s": 5}, {"do": "walk", "s": 10}, {"do": "run", "s": 60, "lean_deg": 7},
-       {"do": "run", "s": 20, "lean_deg": 1.5, "fault": "upright"}, {"do": "run", "s": 10}]
 UNPLUG_MS = 40000
 REPLUG_MS = 90000
 # two segments (thorax lean, pelvis tilt): stand, walk, good running, a hip bend, good running,
@@ -34,28 +31,6 @@ TWOSEG = [{"do": "stand", "s": 6}, {"do": "walk", "s": 15},
 HIPBEND_MS = (56000, 76000)
 TWOSEG_UPRIGHT_MS = 101000
 TWOSEG_UNPLUG_MS = 90000
-
-
-@pytest.fixture(scope="module")
-def lib(tmp_path_factory, interp):
-    return apprig.build_lib(tmp_path_factory.mktemp("lib") / "lib", interp)
-
-
-@pytest.fixture(scope="module")
-def run_csv(tmp_path_factory):
-    out = tmp_path_factory.mktemp("sim")
-    write(out, *simulate(RUN, rate_hz=100, seed=1))
-    return {"csv": str(out / "imu.csv")}
-
-
-def events(session, name):
-    return [e for e in session.events if e[1] == name]
-
-
-def assert_pattern(got, want):
-    assert len(got) == len(want), (got, want)
-    for g, w in zip(got, want, strict=True):
-        assert abs(g - w) <= LOOP_MS, (got, want)
 
 
 @pytest.fixture(scope="module")

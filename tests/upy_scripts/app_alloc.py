@@ -65,29 +65,34 @@ class LockedFeed:
 
     def __call__(self, buf, n, pelvis_buf=None):
         micropython.heap_unlock()
-        if pelvis_buf is None:
-            self.feed(buf, n)
-        else:
+        if pelvis_buf is not None:
             self.paired += n
-            self.feed(buf, n, pelvis_buf)
+        self.feed(buf, n, pelvis_buf)
         micropython.heap_lock()
 
 
+def locked_passes(app):
+    """PASSES loop passes under the heap lock, the pipeline's feed alone unlocked: (passes
+    done, the MemoryError or None, samples fed with a pelvis partner)."""
+    real = app.p.feed
+    app.p.feed = locked = LockedFeed(real)
+    gc.collect()
+    done = 0
+    error = None
+    micropython.heap_lock()
+    try:
+        while done < PASSES:
+            app.loop(1)
+            done += 1
+    except MemoryError as e:
+        error = e
+    micropython.heap_unlock()
+    app.p.feed = real
+    return done, error, locked.paired
+
+
 app.stop_session()  # the log writer's own heap use is measured with it (docs/log-format.md)
-real_feed = app.p.feed
-app.p.feed = LockedFeed(real_feed)
-gc.collect()
-done = 0
-error = None
-micropython.heap_lock()
-try:
-    while done < PASSES:
-        app.loop(1)
-        done += 1
-except MemoryError as e:
-    error = e
-micropython.heap_unlock()
-app.p.feed = real_feed
+done, error, _ = locked_passes(app)
 print("LOCKED", done, repr(error) if error else "none", app.session)
 if error:
     sys.print_exception(error)
@@ -156,25 +161,6 @@ gc.collect()
 t0 = real_time.ticks_us()
 gc.collect()
 print("GC_US", real_time.ticks_diff(real_time.ticks_us(), t0), gc.mem_alloc())
-
-
-def locked_passes(app):
-    """PASSES loop passes under the heap lock, the pipeline's feed alone unlocked."""
-    real = app.p.feed
-    app.p.feed = locked = LockedFeed(real)
-    gc.collect()
-    done = 0
-    error = None
-    micropython.heap_lock()
-    try:
-        while done < PASSES:
-            app.loop(1)
-            done += 1
-    except MemoryError as e:
-        error = e
-    micropython.heap_unlock()
-    app.p.feed = real
-    return done, error, locked.paired
 
 
 machine.reset_all(clk)  # the clock the app's `time` follows
