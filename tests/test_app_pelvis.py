@@ -126,3 +126,12 @@ def test_a_one_imu_board_boots_as_before_without_a_pod(lib, tmp_path):
     (s,) = b.sessions()
     assert "pelvis_imu" not in s.header["meta"]
     assert not events(s, "pelvis_lost") and b.errors() == ""
+
+
+def test_the_pod_sleeps_in_its_motion_standby_with_the_board(lib, tmp_path):
+    """Deep sleep after sleep_after_min still: the pod is not left sampling at full power all
+    night (its low-noise mode draws ~1 mA) - it gets the same motion standby as the chest."""
+    b = apprig.Board(lib, tmp_path / "sleep", "xiao-esp32s3", config={"sleep_after_min": 1})
+    r = b.boot({"rows": [STILL_ROW]}, 70000, pelvis={"rows": [STILL_ROW]})
+    assert r["ended"] == "deepsleep"
+    assert r["imu_wom_thr"] == [51, 51, 51] and r["pelvis_wom_thr"] == [51, 51, 51]

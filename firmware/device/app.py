@@ -482,6 +482,13 @@ class App:
         motion = None
         if int_pin is not None and self.hw.imu.wake_on_motion(WAKE_MOTION_MG):
             motion = machine.Pin(int_pin, machine.Pin.IN)
+        if self.pod is not None and self.pod.present:
+            # the pod's INT is on no wire: its motion standby only cuts its current from ~1 mA
+            # (low-noise 6-axis) to tens of uA for the night; it is configured afresh at wake
+            try:
+                self.pod.imu.wake_on_motion(WAKE_MOTION_MG)
+            except OSError:
+                pass
         from .pinrules import wakes_from_deep_sleep  # 9 KB of rules, for this moment only
 
         if wakes_from_deep_sleep(profile, profile["button"]["pin"]) and (

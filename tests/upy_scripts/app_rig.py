@@ -71,6 +71,7 @@ if spec.get("faults"):  # [[t_ms, end_ms, kind], ...]: sources.Faulty
     source = Faulty(source, [(a * RATE_HZ // 1000, b * RATE_HZ // 1000, kind)
                              for a, b, kind in spec["faults"]])
 imu_model, _ = wire(spec["board"], source, spec.get("battery_v", 3.9))
+pelvis_model = None
 if spec.get("pelvis"):
     pelvis_model = wire_pelvis(spec["board"], open_source(spec["pelvis"]))
     _pelvis_reconfigure = pelvis_model._reconfigure
@@ -279,6 +280,7 @@ result = {
                    else None),
     "imu_int": getattr(imu_model, "int_level", None),
     "imu_wom_thr": list(getattr(imu_model, "wom_thr", b"")),  # ICM-42688-P: wake-on-motion armed
+    "pelvis_wom_thr": list(getattr(pelvis_model, "wom_thr", b"")),
     "flash_last_write_ms": disk.last_write_ms if disk is not None else None,
 }
 print("RESULT " + json.dumps(result))
