@@ -108,7 +108,7 @@ def pelvis_figure(s, cfg, both):
     t_min = p["t_s"] / 60.0
     sm = s.summary
     at = np.searchsorted(sm["t_s"], p["t_s"])
-    fig, axes = plt.subplots(3, 1, figsize=(WIDTH_IN, 7.0), sharex=True)
+    fig, axes = plt.subplots(3, 1, figsize=(WIDTH_IN, 7.8), sharex=True)
     panels = (("thorax", "thorax lean\n(deg, + forward)", sm["lean_deg"][at[both]]),
               ("pelvis", "pelvis tilt\n(deg, + anterior)", p["pelvis_deg"][both]),
               ("lumbar", "lumbar angle\n(deg, + flexion)", p["lumbar_deg"][both]))
@@ -129,11 +129,13 @@ def pelvis_figure(s, cfg, both):
         if hit.any():
             ax.plot(t_min[hit], p["lumbar_deg"][hit], "v", ms=9, color=PELVIS_COLOURS[kind],
                     mec="black", mew=0.5, label=text)
-    ax.legend(loc="best", fontsize=8, ncol=2, framealpha=0.9)
     ax.set_xlabel("minutes into the session")
     axes[0].set_title("Chest, pelvis and lower back each second (stride-averaged)", fontsize=11,
                       loc="left")
     fig.tight_layout()
+    # below the axes, never over the points (a hip bend's are at the top of the panel)
+    fig.subplots_adjust(bottom=0.2)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), fontsize=8, ncol=3)
     return _png(fig)
 
 

@@ -121,3 +121,33 @@ def test_export_writes_pelvis_csv_and_json_only_for_a_pelvis_log(tmp_path, both,
     assert "pelvis" not in json.loads((tmp_path / "one.json").read_text())
     out = capsys.readouterr().out
     assert "s of pelvis rows" in out
+
+
+def test_a_two_sensor_replay_writes_the_pelvis_records_the_device_would(tmp_path, capsys):
+    """`leanclip replay` of a chest + pelvis CSV writes session.lcl with the firmware's own sink
+    and writer: its PELVIS records are the per-second means of lean.csv's pelvis columns. The
+    pelvis columns here repeat the chest's (a lean from the ankles: the lumbar angle ~0)."""
+    from host_tools.simulate.simulator import simulate, write
+
+    write(tmp_path / "sim", *simulate([{"do": "stand", "s": 5}, {"do": "walk", "s": 10},
+                                       {"do": "run", "s": 40, "lean_deg": 8}], rate_hz=100,
+                                      seed=2))
+    lines = (tmp_path / "sim" / "imu.csv").read_text().splitlines()
+    both = tmp_path / "both.csv"
+    both.write_text("\n".join([lines[0] + ",pax,pay,paz,pgx,pgy,pgz"]
+                              + [x + "," + ",".join(x.split(",")[1:7]) for x in lines[1:]]) + "\n")
+    assert cli.main(["replay", str(both), "--out", str(tmp_path / "rep")]) == 0
+    capsys.readouterr()
+    s = logread.decode((tmp_path / "rep" / "session.lcl").read_bytes())
+    assert s.has_pelvis() and s.recovery.lost == 0
+    with (tmp_path / "rep" / "lean.csv").open(newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["pelvis_deg"]]
+    assert len(rows) >= 40
+    for i, sec in enumerate(s.pelvis["t_s"].tolist()):
+        got = [float(r["lumbar_deg"]) for r in rows if sec <= float(r["t"]) < sec + 1]
+        assert s.pelvis["lumbar_deg"][i] == pytest.approx(np.mean(got), abs=0.06)
+    assert np.abs(s.pelvis["lumbar_deg"]).max() <= 1.0
+    # the chest alone: the same log as before, no PELVIS record
+    assert cli.main(["replay", str(tmp_path / "sim" / "imu.csv"), "--out",
+                     str(tmp_path / "one")]) == 0
+    assert not logread.decode((tmp_path / "one" / "session.lcl").read_bytes()).has_pelvis()
