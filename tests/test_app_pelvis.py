@@ -135,3 +135,16 @@ def test_the_pod_sleeps_in_its_motion_standby_with_the_board(lib, tmp_path):
     r = b.boot({"rows": [STILL_ROW]}, 70000, pelvis={"rows": [STILL_ROW]})
     assert r["ended"] == "deepsleep"
     assert r["imu_wom_thr"] == [51, 51, 51] and r["pelvis_wom_thr"] == [51, 51, 51]
+
+
+def test_a_pod_of_another_chip_family_is_said_and_not_used(lib, tmp_path):
+    """An LSM6DSO pod (104 Hz, its own scales) behind the XIAO's ICM-42688-P chest (100 Hz):
+    samples cannot be paired by count, so the pod is left out with one line in /errors.log,
+    and the board coaches as a one-IMU board."""
+    b = apprig.Board(lib, tmp_path / "mixed", "xiao-esp32s3")
+    r = b.boot({"rows": [STILL_ROW]}, 4000, pelvis={"rows": [STILL_ROW], "chip": "LSM6DSO"})
+    (line,) = b.errors().splitlines()
+    assert "pelvis IMU LSM6DSO not used" in line and "same chip family" in line
+    (s,) = b.sessions()
+    assert "pelvis_imu" not in s.header["meta"] and events(s, "calibrated")
+    assert_pattern(durations(on_intervals(r["pwm"]["motor"])[:3], 0), haptics.STAND_TALL)

@@ -5,7 +5,8 @@ Usage: micropython app_rig.py SPEC.json  (MICROPYPATH = the tree the test built)
 SPEC: board, board_dir (holds lib/ with the compiled firmware, boot.py, main.py, board.json),
       source: {"csv": path} | {"rows": [[t_ms, ax, ay, az, gx, gy, gz], ...]} (step changes),
       pelvis: a second source of that form for the pelvis pod's IMU (the board's profile
-      "pelvis": same bus, strap-high address), or absent: no pod (optional),
+      "pelvis": same bus, strap-high address; "chip": a datasheet name puts that chip there
+      instead), or absent: no pod (optional),
       faults: [[t_ms, end_ms, kind], ...] (sources.Faulty, optional),
       flash: {"image": host path, "blocks": n, "fill_to_free_kb": k (optional)}: /logs on a
       littlefs of n 4 KB blocks in that image file (kept across boots: a soak's flash), filled
@@ -72,7 +73,15 @@ if spec.get("faults"):  # [[t_ms, end_ms, kind], ...]: sources.Faulty
                              for a, b, kind in spec["faults"]])
 imu_model, _ = wire(spec["board"], source, spec.get("battery_v", 3.9))
 pelvis_model = None
-if spec.get("pelvis"):
+if (spec.get("pelvis") or {}).get("chip"):  # another chip at its strap-high address
+    from firmware.drivers.imu import DRIVERS, PELVIS
+    from host_tools.boardsim.chips import imu_model as chip_model
+
+    chip = spec["pelvis"].pop("chip")
+    address = [c.ADDRESSES[PELVIS] for c in DRIVERS if chip in c.CHIPS.values()][0]
+    pelvis_model = chip_model(chip, clk, open_source(spec["pelvis"]))
+    machine.attach(profile["i2c"]["id"], address, pelvis_model)
+elif spec.get("pelvis"):
     pelvis_model = wire_pelvis(spec["board"], open_source(spec["pelvis"]))
     _pelvis_reconfigure = pelvis_model._reconfigure
 
