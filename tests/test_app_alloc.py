@@ -13,10 +13,11 @@ SCRIPT = Path(__file__).resolve().parent / "upy_scripts" / "app_alloc.py"
 
 @pytest.fixture(scope="module")
 def lines(tmp_path_factory, interp):
-    """{tag: the rest of its line} printed by one run of the script."""
+    """{tag: the rest of its line} printed by the script's runs: one board without a pod, one
+    with (each run holds one app, as a board's heap does)."""
     board = tmp_path_factory.mktemp("alloc") / "board"
     lib = interp.compile_with_boardsim(board / "lib")
-    out = interp.run(SCRIPT, lib, board)
+    out = interp.run(SCRIPT, lib, board) + interp.run(SCRIPT, lib, board, "pelvis")
     return dict(line.split(" ", 1) for line in out.splitlines() if " " in line)
 
 

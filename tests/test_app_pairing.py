@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from firmware.device.pairing import _CARRY_MAX, Pairing
+from firmware.device.pairing import _CARRY_MAX, _READ_MAX, Pairing
 
 RATE_HZ = 100.0
 FIFO = 85  # the MPU-6050's FIFO in samples (1024 bytes / 12)
@@ -47,7 +47,7 @@ def index(buf, i):
     return (buf[6 * i] << 15) | buf[6 * i + 1]
 
 
-def run(pelvis_ppm, seconds=120, seed=0, stalls=(), late_ms=4):
+def run(pelvis_ppm, seconds=120, seed=0, stalls=(), late_ms=4, stall_s=1.5):
     rnd = random.Random(seed)
     chest = Chip(RATE_HZ, 0.0)
     pelvis = Chip(RATE_HZ * (1 + pelvis_ppm * 1e-6), rnd.uniform(0, 0.01))
@@ -62,8 +62,8 @@ def run(pelvis_ppm, seconds=120, seed=0, stalls=(), late_ms=4):
         deadline += 0.020
         t = deadline + rnd.uniform(0, late_ms) / 1000
         if stalls and stalls[0] <= t:
-            deadline += 1.5  # a flash stall longer than the FIFO
-            t += 1.5
+            deadline += stall_s  # a flash stall (1.5 s: longer than the FIFO)
+            t += stall_s
             stalls = stalls[1:]
         n = chest.read_into(pair.chest_room(), t)
         k = pelvis.read_into(pair.pelvis_room(), t)
@@ -143,3 +143,13 @@ def test_a_loop_late_and_then_early_never_leaves_the_pipeline_without_a_pelvis_s
         chest, pelvis, pair, fed, offsets, unpaired = run(ppm, seconds=60, late_ms=15)
         assert unpaired == 0 and fed == list(range(len(fed)))
         assert max(abs(o) for o in offsets) <= (_CARRY_MAX + 2.5) / RATE_HZ
+
+
+def test_a_stall_within_the_fifo_loses_nothing_and_catches_up_a_bounded_read_at_a_time():
+    """0.6 s stalls (60 samples, inside the FIFO): each pass reads at most _READ_MAX samples,
+    the rest waits in the FIFO, and every chest sample still reaches the pipeline once."""
+    chest, pelvis, pair, fed, offsets, unpaired = run(10000, stalls=(30.0, 60.0), stall_s=0.6)
+    assert chest.lost == 0 and pelvis.lost == 0
+    assert fed == list(range(len(fed))) and unpaired == 0
+    assert max(abs(o) for o in offsets) <= (_CARRY_MAX + 1.5) / RATE_HZ
+    assert len(pair.chest) == 6 * (_READ_MAX + _CARRY_MAX)  # not a whole FIFO's worth

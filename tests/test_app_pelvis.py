@@ -11,11 +11,32 @@ import errno
 import apprig
 import numpy as np
 import pytest
+import upy
 from apprig import STILL_ROW, durations, on_intervals
 # the one-sensor boot test's run (upright from 75 s), its fixtures and checks
 from test_app_boot import UPRIGHT_FROM_MS, assert_pattern, events, lib, run_csv  # noqa: F401
 
 from firmware.core import haptics
+from firmware.device.boards import BOARDS
+
+FROZEN = upy.frozen_model()
+
+# The heap: the boards that offer a pod are the XIAO ESP32-S3 (8 MB PSRAM: MicroPython's heap is
+# megabytes, the .mpy install) and the XIAO C3 and DevKitC (no PSRAM: the frozen image, in the
+# ~56-110 KB an ESP32 gives it - docs/device.md "Memory"). On the ESP32 model a PSRAM board gets
+# a heap that is still a fraction of its real one; the boards without PSRAM are booted on the
+# frozen image (test_on_the_frozen_image_...), as they are installed.
+PSRAM_HEAP = "512k"
+
+
+def board_for(lib, tmp_path, name, tag=None, config=None):
+    """(Board, heap) for booting `name` with a pod on lib's interpreter."""
+    model = lib.interp.name == "esp32"
+    if model and not BOARDS[name]["psram"]:
+        pytest.skip("%s has no PSRAM: its pod runs on the frozen image (see below)" % name)
+    return (apprig.Board(lib, tmp_path / (tag or name), name, config),
+            PSRAM_HEAP if model else None)
+
 
 UNPLUG_MS = 40000
 REPLUG_MS = 90000
@@ -53,8 +74,8 @@ def test_two_segment_run_hip_bend_buzz_then_pod_unplugged_chest_coaches_on(lib, 
     clip calls good - over a pelvis at 0.5 deg): the hip-bend buzz, its own pattern, within
     10 s. Then the pod comes off; the upright stretch after it is buzzed from the chest alone."""
     chest, pelvis = twoseg_csv
-    b = apprig.Board(lib, tmp_path / "twoseg", "xiao-esp32s3")
-    r = b.boot(chest, 136000, [(TWOSEG_UNPLUG_MS, "unplug_pelvis")], pelvis=pelvis)
+    b, heap = board_for(lib, tmp_path, "xiao-esp32s3", "twoseg")
+    r = b.boot(chest, 136000, [(TWOSEG_UNPLUG_MS, "unplug_pelvis")], pelvis=pelvis, heap=heap)
     assert r["ended"] == "end" and not r["wdt_starved"] and b.errors() == ""
     (s,) = b.sessions()
     names = [e[1] for e in s.events]
@@ -82,8 +103,9 @@ def test_pod_unplugged_mid_run_chest_coaching_goes_on_with_events(lib, tmp_path,
     """The pod follows the chest here (the same motion: a lean from the ankles tilts both);
     unplugged at 40 s, the upright fault from 75 s is still buzzed on the chest alone, and the
     pod is picked up again when plugged back at 90 s - one session, no restart."""
-    b = apprig.Board(lib, tmp_path / board, board)
+    b, heap = board_for(lib, tmp_path, board)
     r = b.boot(run_csv, 100000, [(UNPLUG_MS, "unplug_pelvis"), (REPLUG_MS, "replug_pelvis")],
+               heap=heap,
                pelvis=run_csv)
     assert r["ended"] == "end" and not r["wdt_starved"]
     assert b.errors() == ""
@@ -131,8 +153,8 @@ def test_a_one_imu_board_boots_as_before_without_a_pod(lib, tmp_path):
 def test_the_pod_sleeps_in_its_motion_standby_with_the_board(lib, tmp_path):
     """Deep sleep after sleep_after_min still: the pod is not left sampling at full power all
     night (its low-noise mode draws ~1 mA) - it gets the same motion standby as the chest."""
-    b = apprig.Board(lib, tmp_path / "sleep", "xiao-esp32s3", config={"sleep_after_min": 1})
-    r = b.boot({"rows": [STILL_ROW]}, 70000, pelvis={"rows": [STILL_ROW]})
+    b, heap = board_for(lib, tmp_path, "xiao-esp32s3", "sleep", {"sleep_after_min": 1})
+    r = b.boot({"rows": [STILL_ROW]}, 70000, pelvis={"rows": [STILL_ROW]}, heap=heap)
     assert r["ended"] == "deepsleep"
     assert r["imu_wom_thr"] == [51, 51, 51] and r["pelvis_wom_thr"] == [51, 51, 51]
 
@@ -141,10 +163,32 @@ def test_a_pod_of_another_chip_family_is_said_and_not_used(lib, tmp_path):
     """An LSM6DSO pod (104 Hz, its own scales) behind the XIAO's ICM-42688-P chest (100 Hz):
     samples cannot be paired by count, so the pod is left out with one line in /errors.log,
     and the board coaches as a one-IMU board."""
-    b = apprig.Board(lib, tmp_path / "mixed", "xiao-esp32s3")
-    r = b.boot({"rows": [STILL_ROW]}, 4000, pelvis={"rows": [STILL_ROW], "chip": "LSM6DSO"})
+    b, heap = board_for(lib, tmp_path, "xiao-esp32s3", "mixed")
+    r = b.boot({"rows": [STILL_ROW]}, 4000, pelvis={"rows": [STILL_ROW], "chip": "LSM6DSO"},
+               heap=heap)
     (line,) = b.errors().splitlines()
     assert "pelvis IMU LSM6DSO not used" in line and "same chip family" in line
     (s,) = b.sessions()
     assert "pelvis_imu" not in s.header["meta"] and events(s, "calibrated")
     assert_pattern(durations(on_intervals(r["pwm"]["motor"])[:3], 0), haptics.STAND_TALL)
+
+
+@pytest.mark.skipif(FROZEN is None, reason=upy.model_status())
+@pytest.mark.parametrize("board", ["esp32-devkitc", "xiao-esp32c3"])
+def test_on_the_frozen_image_a_board_without_psram_runs_the_pod(tmp_path, run_csv, board):
+    """The boards without PSRAM, as installed: the firmware frozen in, the heap an ESP32 starts
+    with plus the simulated world's (tests/test_frozen.py). With the pod read, paired, unplugged
+    and plugged back, the run coaches, buzzes the upright fault and logs, never failing."""
+    import shutil
+
+    lib = apprig.build_lib(tmp_path / "lib", FROZEN)
+    shutil.rmtree(lib.path / "firmware")  # only the entry points on the board: the rest is frozen
+    b = apprig.Board(lib, tmp_path / "board", board)
+    r = b.boot(run_csv, 100000, [(UNPLUG_MS, "unplug_pelvis"), (REPLUG_MS, "replug_pelvis")],
+               pelvis=run_csv)
+    assert r["ended"] == "end" and not r["wdt_starved"] and b.errors() == ""
+    (s,) = b.sessions()
+    assert s.header["meta"]["pelvis_imu"] and s.has_pelvis()
+    assert len(events(s, "pelvis_lost")) == 1 and len(events(s, "pelvis_back")) == 1
+    up = events(s, "buzz_upright")
+    assert up and UPRIGHT_FROM_MS + 3000 <= up[0][0] <= UPRIGHT_FROM_MS + 6000

@@ -24,6 +24,10 @@ from array import array
 from ..core.compat import const
 
 _CARRY_MAX = const(2)  # samples one IMU may run ahead of the other: 20 ms at 100 Hz
+# samples read from each FIFO per pass at most: a pass brings 2, a 100 ms flash stall 10; after
+# a longer stall the rest waits in the FIFO for the next passes (30 more each). Two whole FIFOs'
+# worth of buffer (1.5 KB each for the ICM-42688-P) would cost a board without PSRAM 2.3 KB more.
+_READ_MAX = const(32)
 
 
 class Pairing:
@@ -36,8 +40,10 @@ class Pairing:
     """
 
     def __init__(self, chest_fifo, pelvis_fifo):
-        # room for what waits in front of a whole FIFO; the pelvis buffer also holds as many
+        # room for what waits in front of a pass's read; the pelvis buffer also holds as many
         # samples as the chest can deliver, for the held ones
+        chest_fifo = min(chest_fifo, _READ_MAX)
+        pelvis_fifo = min(pelvis_fifo, _READ_MAX)
         self.chest = array("h", bytes(12 * (chest_fifo + _CARRY_MAX)))
         self.pelvis = array("h", bytes(12 * max(pelvis_fifo + _CARRY_MAX, chest_fifo)))
         # a view at each possible carry, made once: slicing a memoryview allocates

@@ -8,8 +8,8 @@ encoding the chip models cache, so the models allocate nothing: docs/drivers.md)
 LOCKED: 1000 loop passes under micropython.heap_lock() with only Pipeline.feed unlocked:
     any allocation by the loop's own code (scheduling, FIFO drain, motor, button, LED,
     housekeeping, statistics) raises MemoryError. Prints the passes completed and the error.
-LOCKED_PELVIS: the same with the pelvis pod wired (both FIFOs, the pairing), and the samples
-    fed with a pelvis partner.
+LOCKED_PELVIS (argv[2] "pelvis": this line alone): the same with the pelvis pod wired (both
+    FIFOs, the pairing), and the samples fed with a pelvis partner.
 ALLOC:  gc.mem_alloc() bytes per pass, with and without a session log, next to the pipeline
     alone fed the same way (figures for docs/device.md; the LOCKED line is the assertion).
 """
@@ -48,8 +48,12 @@ with open("/board.json", "w") as f:
     f.write(json.dumps({"board": "xiao-esp32s3"}))
 
 PASSES = 1000
+POD = len(sys.argv) > 2 and sys.argv[2] == "pelvis"  # one board, one app per run: the model's
+# heap holds one app, as a board's does
 machine.reset_all(clk)
 wire("xiao-esp32s3", Constant())
+if POD:
+    wire_pelvis("xiao-esp32s3", Constant(0.1, 0.0, 0.99))
 app = device_app.App(ErrorLog())
 app.collect = False  # gc.collect() frees memory: mem_alloc() deltas would mean nothing
 app.loop(400)        # 8 s: stand tall, calibrated at 2 s, ready played out
@@ -92,7 +96,12 @@ def locked_passes(app):
 
 
 app.stop_session()  # the log writer's own heap use is measured with it (docs/log-format.md)
-done, error, _ = locked_passes(app)
+done, error, paired = locked_passes(app)
+if POD:
+    print("LOCKED_PELVIS", done, repr(error) if error else "none", paired)
+    if error:
+        sys.print_exception(error)
+    sys.exit(0)
 print("LOCKED", done, repr(error) if error else "none", app.session)
 if error:
     sys.print_exception(error)
@@ -161,16 +170,3 @@ gc.collect()
 t0 = real_time.ticks_us()
 gc.collect()
 print("GC_US", real_time.ticks_diff(real_time.ticks_us(), t0), gc.mem_alloc())
-
-
-machine.reset_all(clk)  # the clock the app's `time` follows
-wire("xiao-esp32s3", Constant())
-wire_pelvis("xiao-esp32s3", Constant(0.1, 0.0, 0.99))
-app = device_app.App(ErrorLog())
-app.collect = False
-app.loop(400)
-app.stop_session()
-done, error, paired = locked_passes(app)
-print("LOCKED_PELVIS", done, repr(error) if error else "none", paired)
-if error:
-    sys.print_exception(error)
