@@ -192,3 +192,18 @@ def test_on_the_frozen_image_a_board_without_psram_runs_the_pod(tmp_path, run_cs
     assert len(events(s, "pelvis_lost")) == 1 and len(events(s, "pelvis_back")) == 1
     up = events(s, "buzz_upright")
     assert up and UPRIGHT_FROM_MS + 3000 <= up[0][0] <= UPRIGHT_FROM_MS + 6000
+
+
+def test_a_pod_that_answers_but_went_silent_is_lost_and_configured_again(lib, tmp_path):
+    """The pod's power gone for an instant (a connector bouncing): no transfer fails, but it
+    answers from its reset state and sends nothing. After 1 s without its samples while the
+    chest sends: pelvis_lost (errno 0), configured again, pelvis_back when samples come."""
+    b, heap = board_for(lib, tmp_path, "xiao-esp32s3", "blip")
+    b.boot({"rows": [STILL_ROW]}, 12000, [(5000, "blip_pelvis")], pelvis={"rows": [STILL_ROW]},
+           heap=heap)
+    assert b.errors() == ""
+    (s,) = b.sessions()
+    (lost,) = events(s, "pelvis_lost")
+    (back,) = events(s, "pelvis_back")
+    assert lost[2]["errno"] == 0 and 5500 <= lost[0] <= 7200
+    assert back[2]["lost_s"] <= 1.1 and back[0] <= lost[0] + 1200

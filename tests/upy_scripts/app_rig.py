@@ -14,8 +14,9 @@ SPEC: board, board_dir (holds lib/ with the compiled firmware, boot.py, main.py,
       when the run ends (optional),
       battery_v, end_ms, actions: [[t_ms, "press" | "release" | "detach" | "attach" |
       "interrupt" (Ctrl-C from a host) | "stall" (100 ms) | "unplug_pelvis" | "replug_pelvis"
-      (the pod's cable pulled / plugged back: machine.unplug/replug)], ...], entry: code run
-      instead of main.py (optional)
+      (the pod's cable pulled / plugged back: machine.unplug/replug) | "blip_pelvis" (the pod's
+      power gone for an instant: it answers again at once, from its reset state)], ...],
+      entry: code run instead of main.py (optional)
 Prints one line "RESULT <json>": motor/buzzer PWM timelines, sleeps, pin levels, how it ended.
 """
 import json
@@ -126,6 +127,8 @@ def act(kind):
         machine.unplug(profile["i2c"]["id"], profile["pelvis"]["address"])
     elif kind == "replug_pelvis":
         machine.replug(profile["i2c"]["id"], profile["pelvis"]["address"])
+    elif kind == "blip_pelvis":
+        pelvis_model.reset()
     elif kind == "stall":  # the loop held up 100 ms (a flash erase); the IMU keeps sampling
         clk.advance_ms(100)
     done.append((clk.ticks_ms(), kind))
