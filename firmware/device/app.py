@@ -14,9 +14,9 @@ pattern player and the log are stamped with); the button, LED, housekeeping and 
 time.ticks_ms, which keeps going even if the IMU stops.
 
 The pelvis pod (issue 17, docs/device.md "Chest and pelvis"): a second IMU at the strap-high
-address, found at boot, read in the same pass as the chest and paired with it by sample counts
-(pairing.py says how the two clocks' drift is absorbed). Without a pod nothing of this is
-allocated. A pod that goes missing mid-run is an event, and the chest coaches on alone.
+address, found at boot, read in the same pass as the chest and paired with it by sample counts;
+a pod that goes missing mid-run is an event, and the chest coaches on alone (pod.py, pairing.py,
+neither loaded on a board without one).
 """
 import gc
 import json
@@ -101,16 +101,9 @@ class App:
         imu = hw.imu
         if hw.pod_problem is not None:
             errlog.line(hw.pod_problem)
-        self.pod = pod = hw.pod  # the pelvis pod's IMU (drivers/pelvis.py), or None
-        if pod is None:  # one IMU: no pairing, no pelvis buffer (issue 13 counts every KB)
-            self.buf = array("h", bytes(12 * imu.fifo_samples))
-        else:
-            from .pairing import Pairing
-
-            self.pair = Pairing(imu.fifo_samples, pod.imu.fifo_samples)
-            self.buf = self.pair.chest
-            self.pod_lost_ms = None  # ticks_ms when the pod went missing, None while it answers
-            self.pod_ms = time.ticks_ms()  # last time pelvis samples came
+        self.pod = pod = hw.pod  # the pelvis pod (pod.Pod), or None
+        # one IMU: no pairing, no pelvis buffer (issue 13 counts every KB)
+        self.buf = array("h", bytes(12 * imu.fifo_samples)) if pod is None else pod.pair.chest
         self.session = False
         self.log = None
         self.writer = None
@@ -186,13 +179,13 @@ class App:
         if self.imu_lost_ms is None:
             try:
                 n = self.hw.imu.read_into(self.buf if self.pod is None
-                                          else self.pair.chest_room())
+                                          else self.pod.pair.chest_room())
             except OSError as e:  # a loose wire or a brown-out: coach on when it is back
                 self.imu_lost(now_ms, e.args[0] if e.args else 0)
         if n:
             self.sample_ms = now_ms
         if self.pod is not None:
-            self.feed_both(n, now_ms)
+            self.pod.feed(self, n, now_ms)
         elif n:
             if self.log_raw:
                 self.log.raw(self.p.t_ms, self.buf, n)
@@ -221,31 +214,6 @@ class App:
         if ticks_diff(now_ms, self.house_ms) >= HOUSEKEEPING_MS:
             self.house_ms = now_ms
             self.housekeeping(now_ms)
-
-    def feed_both(self, n, now_ms):
-        """This pass's n new chest samples and the pelvis FIFO, paired (pairing.py); the chest
-        alone while the pod is missing."""
-        pod = self.pod
-        pair = self.pair
-        k = 0
-        gone = False
-        if pod.present and self.imu_lost_ms is None:
-            k = pod.read_into(pair.pelvis_room())
-            gone = not pod.present  # the cable came out (or a transfer broke off)
-        if k:
-            self.pod_ms = now_ms
-            if self.pod_lost_ms is not None:  # answering again after a reconnect
-                self.pod_back(now_ms)
-                k = 0  # pairing starts afresh from the next pass
-        if self.pod_lost_ms is None and self.imu_lost_ms is None and not gone:
-            n = pair.take(n, k)
-        else:
-            n = pair.alone(n)
-        if n:
-            self.feed_chest(n, pair.pelvis if pair.paired else None)
-        pair.keep()
-        if gone:  # after the feed: the SENSOR cue starts at the latest sample, as it plays
-            self.pod_lost(now_ms, pod.errno)
 
     def feed_chest(self, n, pbuf):
         """The first n chest samples (and n pelvis samples in pbuf, or None) to the pipeline."""
@@ -338,51 +306,16 @@ class App:
             self.sample_ms = now_ms
             self.coaching.player.pattern = None  # started on ticks, not the sample clock
             self.p.gap()
-            if self.pod is not None:  # the pelvis FIFO ran on (or was reset) meanwhile
-                self.pair.forget_pelvis()
-                self.pod_ms = now_ms
-                self.p.pelvis_gap()
+            if self.pod is not None:
+                self.pod.chest_back(self, now_ms)
             self.event(self.p.t_ms, "imu_back", ticks_diff(now_ms, lost) / 1000)
-
-    def pod_lost(self, now_ms, code):
-        """The pelvis pod stopped answering (or sending): say so once, buzz SENSOR (its alerts
-        are off now), coach on with the chest alone and retry every second (pod_check)."""
-        self.pod_lost_ms = now_ms
-        self.p.pelvis_gap()
-        t_ms = self.p.t_ms
-        self.event(t_ms, "pelvis_lost", code)
-        self.coaching.player.play(haptics.SENSOR, t_ms)
-
-    def pod_back(self, now_ms):
-        """Samples again: pairing restarts, and the pipeline trusts the pelvis again only once
-        its tilt is set afresh (pelvis_gap)."""
-        lost = self.pod_lost_ms
-        self.pod_lost_ms = None
-        self.pair.forget_pelvis()
-        self.p.pelvis_gap()
-        self.event(self.p.t_ms, "pelvis_back", ticks_diff(now_ms, lost) / 1000)
-
-    def pod_check(self, now_ms):
-        """Once a second: a pod that answers but sends nothing while the chest does (it lost
-        power for an instant and came back unconfigured) is lost too; a lost one is tried again
-        - by WHO_AM_I and a fresh configure if it stopped answering, by configuring it again if
-        it answers but stays silent. It is back when its samples come (feed_both)."""
-        if self.pod_lost_ms is None:
-            if (self.imu_lost_ms is None and ticks_diff(now_ms, self.pod_ms) >= IMU_SILENT_MS
-                    and ticks_diff(now_ms, self.sample_ms) < IMU_SILENT_MS):
-                self.pod_lost(now_ms, 0)
-            return
-        if self.pod.present:
-            self.hw.setup_pod()
-        else:
-            self.pod.reconnect()
 
     def housekeeping(self, now_ms):
         if self.host is not None:
             self.live = self.host.check(now_ms, self)
         self.imu_check(now_ms)
         if self.pod is not None:
-            self.pod_check(now_ms)
+            self.pod.check(self, now_ms, IMU_SILENT_MS)
         if self.baro is not None:
             self.climb_step()
         if self.p.state != STILL or self.live:  # a host watching live is not a shelf
@@ -444,7 +377,7 @@ class App:
         meta = {"fw": FW_VERSION, "board": self.board_name, "imu": imu.name, "config": run_cfg,
                 "calibration": p.calibration()}
         if self.pod is not None:  # a one-IMU session's header stays as it was
-            meta["pelvis_imu"] = self.pod.imu.name
+            meta["pelvis_imu"] = self.pod.name
         meta = json.dumps(meta)
         self.writer = LogWriter(path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY,
                                 number, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
@@ -482,13 +415,8 @@ class App:
         motion = None
         if int_pin is not None and self.hw.imu.wake_on_motion(WAKE_MOTION_MG):
             motion = machine.Pin(int_pin, machine.Pin.IN)
-        if self.pod is not None and self.pod.present:
-            # the pod's INT is on no wire: its motion standby only cuts its current from ~1 mA
-            # (low-noise 6-axis) to tens of uA for the night; it is configured afresh at wake
-            try:
-                self.pod.imu.wake_on_motion(WAKE_MOTION_MG)
-            except OSError:
-                pass
+        if self.pod is not None:
+            self.pod.sleep(WAKE_MOTION_MG)
         from .pinrules import wakes_from_deep_sleep  # 9 KB of rules, for this moment only
 
         if wakes_from_deep_sleep(profile, profile["button"]["pin"]) and (

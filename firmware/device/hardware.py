@@ -32,7 +32,7 @@ def open_haptic(profile, i2c):
 
 class Peripherals:
     """IMU (configured), haptic output, button, LED, battery and, if fitted, a barometer and
-    the pelvis pod's IMU (`pod`: a drivers.pelvis.Pelvis, configured, or None)."""
+    the pelvis pod (`pod`: a pod.Pod, its IMU configured, or None)."""
 
     def __init__(self, profile, imu_rate_hz):
         from ..drivers.baro import find_baro
@@ -49,7 +49,10 @@ class Peripherals:
         self.pod = None
         self.pod_problem = None  # why a pod that answered is not used (for /errors.log)
         if profile.get("pelvis") is not None:  # a board whose IMU bus reaches a connector
-            self._find_pod()
+            from .pod import find
+
+            self.pod, self.pod_problem = find(self.i2c, self.imu, imu_rate_hz, ACCEL_FS_G,
+                                              GYRO_FS_DPS)
         self.haptic = open_haptic(profile, self.i2c)
         # optional: a barometer on the same bus lets the coach tell a hill from hip bending
         self.baro = find_baro(self.i2c)
@@ -72,39 +75,6 @@ class Peripherals:
         Raises OSError while it does not answer."""
         self.imu.configure(rate_hz=self.imu_rate_hz, accel_fs_g=ACCEL_FS_G,
                            gyro_fs_dps=GYRO_FS_DPS)
-
-    def _find_pod(self):
-        """The pelvis pod, if one answers by scan and WHO_AM_I at the strap-high address and can
-        be paired with the chest sample by sample: the same output rate and the same scales
-        (Pipeline.feed takes both buffers in one layout and scale, and pairing by sample counts
-        needs equal nominal rates: an LSM6DS at 104 Hz behind an MPU at 100 Hz would slip a
-        sample every quarter second). Anything else: no pod, and `pod_problem` says why."""
-        from ..drivers.imu import find_pelvis
-
-        pod = find_pelvis(self.i2c, self.imu.address)
-        if pod is None:
-            return
-        chip = pod.imu
-        self.pod = pod
-        if not self.setup_pod():
-            self.pod = None
-            self.pod_problem = "pelvis IMU %s answered but could not be configured" % chip.name
-            return
-        imu = self.imu
-        if (chip.rate_hz, chip.accel_lsb_per_g, chip.gyro_lsb_per_dps) != (
-                imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps):
-            self.pod_problem = ("pelvis IMU %s not used: its rate/scales (%s Hz, %s, %s) differ "
-                                "from the chest's %s (%s Hz, %s, %s); fit the same chip family"
-                                % (chip.name, chip.rate_hz, chip.accel_lsb_per_g,
-                                   chip.gyro_lsb_per_dps, imu.name, imu.rate_hz,
-                                   imu.accel_lsb_per_g, imu.gyro_lsb_per_dps))
-            self.pod = None
-
-    def setup_pod(self):
-        """Configure the pelvis pod as the chest (again, when it answers but stays silent).
-        Returns False when it does not answer (drivers/pelvis.py: never raises OSError)."""
-        return self.pod.configure(rate_hz=self.imu_rate_hz, accel_fs_g=ACCEL_FS_G,
-                                  gyro_fs_dps=GYRO_FS_DPS)
 
     def battery_mv(self):
         """Battery voltage in mV, or 0 where the board cannot measure it. read_uv() uses the
