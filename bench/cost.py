@@ -5,10 +5,6 @@ The samples are a simulated run quantised as a +-8 g / +-1000 dps sensor's FIFO 
 (int16 counts), so the pipeline pays for its own unit conversion, as on the device. The code is
 compiled by mpy-cross with the native emitter available (-march=x64 here; xtensawin / rv32imc on
 the ESP32s), as the flash tool does.
-
-Two sensors (issue 17): the same run worn on the belt (the same seed: the same steps) is the
-pelvis sensor's FIFO, and the pipeline runs with pelvis=True fed both; the goal is <= 2.0 x one
-Madgwick update.
 """
 import json
 import tempfile
@@ -37,7 +33,7 @@ def counts(imu):
     return out
 
 
-def measure(rate_hz, heap, pelvis=False):
+def measure(rate_hz, heap):
     imu, _, _ = simulate(SEGMENTS, rate_hz=rate_hz, quality="typical", seed=1)
     with tempfile.TemporaryDirectory() as d:
         tree = upy.compile_firmware(Path(d) / "fw")
@@ -45,14 +41,8 @@ def measure(rate_hz, heap, pelvis=False):
         (Path(d) / "fw" / "madgwick.py").write_text(madgwick)
         samples = Path(d) / "samples.bin"
         samples.write_bytes(counts(imu).tobytes())
-        more = ()
-        if pelvis:
-            pimu, _, _ = simulate(SEGMENTS, mount="belt", rate_hz=rate_hz, quality="typical",
-                                  seed=1)
-            more = (Path(d) / "pelvis.bin",)
-            more[0].write_bytes(counts(pimu).tobytes())
         out = upy.run(upy.ROOT / "bench" / "cost_upy.py", tree, samples, rate_hz,
-                      ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, *more, heap=heap)
+                      ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, heap=heap)
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -67,22 +57,6 @@ def main():
             print("| %s | %d Hz | %d | %.2f | %.2f | %.2f | %.0f | %.0f |" % (
                 heap, rate, r["samples"], r["pipeline_us"], r["madgwick_us"],
                 r["pipeline_us"] / r["madgwick_us"], r["pipeline_bytes"], r["madgwick_bytes"]))
-    print("\nTwo sensors, chest + pelvis (pipeline with pelvis=True; goal <= 2.0 x one Madgwick "
-          "update):\n")
-    print("| heap | rate | samples | two-sensor pipeline us/sample | Madgwick us/sample | ratio "
-          "| two-sensor bytes/sample |")
-    print("|---|---|---|---|---|---|---|")
-    for heap in HEAPS:
-        for rate in (50, 100, 200):
-            try:
-                r = measure(rate, heap, pelvis=True)
-            except AssertionError as e:  # two 200 Hz recordings may not fit the small heap
-                print("| %s | %d Hz | - | (%s) | | | |" % (heap, rate,
-                                                          str(e).strip().splitlines()[-1][:60]))
-                continue
-            print("| %s | %d Hz | %d | %.2f | %.2f | %.2f | %.0f |" % (
-                heap, rate, r["samples"], r["pipeline_us"], r["madgwick_us"],
-                r["pipeline_us"] / r["madgwick_us"], r["pipeline_bytes"]))
 
 
 if __name__ == "__main__":

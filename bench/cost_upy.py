@@ -1,10 +1,8 @@
 """Runs ON MicroPython: per-sample cost of the LeanClip pipeline vs a Madgwick update, both fed
 the same raw int16 counts as a device's FIFO delivers them (array('h'), 6 per sample).
 
-usage: micropython cost_upy.py SAMPLES.bin RATE_HZ ACCEL_LSB_PER_G GYRO_LSB_PER_DPS [PELVIS.bin]
-With PELVIS.bin (the pelvis sensor's samples, the same count) the pipeline runs with pelvis=True
-and is fed both, as the device app feeds it (issue 17); the Madgwick update is still one
-sensor's: the goal is two sensors <= 2.0 x one Madgwick update. Prints one JSON line.
+usage: micropython cost_upy.py SAMPLES.bin RATE_HZ ACCEL_LSB_PER_G GYRO_LSB_PER_DPS
+Prints one JSON line.
 """
 import gc
 import json
@@ -18,11 +16,6 @@ from array import array
 with open(sys.argv[1], "rb") as _f:
     DATA = array("h", _f.read())
 gc.collect()
-PELVIS = None
-if len(sys.argv) > 5:
-    with open(sys.argv[5], "rb") as _f:
-        PELVIS = array("h", _f.read())
-    gc.collect()
 
 from firmware.core import config  # noqa: E402
 from firmware.core.pipeline import Pipeline  # noqa: E402
@@ -38,9 +31,6 @@ class NullSink:
         pass
 
     def event(self, t_ms, name, value):
-        pass
-
-    def pelvis(self, t_ms, pelvis_deg, lumbar_deg, lumbar_toeoff_deg):
         pass
 
 
@@ -63,30 +53,11 @@ class Fifo:
 
 
 def run_pipeline(fifo, rate, lsb_g, lsb_dps, limit, p=None):
-    if PELVIS is not None:
-        return run_two(fifo, rate, lsb_g, lsb_dps, limit, p)
     p = p or Pipeline(config.defaults(), rate, lsb_g, lsb_dps, NullSink())
     buf = fifo.buf
     while fifo.pos < limit:
         p.feed(buf, fifo.read_into())
     return p
-
-
-def run_two(fifo, rate, lsb_g, lsb_dps, limit, state=None):
-    """Both sensors: the pelvis FIFO is drained in step with the chest's (state: (p, its
-    FIFO) of a run to continue)."""
-    if state is None:
-        p = Pipeline(config.defaults(), rate, lsb_g, lsb_dps, NullSink(), pelvis=True)
-        pfifo = Fifo(PELVIS)
-    else:
-        p, pfifo = state
-    pfifo.pos = fifo.pos
-    buf, pbuf = fifo.buf, pfifo.buf
-    while fifo.pos < limit:
-        n = fifo.read_into()
-        pfifo.read_into()
-        p.feed(buf, n, pbuf)
-    return p, pfifo
 
 
 def run_madgwick(fifo, rate, lsb_g, lsb_dps, limit, f=None):

@@ -238,8 +238,9 @@ def test_micropython_gives_the_same_cues(name, sims, firmware_tree, tmp_path):
     write(tmp_path, imu, truth, meta)
     over = RUNS[name][1]
     interp, tree = firmware_tree
+    counts = upy.counts_csv(tmp_path / "imu.csv", tmp_path / "counts.csv")  # see replay_csv.py
     out = interp.run(upy.ROOT / "tests" / "upy_scripts" / "replay_csv.py", tree,
-                     tmp_path / "imu.csv", RATE_HZ, json.dumps(over))
+                     counts, RATE_HZ, json.dumps(over), "counts")
     got = [line.split()[1:] for line in out.splitlines()
            if line.startswith("E ") and line.split()[2] != "state"]
     ref = replay(sims[name], **over)

@@ -61,15 +61,17 @@ def test_an_ankle_lean_is_never_a_hip_bend():
 def test_lumbar_arch_by_its_mean_or_at_toe_off():
     assert feed_coach(LumbarCoach(make()), [(-7.0, 8.0, -7.0)] * 20)[0][1] == FAULT_LUMBAR_ARCH
     # the mean inside the band, the toe-off beyond its own: still an arch
-    assert feed_coach(LumbarCoach(make()), [(-2.0, 8.0, -11.0)] * 20)[0][1] == FAULT_LUMBAR_ARCH
-    # a toe-off swing inside its band is normal running
-    assert feed_coach(LumbarCoach(make()), [(-2.0, 8.0, -7.0)] * 300) == []
+    assert feed_coach(LumbarCoach(make()), [(-2.0, 8.0, -13.0)] * 20)[0][1] == FAULT_LUMBAR_ARCH
+    # running extends the lower back a little, most at toe-off: normal, never an arch
+    assert feed_coach(LumbarCoach(make()), [(-3.0, 13.0, -8.0)] * 300) == []
 
 
 def test_each_alert_can_be_switched_off_and_its_band_moved():
     assert feed_coach(LumbarCoach(make(hipbend_alert=False)), [(12.0, 0.0, 12.0)] * 100) == []
     assert feed_coach(LumbarCoach(make(lumbar_arch_alert=False)),
                       [(-12.0, 8.0, -15.0)] * 100) == []
+    assert feed_coach(LumbarCoach(make(lumbar_arch_toeoff_below_deg=-16.0)),
+                      [(-3.0, 8.0, -15.0)] * 100) == []
     assert feed_coach(LumbarCoach(make(hipbend_above_deg=15.0)), [(12.0, 0.0, 12.0)] * 100) == []
     assert feed_coach(LumbarCoach(make(hipbend_pelvis_below_deg=-2.0)),
                       [(12.0, 0.0, 12.0)] * 100) == []
@@ -87,7 +89,7 @@ def test_a_short_bend_and_a_band_edge_do_not_buzz():
 
 def test_the_toe_off_band_cannot_sit_above_the_mean_band():
     cfg, errors = config.validate({"lumbar_arch_toeoff_below_deg": -2.0})
-    assert errors and cfg["lumbar_arch_toeoff_below_deg"] == -9.0
+    assert errors and cfg["lumbar_arch_toeoff_below_deg"] == -12.0
 
 
 class Events:
@@ -96,6 +98,18 @@ class Events:
 
     def event(self, t_ms, name, value):
         self.events.append((t_ms, name, value))
+
+
+def test_the_lumbar_doubt_is_the_chests_less_the_pelvis_s():
+    """A forward force both sensors feel (the body speeding up) leaves the lumbar alerts as they
+    are; one only the chest's tilt shows (its error after a corner) holds them back."""
+    for chest_g, pelvis_g, buzzes in ((0.1, 0.1, True), (0.1, 0.0, False)):
+        sink = Events()
+        c = Coaching(make(), sink)
+        for i in range(30):
+            c.stride(i * 350, 8.0, 700, chest_g, True)
+            c.pelvis_stride(i * 350, 8.0, 0.0, 8.0, 700, pelvis_g, True)
+        assert ("buzz_hipbend" in [e[1] for e in sink.events]) == buzzes
 
 
 def test_coaching_plays_each_pelvis_alert_with_its_own_pattern_and_logs_it():
@@ -108,7 +122,7 @@ def test_coaching_plays_each_pelvis_alert_with_its_own_pattern_and_logs_it():
         c = Coaching(make(), sink)
         played = []
         for i in range(30):
-            c.pelvis_stride(i * 350, lumbar, pelvis, toeoff, 700, True)
+            c.pelvis_stride(i * 350, lumbar, pelvis, toeoff, 700, 0.0, True)
             if c.player.pattern is not None and c.player.start_ms == i * 350:
                 played.append(c.player.pattern)
         assert [e[1] for e in sink.events] == [event]
@@ -120,7 +134,7 @@ def test_summary_stage_names_the_pelvis_fault_by_its_cue_number():
     sink = Events()
     c = Coaching(make(coach_stage=2, summary_min=1.0), sink)
     for i in range(400):
-        c.pelvis_stride(i * 350, 10.0, 0.0, 10.0, 700, True)
+        c.pelvis_stride(i * 350, 10.0, 0.0, 10.0, 700, 0.0, True)
     assert ("cue_summary", FAULT_HIPBEND) in [(e[1], e[2]) for e in sink.events]
     assert coachmod.CUE_NAMES[FAULT_HIPBEND - 1] == "hipbend"
 
@@ -191,6 +205,12 @@ def test_an_ankle_lean_has_no_lumbar_angle_and_no_hip_bend(ankle_lean):
     assert rows[:, 1] == pytest.approx(lean[:, 1], abs=0.3)  # pelvis tilt = thorax lean
     assert 6.0 < rows[:, 1].mean() < 9.0
     assert not [n for n in sink.names() if n.startswith("buzz_")]
+    # the pelvis's frame is its own (the log header keeps it): its up is the chest's turned
+    cal = p.calibration()
+    r = rot_y(math.radians(30)) @ rot_x(math.radians(90))
+    assert np.array(cal["pelvis"]["up"]) == pytest.approx(r @ np.array(cal["up"]), abs=0.01)
+    assert np.array(cal["pelvis"]["forward"]) == pytest.approx(r @ np.array(cal["forward"]),
+                                                               abs=0.05)
 
 
 @pytest.fixture(scope="module")
@@ -305,7 +325,7 @@ def test_replay_in_memory_matches_the_csv_columns(bent):
     imu, pimu = bent
     rec = ImuRecording(0.0, RATE_HZ, imu[:, 1:].ravel().tolist(), pimu[:, 1:].ravel().tolist())
     sink = run_pipeline(rec, config.defaults())
-    pelvis, lumbar, _ = sink.pelvis_rows
+    pelvis, lumbar, _ = sink.pelvis_cols
     assert len(pelvis) == len(sink.rows)
     assert [e for e in sink.buzzes() if e[1] == "buzz_hipbend"]
 
@@ -361,16 +381,89 @@ def test_micropython_gives_the_same_two_sensor_rows_and_buzzes(bent, tmp_path, i
     imu, pimu = bent
     write_csv(tmp_path / "imu.csv", imu, pimu)
     cpy = run_pipeline(load_imu_csv(tmp_path / "imu.csv"), config.defaults())
+    counts = upy.counts_csv(tmp_path / "imu.csv", tmp_path / "counts.csv")  # see replay_csv.py
     out = interp.run(upy.ROOT / "tests" / "upy_scripts" / "replay_csv.py",
-                     interp.compile_firmware(tmp_path / "fw"), tmp_path / "imu.csv", RATE_HZ)
+                     interp.compile_firmware(tmp_path / "fw"), counts, RATE_HZ, "{}", "counts")
     prows = [tuple(float(x) for x in line.split()[1:]) for line in out.splitlines()
              if line.startswith("P ")]
     events = [line.split()[2] for line in out.splitlines() if line.startswith("E ")]
     assert events == [e[1] for e in cpy.events] and "buzz_hipbend" in events
-    pelvis, lumbar, toeoff = cpy.pelvis_rows
+    pelvis, lumbar, toeoff = cpy.pelvis_cols
     want = [(t, p, lu, to) for (t, *_), p, lu, to in zip(cpy.rows, pelvis, lumbar, toeoff,
                                                           strict=True) if not math.isnan(p)]
     assert len(prows) == len(want) > 50
     for got, ref in zip(prows, want, strict=True):
         assert got[0] == round(ref[0] * 1000)
-        assert got[1:] == pytest.approx(ref[1:], abs=1e-3 if interp.float32 else 1e-4)
+        assert got[1:] == pytest.approx(ref[1:], abs=1e-4)
+
+
+def test_a_chest_alert_the_pelvis_explains_is_not_played():
+    """An arching runner's chest reads upright: while the pelvis coach sees the arch, the
+    chest's upright alert stays silent and the runner feels the one that names the cause."""
+    sink = Events()
+    c = Coaching(make(), sink)
+    for i in range(100):
+        c.stride(i * 350, 0.5, 700, 0.0, True)  # upright by the chest alone
+        c.pelvis_stride(i * 350, -8.0, 8.5, -9.0, 700, 0.0, True)
+    assert {e[1] for e in sink.events} == {"buzz_lumbar_arch"}
+    # the pelvis lost (its strides stop): the chest coaches on its own again
+    for i in range(100, 200):
+        c.stride(i * 350, 0.5, 700, 0.0, True)
+    assert "buzz_upright" in [e[1] for e in sink.events if e[0] > 100 * 350]
+
+
+def test_the_chest_rows_are_the_same_with_or_without_a_pelvis(bent):
+    imu, pimu = bent
+    _, two = run_two(imu[:, 1:], pimu[:, 1:], batch=25)  # feeds that cut segments anywhere
+    sink = Sink()
+    p = Pipeline(config.defaults(), RATE_HZ, 1.0, 1.0, sink)
+    a = imu[:, 1:].ravel()
+    for i in range(0, len(a), 6 * 40):
+        chunk = array("d", a[i:i + 6 * 40])
+        p.feed(chunk, len(chunk) // 6)
+    assert two.rows == sink.rows
+    assert [e for e in two.events if e[1] not in logfmt.PELVIS_EVENTS] == sink.events
+
+
+def test_a_pelvis_stuck_at_full_scale_is_a_pelvis_fault(bent):
+    imu, pimu = bent
+    stuck = pimu[:, 1:].copy()
+    stuck[25 * RATE_HZ:, :3] = (8.0, -8.0, 8.0)  # the accelerometer pinned at +-8 g
+    p, sink = run_two(imu[:, 1:], stuck)
+    faults = [e for e in sink.events if e[1] == "pelvis_fault"]
+    assert faults and faults[0][2] == 2 and 25000 <= faults[0][0] <= 25500
+    assert not p.pelvis_known() and "sensor_fault" not in sink.names()
+
+
+def test_a_heel_strike_in_a_segment_a_step_cut_short_is_no_saturation():
+    """Two-segment runs at 200 Hz: a waist sensor's heel strike reaches 5 g, and a step can
+    end a segment one sample after the previous one: that one sample's mean force is no
+    sensor stuck at full scale (the whole segments around it say so)."""
+    p = Pipeline(config.defaults(), 200, 4096.0, 32.8, Events())  # (counts, as a device's)
+    g = 4096.0
+    p._grav_x, p._grav_y, p._grav_z = 0.0, 0.0, g
+    p._seg_rate_x = p._seg_rate_y = p._seg_rate_z = 0.0
+    p._seg_rate_sq = 0
+    p._seg_n = 1
+    p._seg_force_x, p._seg_force_y, p._seg_force_z = 0.5 * g, 0.0, 5.2 * g
+    assert p._fault() == 0
+    n = p._segment_n
+    p._seg_n = n
+    p._seg_force_x, p._seg_force_y, p._seg_force_z = 0.5 * g * n, 0.0, 5.2 * g * n
+    assert p._fault() == 2
+
+
+@pytest.mark.parametrize("batch", [1, 7, 32])
+def test_fed_the_chests_own_samples_the_pelvis_pipeline_is_the_chests_to_the_bit(batch):
+    """The pelvis pipeline's segments, blocks and steps are the chest's, whatever the FIFO
+    batch: fed the same samples its gravity and bias stay equal to the chest's exactly."""
+    imu, _, _ = simulate(segments(8.0, run_s=20), rate_hz=RATE_HZ, seed=5)
+    p = Pipeline(config.defaults(), RATE_HZ, 1.0, 1.0, Sink(), pelvis=True)
+    f = p._pelvis
+    a = imu[:, 1:].ravel()
+    for i in range(0, len(a), 6 * batch):
+        chunk = array("d", a[i:i + 6 * batch])
+        p.feed(chunk, len(chunk) // 6, chunk)
+        assert (f._grav_x, f._grav_y, f._grav_z) == (p._grav_x, p._grav_y, p._grav_z)
+        assert (f._bias_x, f._bias_y, f._bias_z) == (p._bias_x, p._bias_y, p._bias_z)
+    assert p.pelvis_known()

@@ -48,8 +48,10 @@ def test_micropython_replay_matches_cpython(recording, firmware_tree):
     rec = load_imu_csv(recording)
     cpy = run_pipeline(rec, config.defaults())
     interp, tree = firmware_tree
+    # integer counts, as a device feeds it (see replay_csv.py)
+    counts = upy.counts_csv(recording, recording.with_name("counts.csv"))
     out = interp.run(upy.ROOT / "tests" / "upy_scripts" / "replay_csv.py", tree,
-                     recording, rec.rate_hz)
+                     counts, rec.rate_hz, "{}", "counts")
     rows, events = parse_upy(out)
 
     assert [e[1] for e in events] == [e[1] for e in cpy.events]

@@ -134,3 +134,29 @@ def model_status():
 compile_firmware = PYPI.compile_firmware
 compile_with_boardsim = PYPI.compile_with_boardsim
 run = PYPI.run
+
+
+def counts_csv(imu_csv, out):
+    """imu_csv's samples as the integer counts the pipeline takes them in (pipeline.
+    UNITS_LSB_*, its own rounding) for upy_scripts/replay_csv.py's "counts" mode; returns out."""
+    from firmware.core.pipeline import UNITS_LSB_PER_DPS, UNITS_LSB_PER_G
+    from host_tools.commands.replay import load_imu_csv
+
+    def counts(chunk, i):
+        return ",".join(str(int(round(chunk[i + k] * (UNITS_LSB_PER_G if k < 3
+                                                      else UNITS_LSB_PER_DPS))))
+                        for k in range(6))
+
+    rec = load_imu_csv(imu_csv)
+    if rec.pelvis:  # (a pelvis sensor's columns: both sensors' counts, for pelvis=True)
+        lines = ["t,ax,ay,az,gx,gy,gz,pax,pay,paz,pgx,pgy,pgz"]
+        for chunk, pchunk in rec.pair_batches(32):
+            for i in range(0, len(chunk), 6):
+                lines.append("0," + counts(chunk, i) + "," + counts(pchunk, i))
+    else:
+        lines = ["t,ax,ay,az,gx,gy,gz"]
+        for chunk in rec.batches(32):
+            for i in range(0, len(chunk), 6):
+                lines.append("0," + counts(chunk, i))
+    Path(out).write_text("\n".join(lines) + "\n")
+    return out

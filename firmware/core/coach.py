@@ -178,10 +178,10 @@ class LumbarCoach(Coach):
       the toe-off part of the stride below `lumbar_arch_toeoff_below_deg` (an arch "as the leg
       passes behind" is strongest there and can hide in the mean).
 
-    No doubt margin: the chest's doubt is the tilt error that acceleration and corners give,
-    and both sensors' tilts are pulled by the same mean force with the same gains, so that
-    error is common to both and cancels in their difference. No correction cue: `cue_good`
-    logs a thorax lean, and one "good" for the chest's faults is enough to learn from.
+    The doubt margin (`doubt_deg`, set by coaching.py) is the chest's less the pelvis's: an
+    acceleration leans both tilt estimates alike and cancels in their difference, a tilt error
+    one sensor has after a corner does not. No correction cue: `cue_good` logs a thorax lean,
+    and one "good" for the chest's faults is enough to learn from.
     """
 
     def __init__(self, cfg):

@@ -10,7 +10,7 @@ Inputs (all times on the pipeline's sample clock, ms, wrapping at 2**30):
 
     c = Coaching(cfg, sink)
     c.stride(t_ms, lean_deg, win_ms, fwd_g, coached)   # the pipeline, at every stride row
-    c.pelvis_stride(t_ms, lumbar_deg, pelvis_deg, toeoff_deg, win_ms, coached)
+    c.pelvis_stride(t_ms, lumbar_deg, pelvis_deg, toeoff_deg, win_ms, fwd_g, coached)
                                         # the pipeline, after stride(), with a pelvis sensor
     c.rest()                            # the pipeline: not running any more, or recalibrating
     c.altitude(t_ms, altitude_m)        # a barometer sample (about once a second)
@@ -24,6 +24,7 @@ and plays its own housekeeping messages on it), `stage`, `band_shift_deg`, `upri
 The sink is the pipeline's (`sink.event(t_ms, name, value)`).
 """
 from .coach import CUE_GOOD, CUE_NAMES, FAULT_NONE, Coach, LumbarCoach
+from .compat import const, ticks_diff
 from .cues import LEVEL_GENTLE, alert_level
 from .context import Context
 from .drift import Drift
@@ -35,6 +36,8 @@ _DRILL_HALF_DEG = 2.0  # the drill band becomes the held lean +- this
 # the event of each cue (coach.CUE_NAMES' numbers): the chest's buzzes, the correction cue, the
 # pelvis sensor's buzzes
 _CUE_EVENTS = BUZZ_EVENTS + ("cue_good", "buzz_hipbend", "buzz_lumbar_arch")
+# the pelvis coach's fault is current while its strides keep coming (a stride is < 1.5 s)
+_PELVIS_FRESH_MS = const(1500)
 
 
 def personal_band(cfg, held_deg):
@@ -64,6 +67,8 @@ class Coaching:
         self._drift = Drift(cfg)
         self._climb = None  # made at the first altitude sample: most boards have no barometer
         self._lumbar = None  # made at the first pelvis stride: most runs have one sensor
+        self._pelvis_context = None  # ... with the pelvis's forward force (its doubt)
+        self._pelvis_ms = 0  # its last stride
         self.player = Player()
 
     # ---- read-outs ---------------------------------------------------------------------------
@@ -131,7 +136,8 @@ class Coaching:
         coach.hold_over = context.accelerating
         coach.doubt_deg = context.doubt_deg()
         cue = coach.update(t_ms, lean_deg, coached, win_ms)
-        if cue != FAULT_NONE:
+        if cue != FAULT_NONE and not (cue != CUE_GOOD and coach.plan.stage != SUMMARY
+                                      and self._pelvis_fault(t_ms)):
             self._cue(t_ms, cue)
         drift = self._drift
         if not coached:
@@ -141,14 +147,31 @@ class Coaching:
             if self._cfg["drift_cue"]:
                 self.player.play(PATTERNS["drift"], t_ms)
 
-    def pelvis_stride(self, t_ms, lumbar_deg, pelvis_deg, toeoff_deg, win_ms, coached):
+    def _pelvis_fault(self, t_ms):
+        """The pelvis coach sees a fault now. Then it speaks for the posture: the chest's alert
+        is not played (an arching runner's chest reads upright or arched, a hip bend's may read
+        over-leaning; one buzz, the one that names the cause)."""
+        lumbar = self._lumbar
+        return (lumbar is not None and lumbar.fault != FAULT_NONE
+                and ticks_diff(t_ms, self._pelvis_ms) <= _PELVIS_FRESH_MS)
+
+    def pelvis_stride(self, t_ms, lumbar_deg, pelvis_deg, toeoff_deg, win_ms, fwd_g, coached):
         """The same stride seen with the pelvis sensor: lumbar angle (thorax lean less pelvis
         tilt, + = flexion), pelvis tilt (+ = anterior) and the lumbar angle in the stride's
-        toe-off part, all deg; the hip-bend and lumbar-arch alerts (coach.LumbarCoach)."""
+        toe-off part, all deg, and the pelvis's mean forward specific force (g); the hip-bend
+        and lumbar-arch alerts (coach.LumbarCoach). The lumbar angle may be off by what the
+        thorax lean may be (the chest's doubt, from its forward force) less what the pelvis
+        tilt may be (the same from the pelvis's): the body's acceleration is in both and
+        cancels, a tilt error one sensor has after a corner does not."""
+        self._pelvis_ms = t_ms
         lumbar = self._lumbar
         if lumbar is None:
             lumbar = self._lumbar = LumbarCoach(self._cfg)
             lumbar.plan.stage = self._coach.plan.stage
+            self._pelvis_context = Context(self._cfg)
+        context = self._pelvis_context
+        context.update(t_ms, fwd_g)
+        lumbar.doubt_deg = self._context.doubt_deg() - context.doubt_deg()
         cue = lumbar.update_lumbar(t_ms, lumbar_deg, pelvis_deg, toeoff_deg, coached, win_ms)
         if cue != FAULT_NONE:
             self._cue(t_ms, cue, lumbar)

@@ -21,9 +21,9 @@ SCHEMA = {
     "hipbend_pelvis_below_deg": (5.0, -10.0, 30.0, "... while the pelvis tilts forward less "
                                  "than this is a hip bend"),
     "lumbar_arch_alert": (True, None, None, "buzz for arching the lower back"),
-    "lumbar_arch_below_deg": (-5.0, -30.0, 0.0, "stride-mean lumbar angle below this is an "
+    "lumbar_arch_below_deg": (-6.0, -30.0, 0.0, "stride-mean lumbar angle below this is an "
                               "arch ..."),
-    "lumbar_arch_toeoff_below_deg": (-9.0, -40.0, 0.0, "... and so is its toe-off value below "
+    "lumbar_arch_toeoff_below_deg": (-12.0, -40.0, 0.0, "... and so is its toe-off value below "
                                      "this"),
     # timing, seconds of running
     "fault_hold_s": (3.0, 0.5, 60.0, "a fault must last this long before the first buzz"),

@@ -2,18 +2,18 @@
 
 Tilt: the accelerometer alone is useless mid-stride (2-4 g impacts, flight at 0 g), but its
 mean over whole strides is gravity plus the body's mean acceleration, which is zero at steady
-speed. So a vector `grav` (specific force in sensor axes) is carried by the gyro every sample and
-pulled toward each raw sample with a long time constant: a low-pass of specific force taken in
-the world frame, unbiased because the pull is linear in the raw samples (no per-sample
-normalising or impact gating, which would bias the mean). The pull pauses where its premise
-fails: while turning (the mean force leans into the turn, and the error would become lean as
-the body yaws) and for a while after standing still (setting off, the mean force leans with the
-acceleration); the gyro carries the tilt meanwhile. Residual gyro bias is relearned whenever the
-wearer stands still and, while running, from the corrections the accelerometer keeps having to
-make, counted as seen at the step's end (a trunk rocking in step with the ground force would
-otherwise bias it). The accelerometer's own offset, which a corner would swing round with
-`grav`, is learned from what the pull undoes after corners. docs/orientation.md has the why
-and the figures.
+speed. So a vector `grav` (specific force in sensor axes) is carried by the gyro and pulled
+toward the raw samples with a long time constant (tilt.py, a block of ~40 ms at a time): a
+low-pass of specific force taken in the world frame, unbiased because the pull is linear in the
+raw samples (no per-sample normalising or impact gating, which would bias the mean). The pull
+pauses where its premise fails: while turning (the mean force leans into the turn, and the
+error would become lean as the body yaws) and for a while after standing still (setting off,
+the mean force leans with the acceleration); the gyro carries the tilt meanwhile. Residual gyro
+bias is relearned whenever the wearer stands still and, while running, from the corrections the
+accelerometer keeps having to make, counted as seen at the step's end (a trunk rocking in step
+with the ground force would otherwise bias it). The accelerometer's own offset, which a corner
+would swing round with `grav`, is learned from what the pull undoes after corners.
+docs/orientation.md has the why and the figures.
 
 Forward is found when the wearer sets off from a trusted still period (forward.py): the tilt
 is freshest then. It is checked at every corner while running, against the lean, and
@@ -26,8 +26,9 @@ no coaching, one `sensor_fault` event and the SENSOR buzz; the tilt is then set 
 accelerometer (a still moment, or the mean force of a clean stride while running) and a
 `sensor_ok` event says coaching is back. Nothing here raises on sample values.
 
-Cost: the per-sample kernel in `feed` keeps its state in locals and does only multiply-adds;
-everything else runs at step or segment (<= 1/8 s) boundaries.
+Cost: the per-sample kernel in `feed` keeps its state in locals and does small-int work only
+(on a 32-bit MicroPython a float is a heap object); the tilt's floats run once per block, and
+everything else at step or segment (<= 1/8 s) boundaries (docs/orientation.md, issue 13).
 """
 import math
 
@@ -38,6 +39,7 @@ from .forward import ForwardCheck, SetOff
 from .gait import RUNNING, STILL, Gait
 from .haptics import READY, SENSOR, STAND_TALL, Player
 from .orientation import Frame, tilt_deg
+from .tilt import UP_UNIT, Tilt
 
 # every event name a sink gets from feed(), the pipeline's own and the coaching object's
 # (names and codes: the registry in logfmt)
@@ -46,6 +48,20 @@ EVENTS = logfmt.PIPELINE_EVENTS
 PELVIS_EVENTS = logfmt.PELVIS_EVENTS
 
 _RATE_MAX_HZ = 8000.0  # the clock's integer arithmetic stays below 2**30 up to ~8.5 kHz
+# The tilt's float work runs once per block of samples this long (rounded to whole samples; one
+# sample at <= 37 Hz, and while a set-off is being measured, which wants each sample's tilt); a
+# step or a segment end also ends a block. Per sample the kernel does small-int work only.
+_BLOCK_S = 0.04
+_BLOCK_MAX = const(16)  # keeps a block's rate sum x _RATE_FRAC a small int
+# The bias the blocks' rate sums lose, in 1/1024 counts (ints): fine enough that where float32
+# and float64 round it apart (rarely), the tilts differ by < 1e-5 deg (1/64 made 1e-4).
+_RATE_FRAC = const(1024)
+_SMALL_INT = const(1 << 30)  # a segment's sums of squares stay below this (small ints)
+# Samples given in g and deg/s (lsb 1.0: replays, tests) are counted as a 16-bit +-8 g /
+# +-1000 deg/s IMU would count them, less its clipping: the kernel works on integer counts.
+# (Public: a test that feeds counts itself takes the same scale.)
+UNITS_LSB_PER_G = 4096.0
+UNITS_LSB_PER_DPS = 32.8
 _MS_MHZ = const(1000000)  # 1 s in ms x mHz: a sample lasts _MS_MHZ / rate_mhz ms
 _SEGMENT_S = 0.125    # longest stretch between bookkeeping calls
 # Rows come at every step; between steps (still, or walking slower than ~130 steps/min) a row
@@ -131,7 +147,7 @@ _WIN_SLOTS = const(20)
 _NEVER = const(1 << 29)
 
 
-class Pipeline:
+class Pipeline(Tilt):
     """The estimator. Public: feed(), recalibrate(), gap(), pelvis_gap(), and the read-outs
     t_ms, state, calibrated, prompts, coaching, player, forward_known(), tilt_deg(),
     cadence_spm(), calibration(), sensor_faulty(), pelvis_known()
@@ -161,27 +177,49 @@ class Pipeline:
         self._clock_ms = 0     # time of the last segment end, wrapped like ticks_ms ...
         self._clock_rem = 0    # ... plus this many ms x mHz / rate (< rate_mhz)
         self._rate_hz = rate_mhz / 1000.0
+        self._units = accel_lsb_per_g == 1.0 and gyro_lsb_per_dps == 1.0
+        self._bias_per_count = 1.0  # calibration()'s bias in the caller's units
+        if self._units:
+            accel_lsb_per_g, gyro_lsb_per_dps = UNITS_LSB_PER_G, UNITS_LSB_PER_DPS
+            self._bias_per_count = 1.0 / UNITS_LSB_PER_DPS
+            self._counts = []
+            self._pelvis_counts = []  # (the pelvis pipeline takes counts: it is built so)
         self._accel_lsb_per_g = float(accel_lsb_per_g)
         self._gyro_lsb_per_dps = float(gyro_lsb_per_dps)
         self._sink = sink
         dt = 1.0 / self._rate_hz
         self._dt_s = dt
         self._rad_per_count = dt * _DEG / self._gyro_lsb_per_dps
+        # gravity (self._grav_x, ...), its pull and the segment's tilt sums: tilt.py
+        Tilt.__init__(self, self._rad_per_count / _RATE_FRAC)
         self._pull_run = dt / cfg["tilt_tau_s"]
         self._pull_turn = dt / cfg["turn_tau_s"]
         self._pull_still = dt / _STILL_TAU_S
         self._pull_no_bias = dt / _NO_BIAS_TAU_S
         self._segment_n = max(1, int(_SEGMENT_S * self._rate_hz))
-        g2 = self._accel_lsb_per_g * self._accel_lsb_per_g
-        self._step_high = cfg["step_high_g"] * g2
-        self._step_low = cfg["step_low_g"] * g2
+        self._half_segment_n = self._segment_n // 2  # (_fault; a pelvis pipeline's too)
+        self._block_n = min(_BLOCK_MAX, max(1, int(_BLOCK_S * self._rate_hz + 0.5)))
+        # vertical force = raw force . the integer gravity direction (tilt.UP_UNIT long)
+        one_g = self._accel_lsb_per_g * UP_UNIT
+        self._vert_one = int(one_g)
+        self._vert_g = 1.0 / one_g
+        self._step_high = int(cfg["step_high_g"] * one_g)
+        self._step_low = int(cfg["step_low_g"] * one_g)
+        # Stillness sums of squares in small ints: each vertical force and rate is shifted
+        # right before squaring, just far enough that a segment of full-scale samples stays
+        # below 2**30 (a saturated sensor makes no big ints): at 100 Hz 2 mg and 8 counts.
+        # Vertical force reaches |32768 x 3**.5| x UP_UNIT.
+        self._vert_shift = self._shift(56756 * UP_UNIT, 1)
+        self._rate_shift = self._shift(32768, 3)
+        self._vert_unit_g2 = ((1 << self._vert_shift) * self._vert_g) ** 2
+        self._rate_unit_dps2 = ((1 << self._rate_shift) / self._gyro_lsb_per_dps) ** 2
         self._still_var_g2 = cfg["still_g"] ** 2
         # _fault's limits, squared, in counts
         a, g = self._accel_lsb_per_g, self._gyro_lsb_per_dps
         self._silent_force2 = (_SILENT_G * a) ** 2
         self._silent_rate2 = (_SILENT_DPS * g) ** 2
         self._max_force2 = (_MAX_G * a) ** 2
-        self._max_rate2 = (_MAX_DPS * g) ** 2
+        self._max_rate2 = (_MAX_DPS * g) ** 2 / (1 << 2 * self._rate_shift)  # shifted counts
         self._tilt_min2 = (_TILT_MIN_G * a) ** 2
         self._tilt_max2 = (_TILT_MAX_G * a) ** 2
         self._still_var_dps2 = cfg["still_dps"] ** 2
@@ -196,14 +234,13 @@ class Pipeline:
         self.coaching = coaching if coaching is not None else Coaching(cfg, sink)
         self.player = self.coaching.player
         self._follows = False  # this is a pelvis pipeline, driven by its chest pipeline
-        self._stepped = False  # the kernel's run ended at a step
         self._swapped = False  # the last segment end's row closed the window (still)
         self._win_cur = [0.0] * _WIN_SLOTS
         self._win_prev = [0.0] * _WIN_SLOTS
         self.t_ms = 0  # the sample clock at the last sample fed, wrapping at 2**30
         self._started = False  # samples have come (gravity starts at the first one)
-        self._grav_x = self._grav_y = self._grav_z = 0.0
         self._bias_x = self._bias_y = self._bias_z = 0.0
+        self._bias_ints()
         # the accelerometer's offset (counts, sensor axes): gravity is grav, the mean specific
         # force grav + offset; window sums of grav hold the offset already
         self._offset_x = self._offset_y = self._offset_z = 0.0
@@ -212,14 +249,14 @@ class Pipeline:
         self._corner_pull = 0.0  # forward-back pull since it ended (counts)
         self._corner_phase = 0   # 0 none, 1 turning, 2 settling after it
         self._pull = self._pull_still
-        self._reset_segment()
         self._armed = False
-        self._vert_max = 0.0
-        self._vert_min = 0.0
+        self._vert_max = 0
+        self._vert_min = 0
         self._since_step_n = 0
         self._step_gap_n = 0
         self._setoff = SetOff(cfg, self._rate_hz, self._accel_lsb_per_g, self._frame)
         self._forward_check = ForwardCheck(self._frame)
+        self._reset_segment()
         self.state = STILL
         self._still_ms = 0
         self._pending = [0.0] * (_PENDING_SLOTS * _PENDING)
@@ -252,14 +289,33 @@ class Pipeline:
         # samples, and its read-outs at the last row (deg)
         self._pelvis = None
         self._pelvis_fed = False
+        self._pelvis_buf = None  # the pelvis samples of the feed under way ...
+        self._pelvis_i = 0       # ... the index its pipeline has run them to, and
+        self._seg_base = 0       # the index where this pipeline's segment began in them
         self._pelvis_deg = self._lumbar_deg = self._lumbar_toeoff_deg = 0.0
+        self._pelvis_fwd_g = 0.0  # the pelvis's forward force over the row's window (g)
         if pelvis:
             link = _PelvisLink(self, sink)
             follower = Pipeline(cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, link, link)
             follower._follows = True
-            follower._step_high = float(_NEVER)
+            follower._step_high = _NEVER  # (above any vertical force: |a| x tilt.UP_UNIT)
             follower._segment_n = _NEVER
             self._pelvis = follower
+
+    def _shift(self, top, lanes):
+        """The least right shift after which a segment's sum of `lanes` squares of values up
+        to `top` stays a small int."""
+        s = 0
+        while self._segment_n * lanes * float((top >> s) + 1) ** 2 >= _SMALL_INT:
+            s += 1
+        return s
+
+    def _bias_ints(self):
+        """The bias as the blocks' rate sums lose it (ints, 1/_RATE_FRAC counts); after every
+        change of the bias, which happens only at segment ends."""
+        self._bias_fx = int(round(self._bias_x * _RATE_FRAC))
+        self._bias_fy = int(round(self._bias_y * _RATE_FRAC))
+        self._bias_fz = int(round(self._bias_z * _RATE_FRAC))
 
     # ---- read-outs ---------------------------------------------------------------------------
     def sensor_faulty(self):
@@ -294,124 +350,126 @@ class Pipeline:
     def calibration(self):
         """What has been learned, for a session log's header: gyro bias (counts), up and
         forward (unit vectors in sensor axes, forward None until found); None before the first
-        calibration."""
+        calibration. With a pelvis sensor, "pelvis" holds the same for it (in its axes; None
+        until it is calibrated)."""
         frame = self._frame
         if frame.up is None:
             return None
-        return {"gyro_bias_counts": [self._bias_x, self._bias_y, self._bias_z], "up": frame.up,
-                "forward": frame.forward}
+        k = self._bias_per_count
+        out = {"gyro_bias_counts": [self._bias_x * k, self._bias_y * k, self._bias_z * k],
+               "up": frame.up, "forward": frame.forward}
+        if self._pelvis is not None:
+            out["pelvis"] = self._pelvis.calibration()
+        return out
 
     # ---- the per-sample kernel -------------------------------------------------------------
     def _reset_segment(self):
         self._seg_n = 0
-        self._seg_grav_x = self._seg_grav_y = self._seg_grav_z = 0.0
-        self._seg_rate_x = self._seg_rate_y = self._seg_rate_z = 0.0
-        self._seg_rate_sq = 0.0
-        self._seg_vert = self._seg_vert_sq = 0.0
-        self._seg_pull_x = self._seg_pull_y = self._seg_pull_z = 0.0
-        self._seg_force_x = self._seg_force_y = self._seg_force_z = 0.0
-        self._seg_turn_x = self._seg_turn_y = self._seg_turn_z = 0.0
+        self._tilt_clear()
+        # per sample, small ints: raw force and rate summed over the block under way, and for
+        # stillness the shifted vertical force and rate, summed and squared (see __init__)
+        self._blk_start = 0  # _seg_n where the block under way began
+        self._blk_stop = 1 if self._setoff.on else min(self._block_n, self._segment_n)
+        self._blk_fx = self._blk_fy = self._blk_fz = 0
+        self._blk_rx = self._blk_ry = self._blk_rz = 0
+        self._seg_vert = self._seg_vert_sq = 0
+        self._seg_qx = self._seg_qy = self._seg_qz = 0
+        self._seg_rate_sq = 0
+        # raw force and rate over the segment (ints), the blocks' sums added at each block end
+        self._seg_fx = self._seg_fy = self._seg_fz = 0
+        self._seg_rx = self._seg_ry = self._seg_rz = 0
 
     def feed(self, buf, n, pelvis_buf=None):
         """Process n samples (6 values each) from buf. Calls the sink as things happen.
         pelvis_buf: the same n samples from the pelvis sensor (same layout and scale), or None
         when there are none (chest only for this stretch; with pelvis=True its tilt is then
         stale until set afresh, as after pelvis_gap())."""
+        if self._units:
+            buf = self._to_counts(buf, n, self._counts)
+            if pelvis_buf is not None and self._pelvis is not None:
+                pelvis_buf = self._to_counts(pelvis_buf, n, self._pelvis_counts)
         if not self._started and n:
             self._grav_x, self._grav_y, self._grav_z = float(buf[0]), float(buf[1]), float(buf[2])
+            self._tilt_up()
             self._started = True
             self._prompt()
-        follower = self._pelvis
-        if follower is not None and n:
+        if self._pelvis is not None and n:
             if pelvis_buf is None:
                 if self._pelvis_fed:
                     self.pelvis_gap()
             elif not self._pelvis_fed:
                 self._pelvis_resume(pelvis_buf)
-        else:
-            pelvis_buf = None
+            if pelvis_buf is not None:
+                self._pelvis_buf = pelvis_buf
+                self._pelvis_i = 0
+                self._seg_base = -6 * self._seg_n  # (the segment began in an earlier feed)
         end = 6 * n
         i = 0
         while i < end:
-            j = self._kernel(buf, i, end)
-            if pelvis_buf is not None:
-                k = i
-                while k < j:
-                    k = follower._kernel(pelvis_buf, k, j)
-            i = j
-            if self._stepped or self._seg_n >= self._segment_n:
-                self._segment_end(self._stepped)
-                if pelvis_buf is not None and follower._seg_n:
-                    follower._swapped = self._swapped
-                    follower._segment_end(self._stepped)
+            i = self._kernel(buf, i, end)
+        if self._pelvis_buf is not None:  # the pelvis too, to the last sample fed
+            self._follow(end)
+            self._pelvis_buf = None
         # the clock stands at the last sample fed, not the last segment end, so that a pattern
         # started between feeds (a button press) is not stamped up to a segment late
         self.t_ms = (self._clock_ms + (self._clock_rem + self._seg_n * _MS_MHZ)
                      // self._rate_mhz) & TICKS_MASK
 
+    def _to_counts(self, buf, n, out):
+        """Samples in g and deg/s as integer counts (see UNITS_LSB_PER_G), into the list out."""
+        del out[:]
+        for i in range(n):
+            j = 6 * i
+            for k in range(6):
+                out.append(int(round(buf[j + k]
+                                     * (UNITS_LSB_PER_G if k < 3 else UNITS_LSB_PER_DPS))))
+        return out
+
     def _kernel(self, buf, i, end):
-        """Run samples from index i until a step, a full segment or the end; returns the next
-        index. State lives in locals here and goes back to self before any bookkeeping."""
-        grav_x, grav_y, grav_z = self._grav_x, self._grav_y, self._grav_z
-        bias_x, bias_y, bias_z = self._bias_x, self._bias_y, self._bias_z
-        # (never four or more names in one assignment here: that builds a tuple, and in a heap
-        # full of float garbage a multi-block allocation forces a whole collection)
-        pull, rad = self._pull, self._rad_per_count
+        """Run samples from index i until a step, the segment's end or the end; returns the next
+        index. Per sample only small-int work (on a 32-bit MicroPython a float is a heap object,
+        an int below 2**30 is not): force and rate summed for the tilt, the vertical force as
+        the raw force . the integer gravity direction for the step detector, and shifted
+        squares for stillness. The tilt's float work runs at the block's end (tilt.py)."""
+        ux, uy, uz = self._up_x, self._up_y, self._up_z
+        fx, fy, fz = self._blk_fx, self._blk_fy, self._blk_fz
+        rx, ry, rz = self._blk_rx, self._blk_ry, self._blk_rz
+        # (never four or more names in one assignment here: that builds a tuple)
+        qx, qy, qz = self._seg_qx, self._seg_qy, self._seg_qz
+        s_vert, s_vert_sq, s_rate_sq = self._seg_vert, self._seg_vert_sq, self._seg_rate_sq
+        v_shift, r_shift = self._vert_shift, self._rate_shift
         high, low = self._step_high, self._step_low
         armed, vert_max, vert_min = self._armed, self._vert_max, self._vert_min
-        since, gap_n, seg_len = self._since_step_n, self._step_gap_n, self._segment_n
-        seg_n, s_rate_sq = self._seg_n, self._seg_rate_sq
-        s_vert, s_vert_sq = self._seg_vert, self._seg_vert_sq
-        s_grav_x, s_grav_y, s_grav_z = self._seg_grav_x, self._seg_grav_y, self._seg_grav_z
-        s_rate_x, s_rate_y, s_rate_z = self._seg_rate_x, self._seg_rate_y, self._seg_rate_z
-        s_pull_x, s_pull_y, s_pull_z = self._seg_pull_x, self._seg_pull_y, self._seg_pull_z
-        s_force_x, s_force_y, s_force_z = self._seg_force_x, self._seg_force_y, self._seg_force_z
-        s_turn_x, s_turn_y, s_turn_z = self._seg_turn_x, self._seg_turn_y, self._seg_turn_z
-        finding = self._setoff.on
+        since, gap_n = self._since_step_n, self._step_gap_n
+        seg_n, stop = self._seg_n, self._blk_stop
         step = False
         while i < end:
             ax = buf[i]
             ay = buf[i + 1]
             az = buf[i + 2]
-            rate_x = buf[i + 3] - bias_x
-            rate_y = buf[i + 4] - bias_y
-            rate_z = buf[i + 5] - bias_z
+            fx += ax
+            fy += ay
+            fz += az
+            vert = ax * ux + ay * uy + az * uz  # vertical force x UP_UNIT
+            ax = vert >> v_shift
+            s_vert += ax
+            s_vert_sq += ax * ax
+            ax = buf[i + 3]
+            ay = buf[i + 4]
+            az = buf[i + 5]
             i += 6
-            # carry gravity with the gyro (a world-fixed vector seen from a body turning at
-            # rate r moves as d(grav) = grav x r) and pull it toward this sample
-            pull_x = pull * (ax - grav_x)
-            pull_y = pull * (ay - grav_y)
-            pull_z = pull * (az - grav_z)
-            turn_x = (grav_y * rate_z - grav_z * rate_y) * rad
-            turn_y = (grav_z * rate_x - grav_x * rate_z) * rad
-            grav_z += (grav_x * rate_y - grav_y * rate_x) * rad + pull_z
-            grav_x += turn_x + pull_x
-            grav_y += turn_y + pull_y
-            vert = ax * grav_x + ay * grav_y + az * grav_z  # vertical force x |grav|
-            s_grav_x += grav_x
-            s_grav_y += grav_y
-            s_grav_z += grav_z
-            s_rate_x += rate_x
-            s_rate_y += rate_y
-            s_rate_z += rate_z
-            s_rate_sq += rate_x * rate_x + rate_y * rate_y + rate_z * rate_z
-            # rate x (pull so far): how the body turned the earlier pulls (see _window_pull)
-            s_turn_x += rate_y * s_pull_z - rate_z * s_pull_y
-            s_turn_y += rate_z * s_pull_x - rate_x * s_pull_z
-            s_turn_z += rate_x * s_pull_y - rate_y * s_pull_x
-            s_vert += vert
-            s_vert_sq += vert * vert
-            s_pull_x += pull_x
-            s_pull_y += pull_y
-            s_pull_z += pull_z
-            s_force_x += ax
-            s_force_y += ay
-            s_force_z += az
+            rx += ax
+            ry += ay
+            rz += az
+            ax >>= r_shift
+            ay >>= r_shift
+            az >>= r_shift
+            qx += ax
+            qy += ay
+            qz += az
+            s_rate_sq += ax * ax + ay * ay + az * az
             seg_n += 1
             since += 1
-            if finding:
-                self._setoff.add(ax, ay, az, vert, grav_x, grav_y, grav_z,
-                                 (rate_x * grav_x + rate_y * grav_y + rate_z * grav_z) * rad)
             if vert > vert_max:
                 vert_max = vert
             if vert < vert_min:
@@ -419,35 +477,110 @@ class Pipeline:
             if armed:
                 if vert > high:
                     step = True
-                    break
             elif vert < low and since >= gap_n:
                 # re-armed only after the refractory time: the dip between a heel-strike
                 # spike and the stance peak must not make one step two; this is where the
                 # stance's force falls away, at toe-off: the tilt there is kept (once a step)
                 armed = True
-                toe = self._win_cur
-                toe[_WIN_TOE_X] += grav_x
-                toe[_WIN_TOE_Y] += grav_y
-                toe[_WIN_TOE_Z] += grav_z
+                toe = self._win_cur  # (the tilt as of the block's start)
+                toe[_WIN_TOE_X] += self._grav_x
+                toe[_WIN_TOE_Y] += self._grav_y
+                toe[_WIN_TOE_Z] += self._grav_z
                 toe[_WIN_TOE_N] += 1.0
-            if seg_n >= seg_len:
-                break
-        self._grav_x, self._grav_y, self._grav_z = grav_x, grav_y, grav_z
+            if step or seg_n >= stop:
+                # the block ends: the tilt's float work (tilt.py) from its sums, the rate's
+                # bias taken off there (1/_RATE_FRAC counts); the sums join the segment's
+                self._seg_fx += fx
+                self._seg_fy += fy
+                self._seg_fz += fz
+                self._seg_rx += rx
+                self._seg_ry += ry
+                self._seg_rz += rz
+                vert = seg_n - self._blk_start
+                self._tilt_block(vert, fx, fy, fz, rx * _RATE_FRAC - vert * self._bias_fx,
+                                 ry * _RATE_FRAC - vert * self._bias_fy,
+                                 rz * _RATE_FRAC - vert * self._bias_fz)
+                if self._setoff.on:  # (blocks are one sample long then)
+                    self._set_off_sample(fx, fy, fz, rx - self._bias_x, ry - self._bias_y,
+                                         rz - self._bias_z)
+                fx = fy = fz = 0
+                rx = ry = rz = 0
+                if step or seg_n >= self._segment_n:
+                    break
+                self._blk_start = seg_n
+                stop = seg_n + (1 if self._setoff.on else self._block_n)
+                if stop > self._segment_n:
+                    stop = self._segment_n
+                ux, uy, uz = self._up_x, self._up_y, self._up_z
         self._armed, self._vert_max = armed, vert_max
         self._vert_min, self._since_step_n = vert_min, since
-        self._seg_n, self._seg_rate_sq = seg_n, s_rate_sq
-        self._seg_vert, self._seg_vert_sq = s_vert, s_vert_sq
-        self._seg_grav_x, self._seg_grav_y, self._seg_grav_z = s_grav_x, s_grav_y, s_grav_z
-        self._seg_rate_x, self._seg_rate_y, self._seg_rate_z = s_rate_x, s_rate_y, s_rate_z
-        self._seg_pull_x, self._seg_pull_y, self._seg_pull_z = s_pull_x, s_pull_y, s_pull_z
-        self._seg_force_x, self._seg_force_y, self._seg_force_z = s_force_x, s_force_y, s_force_z
-        self._seg_turn_x, self._seg_turn_y, self._seg_turn_z = s_turn_x, s_turn_y, s_turn_z
-        self._stepped = step  # feed() ends the segment (a pelvis pipeline runs the samples first)
+        self._seg_n, self._blk_stop = seg_n, stop
+        self._seg_qx, self._seg_qy, self._seg_qz = qx, qy, qz
+        self._seg_vert, self._seg_vert_sq, self._seg_rate_sq = s_vert, s_vert_sq, s_rate_sq
+        # (a block that goes on in the next feed keeps its sums)
+        self._blk_fx, self._blk_fy, self._blk_fz = fx, fy, fz
+        self._blk_rx, self._blk_ry, self._blk_rz = rx, ry, rz
+        if step or seg_n >= self._segment_n:
+            self._segment_end(step)  # (a new segment: its first block set up)
         return i
+
+    def _follow(self, end, closing=False):
+        """The pelvis pipeline runs its buffer on to index `end` (it never ends a segment or
+        a step by itself: see _segment_end); `closing`: this pipeline's segment ends there, so
+        the pelvis's block under way ends there too (its sums are then whole)."""
+        follower = self._pelvis
+        buf = self._pelvis_buf
+        i = self._pelvis_i
+        if closing and i < end:
+            # its blocks end inside its kernel, each as long as the last: run the whole ones
+            # first, then the rest as one block cut at `end`
+            n = (end - i) // 6
+            left = follower._blk_stop - follower._seg_n  # (>= 1) in the block under way
+            if n > left:
+                k = 1 if follower._setoff.on else follower._block_n
+                whole = i + 6 * (left + (n - left) // k * k)
+                while i < whole:
+                    i = follower._kernel(buf, i, whole)
+            stop = follower._seg_n + (end - i) // 6
+            if follower._blk_stop > stop:
+                follower._blk_stop = stop
+        while i < end:
+            i = follower._kernel(buf, i, end)
+        self._pelvis_i = end
+
+    def _set_off_sample(self, ax, ay, az, rate_x, rate_y, rate_z):
+        """One sample to the set-off (forward.SetOff) with the tilt after it."""
+        gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
+        self._setoff.add(ax, ay, az, ax * gx + ay * gy + az * gz, gx, gy, gz,
+                         (rate_x * gx + rate_y * gy + rate_z * gz) * self._rad_per_count)
 
     # ---- bookkeeping at segment ends (<= 1/8 s) and steps -----------------------------------
     def _segment_end(self, step):
-        rem = self._clock_rem + self._seg_n * _MS_MHZ
+        follower = self._pelvis_buf is not None and self._pelvis
+        if follower:  # the pelvis runs the same samples first: the rows read both
+            at = self._seg_base + 6 * self._seg_n
+            self._follow(at, True)
+            self._seg_base = at
+        self._own_segment_end(step)
+        if follower and follower._seg_n:  # and ends its segment, and step, here too
+            follower._swapped = self._swapped
+            follower._segment_end(step)
+
+    def _own_segment_end(self, step):
+        n = self._seg_n
+        # the segment's sums as floats: raw force, rate with the bias removed, the turn in
+        # rate counts x pull (see tilt.py), as the window sums and the checks below take them
+        self._seg_force_x = float(self._seg_fx)
+        self._seg_force_y = float(self._seg_fy)
+        self._seg_force_z = float(self._seg_fz)
+        self._seg_rate_x = self._seg_rx - n * self._bias_x
+        self._seg_rate_y = self._seg_ry - n * self._bias_y
+        self._seg_rate_z = self._seg_rz - n * self._bias_z
+        k = 1.0 / self._rad_per_count
+        self._seg_turn_x *= k
+        self._seg_turn_y *= k
+        self._seg_turn_z *= k
+        rem = self._clock_rem + n * _MS_MHZ
         self._clock_ms = self.t_ms = (self._clock_ms + rem // self._rate_mhz) & TICKS_MASK
         self._clock_rem = rem % self._rate_mhz
         seg_ms = int(self._seg_n * 1000.0 / self._rate_hz)
@@ -504,6 +637,7 @@ class Pipeline:
                 self._win_prev, self._win_cur = self._win_cur, self._win_prev
                 self._clear(self._win_cur)
             self._set_gain(quiet)
+            self._bias_ints()
             return
         self._swapped = False
         if not step:
@@ -515,6 +649,7 @@ class Pipeline:
                     self._win_prev, self._win_cur = self._win_cur, self._win_prev
                     self._clear(self._win_cur)
         self._set_gain(quiet)
+        self._bias_ints()
         if not self.calibrated and ticks_diff(self.t_ms, self._prompt_ms) >= self._prompt_every_ms:
             self._prompt()
 
@@ -529,8 +664,12 @@ class Pipeline:
         nn = n * n
         sx, sy, sz = self._seg_force_x, self._seg_force_y, self._seg_force_z
         force2 = sx * sx + sy * sy + sz * sz
-        # rms rate (bias removed) above the limit: the mean raw rate is at full scale
-        if force2 > self._max_force2 * nn or self._seg_rate_sq > self._max_rate2 * n:
+        # rms raw rate above the limit (shifted counts, see __init__): stuck at full scale. The
+        # force only over a segment of at least half the usual length: a step can cut one to a
+        # sample or two, and those can be the heel strike's (5 g at a waist, 200 Hz); a sensor
+        # stuck at full scale makes no steps, so its segments are whole
+        if (force2 > self._max_force2 * nn and n >= self._half_segment_n) \
+                or self._seg_rate_sq > self._max_rate2 * n:
             return FAULT_SATURATED
         if force2 < self._silent_force2 * nn:
             sx = self._seg_rate_x + n * self._bias_x  # the raw rate: the bias added back
@@ -604,14 +743,14 @@ class Pipeline:
         if n < 2 or self._gait.state != STILL:
             return False
         gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
-        lsb_g2 = self._accel_lsb_per_g * self._accel_lsb_per_g
         lsb_dps2 = self._gyro_lsb_per_dps * self._gyro_lsb_per_dps
-        mean_vert = self._seg_vert / n
-        var_g2 = (self._seg_vert_sq / n - mean_vert * mean_vert) / ((gx * gx + gy * gy + gz * gz)
-                                                                    * lsb_g2)
+        # spreads from the shifted sums (see __init__)
+        mx = self._seg_vert / n
+        var_g2 = (self._seg_vert_sq / n - mx * mx) * self._vert_unit_g2
+        mx, my, mz = self._seg_qx / n, self._seg_qy / n, self._seg_qz / n
+        var_dps2 = (self._seg_rate_sq / n - mx * mx - my * my - mz * mz) * self._rate_unit_dps2
         mx, my, mz = self._seg_rate_x / n, self._seg_rate_y / n, self._seg_rate_z / n
         mean_dps2 = (mx * mx + my * my + mz * mz) / lsb_dps2
-        var_dps2 = self._seg_rate_sq / n / lsb_dps2 - mean_dps2
         # Once the bias is known, residual rate across gravity means the trunk tilts; about
         # gravity it may be the bias's own drift, which running cannot see (a warming gyro
         # moves it by deg/s): only the loose limit there
@@ -748,10 +887,12 @@ class Pipeline:
         follower._clock_ms = (self._clock_ms + rem // self._rate_mhz) & TICKS_MASK
         follower._clock_rem = rem % self._rate_mhz
         follower.t_ms = self.t_ms
+        follower._reset_segment()  # what it had of a segment before the gap is not this one's
         if not follower._started:
             follower._grav_x = float(pelvis_buf[0])
             follower._grav_y = float(pelvis_buf[1])
             follower._grav_z = float(pelvis_buf[2])
+            follower._tilt_up()
             follower._started = True
         self._pelvis_fed = True
 
@@ -769,13 +910,12 @@ class Pipeline:
         t_ms = self.t_ms
         gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
         g_norm = math.sqrt(gx * gx + gy * gy + gz * gz)
-        scale = 1.0 / (g_norm * self._accel_lsb_per_g)
-        peak_g, trough_g = self._vert_max * scale, self._vert_min * scale
+        peak_g, trough_g = self._vert_max * self._vert_g, self._vert_min * self._vert_g
         state = self._gait.step(t_ms, peak_g, trough_g)
         self._step_gap_n = int(self._gait.min_step_gap_ms() * self._rate_hz / 1000)
         self._armed = False
         self._since_step_n = 0
-        self._vert_max = self._vert_min = gx * gx + gy * gy + gz * gz
+        self._vert_max = self._vert_min = self._vert_one
         if state != self.state:
             self._set_state(state)
         cur, prev = self._win_cur, self._win_prev
@@ -1004,7 +1144,8 @@ class Pipeline:
         self.coaching.stride(self.t_ms, lean, win_ms, self._forward_g(cur, prev), coached)
         if pelvis:
             self.coaching.pelvis_stride(self.t_ms, self._lumbar_deg, self._pelvis_deg,
-                                        self._lumbar_toeoff_deg, win_ms, coached)
+                                        self._lumbar_toeoff_deg, win_ms, self._pelvis_fwd_g,
+                                        coached)
 
     def _measure(self, sx, sy, sz, n):
         """Lean and roll (the frame's read-outs) of a window's summed mean specific force
@@ -1029,12 +1170,16 @@ class Pipeline:
         samples; the segment in progress is not in its window sums yet), to the sink."""
         f = self._pelvis
         fc, fp = f._win_cur, f._win_prev
-        k = f._seg_n if f._offset_known else 0
-        f._measure(fc[_WIN_GRAV_X] + fp[_WIN_GRAV_X] + f._seg_grav_x + k * f._offset_x,
-                   fc[_WIN_GRAV_Y] + fp[_WIN_GRAV_Y] + f._seg_grav_y + k * f._offset_y,
-                   fc[_WIN_GRAV_Z] + fp[_WIN_GRAV_Z] + f._seg_grav_z + k * f._offset_z,
-                   fc[_WIN_N] + fp[_WIN_N] + f._seg_n)
+        k = f._seg_n  # (the offset is 0 until learned)
+        sx = fc[_WIN_GRAV_X] + fp[_WIN_GRAV_X] + f._seg_grav_x + k * f._offset_x
+        sy = fc[_WIN_GRAV_Y] + fp[_WIN_GRAV_Y] + f._seg_grav_y + k * f._offset_y
+        sz = fc[_WIN_GRAV_Z] + fp[_WIN_GRAV_Z] + f._seg_grav_z + k * f._offset_z
+        f._measure(sx, sy, sz, fc[_WIN_N] + fp[_WIN_N] + k)
         pelvis = f._frame.lean_deg
+        self._pelvis_fwd_g = f._forward_g_of(
+            sx, sy, sz, fc[_WIN_FORCE_X] + fp[_WIN_FORCE_X] + f._seg_fx,
+            fc[_WIN_FORCE_Y] + fp[_WIN_FORCE_Y] + f._seg_fy,
+            fc[_WIN_FORCE_Z] + fp[_WIN_FORCE_Z] + f._seg_fz)
         lumbar = lean - pelvis
         toeoff = lumbar
         chest_toe = self._toe_lean(cur, prev)
@@ -1050,13 +1195,19 @@ class Pipeline:
     def _forward_g(self, cur, prev):
         """The window's mean forward acceleration in g: mean specific force less gravity (grav),
         on the trunk's forward axis."""
+        return self._forward_g_of(cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X],
+                                  cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y],
+                                  cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z],
+                                  cur[_WIN_FORCE_X] + prev[_WIN_FORCE_X],
+                                  cur[_WIN_FORCE_Y] + prev[_WIN_FORCE_Y],
+                                  cur[_WIN_FORCE_Z] + prev[_WIN_FORCE_Z])
+
+    def _forward_g_of(self, sx, sy, sz, fx, fy, fz):
+        """Mean forward acceleration in g from a window's summed gravity (s) and raw force (f)."""
         f = self._frame.forward
-        sx = cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X]
-        sy = cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y]
-        sz = cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z]
-        ax = cur[_WIN_FORCE_X] + prev[_WIN_FORCE_X] - sx
-        ay = cur[_WIN_FORCE_Y] + prev[_WIN_FORCE_Y] - sy
-        az = cur[_WIN_FORCE_Z] + prev[_WIN_FORCE_Z] - sz
+        ax = fx - sx
+        ay = fy - sy
+        az = fz - sz
         return (ax * f[0] + ay * f[1] + az * f[2]) / math.sqrt(sx * sx + sy * sy + sz * sz)
 
 

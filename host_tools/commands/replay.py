@@ -82,13 +82,13 @@ class Recorder:
     """A pipeline sink that keeps rows and events in memory with unwrapped times in seconds.
 
     With `pelvis` it also keeps, for each lean row, the pelvis row the pipeline gave right
-    after it (pelvis_deg, lumbar_deg, lumbar_toeoff_deg; NaN where there was none, the pelvis
-    not being known then)."""
+    after it: `pelvis_cols`, three float columns beside `rows` (pelvis_deg, lumbar_deg,
+    lumbar_toeoff_deg; NaN where there was none, the pelvis not being known then)."""
 
     def __init__(self, t0=0.0, pelvis=False):
         self.t0 = t0
         self.rows = LeanRows()
-        self.pelvis_rows = [array("d"), array("d"), array("d")] if pelvis else None
+        self.pelvis_cols = [array("d"), array("d"), array("d")] if pelvis else None
         self.events = []
         self._last_ms = 0
         self._wraps = 0
@@ -101,13 +101,13 @@ class Recorder:
 
     def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
         self.rows.append((self._t(t_ms), lean_deg, roll_deg, cadence_spm, state, win_ms / 1000.0))
-        if self.pelvis_rows is not None:
-            for col in self.pelvis_rows:
+        if self.pelvis_cols is not None:
+            for col in self.pelvis_cols:
                 col.append(math.nan)
 
     def pelvis(self, t_ms, pelvis_deg, lumbar_deg, lumbar_toeoff_deg):
         """The pelvis over the lean row just given (Pipeline with pelvis=True)."""
-        for col, value in zip(self.pelvis_rows, (pelvis_deg, lumbar_deg, lumbar_toeoff_deg),
+        for col, value in zip(self.pelvis_cols, (pelvis_deg, lumbar_deg, lumbar_toeoff_deg),
                               strict=True):
             col[-1] = value
 
@@ -193,7 +193,7 @@ def write_outputs(out_dir, sink, cfg):
     try:
         out.mkdir(parents=True, exist_ok=True)
         outfiles.write_text(out / "config.json", json.dumps(cfg, indent=1, sort_keys=True) + "\n")
-        pelvis = getattr(sink, "pelvis_rows", None)
+        pelvis = getattr(sink, "pelvis_cols", None)
         with outfiles.replacing(out / "lean.csv", newline="") as f:
             w = csv.writer(f)
             w.writerow(LEAN_HEADER + (PELVIS_HEADER if pelvis else ()))
