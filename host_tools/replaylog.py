@@ -114,7 +114,7 @@ def _write_log(f, path, rec, recorder, cfg, mode, session, start_epoch_s):
         ((s, 2, "poll", None) for s in range(1000, int(n * period) + 1, 1000)),
     ]
     full_scale = np.array([ACCEL_LSB_PER_G] * 3 + [GYRO_LSB_PER_DPS] * 3)
-    pelvis = recorder.pelvis_rows  # None for a one-sensor replay: its log stays as it was
+    pelvis = recorder.pelvis_cols  # None for a one-sensor replay: its log stays as it was
     samples = rec.batches(BATCH)  # streamed from the file again: in step with the "raw" calls
     for t_ms, _, kind, item in heapq.merge(*calls, key=lambda c: (c[0], c[1])):
         if kind == "lean":

@@ -16,7 +16,7 @@ AFTER_START = ("firmware.device.startup", "firmware.device.boards", "firmware.de
                "firmware.core.configtext",
                "firmware.drivers.imu", "firmware.drivers.mpu6xxx", "firmware.drivers.lsm6ds",
                "firmware.drivers.icm42688", "firmware.drivers.baro", "firmware.drivers.drv2605",
-               "firmware.drivers.pwm_haptics", "firmware.device.pod")
+               "firmware.drivers.pwm_haptics")
 
 
 def forget(names=AFTER_START):

@@ -1,10 +1,9 @@
 """The pelvis pod in the device loop (issue 17): found at boot, read in the same pass as the
 chest, paired with it (pairing.py), lost and found mid-run.
 
-Why a module of its own: installed as .mpy, code costs heap for as long as it is imported. Only
-a board whose profile offers a pod imports this, to look for one; with none answering it is
-forgotten after start-up (modules.AFTER_START) and a one-IMU board carries none of it
-(docs/device.md "Chest and pelvis").
+Why a module of its own: installed as .mpy, code costs heap for as long as it is imported. It is
+imported only once a pod has answered at boot (drivers/imu.find_pelvis, in hardware.py), so a
+one-IMU board carries none of it (docs/device.md "Chest and pelvis").
 """
 import time
 
@@ -12,17 +11,13 @@ from ..core import haptics
 from ..core.compat import ticks_diff
 
 
-def find(i2c, chest, rate_hz, accel_fs_g, gyro_fs_dps):
-    """(Pod or None, why a pod that answered is not used, or None). A pod answers by scan and
-    WHO_AM_I at a strap-high address (drivers/imu.find_pelvis) and is configured as the chest;
-    it is used only with the chest's output rate and scales: Pipeline.feed takes both buffers
-    in one layout and scale, and pairing by sample counts needs equal nominal rates (an LSM6DS
-    at 104 Hz behind an MPU at 100 Hz would slip a sample every quarter second)."""
-    from ..drivers.imu import find_pelvis
-
-    dev = find_pelvis(i2c, chest.address)
-    if dev is None:
-        return None, None
+def use(dev, chest, rate_hz, accel_fs_g, gyro_fs_dps):
+    """(Pod or None, why the pod that answered is not used, or None). dev: the pod's IMU as
+    drivers/imu.find_pelvis found it (scan and WHO_AM_I at a strap-high address); it is
+    configured as the chest and used only with the chest's output rate and scales:
+    Pipeline.feed takes both buffers in one layout and scale, and pairing by sample counts needs
+    equal nominal rates (an LSM6DS at 104 Hz behind an MPU at 100 Hz would slip a sample every
+    quarter second)."""
     chip = dev.imu
     if not dev.configure(rate_hz, accel_fs_g, gyro_fs_dps):
         return None, "pelvis IMU %s answered but could not be configured" % chip.name
