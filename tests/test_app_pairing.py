@@ -8,10 +8,11 @@ import random
 
 import pytest
 
-from firmware.device.pairing import _CARRY_MAX, _READ_MAX, Pairing
+from firmware.device.pairing import _CARRY_MAX, Pairing
 
 RATE_HZ = 100.0
 FIFO = 85  # the MPU-6050's FIFO in samples (1024 bytes / 12)
+READ = 32  # the most one pass reads from a FIFO (the app's FIFO_READ_SAMPLES)
 
 
 class Chip:
@@ -51,7 +52,7 @@ def run(pelvis_ppm, seconds=120, seed=0, stalls=(), late_ms=4, stall_s=1.5):
     rnd = random.Random(seed)
     chest = Chip(RATE_HZ, 0.0)
     pelvis = Chip(RATE_HZ * (1 + pelvis_ppm * 1e-6), rnd.uniform(0, 0.01))
-    pair = Pairing(FIFO, FIFO)
+    pair = Pairing(READ, READ)
     fed_chest = []
     offsets_s = []
     unpaired = 0
@@ -108,7 +109,7 @@ def test_a_stall_longer_than_the_fifo_realigns_within_a_pass():
 
 
 def test_the_pelvis_missing_feeds_the_chest_alone_and_it_restarts_cleanly():
-    pair = Pairing(FIFO, FIFO)
+    pair = Pairing(READ, READ)
     chest = Chip(RATE_HZ, 0.0)
     pelvis = Chip(RATE_HZ, 0.004)
     fed = []
@@ -146,10 +147,10 @@ def test_a_loop_late_and_then_early_never_leaves_the_pipeline_without_a_pelvis_s
 
 
 def test_a_stall_within_the_fifo_loses_nothing_and_catches_up_a_bounded_read_at_a_time():
-    """0.6 s stalls (60 samples, inside the FIFO): each pass reads at most _READ_MAX samples,
+    """0.6 s stalls (60 samples, inside the FIFO): each pass reads at most READ samples,
     the rest waits in the FIFO, and every chest sample still reaches the pipeline once."""
     chest, pelvis, pair, fed, offsets, unpaired = run(10000, stalls=(30.0, 60.0), stall_s=0.6)
     assert chest.lost == 0 and pelvis.lost == 0
     assert fed == list(range(len(fed))) and unpaired == 0
     assert max(abs(o) for o in offsets) <= (_CARRY_MAX + 1.5) / RATE_HZ
-    assert len(pair.chest) == 6 * (_READ_MAX + _CARRY_MAX)  # not a whole FIFO's worth
+    assert len(pair.chest) == 6 * (READ + _CARRY_MAX)  # not a whole FIFO's worth

@@ -103,7 +103,8 @@ class App:
             errlog.line(hw.pod_problem)
         self.pod = pod = hw.pod  # the pelvis pod (pod.Pod), or None
         # one IMU: no pairing, no pelvis buffer (issue 13 counts every KB)
-        self.buf = array("h", bytes(12 * imu.fifo_samples)) if pod is None else pod.pair.chest
+        self.buf = array("h", bytes(12 * imu.fifo_samples)) if pod is None else pod.pair_with(
+            imu.fifo_samples, imu.fifo_samples)
         self.session = False
         self.log = None
         self.writer = None

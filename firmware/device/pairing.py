@@ -24,10 +24,6 @@ from array import array
 from ..core.compat import const
 
 _CARRY_MAX = const(2)  # samples one IMU may run ahead of the other: 20 ms at 100 Hz
-# samples read from each FIFO per pass at most: a pass brings 2, a 100 ms flash stall 10; after
-# a longer stall the rest waits in the FIFO for the next passes (30 more each). Two whole FIFOs'
-# worth of buffer (1.5 KB each for the ICM-42688-P) would cost a board without PSRAM 2.3 KB more.
-_READ_MAX = const(32)
 
 
 class Pairing:
@@ -39,13 +35,13 @@ class Pairing:
         pair.keep()                  # what waits goes to the front, for the next pass
     """
 
-    def __init__(self, chest_fifo, pelvis_fifo):
-        # room for what waits in front of a pass's read; the pelvis buffer also holds as many
-        # samples as the chest can deliver, for the held ones
-        chest_fifo = min(chest_fifo, _READ_MAX)
-        pelvis_fifo = min(pelvis_fifo, _READ_MAX)
-        self.chest = array("h", bytes(12 * (chest_fifo + _CARRY_MAX)))
-        self.pelvis = array("h", bytes(12 * max(pelvis_fifo + _CARRY_MAX, chest_fifo)))
+    def __init__(self, chest_read, pelvis_read):
+        """chest_read, pelvis_read: the most samples one pass reads from each FIFO (the app's
+        FIFO_READ_SAMPLES, or a smaller FIFO; a backlog waits in the FIFO for the next pass).
+        Each buffer has room for what waits in front of one pass's read; the pelvis buffer also
+        holds as many samples as the chest can deliver, for the held ones."""
+        self.chest = array("h", bytes(12 * (chest_read + _CARRY_MAX)))
+        self.pelvis = array("h", bytes(12 * max(pelvis_read + _CARRY_MAX, chest_read)))
         # a view at each possible carry, made once: slicing a memoryview allocates
         self._chest_views = [memoryview(self.chest)[6 * k:] for k in range(_CARRY_MAX + 1)]
         self._pelvis_views = [memoryview(self.pelvis)[6 * k:] for k in range(_CARRY_MAX + 1)]

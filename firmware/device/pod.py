@@ -28,22 +28,29 @@ def use(dev, chest, rate_hz, accel_fs_g, gyro_fs_dps):
                       % (chip.name, chip.rate_hz, chip.accel_lsb_per_g, chip.gyro_lsb_per_dps,
                          chest.name, chest.rate_hz, chest.accel_lsb_per_g,
                          chest.gyro_lsb_per_dps))
-    return Pod(dev, chest.fifo_samples, (rate_hz, accel_fs_g, gyro_fs_dps)), None
+    return Pod(dev, (rate_hz, accel_fs_g, gyro_fs_dps)), None
 
 
 class Pod:
     """The pod's IMU (a drivers.pelvis.Pelvis), the pairing, and whether it answers. The app
-    calls feed() every pass, check() once a second, chest_back() when its own IMU is back."""
+    calls pair_with() once, feed() every pass, check() once a second, chest_back() when its own
+    IMU is back."""
 
-    def __init__(self, dev, chest_fifo, settings):
-        from .pairing import Pairing
-
+    def __init__(self, dev, settings):
         self.dev = dev
         self.name = dev.imu.name
-        self.pair = Pairing(chest_fifo, dev.imu.fifo_samples)
+        self.pair = None
         self._settings = settings  # configure()'s arguments, for configuring it again
         self.lost_ms = None  # ticks_ms when it went missing, None while it answers
         self.sample_ms = time.ticks_ms()  # last time its samples came
+
+    def pair_with(self, chest_read, read_max):
+        """The pairing buffers: chest_read samples a pass from the chest, at most read_max from
+        the pod (the app's cap on one FIFO drain)."""
+        from .pairing import Pairing
+
+        self.pair = Pairing(chest_read, min(self.dev.imu.fifo_samples, read_max))
+        return self.pair.chest
 
     def feed(self, app, n, now_ms):
         """This pass's n new chest samples (read into pair.chest_room()) and the pod's FIFO,
