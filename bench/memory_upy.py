@@ -10,7 +10,10 @@ argv[1]: spec JSON {board, board_dir, counts, counts_lsb, end_ms, actions: [[t_m
 "release"], ...], probe}. Prints "RESULT <json>":
   ok             the session ran to end_ms: no exception, no restart, nothing in /errors.log
   errors         /errors.log's first line, if any
-  live_boot      bytes live after the first planned collection (firmware and its state)
+  live_import    bytes live once the app is imported (App()'s first collection): the
+                 firmware's modules and main.py's settings, -1 if it never got there
+  live_boot      bytes live after the first planned collection (firmware and its state in a
+                 session), -1 if the loop never ran
   collections    planned (App.collect_now) and automatic (an allocation found the heap full:
                  seen as mem_alloc() falling in a pass without a planned one)
   min_free       the least free heap right after any collection (for an automatic one, at the
@@ -39,6 +42,7 @@ wire(spec["board"], src)
 from firmware.device.boards import profile  # noqa: E402 (after the machine is wired)
 
 button = profile(spec["board"])["button"]
+MOTOR_PIN = profile(spec["board"])["motor"]["pin"]
 actions = spec["actions"]
 END_MS = spec["end_ms"]
 del profile
@@ -71,8 +75,32 @@ for name in list(sys.modules):  # the device imports its firmware afresh, from /
 BIN_US = 20  # planned collections' pauses as a histogram: 20 us bins, the last one open
 pauses = array("i", [0] * 1000)
 # planned, automatic, min_free, pauses, live_boot, planned this pass, scales checked,
-# blocks allocated and passes (without a collection inside)
-stats = array("i", [0] * 9)
+# blocks allocated and passes (without a collection inside), live_import
+stats = array("i", [0] * 10)
+
+
+class GcWatch:
+    """The `gc` the firmware imports: the real one, and at its first collection after
+    firmware.device.app was imported (App()'s first line) the hooks below are put on App and
+    the firmware's heap taken (live_import). The app cannot be imported here to hook it: that
+    would load it beside boot's modules, which main.py forgets before importing it."""
+
+    def collect(self):
+        gc.collect()
+        if stats[9] < 0:
+            app = sys.modules.get("firmware.device.app")
+            if app is not None:
+                stats[9] = gc.mem_alloc() - SIM
+                hook(app.App)
+
+    def mem_free(self):
+        return gc.mem_free()
+
+    def mem_alloc(self):
+        return gc.mem_alloc()
+
+
+sys.modules["gc"] = GcWatch()
 gc.collect()
 SIM = gc.mem_alloc()  # the simulated world and this script: heap a board does not spend
 if spec.get("probe"):
@@ -81,17 +109,16 @@ if spec.get("probe"):
 HEAP = gc.mem_free() + SIM
 stats[2] = HEAP
 stats[4] = -1
-
-exec(open("/boot.py").read(), {"__name__": "__main__"})
-from firmware.device import app as device_app  # noqa: E402 (imported as main.py will)
-
-_collect_now = device_app.App.collect_now
-_step = device_app.App.step
+stats[9] = -1
+originals = []  # App's collect_now and step, once hooked
 
 
 def collect_now(self):
+    # the simulated motor records every duty change (for tests): ~5 KB over an hour of cues
+    # that a board does not spend, so it is dropped before each measured collection
+    machine.pwm_timeline(MOTOR_PIN).clear()
     t0 = real_time.ticks_us()
-    _collect_now(self)
+    originals[0](self)
     pause = real_time.ticks_diff(real_time.ticks_us(), t0)
     free = gc.mem_free()
     stats[0] += 1
@@ -113,7 +140,7 @@ def step(self, now_ms):
                              % ((imu.accel_lsb_per_g, imu.gyro_lsb_per_dps), spec["counts_lsb"]))
     stats[5] = 0
     before = gc.mem_alloc()
-    _step(self, now_ms)
+    originals[1](self, now_ms)
     after = gc.mem_alloc()
     if after >= before:  # no collection inside: the pass's allocation, in 16-byte blocks
         stats[7] += (after - before) >> 4
@@ -125,11 +152,17 @@ def step(self, now_ms):
             stats[2] = free
 
 
-device_app.App.collect_now = collect_now
-device_app.App.step = step
+def hook(app_class):
+    originals[:] = [app_class.collect_now, app_class.step]
+    app_class.collect_now = collect_now
+    app_class.step = step
+
+
+main_globals = {"__name__": "__main__"}  # as on a board: boot.py and main.py share __main__
+exec(open("/boot.py").read(), main_globals)
 ended = "returned"
 try:
-    exec(open("/main.py").read(), {"__name__": "__main__"})
+    exec(open("/main.py").read(), main_globals)
 except EndRun:
     ended = "end"
 except MemoryError as e:
@@ -156,7 +189,8 @@ def percentile(q):
 
 print("RESULT " + json.dumps({
     "ok": ended == "end" and not errors, "ended": ended, "errors": errors.split("\n")[0],
-    "heap": HEAP - SIM, "sim": SIM, "live_boot": stats[4], "planned": stats[0],
-    "automatic": stats[1], "alloc_per_pass": stats[7] * 16 // max(1, stats[8]),
+    "heap": HEAP - SIM, "sim": SIM, "live_import": stats[9], "live_boot": stats[4],
+    "planned": stats[0], "automatic": stats[1],
+    "alloc_per_pass": stats[7] * 16 // max(1, stats[8]),
     "min_free": stats[2], "t_ms": clk.ticks_ms(),
     "pause_us": [percentile(50), percentile(99)] if stats[3] else None}))

@@ -57,17 +57,53 @@ def overview_markdown():
     return "\n".join(lines)
 
 
-# Heap figures from the ESP32 model (`python -m bench memory`, docs/device.md section 9): the
-# smallest heap in which a whole session ran, per install path, and the heap an ESP32 without
-# PSRAM starts with (ESP-IDF's internal RAM after Wi-Fi/BT buffers; it grows in pieces later).
-MPY_RUNS_FROM_KIB = 160
-FROZEN_RUNS_FROM_KIB = 48
-FROZEN_24K_FREE_FROM_KIB = 64  # >= 24 KB free after every collection (the issue's margin)
+# The heap an ESP32 without PSRAM starts with (ESP-IDF's internal RAM after Wi-Fi/BT buffers;
+# it grows in pieces later).
 START_HEAP_KIB = {"esp32": 56, "esp32s3": 64, "esp32c3": 64}
+MIN_FREE_KB = 24.0  # free after every collection: the issue's margin (bench/memory.py)
+DEVICE_DOC = README.parent.parent / "docs" / "device.md"
+
+
+def memory_figures(text=None):
+    """{install ("mpy", "frozen"): (smallest heap in KiB that ran a whole session, smallest
+    with >= MIN_FREE_KB free after every collection, or None)}, read from the `python -m bench
+    memory` table in docs/device.md section 9: the figures exist once, where the bench's output
+    is pasted."""
+    text = DEVICE_DOC.read_text() if text is None else text
+    runs = {}
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 9 or cells[0] not in ("mpy", "frozen") or not cells[1].endswith("k"):
+            continue
+        kib = int(cells[1][:-1])
+        ran = cells[5] == "yes"
+        free_kb = float(cells[6].split()[0]) if ran else 0.0
+        runs.setdefault(cells[0], []).append((kib, ran, free_kb >= MIN_FREE_KB))
+    out = {}
+    for install in ("mpy", "frozen"):
+        rows = sorted(runs.get(install, ()))
+        if not rows:
+            raise ValueError("no %s rows in the memory table of %s" % (install, DEVICE_DOC))
+        ran = [k for k, ok, _ in rows if ok]
+        spare = [k for k, ok, free in rows if ok and free]
+        out[install] = (ran[0] if ran else None, spare[0] if spare else None)
+    return out
+
+
+def _fits(figures):
+    """'ran in X KiB, 24 KB to spare from Y KiB' (or what it did not do in the heaps tried)."""
+    ran, spare = figures
+    if ran is None:
+        return "did not run in the heaps tried"
+    if spare == ran:
+        return "ran in %d KiB with %d KB to spare" % (ran, MIN_FREE_KB)
+    return "ran in %d KiB, %s" % (ran, "%d KB to spare from %d KiB" % (MIN_FREE_KB, spare)
+                                  if spare else "never %d KB to spare" % MIN_FREE_KB)
 
 
 def install_markdown():
-    """Per board: the install path its RAM fits (docs/device.md section 9 has the figures)."""
+    """Per board: the install path its RAM fits, from the bench table (memory_figures)."""
+    figures = memory_figures()
     lines = ["| Board | PSRAM | Heap at start | Install | Only a real board can confirm |",
              "|---|---|---|---|---|"]
     for name, p in sorted(BOARDS.items()):
@@ -77,9 +113,9 @@ def install_markdown():
             confirm = "that the build from micropython.org enables the PSRAM"
         else:
             heap = "~%d KB, growing in pieces" % START_HEAP_KIB[p["chip"]]
-            how = ("**frozen image** (manifest_esp32.py): ran in %d KiB, 24 KB to spare from "
-                   "%d KiB; .mpy files need the heap to grow to %d KiB"
-                   % (FROZEN_RUNS_FROM_KIB, FROZEN_24K_FREE_FROM_KIB, MPY_RUNS_FROM_KIB))
+            how = ("**frozen image** (manifest_esp32.py): %s; .mpy files (`leanclip flash` "
+                   "alone) %s, so the heap must grow that far"
+                   % (_fits(figures["frozen"]), _fits(figures["mpy"])))
             confirm = ("how far the heap grows and in what pieces; gc pauses (the model's "
                        "are a PC's)")
         lines.append("| %s (`%s`) | %s | %s | %s | %s |" % (

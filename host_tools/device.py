@@ -257,6 +257,13 @@ class Device:
             self._info["total_kb"] = st[0] * st[2] // 1024
         return self._info
 
+    def has_frozen_firmware(self):
+        """True if the board's MicroPython image has the firmware frozen in: it can import the
+        marker module that manifest.py freezes with the firmware and nothing else installs."""
+        out = self.exec("try:\n import leanclip_frozen\n print('frozen')\n"
+                        "except ImportError:\n print('none')\n")
+        return out.strip() == b"frozen"
+
     # ---- files
     def sha256(self, paths):
         """{path: hex digest or None if absent}, each hashed ON the board (nothing crosses the

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from firmware.core import configtext, logfmt
+from firmware.core.logparse import (parse_block, unpack_events, unpack_header, unpack_pelvis,
+                                     unpack_raw, unpack_summary)
 from firmware.core.coach import CUE_NAMES
 from firmware.core.gait import STATE_NAMES
 
@@ -117,7 +119,7 @@ def blocks(data, recovery):
     gap = None
     size = len(data)
     while off < size:
-        found = logfmt.parse_block(data, off)
+        found = parse_block(data, off)
         if found is None:
             if gap is None:
                 gap = off
@@ -241,10 +243,10 @@ def decode(data, name="session"):
         s.version = version
         try:
             if kind == logfmt.HEADER:
-                s.header, meta_ok = _header(version, logfmt.unpack_header(data, start, end))
+                s.header, meta_ok = _header(version, unpack_header(data, start, end))
                 rec.bad_values += not meta_ok
             elif kind == logfmt.SUMMARY:
-                t16, lean, roll, cad, flags = logfmt.unpack_summary(data, start, end)
+                t16, lean, roll, cad, flags = unpack_summary(data, start, end)
                 state = flags & logfmt.FLAG_STATE_MASK
                 if state >= len(STATE_NAMES):
                     rec.bad_values += 1
@@ -256,7 +258,7 @@ def decode(data, name="session"):
                                                   bool(flags & logfmt.FLAG_LEAN)) + tuple(
                     bool(flags & f) for _, f in logfmt.ALERT_FLAGS)))
             elif kind == logfmt.PELVIS:
-                t16, pelvis, lumbar, toeoff, flags = logfmt.unpack_pelvis(data, start, end)
+                t16, pelvis, lumbar, toeoff, flags = unpack_pelvis(data, start, end)
                 # beside the summary of its second: unwrapped against the last summary's time
                 # (before it, after it, or - with no summary yet - as it stands)
                 t = t16 if prev_t is None else prev_t + (t16 - prev_t + 0x8000) % 0x10000 - 0x8000
@@ -271,7 +273,7 @@ def decode(data, name="session"):
                 seen_events.add(payload)
                 types = event_types(version)
                 block = [(t_ms, types[code][0], _event_data(types[code][1], d, rec))
-                         for t_ms, code, d in logfmt.unpack_events(data, start, end, types)]
+                         for t_ms, code, d in unpack_events(data, start, end, types)]
                 if block and last_event_ms is not None and \
                         block[0][0] < last_event_ms - _EVENTS_BACK_MS:
                     rec.reordered += 1
@@ -280,7 +282,7 @@ def decode(data, name="session"):
                 if block:
                     last_event_ms = max(last_event_ms or 0, block[-1][0])
             else:
-                t_ms, at, n = logfmt.unpack_raw(data, start, end)
+                t_ms, at, n = unpack_raw(data, start, end)
                 samples = np.frombuffer(data, dtype=np.dtype(logfmt.SAMPLE_FORMAT),
                                         count=n * logfmt.SAMPLE_VALUES, offset=at)
                 s.raw_blocks.append((t_ms, samples.reshape(n, logfmt.SAMPLE_VALUES).copy()))
@@ -360,4 +362,4 @@ def load(path):
 
 
 def _no_block_in(head):
-    return all(logfmt.parse_block(head, off) is None for off in range(len(head)))
+    return all(parse_block(head, off) is None for off in range(len(head)))

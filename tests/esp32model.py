@@ -50,7 +50,8 @@ def _inputs(kind):
     paths = [BUILD_SH, SHARED / "micropython-src.tar.gz", ROOT / "host_tools" / "__init__.py"]
     paths += _boardsim_files()
     if kind == "frozen":
-        paths += [ROOT / "manifest.py"] + sorted((ROOT / "firmware").rglob("*.py"))
+        paths += [ROOT / "manifest.py", ROOT / "leanclip_frozen.py"]
+        paths += sorted((ROOT / "firmware").rglob("*.py"))
     return paths
 
 

@@ -32,3 +32,15 @@ def test_the_frozen_image_boots_coaches_and_logs(tmp_path):
     assert upright and UPRIGHT_FROM_MS + 3000 <= upright[0][0] <= UPRIGHT_FROM_MS + 6000
     (s,) = b.sessions()
     assert [e[1] for e in s.events if e[1] == "buzz_upright"]
+
+
+@pytest.mark.skipif(FROZEN is None, reason=upy.model_status())
+def test_the_image_holds_the_marker_leanclip_flash_looks_for(tmp_path):
+    """`leanclip flash` tells a frozen image by importing leanclip_frozen (manifest.py freezes
+    it); the stock interpreter, like a stock board, has no such module."""
+    script = tmp_path / "marker.py"
+    script.write_text("import leanclip_frozen\nprint(leanclip_frozen.__file__)\n")
+    assert FROZEN.run(script, tmp_path).split() == ["leanclip_frozen.py"]
+    model = upy.interpreters()[-1]
+    with pytest.raises(AssertionError, match="ImportError"):
+        model.run(script, tmp_path)

@@ -222,3 +222,17 @@ def test_build_b_with_the_pod_still_meets_the_running_goal():
     for r in rows:
         without_h, with_h = (float(x.strip(" h")) for x in r[3].split("/"))
         assert power_budget.RUNNING_GOAL_H <= with_h < without_h
+
+
+def test_install_figures_come_from_the_bench_table():
+    """The README's heap figures are read from `python -m bench memory`'s table as pasted in
+    docs/device.md: a row that did not run, or ran short of 24 KB, does not count."""
+    table = "\n".join([
+        "| mpy | 96k | no (App(): MemoryError) | 60.0 KB | - | - | - | - | - |",
+        "| mpy | 110k | yes | 65.3 KB | 77.5 KB | yes | 20.1 KB | 295 (1 planned) | 1 / 2 us |",
+        "| mpy | 128k | yes | 65.3 KB | 77.5 KB | yes | 45.1 KB | 167 (1 planned) | 1 / 2 us |",
+        "| frozen | 48k | yes | 15.0 KB | 24.2 KB | no: restart | 20.4 KB | 450 (1) | 1 / 2 us |",
+        "| frozen | 56k | yes | 15.0 KB | 24.1 KB | yes | 28.2 KB | 288 (1) | 1 / 2 us |"])
+    assert readme.memory_figures(table) == {"mpy": (110, 128), "frozen": (56, 56)}
+    with pytest.raises(ValueError):
+        readme.memory_figures("| mpy | 110k | yes |")

@@ -10,6 +10,7 @@ import pytest
 
 import logsample
 from firmware.core import logfmt
+from firmware.core.logparse import parse_block
 from firmware.core.summary import SummarySink
 from host_tools import cli, logread
 
@@ -88,8 +89,8 @@ def test_the_summary_is_the_same_with_or_without_the_pelvis(both, chest_only):
     for k in logread.SUMMARY_FIELDS:
         assert a.summary[k].tolist() == b.summary[k].tolist(), k
     assert not b.has_pelvis()
-    assert all(logfmt.parse_block(chest_only, off) is None or
-               logfmt.parse_block(chest_only, off)[1] != logfmt.PELVIS
+    assert all(parse_block(chest_only, off) is None or
+               parse_block(chest_only, off)[1] != logfmt.PELVIS
                for off in range(len(chest_only)))
 
 

@@ -12,7 +12,7 @@ from array import array
 import numpy as np
 import pytest
 
-from firmware.core import coach as coachmod, config, logfmt
+from firmware.core import coach as coachmod, config, logfmt, logparse
 from firmware.core.coach import FAULT_HIPBEND, FAULT_LUMBAR_ARCH, FAULT_NONE, LumbarCoach
 from firmware.core.coaching import Coaching
 from firmware.core.haptics import HIPBEND, LUMBAR_ARCH, PATTERNS
@@ -354,13 +354,13 @@ def test_a_pelvis_block_round_trips_and_only_exists_from_v3():
     logfmt.pack_pelvis(payload, 0, 70000, -1.26, 9.04, float("nan"), logfmt.FLAG_HIPBEND)
     block = logfmt.frame(logfmt.PELVIS, payload)
     assert len(block) == 1 + logfmt.PELVIS_BYTES + 4
-    version, kind, start, end = logfmt.parse_block(block, 0)
+    version, kind, start, end = logparse.parse_block(block, 0)
     assert (version, kind) == (3, logfmt.PELVIS)
-    assert logfmt.unpack_pelvis(block, start, end) == (70000 - 65536, -1.3, 9.0, 0.0,
+    assert logparse.unpack_pelvis(block, start, end) == (70000 - 65536, -1.3, 9.0, 0.0,
                                                        logfmt.FLAG_HIPBEND)
     old = bytearray(block)
     old[0] = 2 << 4 | logfmt.PELVIS
-    assert logfmt.parse_block(old, 0) is None
+    assert logparse.parse_block(old, 0) is None
     assert logfmt.fixed_bytes(logfmt.PELVIS, 2) is None
 
 

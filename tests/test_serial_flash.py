@@ -1,6 +1,8 @@
 """`leanclip flash` end to end on the virtual board: the real CLI, real mpy-cross, real
 MicroPython importing what was flashed."""
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from host_tools.virtualboard import VirtualBoard
 from serialboard import leanclip, mpremote, vboard  # noqa: F401 (fixture)
 
 BOARD = "m5stickc-plus2"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def flash(vboard, *args):
@@ -102,3 +105,37 @@ def test_a_full_flash_is_one_line_and_leaves_no_half_written_file(tmp_path):
         assert not list(board.board_dir.rglob("*.part"))
         status, out, _ = leanclip("doctor", "--port", board.port)
         assert "FAIL flash" in out
+
+
+def test_a_board_with_the_firmware_frozen_in_gets_no_mpy_files(tmp_path):
+    """A maker's image with LeanClip frozen in (manifest.py): the frozen package comes before
+    /lib, so .mpy files would never run. flash says so, writes only the entry points and the
+    settings, and removes the .mpy files an earlier flash left."""
+    image = tmp_path / "image"
+    image.mkdir()
+    shutil.copy(ROOT / "leanclip_frozen.py", image)  # the marker manifest.py freezes
+    board = VirtualBoard(tmp_path / "board", baud=0, frozen_dir=image).start()
+    try:
+        assert board.wait_booted()
+        old = board.board_dir / "lib/firmware/core/pipeline.mpy"
+        old.parent.mkdir(parents=True)
+        old.write_bytes(b"M\x06")
+        status, out, err = flash(board, "--board", BOARD, "--dry-run")
+        assert status == 0, err
+        assert "LeanClip frozen in" in out and "no .mpy files" in out
+        assert "would remove /lib/firmware/core/pipeline.mpy" in out
+        assert "would write  /main.py" in out and "would write  /board.json" in out
+        assert ".mpy" not in "".join(x for x in out.splitlines() if "would write" in x)
+        status, out, err = flash(board, "--board", BOARD)
+        assert status == 0, err
+        assert not old.exists() and (board.board_dir / "main.py").exists()
+        assert not list((board.board_dir / "lib").rglob("*.mpy"))
+    finally:
+        board.stop()
+
+
+def test_a_board_without_the_marker_still_gets_the_mpy_files(vboard):
+    """The check itself: a stock MicroPython image cannot import leanclip_frozen."""
+    status, out, err = flash(vboard, "--board", BOARD, "--dry-run")
+    assert status == 0, err
+    assert "frozen" not in out and "would write  /lib/firmware/device/app.mpy" in out

@@ -8,8 +8,8 @@ nibble is the format version, so a reader can tell "newer format" from "damage" 
     tag u8 (VERSION << 4 | kind) | length u16 | payload[length] | crc32 u32 (over tag..payload)
 
 except that a SUMMARY block, written every second, has a fixed payload and no length field: those
-2 bytes are 1/7 of the log in summary mode. All integers little-endian. docs/log-format.md has
-the tables; this module is their code.
+2 bytes are 1/7 of the log in summary mode (so has a PELVIS block, v3, beside it). All integers
+little-endian. docs/log-format.md has the tables; this module is their code.
 """
 import binascii
 import struct
@@ -36,22 +36,22 @@ MODE_SUMMARY = const(0)
 MODE_RAW = const(1)
 MODE_NAMES = ("summary", "raw")
 
-_PREFIX = "<BH"
-_CRC = "<I"
+PREFIX_FORMAT = "<BH"
+CRC_FORMAT = "<I"
 # mode, session number, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s (0 = unknown)
-_HEADER = "<BHfffI"
+HEADER_FORMAT = "<BHfffI"
 HEADER_FIXED_BYTES = const(19)
 # t_s (session seconds mod 2**16), lean 0.1 deg, roll 0.25 deg, cadence spm, flags
-_SUMMARY = "<HhbBB"
+SUMMARY_FORMAT = "<HhbBB"
 SUMMARY_BYTES = const(7)
 # t_s (as the summary's), pelvis tilt 0.1 deg, lumbar angle 0.1 deg, lumbar angle at toe-off
 # 0.1 deg, flags (PELVIS_ALERT_FLAGS)
-_PELVIS = "<HhhhB"
+PELVIS_FORMAT = "<HhhhB"
 PELVIS_BYTES = const(9)
 # t_ms (session ms), code, data length; then data: float32 values or UTF-8 text
-_EVENT = "<IBB"
+EVENT_FORMAT = "<IBB"
 EVENT_FIXED_BYTES = const(6)
-_RAW_T = "<I"
+RAW_T_FORMAT = "<I"
 RAW_FIXED_BYTES = const(4)
 SAMPLE_VALUES = const(6)  # ax, ay, az, gx, gy, gz
 SAMPLE_BYTES = const(12)
@@ -73,61 +73,19 @@ FLAG_HIPBEND = const(0x01)
 FLAG_LUMBAR_ARCH = const(0x02)
 PELVIS_ALERT_FLAGS = (("buzz_hipbend", FLAG_HIPBEND), ("buzz_lumbar_arch", FLAG_LUMBAR_ARCH))
 
-# The event registry: the one list of events, which everything else derives from (the pipeline's
-# event names, the writer, host_tools/logread.py, the exports and the table in docs/log-format.md,
-# checked by tests/test_log_events.py). One string per code and meaning, parsed when asked, so
-# that it costs the ESP32 little RAM:
-#     "code name versions data"
-# versions "first-last" (last empty: still current); data "text" (UTF-8 text), or none, or the
-# float32 values in order as "field:type:unit", type i (a whole number: count, mV, enumeration) or
-# f (a measurement). Codes 1-15 are the pipeline's, 16-31 the device app's and the writer's,
-# 32-47 the pipeline's with a pelvis sensor (a one-sensor sink never gets them).
-# Codes are never reused; docs/log-format.md says what each means and what v1 readers saw.
-_EVENTS = (
-    "1 calibrated 1-1 value:f:-",  # declared in v1, never written: v2 says so
-    "1 calibrated 2-",
-    "2 stand_tall 1- prompts:i:count",
-    "3 forward_found 1-1 steps:i:count",  # what v1 said; later v1 firmware wrote m/s (docs)
-    "3 forward_found 2- speed_mps:f:m/s",
-    "4 buzz_upright 1- lean_deg:f:deg",
-    "5 buzz_arch 1- lean_deg:f:deg",
-    "6 buzz_overlean 1- lean_deg:f:deg",
-    "7 state 1- state:i:state",
-    "8 cue_good 1- lean_deg:f:deg",
-    "9 cue_summary 1- cue:i:cue",
-    "10 drift 1- drift_deg:f:deg",
-    "11 accel 1- forward_g:f:g",
-    "12 forward_corrected 2- turned_deg:f:deg",
-    "13 sensor_fault 2- kind:i:fault",
-    "14 sensor_ok 2- fault_s:f:s",
-    "16 start 1-",
-    "17 stop 1-",
-    "18 pause 1-1",  # never emitted by any firmware: dropped in v2
-    "19 resume 1-1",
-    "20 battery 1- battery_mv:i:mV",
-    "21 error 1- text",
-    "22 loop_stats 1- rate_hz:f:Hz jitter_max_ms:f:ms overruns:i:count fifo_overflows:i:count"
-    " gc_pause_max_ms:f:ms",
-    "23 flash_full 1-",
-    "24 config_error 1- text",
-    "25 personal_band 1- held_deg:f:deg",
-    "26 imu_lost 2- errno:i:errno",
-    "27 imu_back 2- lost_s:f:s",
-    "28 pelvis_lost 3- errno:i:errno",
-    "29 pelvis_back 3- lost_s:f:s",
-    "32 buzz_hipbend 3- lumbar_deg:f:deg",
-    "33 buzz_lumbar_arch 3- lumbar_deg:f:deg",
-    "34 pelvis_fault 3- kind:i:fault",
-    "35 pelvis_ok 3- fault_s:f:s",
-)
+# The event registry: the one list of events, in logevents.py, which everything else derives
+# from (the pipeline's event names, the writer, host_tools/logread.py, the exports and the table
+# in docs/log-format.md, checked by tests/test_log_events.py).
 TEXT = "text"
 
 
 def event_types(version=VERSION):
     """{code: (name, fields)} of a format version; fields is a tuple of (field, type, unit), or
     TEXT for a text event. Built on each call: the host caches it, the device calls it once."""
+    from .logevents import REGISTRY
+
     out = {}
-    for row in _EVENTS:
+    for row in REGISTRY:
         parts = row.split()
         first, last = parts[2].split("-")
         if int(first) <= version and (not last or version <= int(last)):
@@ -228,71 +186,53 @@ def pack_prefix(buf, kind, length):
     if kind == SUMMARY or kind == PELVIS:
         buf[0] = VERSION << 4 | kind
         return SUMMARY_PREFIX_BYTES
-    struct.pack_into(_PREFIX, buf, 0, VERSION << 4 | kind, length)
+    struct.pack_into(PREFIX_FORMAT, buf, 0, VERSION << 4 | kind, length)
     return PREFIX_BYTES
 
 
 def pack_crc(buf, value):
-    struct.pack_into(_CRC, buf, 0, value)
+    struct.pack_into(CRC_FORMAT, buf, 0, value)
+
+
+def write_block(f, kind, parts):
+    """One whole block written to stream `f` part by part (the payload is `parts` end to end):
+    for blocks written once per session. The header's JSON is ~1.2 KB; building the block in
+    one buffer took three more blocks that size, which a fragmented heap could not give."""
+    n = 0
+    for part in parts:
+        n += len(part)
+    prefix = bytearray(PREFIX_BYTES)
+    start = pack_prefix(prefix, kind, n)
+    value = crc(prefix, 0, start)
+    f.write(prefix if start == PREFIX_BYTES else prefix[:start])
+    for part in parts:
+        value = crc(part, 0, len(part), value)
+        f.write(part)
+    f.write(struct.pack(CRC_FORMAT, value))
 
 
 def frame(kind, payload):
-    """One whole block as bytes: for blocks written once per session (the header) and tests."""
-    out = bytearray(FRAME_BYTES + len(payload))
-    start = pack_prefix(out, kind, len(payload))
-    end = start + len(payload)
-    out[start:end] = payload
-    struct.pack_into(_CRC, out, end, crc(out, 0, end))
-    return out[:end + 4]
+    """One whole block as bytes (host tools and tests)."""
+    from io import BytesIO
+
+    out = BytesIO()
+    write_block(out, kind, (payload,))
+    return out.getvalue()
 
 
-def parse_block(buf, off):
-    """(version, kind, payload_start, payload_end) if a sound block starts at buf[off], else None.
-
-    Sound means: a known kind, a plausible length, all bytes present and the CRC matching.
-    Any version is accepted here so that the caller can tell a newer format from damage."""
-    if off >= len(buf):
-        return None
-    tag = buf[off]
-    kind = tag & 0x0F
-    if kind not in KINDS or tag >> 4 == 0 or (kind == PELVIS and tag >> 4 < 3):
-        return None
-    fixed = fixed_bytes(kind, tag >> 4)
-    if fixed is not None:
-        start = off + SUMMARY_PREFIX_BYTES
-        end = start + fixed
-    else:
-        if off + PREFIX_BYTES > len(buf):
-            return None
-        length = struct.unpack_from(_PREFIX, buf, off)[1]
-        if length > MAX_PAYLOAD:
-            return None
-        start = off + PREFIX_BYTES
-        end = start + length
-    if end + 4 > len(buf):
-        return None
-    if struct.unpack_from(_CRC, buf, end)[0] != crc(buf, off, end):
-        return None
-    return tag >> 4, kind, start, end
-
-
-def header_payload(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s,
-                   meta_json):
-    """meta_json: UTF-8 JSON object text (fw, board, imu, config, calibration), made by the
-    caller because CPython and MicroPython format floats differently."""
+def header_parts(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s,
+                 meta_json):
+    """The header block's payload as (fixed fields, JSON) for write_block. meta_json: UTF-8
+    JSON object text (fw, board, imu, config, calibration), made by the caller because CPython
+    and MicroPython format floats differently."""
     meta = meta_json.encode() if isinstance(meta_json, str) else meta_json
-    out = bytearray(HEADER_FIXED_BYTES + len(meta))
-    struct.pack_into(_HEADER, out, 0, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
-                     start_epoch_s)
-    out[HEADER_FIXED_BYTES:] = meta
-    return out
+    return (struct.pack(HEADER_FORMAT, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
+                        start_epoch_s), meta)
 
 
-def unpack_header(buf, start, end):
-    """(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s, meta bytes)."""
-    if end - start < HEADER_FIXED_BYTES:
-        raise ValueError("short header block")
-    return struct.unpack_from(_HEADER, buf, start) + (bytes(buf[start + HEADER_FIXED_BYTES:end]),)
+def header_payload(*args):
+    """header_parts joined (host tools and tests)."""
+    return b"".join(header_parts(*args))
 
 
 def _clamp_round(x, lo, hi):
@@ -309,35 +249,19 @@ def _clamp_round(x, lo, hi):
 
 def pack_summary(buf, off, t_s, lean_deg, roll_deg, cadence_spm, flags):
     """Quantise and pack; values beyond the field's range saturate (see docs)."""
-    struct.pack_into(_SUMMARY, buf, off, t_s & 0xFFFF,
+    struct.pack_into(SUMMARY_FORMAT, buf, off, t_s & 0xFFFF,
                      _clamp_round(lean_deg * LEAN_PER_DEG, -32768, 32767),
                      _clamp_round(roll_deg * ROLL_PER_DEG, -128, 127),
                      _clamp_round(cadence_spm, 0, 255), flags & 0xFF)
 
 
-def unpack_summary(buf, start, end):
-    """(t_s mod 2**16, lean_deg, roll_deg, cadence_spm, flags)."""
-    if end - start != SUMMARY_BYTES:
-        raise ValueError("summary block of %d bytes" % (end - start))
-    t, lean, roll, cad, flags = struct.unpack_from(_SUMMARY, buf, start)
-    return t, lean / LEAN_PER_DEG, roll / ROLL_PER_DEG, cad, flags
-
-
 def pack_pelvis(buf, off, t_s, pelvis_deg, lumbar_deg, toeoff_deg, flags):
     """A PELVIS payload: the mean of the second's pelvis rows (Pipeline sink.pelvis), quantised
     like the summary's lean and saturating alike."""
-    struct.pack_into(_PELVIS, buf, off, t_s & 0xFFFF,
+    struct.pack_into(PELVIS_FORMAT, buf, off, t_s & 0xFFFF,
                      _clamp_round(pelvis_deg * LEAN_PER_DEG, -32768, 32767),
                      _clamp_round(lumbar_deg * LEAN_PER_DEG, -32768, 32767),
                      _clamp_round(toeoff_deg * LEAN_PER_DEG, -32768, 32767), flags & 0xFF)
-
-
-def unpack_pelvis(buf, start, end):
-    """(t_s mod 2**16, pelvis_deg, lumbar_deg, lumbar_toeoff_deg, flags)."""
-    if end - start != PELVIS_BYTES:
-        raise ValueError("pelvis block of %d bytes" % (end - start))
-    t, pelvis, lumbar, toeoff, flags = struct.unpack_from(_PELVIS, buf, start)
-    return t, pelvis / LEAN_PER_DEG, lumbar / LEAN_PER_DEG, toeoff / LEAN_PER_DEG, flags
 
 
 def event_size(code, value):
@@ -358,7 +282,7 @@ def pack_event(buf, off, t_ms, code, value):
         raise ValueError("no event code %d in log format v%d" % (code, VERSION))
     if most == _TEXT_DATA:
         data = value.encode()[:MAX_EVENT_DATA]
-        struct.pack_into(_EVENT, buf, off, t_ms, code, len(data))
+        struct.pack_into(EVENT_FORMAT, buf, off, t_ms, code, len(data))
         off += EVENT_FIXED_BYTES
         buf[off:off + len(data)] = data
         return off + len(data)
@@ -370,7 +294,7 @@ def pack_event(buf, off, t_ms, code, value):
         n = 1
     if n >= most:
         raise ValueError("event code %d takes %d values" % (code, most - 1))
-    struct.pack_into(_EVENT, buf, off, t_ms, code, 4 * n)
+    struct.pack_into(EVENT_FORMAT, buf, off, t_ms, code, 4 * n)
     off += EVENT_FIXED_BYTES
     for i in range(n):
         struct.pack_into("<f", buf, off, value[i] if isinstance(value, tuple) else value)
@@ -378,38 +302,5 @@ def pack_event(buf, off, t_ms, code, value):
     return off
 
 
-def unpack_events(buf, start, end, types):
-    """[(t_ms, code, data)] from one EVENTS payload; data is a tuple of floats or a str.
-    types: event_types() of the block's version. Raises ValueError on a payload that does not
-    parse exactly (a format bug, not damage)."""
-    out = []
-    off = start
-    while off < end:
-        if off + EVENT_FIXED_BYTES > end:
-            raise ValueError("event cut inside its block")
-        t_ms, code, n = struct.unpack_from(_EVENT, buf, off)
-        off += EVENT_FIXED_BYTES
-        if code not in types or off + n > end:
-            raise ValueError("bad event code %d or length %d" % (code, n))
-        fields = types[code][1]
-        if fields == TEXT:
-            data = bytes(buf[off:off + n]).decode("utf-8", "replace")
-        elif n % 4 or n > 4 * len(fields):
-            raise ValueError("event %s with %d data bytes" % (types[code][0], n))
-        else:
-            data = struct.unpack_from("<%df" % (n // 4), buf, off)
-        out.append((t_ms, code, data))
-        off += n
-    return out
-
-
 def pack_raw_time(buf, t_ms):
-    struct.pack_into(_RAW_T, buf, 0, t_ms)
-
-
-def unpack_raw(buf, start, end):
-    """(t_ms of the first sample, offset of the int16 samples, sample count)."""
-    n = end - start - RAW_FIXED_BYTES
-    if n < 0 or n % SAMPLE_BYTES:
-        raise ValueError("raw block of %d bytes" % (end - start))
-    return struct.unpack_from(_RAW_T, buf, start)[0], start + RAW_FIXED_BYTES, n // SAMPLE_BYTES
+    struct.pack_into(RAW_T_FORMAT, buf, 0, t_ms)

@@ -234,6 +234,10 @@ class Pipeline(Tilt):
         self.coaching = coaching if coaching is not None else Coaching(cfg, sink)
         self.player = self.coaching.player
         self._follows = False  # this is a pelvis pipeline, driven by its chest pipeline
+        # the toe-off in the block under way: its sample (1 + its index in the segment, 0 for
+        # none) and the tilt at the block's start (_toe_tilt)
+        self._toe_j = 0
+        self._toe_x = self._toe_y = self._toe_z = 0.0
         self._swapped = False  # the last segment end's row closed the window (still)
         self._win_cur = [0.0] * _WIN_SLOTS
         self._win_prev = [0.0] * _WIN_SLOTS
@@ -480,13 +484,11 @@ class Pipeline(Tilt):
             elif vert < low and since >= gap_n:
                 # re-armed only after the refractory time: the dip between a heel-strike
                 # spike and the stance peak must not make one step two; this is where the
-                # stance's force falls away, at toe-off: the tilt there is kept (once a step)
+                # stance's force falls away, at toe-off: the tilt there is kept (once a step;
+                # the block's end interpolates it, _toe_tilt)
                 armed = True
-                toe = self._win_cur  # (the tilt as of the block's start)
-                toe[_WIN_TOE_X] += self._grav_x
-                toe[_WIN_TOE_Y] += self._grav_y
-                toe[_WIN_TOE_Z] += self._grav_z
-                toe[_WIN_TOE_N] += 1.0
+                self._toe_j = seg_n
+                self._toe_x, self._toe_y, self._toe_z = self._grav_x, self._grav_y, self._grav_z
             if step or seg_n >= stop:
                 # the block ends: the tilt's float work (tilt.py) from its sums, the rate's
                 # bias taken off there (1/_RATE_FRAC counts); the sums join the segment's
@@ -503,6 +505,8 @@ class Pipeline(Tilt):
                 if self._setoff.on:  # (blocks are one sample long then)
                     self._set_off_sample(fx, fy, fz, rx - self._bias_x, ry - self._bias_y,
                                          rz - self._bias_z)
+                if self._toe_j:
+                    self._toe_tilt(vert)
                 fx = fy = fz = 0
                 rx = ry = rz = 0
                 if step or seg_n >= self._segment_n:
@@ -547,6 +551,18 @@ class Pipeline(Tilt):
         while i < end:
             i = follower._kernel(buf, i, end)
         self._pelvis_i = end
+
+    def _toe_tilt(self, n):
+        """The block of n samples holding a toe-off has ended: the tilt after the toe-off's
+        sample, between the block's start (kept at the toe-off) and its end, joins the window's
+        toe-off sums."""
+        w = (self._toe_j - self._blk_start) / n
+        toe = self._win_cur
+        toe[_WIN_TOE_X] += self._toe_x + w * (self._grav_x - self._toe_x)
+        toe[_WIN_TOE_Y] += self._toe_y + w * (self._grav_y - self._toe_y)
+        toe[_WIN_TOE_Z] += self._toe_z + w * (self._grav_z - self._toe_z)
+        toe[_WIN_TOE_N] += 1.0
+        self._toe_j = 0
 
     def _set_off_sample(self, ax, ay, az, rate_x, rate_y, rate_z):
         """One sample to the set-off (forward.SetOff) with the tilt after it."""

@@ -35,8 +35,7 @@ from ..core.gait import STATE_NAMES, STILL
 from ..core.haptics import BAND_NO, BAND_SET, READY
 from ..core.pipeline import Pipeline
 from ..core.summary import SummarySink
-from . import controls, modules
-from .drill import Drill
+from . import controls
 from .errorlog import ErrorLog
 from .hardware import Peripherals
 from .hostlink import HostWatch
@@ -51,12 +50,15 @@ HOUSEKEEPING_MS = const(1000)  # sleep timer, battery, stats clock
 GC_RESERVE_BYTES = const(6144)  # collect below this much free: 3 passes of float garbage (32-bit)
 BATTERY_EVERY_MS = const(10000)
 STATS_EVERY_MS = const(60000)
-WAKE_MOTION_MG = const(200)
-LIGHT_SLEEP_POLL_MS = const(500)
 BACKOFF_FIRST_MS = const(1000)  # restart delays double from here ...
 BACKOFF_MAX_MS = const(60000)   # ... up to this
 HEALTHY_PASSES = const(3000)    # a run this long (60 s) was not a crash loop: reset the backoff
 LIVE_EVERY_MS = const(100)
+# Samples one FIFO drain reads at most (12 B each): 16 passes' worth at 100 Hz. The chip's own
+# FIFO (85-170 samples) absorbs a stall; a backlog is read over a few passes (32 per pass
+# against 2 arriving), which keeps the largest buffer of a session under 400 B instead of a
+# 1.5-2 KB block a fragmented heap may not have (docs/device.md, "Memory").
+FIFO_READ_SAMPLES = const(32)
 IMU_SILENT_MS = const(1000)    # no sample for this long: the IMU is lost (it sends 1 per 10 ms)
 LOG_DIR = "/logs"
 # coaching cues, muted while no session runs (the housekeeping cues are not)
@@ -78,7 +80,9 @@ def _epoch_s():
 
 
 class App:
-    def __init__(self, errlog, live=False):
+    def __init__(self, errlog, live=False, settings=None):
+        """`settings`: startup.settings(), read before the app was imported (main.py); None
+        reads the board's files here (tests, `leanclip live` on a running board)."""
         self.errlog = errlog
         self.live = live
         self.live_row = ""
@@ -87,24 +91,28 @@ class App:
         self.wdt = None
         self.collect = True  # the planned gc.collect (the allocation test turns it off)
         gc.collect()
-        from . import boards, devconfig  # start-up only: forgotten below (modules.py)
+        if settings is None:
+            from .startup import settings as read  # start-up only: forgotten below (modules.py)
 
-        cfg, problems = devconfig.load()
+            settings = read()
+            if settings is None:  # says why: no board name, or not a known board
+                from . import boards, devconfig
+
+                boards.profile(devconfig.board_name())
+        self.board_name, self.profile, cfg, problems = settings
         for m in problems:
             errlog.line(m)
         self.cfg = cfg
         self.config_problems = problems
-        self.board_name = devconfig.board_name()
-        self.profile = boards.profile(self.board_name)
-        del boards, devconfig
         hw = self.hw = Peripherals(self.profile, IMU_RATE_HZ)
         imu = hw.imu
         if hw.pod_problem is not None:
             errlog.line(hw.pod_problem)
         self.pod = pod = hw.pod  # the pelvis pod (pod.Pod), or None
+        read = min(imu.fifo_samples, FIFO_READ_SAMPLES)
         # one IMU: no pairing, no pelvis buffer (issue 13 counts every KB)
-        self.buf = array("h", bytes(12 * imu.fifo_samples)) if pod is None else pod.pair_with(
-            imu.fifo_samples, imu.fifo_samples)
+        self.buf = array("h", bytes(12 * read)) if pod is None else pod.pair_with(
+            read, FIFO_READ_SAMPLES)
         self.session = False
         self.log = None
         self.writer = None
@@ -132,11 +140,13 @@ class App:
 
             self.altitude_m = altitude_m
         self.p0_pa = None  # pressure when first read: altitude is relative to it
-        self.drill = Drill(self.coaching.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
+        self.drill = None  # the lean drill, while it is on (a double press)
         now = time.ticks_ms()
         self.still_ms = self.house_ms = self.stats_ms = now
         self.battery_ms = now  # first reading after the power-on cues, not over them
-        modules.forget()  # what only starting needed: ~30 KB of heap back on a .mpy install
+        from . import modules  # forgets itself too: needed again only at the next App()
+
+        modules.forget()  # what only starting needed: drivers the board lacks, the finders
         gc.collect()
         self.ticker = Ticker(LOOP_PERIOD_US)  # last: set-up time is not the loop's lateness
 
@@ -146,7 +156,7 @@ class App:
             self.log.lean(t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms)
         if self.live:
             self.live_row = "lean=%.1f roll=%.1f cad=%.0f" % (lean_deg, roll_deg, cadence_spm)
-        if state == STILL:
+        if state == STILL and self.drill is not None:
             self.drill.lean(t_ms, lean_deg)
 
     def pelvis(self, t_ms, pelvis_deg, lumbar_deg, lumbar_toeoff_deg):
@@ -202,7 +212,8 @@ class App:
             self.hw.haptic.set(level)
         if self.log is not None:
             self.log.poll(t_ms)
-        self.drill.poll(t_ms, self.p)
+        if self.drill is not None:
+            self.drill.poll(t_ms, self.p)
         if self.live and ticks_diff(t_ms, self.live_ms) >= LIVE_EVERY_MS:
             self.live_ms = t_ms
             self.live_line(t_ms)
@@ -230,7 +241,7 @@ class App:
     def led_pattern(self):
         if self.battery.warned:
             return controls.LED_LOW_BATTERY
-        if self.drill.on:
+        if self.drill is not None:
             return controls.LED_DRILL
         if not self.p.calibrated:
             return controls.LED_CALIBRATING
@@ -245,12 +256,24 @@ class App:
                 self.start_session()
                 self.coaching.player.play(READY, self.p.t_ms)
         elif press == controls.LONG:
-            if self.drill.on:
+            if self.drill is not None:
                 self.set_personal_band()
             else:
                 self.p.recalibrate()
         elif press == controls.DOUBLE:
-            self.drill.on = not self.drill.on
+            self.toggle_drill()
+
+    def toggle_drill(self):
+        """The drill's module and state are loaded when it is switched on (most runs never use
+        it: ~1 KB of heap as .mpy), and dropped when it is switched off."""
+        if self.drill is not None:
+            self.drill = None
+            return
+        from .drill import Drill
+
+        cfg = self.cfg  # the personal band, once set, is in cfg (coaching.set_personal_band)
+        self.drill = Drill(self.coaching.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
+        self.drill.on = True
 
     def set_personal_band(self):
         """Long press in the drill: the lean held steady becomes the runner's band, at once and
@@ -405,30 +428,14 @@ class App:
     # ---- standby -------------------------------------------------------------------------------
     def sleep(self):
         """Still for sleep_after_min: end the session and sleep until the button, or motion
-        where the IMU's INT line reaches a wake pin. Deep sleep where the pins can wake the
-        chip from it (the board reboots on wake); light sleep otherwise (AtomS3's button),
-        after which the app starts afresh the same way (Wake)."""
+        (standby.py, loaded for this moment only). Deep sleep reboots the board on wake; after
+        a light sleep the app starts afresh the same way (Wake)."""
         self.stop_session()
         self.hw.haptic.set(0)
         self.hw.led_set(False)
-        profile = self.profile
-        int_pin = profile["imu"].get("int_pin")
-        motion = None
-        if int_pin is not None and self.hw.imu.wake_on_motion(WAKE_MOTION_MG):
-            motion = machine.Pin(int_pin, machine.Pin.IN)
-        if self.pod is not None:
-            self.pod.sleep(WAKE_MOTION_MG)
-        from .pinrules import wakes_from_deep_sleep  # 9 KB of rules, for this moment only
+        from .standby import sleep_until_woken
 
-        if wakes_from_deep_sleep(profile, profile["button"]["pin"]) and (
-                motion is None or wakes_from_deep_sleep(profile, int_pin)):
-            _arm_deep_wake(self.hw.button, self.hw.pressed_level, motion)
-            machine.deepsleep()
-        # polled: a press held LIGHT_SLEEP_POLL_MS wakes it (docs/device.md)
-        while not self.hw.pressed() and not (motion is not None and motion.value()):
-            machine.lightsleep(LIGHT_SLEEP_POLL_MS)
-            if self.wdt is not None:
-                self.wdt.feed()
+        sleep_until_woken(self.hw, self.profile, self.wdt)
         raise Wake()
 
     def shut_up(self):
@@ -440,24 +447,6 @@ class App:
         except Exception:
             pass
 
-
-def _arm_deep_wake(button, pressed_level, motion):
-    """ESP32/S3: ext0 for the button, ext1 for the IMU's INT (active high). Chips without ext0
-    (C3) take the wake through Pin.irq(wake=DEEPSLEEP) (GPIO0-5)."""
-    try:
-        import esp32
-    except ImportError:  # not an ESP32 (the unix port in tests)
-        return
-    if hasattr(esp32, "wake_on_ext0"):
-        level = esp32.WAKEUP_ANY_HIGH if pressed_level else esp32.WAKEUP_ALL_LOW
-        esp32.wake_on_ext0(button, level)
-        if motion is not None:
-            esp32.wake_on_ext1((motion,), esp32.WAKEUP_ANY_HIGH)
-        return
-    edge = machine.Pin.IRQ_RISING if pressed_level else machine.Pin.IRQ_FALLING
-    button.irq(trigger=edge, wake=machine.DEEPSLEEP)
-    if motion is not None:
-        motion.irq(trigger=machine.Pin.IRQ_RISING, wake=machine.DEEPSLEEP)
 
 
 def _pause(ms, wdt):
@@ -479,10 +468,10 @@ def _feed_from_timer(wdt):
     machine.Timer(0).init(period=WDT_TIMEOUT_MS // 2, callback=lambda t: wdt.feed())
 
 
-def run(live=False, errlog=None):
+def run(live=False, errlog=None, settings=None):
     """main.py's entry (and `leanclip live`'s, with live=True): the app, restarted after any
     exception with a growing pause (never a crash loop); every failure goes to /errors.log.
-    Returns on Ctrl-C from a host; deep sleep ends it on the chip."""
+    Returns on Ctrl-C from a host; deep sleep ends it on the chip. `settings`: App()'s."""
     errlog = errlog or ErrorLog()
     wdt = machine.WDT(timeout=WDT_TIMEOUT_MS)
     failures = 0
@@ -491,7 +480,7 @@ def run(live=False, errlog=None):
         app = None
         try:
             _pause(pause_ms, wdt)  # inside the try: Ctrl-C during the pause is handled too
-            app = App(errlog, live)
+            app = App(errlog, live, settings)
             app.wdt = wdt
             app.loop()
         except Wake:

@@ -3,9 +3,18 @@ if __name__ == "__main__":
     from firmware.device import startup
 
     if not startup.safe_mode:
-        # not held here: App() forgets boot's profiles and config schema once built (and App()
-        # needs them, so they are not forgotten before: a .mpy install peaks while it builds)
+        # Start-up in two phases that do not share the heap (docs/device.md, "Memory"): the
+        # board's files are read with boot's modules, which are then forgotten and collected,
+        # and only then is the app imported.
+        import gc
+
+        settings = startup.settings()
         del startup
+        from firmware.device import modules
+
+        modules.forget(empty=True)
+        del modules
+        gc.collect()
         from firmware.device import app
 
-        app.run()
+        app.run(settings=settings)

@@ -78,9 +78,9 @@ class LogWriter:
         self._f = None
         try:
             self._f = open(target, "wb") if self._own else target
-            self._f.write(logfmt.frame(logfmt.HEADER, logfmt.header_payload(
+            logfmt.write_block(self._f, logfmt.HEADER, logfmt.header_parts(
                 mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s,
-                meta_json)))
+                meta_json))
             self._f.flush()
         except OSError as e:
             self._stop(e)

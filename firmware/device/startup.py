@@ -15,6 +15,22 @@ _SAMPLE_GAP_MS = 20   # ... this far apart (contact bounce is over in a few ms)
 safe_mode = False
 
 
+def settings():
+    """(board name, profile, cfg, config problems): what App() needs from the board's files,
+    read by main.py before the app is imported, so that the board profiles and the config
+    schema and parser (~25 KB as .mpy) can be forgotten before the app's modules (~60 KB) are
+    loaded instead of sharing the heap with them (docs/device.md, "Memory"). None where the
+    board name cannot be read: App() then reads the files itself and fails the usual way
+    (/errors.log, restart with backoff)."""
+    try:
+        name = devconfig.board_name()
+        profile = boards.profile(name)
+    except (OSError, ValueError):
+        return None
+    cfg, problems = devconfig.load()
+    return name, profile, cfg, problems
+
+
 def check():
     """Hold the power, read the button; sets and returns `safe_mode`. A board with no name yet
     (never flashed through leanclip) has nothing to protect: not safe mode."""

