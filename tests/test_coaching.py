@@ -137,9 +137,11 @@ def test_no_overlean_alert_while_accelerating_off_a_stop(sims, monkeypatch):
     assert any(15 <= t <= 19 for t in accel)
     assert any(85 <= t <= 88 for t in accel) and any(144 <= t <= 147 for t in accel)
     # without the context hold the same sprints are scolded (the doubt a speed change casts
-    # on the tilt, Context.doubt_deg, holds them too: switched off here to see the hold alone)
+    # on the tilt, Context.doubt_deg, holds them too: switched off here to see the hold alone).
+    # The sprint's lean-back must reach the estimate for that: it does with the 8 s settle the
+    # estimator had before issue 12's third round (with 5 s it no longer does on this run)
     monkeypatch.setattr(Context, "doubt_deg", lambda self: 0.0)
-    blind = replay(sims["stopstart"], accel_min_g=0.5)
+    blind = replay(sims["stopstart"], accel_min_g=0.5, settle_s=8.0)
     assert [e[1] for e in blind.buzzes()] == ["buzz_overlean"] * 2
 
 

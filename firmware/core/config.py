@@ -39,7 +39,7 @@ SCHEMA = {
     "bias_tau_s": (6.0, 5.0, 3600.0, "time constant of in-run gyro bias learning"),
     "turn_dps": (6.0, 1.0, 90.0, "stride-mean yaw rate that counts as turning"),
     "turn_tau_s": (3.0, 1.0, 300.0, "while turning, time constant of the forward-back correction"),
-    "settle_s": (8.0, 1.0, 60.0, "after standing still, tilt correction waits this long"),
+    "settle_s": (5.0, 1.0, 60.0, "after standing still, tilt correction waits this long"),
     # gait
     "step_high_g": (1.15, 1.02, 3.0, "vertical specific force that marks a step"),
     "step_low_g": (0.95, 0.1, 1.0, "vertical specific force that re-arms the step detector"),

@@ -40,6 +40,7 @@ from .gait import RUNNING, STILL, Gait
 from .haptics import READY, SENSOR, STAND_TALL, Player
 from .orientation import Frame, tilt_deg
 from .tilt import UP_UNIT, Tilt
+from .tiltgain import TiltGain
 
 # every event name a sink gets from feed(), the pipeline's own and the coaching object's
 # (names and codes: the registry in logfmt)
@@ -91,11 +92,12 @@ _SPIN_TILT_SIN2 = 0.0349 ** 2  # sin(2 deg) squared
 # turns are where the tilt estimate is least certain. The coach's evidence pauses through the
 # turn and a shorter while after it (coach.update keeps the fault's start meanwhile).
 _TURN_HOLD_MS = const(3000)
+_YAW_BASE_S = 60.0  # the yaw rate's baseline (see _step) follows over this long
 # The accelerometer's own offset across gravity (tens of mg, fixed in the board) is learned
 # from corners (see _learn_offset) that turn at least this far, a share at a time.
 _OFFSET_TURN_DEG = 45.0
 _OFFSET_SHARE = 0.5
-_OFFSET_SETTLED = 0.6   # share of a post-corner error the pull corrects within _TURN_HOLD_MS
+_OFFSET_SETTLED = 0.2   # learn only if the pull undid at least this share of a corner's error
 _OFFSET_MAX_G = 0.15    # beyond any accelerometer's zero-g offset
 _COACH_TURN_HOLD_MS = const(0)
 # Breaking into a run from a walk or a stop, the runner speeds up by ~2 m/s in a few seconds,
@@ -192,7 +194,6 @@ class Pipeline(Tilt):
         self._rad_per_count = dt * _DEG / self._gyro_lsb_per_dps
         # gravity (self._grav_x, ...), its pull and the segment's tilt sums: tilt.py
         Tilt.__init__(self, self._rad_per_count / _RATE_FRAC)
-        self._pull_run = dt / cfg["tilt_tau_s"]
         self._pull_turn = dt / cfg["turn_tau_s"]
         self._pull_still = dt / _STILL_TAU_S
         self._pull_no_bias = dt / _NO_BIAS_TAU_S
@@ -228,8 +229,8 @@ class Pipeline(Tilt):
         self._prompt_every_ms = int(cfg["stand_tall_repeat_s"] * 1000)
         self._calib_ms = int(cfg["calib_still_s"] * 1000)
         self._turn_dps = cfg["turn_dps"]
-        self._bias_tau_s = cfg["bias_tau_s"]
         self._gait = Gait(cfg)
+        self._gain = TiltGain(cfg)  # the running pull's and bias learning's gains
         # the runner-facing half (coaching.py); the device and replay build it and hand it in
         self.coaching = coaching if coaching is not None else Coaching(cfg, sink)
         self.player = self.coaching.player
@@ -251,8 +252,10 @@ class Pipeline(Tilt):
         self._offset_known = False  # learned from a corner yet (else all zero)
         self._corner_deg = 0.0  # turned in the corner under way (+ = left)
         self._corner_pull = 0.0  # forward-back pull since it ended (counts)
+        self._corner_keep = 1.0  # share of an error at its end that the pull has left since
         self._corner_phase = 0   # 0 none, 1 turning, 2 settling after it
         self._pull = self._pull_still
+        self._pull_running = False  # the pull corrects the lean at the gain filter's rate
         self._armed = False
         self._vert_max = 0
         self._vert_min = 0
@@ -274,6 +277,7 @@ class Pipeline(Tilt):
         self._still_force0_x = self._still_force0_y = self._still_force0_z = 0.0
         self._still_end_ms = 0  # end of the last trusted still period
         self._turn_ms = 0
+        self._yaw_base_dps = 0.0  # stride-mean yaw rate's slow baseline (gyro bias drift)
         self._run_start_ms = 0  # when running last began
         self._row_ms = 0
         self.calibrated = False
@@ -850,6 +854,8 @@ class Pipeline(Tilt):
             by += k * y1
             bz += k * z1
         self._bias_x, self._bias_y, self._bias_z = bx, by, bz
+        self._gain.reset()
+        self._yaw_base_dps = 0.0
 
     def _calibrate(self):
         x, y, z = self._grav_x + self._offset_x, self._grav_y + self._offset_y, \
@@ -941,7 +947,14 @@ class Pipeline(Tilt):
                    + (cur[_WIN_RATE_Y] + prev[_WIN_RATE_Y]) * gy
                    + (cur[_WIN_RATE_Z] + prev[_WIN_RATE_Z]) * gz
                    ) / (n * g_norm * self._gyro_lsb_per_dps)
+        yaw_dps -= self._yaw_base_dps
         turning = abs(yaw_dps) > self._turn_dps
+        if self.state != STILL:
+            # the yaw rate's slow baseline: a warming gyro's bias about gravity (up to 6 deg/s,
+            # which running cannot see) would otherwise read as a corner that never ends; a
+            # corner moves it by at most turn_dps x its length / _YAW_BASE_S
+            d = min(self._turn_dps, max(-self._turn_dps, yaw_dps))
+            self._yaw_base_dps += d * min(1.0, cur[_WIN_N] * self._dt_s / _YAW_BASE_S)
         if turning:
             self._turn_ms = t_ms
         if self._lost:
@@ -960,12 +973,24 @@ class Pipeline(Tilt):
             self._learn_offset(turning, yaw_dps, cur)
         if ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
             self._drop_sideways(cur)
+        elif (self._pull_running and self._frame.forward is not None and not self._lost
+              and self._gain.surprising(self._forward_g(cur, prev), cur[_WIN_N] * self._dt_s)):
+            self._pull_running = False  # a change of pace, not the gyro's bias: learn nothing
         else:
             self._learn_bias(cur)
+        if self._bias_known and not self._lost:
+            self._track_gain(cur)
         if not self._follows:
             self._row(cur, prev, True)
         self._win_prev, self._win_cur = cur, prev
         self._clear(self._win_cur)
+
+    def _track_gain(self, cur):
+        """The step to the gain filter (tiltgain.py): its length, whether the pull ran at the
+        running gain through it, and the gyro bias (rad/s) whose wander the filter follows."""
+        k = self._rad_per_count / self._dt_s
+        self._gain.stride(cur[_WIN_N] * self._dt_s, self._pull_running, self._bias_x * k,
+                          self._bias_y * k, self._bias_z * k)
 
     def _check_forward(self, turning, yaw_dps, cur, prev, n):
         """Corners are evidence of which way is forward (forward.ForwardCheck)."""
@@ -1017,6 +1042,7 @@ class Pipeline(Tilt):
                 return
             self._corner_phase = 2
             self._corner_pull = 0.0
+            self._corner_keep = 1.0
         if self._corner_phase != 2:
             return
         fwd = self._frame.forward
@@ -1024,11 +1050,16 @@ class Pipeline(Tilt):
         self._corner_pull += ((win[_WIN_PULL_X] - rad * win[_WIN_TURN_X]) * fwd[0]
                               + (win[_WIN_PULL_Y] - rad * win[_WIN_TURN_Y]) * fwd[1]
                               + (win[_WIN_PULL_Z] - rad * win[_WIN_TURN_Z]) * fwd[2])
+        # (the pull's gain varies: turn_tau_s or the gain filter's, whichever is quicker)
+        self._corner_keep *= max(0.0, 1.0 - self._pull * win[_WIN_N])
         if ticks_diff(self.t_ms, self._turn_ms) < _TURN_HOLD_MS:
             return
         self._corner_phase = 0
+        settled = 1.0 - self._corner_keep
+        if settled < _OFFSET_SETTLED:
+            return
         # grav's part d across up, seen after the body turned by a, moved by (R(-a) - I) d;
-        # along forward that is r . d, and the pull undid _OFFSET_SETTLED of it
+        # along forward that is r . d, and the pull undid `settled` of it
         frame = self._frame
         h1, h2 = frame.h1, frame.h2
         f1 = fwd[0] * h1[0] + fwd[1] * h1[1] + fwd[2] * h1[2]
@@ -1037,7 +1068,7 @@ class Pipeline(Tilt):
         c, s = math.cos(a), math.sin(a)
         r1 = f1 * (c - 1.0) + f2 * s
         r2 = -f1 * s + f2 * (c - 1.0)
-        k = -_OFFSET_SHARE * self._corner_pull / (_OFFSET_SETTLED * (r1 * r1 + r2 * r2))
+        k = -_OFFSET_SHARE * self._corner_pull / (settled * (r1 * r1 + r2 * r2))
         dx = k * (r1 * h1[0] + r2 * h2[0])
         dy = k * (r1 * h1[1] + r2 * h2[1])
         dz = k * (r1 * h1[2] + r2 * h2[2])
@@ -1071,7 +1102,7 @@ class Pipeline(Tilt):
         a clip warms against the body and its gyro's zero-rate output moves (tenths of a
         deg/s per deg C) and wanders, so the bias is followed all run long."""
         n = win[_WIN_N]
-        if self._pull != self._pull_run or n < 2 or not self.calibrated or self._lost:
+        if not self._pull_running or n < 2 or not self.calibrated or self._lost:
             return
         # The accelerometer's pull over the step, as the rotation rate that would have caused
         # it: a bias e tilts grav by grav x e each sample and the pull undoes it, so the pull
@@ -1084,7 +1115,7 @@ class Pipeline(Tilt):
         dy = win[_WIN_PULL_Y] - rad * win[_WIN_TURN_Y]
         dz = win[_WIN_PULL_Z] - rad * win[_WIN_TURN_Z]
         gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
-        share = min(1.0, n * self._dt_s / self._bias_tau_s)
+        share = min(1.0, n * self._dt_s * self._gain.bias_share_per_s)
         rate = share / ((gx * gx + gy * gy + gz * gz) * n * self._rad_per_count)
         self._bias_x += (gy * dz - gz * dy) * rate
         self._bias_y += (gz * dx - gx * dz) * rate
@@ -1117,6 +1148,7 @@ class Pipeline(Tilt):
             self.coaching.rest()
 
     def _set_gain(self, quiet):
+        running = False
         if self._lost:  # none toward junk; after it, fast: step detection needs a fair tilt
             k = 0.0 if self._faulty else self._pull_still
         elif quiet and self._still_ms >= _TRUST_STILL_MS:
@@ -1126,11 +1158,16 @@ class Pipeline(Tilt):
         elif self.calibrated and ticks_diff(self.t_ms, self._still_end_ms) < self._settle_ms:
             k = 0.0
         elif ticks_diff(self.t_ms, self._turn_ms) < _TURN_HOLD_MS:
-            # with no forward yet there is no way to keep the forward-back part alone
-            k = 0.0 if self._frame.left is None else self._pull_turn
+            # with no forward yet there is no way to keep the forward-back part alone; the
+            # corner is when the gain filter expects errors, so at least its pull
+            k = 0.0 if self._frame.left is None else max(self._pull_turn,
+                                                           self._gain.pull_per_s * self._dt_s)
+            running = k > 0.0  # (the forward-back part, the lean's, is corrected)
         else:
-            k = self._pull_run
+            k = self._gain.pull_per_s * self._dt_s
+            running = True
         self._pull = k
+        self._pull_running = running
 
     @staticmethod
     def _clear(win):
