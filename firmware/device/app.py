@@ -112,7 +112,7 @@ class App:
         read = min(imu.fifo_samples, FIFO_READ_SAMPLES)
         # one IMU: no pairing, no pelvis buffer (issue 13 counts every KB)
         self.buf = array("h", bytes(12 * read)) if pod is None else pod.pair_with(
-            read, FIFO_READ_SAMPLES)
+            self, read, FIFO_READ_SAMPLES)
         self.session = False
         self.log = None
         self.writer = None
@@ -158,13 +158,6 @@ class App:
             self.live_row = "lean=%.1f roll=%.1f cad=%.0f" % (lean_deg, roll_deg, cadence_spm)
         if state == STILL and self.drill is not None:
             self.drill.lean(t_ms, lean_deg)
-
-    def pelvis(self, t_ms, pelvis_deg, lumbar_deg, lumbar_toeoff_deg):
-        """Right after lean(), while the pelvis is trusted (Pipeline, pelvis=True)."""
-        if self.log is not None:
-            self.log.pelvis(t_ms, pelvis_deg, lumbar_deg, lumbar_toeoff_deg)
-        if self.live:
-            self.live_row += " pelvis=%.1f lumbar=%.1f" % (pelvis_deg, lumbar_deg)
 
     def event(self, t_ms, name, value):
         if self.log is not None:
@@ -226,12 +219,6 @@ class App:
         if ticks_diff(now_ms, self.house_ms) >= HOUSEKEEPING_MS:
             self.house_ms = now_ms
             self.housekeeping(now_ms)
-
-    def feed_chest(self, n, pbuf):
-        """The first n chest samples (and n pelvis samples in pbuf, or None) to the pipeline."""
-        if self.log_raw:
-            self.log.raw(self.p.t_ms, self.buf, n)
-        self.p.feed(self.buf, n, pbuf)
 
     def live_line(self, t_ms):
         """`leanclip live` (docs/serial.md): the latest row at 10 Hz, as one text line; no

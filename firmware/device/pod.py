@@ -44,17 +44,29 @@ class Pod:
         self.lost_ms = None  # ticks_ms when it went missing, None while it answers
         self.sample_ms = time.ticks_ms()  # last time its samples came
 
-    def pair_with(self, chest_read, read_max):
+    def pair_with(self, app, chest_read, read_max):
         """The pairing buffers: chest_read samples a pass from the chest, at most read_max from
-        the pod (the app's cap on one FIFO drain)."""
+        the pod (the app's cap on one FIFO drain); and the app's pipeline sink gets its
+        `pelvis` rows from here (the one-IMU app carries no such code)."""
         from .pairing import Pairing
 
         self.pair = Pairing(chest_read, min(self.dev.imu.fifo_samples, read_max))
+        self._app = app
+        app.pelvis = self.pelvis_row  # bound once: the pipeline's calls allocate nothing
         return self.pair.chest
+
+    def pelvis_row(self, t_ms, pelvis_deg, lumbar_deg, lumbar_toeoff_deg):
+        """The pipeline's pelvis row (pelvis=True), right after the app's lean row: to the
+        session log, and to the live line."""
+        app = self._app
+        if app.log is not None:
+            app.log.pelvis(t_ms, pelvis_deg, lumbar_deg, lumbar_toeoff_deg)
+        if app.live:
+            app.live_row += " pelvis=%.1f lumbar=%.1f" % (pelvis_deg, lumbar_deg)
 
     def feed(self, app, n, now_ms):
         """This pass's n new chest samples (read into pair.chest_room()) and the pod's FIFO,
-        paired, to app.feed_chest; the chest alone while the pod (or the chest) is missing."""
+        paired, to the pipeline; the chest alone while the pod (or the chest) is missing."""
         dev = self.dev
         pair = self.pair
         k = 0
@@ -72,7 +84,9 @@ class Pod:
         else:
             n = pair.alone(n)
         if n:
-            app.feed_chest(n, pair.pelvis if pair.paired else None)
+            if app.log_raw:  # the chest's samples (the log's raw block has one sensor)
+                app.log.raw(app.p.t_ms, pair.chest, n)
+            app.p.feed(pair.chest, n, pair.pelvis if pair.paired else None)
         pair.keep()
         if gone:  # after the feed: the SENSOR cue starts at the latest sample, as it plays
             self._lost(app, now_ms, dev.errno)
