@@ -11,6 +11,7 @@ import tempfile
 from array import array
 from pathlib import Path
 
+from host_tools.simulate import twoseg
 from host_tools.simulate.simulator import simulate
 from tests import upy
 
@@ -33,16 +34,25 @@ def counts(imu):
     return out
 
 
-def measure(rate_hz, heap):
-    imu, _, _ = simulate(SEGMENTS, rate_hz=rate_hz, quality="typical", seed=1)
+def measure(rate_hz, heap, pelvis=False):
+    """{samples, pipeline_us, pipeline_bytes, madgwick_us, madgwick_bytes} per sample; with
+    `pelvis` the pipeline reads a pelvis sensor too (the two-segment simulator's same run, both
+    sensors' counts), while Madgwick still makes one update per sample: issue 17's yardstick."""
+    if pelvis:
+        imu, _, _ = twoseg.simulate(SEGMENTS, rate_hz=rate_hz, seed=1)
+        parts = (imu[:, :7], imu[:, (0,) + tuple(range(7, 13))])
+    else:
+        parts = (simulate(SEGMENTS, rate_hz=rate_hz, quality="typical", seed=1)[0],)
     with tempfile.TemporaryDirectory() as d:
         tree = upy.compile_firmware(Path(d) / "fw")
         madgwick = (upy.ROOT / "bench" / "madgwick.py").read_text()
         (Path(d) / "fw" / "madgwick.py").write_text(madgwick)
-        samples = Path(d) / "samples.bin"
-        samples.write_bytes(counts(imu).tobytes())
-        out = upy.run(upy.ROOT / "bench" / "cost_upy.py", tree, samples, rate_hz,
-                      ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, heap=heap)
+        files = []
+        for name, part in zip(("samples.bin", "pelvis.bin"), parts, strict=False):
+            files.append(Path(d) / name)
+            files[-1].write_bytes(counts(part).tobytes())
+        out = upy.run(upy.ROOT / "bench" / "cost_upy.py", tree, files[0], rate_hz,
+                      ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, *files[1:], heap=heap)
     return json.loads(out.strip().splitlines()[-1])
 
 

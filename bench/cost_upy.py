@@ -1,8 +1,9 @@
 """Runs ON MicroPython: per-sample cost of the LeanClip pipeline vs a Madgwick update, both fed
 the same raw int16 counts as a device's FIFO delivers them (array('h'), 6 per sample).
 
-usage: micropython cost_upy.py SAMPLES.bin RATE_HZ ACCEL_LSB_PER_G GYRO_LSB_PER_DPS
-Prints one JSON line.
+usage: micropython cost_upy.py SAMPLES.bin RATE_HZ ACCEL_LSB_PER_G GYRO_LSB_PER_DPS [PELVIS.bin]
+Prints one JSON line. With PELVIS.bin (the same samples from a pelvis sensor) the pipeline runs
+with a pelvis (issue 17) and reads both FIFOs per drain; Madgwick still updates once per sample.
 """
 import gc
 import json
@@ -15,6 +16,10 @@ from array import array
 # the imported firmware (the code grew with issue 12).
 with open(sys.argv[1], "rb") as _f:
     DATA = array("h", _f.read())
+PDATA = None
+if len(sys.argv) > 5:
+    with open(sys.argv[5], "rb") as _f:
+        PDATA = array("h", _f.read())
 gc.collect()
 
 from firmware.core import config  # noqa: E402
@@ -33,30 +38,44 @@ class NullSink:
     def event(self, t_ms, name, value):
         pass
 
+    def pelvis(self, t_ms, pelvis_deg, lumbar_deg, lumbar_toeoff_deg):
+        pass
+
 
 class Fifo:
     """Stands in for the IMU: each drain copies the next BATCH samples into the one buffer the
-    loop owns, as `readfrom_mem_into` would."""
+    loop owns, as `readfrom_mem_into` would; with `pdata` the pelvis IMU's FIFO is drained into
+    its own buffer in the same pass, as the device app does."""
 
-    def __init__(self, data):
+    def __init__(self, data, pdata=None):
         self.src = memoryview(data)
         self.buf = array("h", bytes(12 * BATCH))
         self.mv = memoryview(self.buf)
         self.pos = 0  # in values
+        self.psrc = None if pdata is None else memoryview(pdata)
+        self.pbuf = None if pdata is None else array("h", bytes(12 * BATCH))
+        self.pmv = None if pdata is None else memoryview(self.pbuf)
 
     def read_into(self):
         end = min(self.pos + 6 * BATCH, len(self.src))
         k = end - self.pos
         self.mv[:k] = self.src[self.pos:end]
+        if self.pmv is not None:
+            self.pmv[:k] = self.psrc[self.pos:end]
         self.pos = end
         return k // 6
 
 
 def run_pipeline(fifo, rate, lsb_g, lsb_dps, limit, p=None):
-    p = p or Pipeline(config.defaults(), rate, lsb_g, lsb_dps, NullSink())
-    buf = fifo.buf
+    buf, pbuf = fifo.buf, fifo.pbuf
+    if pbuf is None:
+        p = p or Pipeline(config.defaults(), rate, lsb_g, lsb_dps, NullSink())
+        while fifo.pos < limit:
+            p.feed(buf, fifo.read_into())
+        return p
+    p = p or Pipeline(config.defaults(), rate, lsb_g, lsb_dps, NullSink(), pelvis=True)
     while fifo.pos < limit:
-        p.feed(buf, fifo.read_into())
+        p.feed(buf, fifo.read_into(), pbuf)
     return p
 
 
@@ -73,14 +92,14 @@ def run_madgwick(fifo, rate, lsb_g, lsb_dps, limit, f=None):
     return f
 
 
-def measure(fn, data, args):
+def measure(fn, data, args, pdata=None):
     """(us per sample over the whole run, bytes allocated per sample while running)."""
     gc.collect()
-    fifo = Fifo(data)
+    fifo = Fifo(data, pdata)
     t0 = time.ticks_us()
     fn(fifo, *args, len(data))
     us = time.ticks_diff(time.ticks_us(), t0)
-    fifo = Fifo(data)
+    fifo = Fifo(data, pdata)
     state = fn(fifo, *args, len(data) // 2)  # well into the run
     start = fifo.pos
     gc.collect()
@@ -101,7 +120,7 @@ def main():
     best = {}
     for _ in range(3):  # best of 3, against noise from the host
         for name, fn in (("pipeline", run_pipeline), ("madgwick", run_madgwick)):
-            us, alloc = measure(fn, data, args)
+            us, alloc = measure(fn, data, args, PDATA if fn is run_pipeline else None)
             if name not in best or us < best[name][0]:
                 best[name] = (us, alloc)
     print(json.dumps({"samples": n,

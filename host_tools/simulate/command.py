@@ -7,16 +7,20 @@ from .sensor import QUALITIES
 from .simulator import OUTPUTS, simulate, write
 
 
+def add_rate_and_cadence(parser, rate_help):
+    """--rate and --cadence, as every simulator command takes them (twoseg_command too)."""
+    parser.add_argument("--rate", type=int, default=100, metavar="HZ", help=rate_help)
+    parser.add_argument("--cadence", type=float, default=None, metavar="SPM",
+                        help="running cadence, 150..190 steps/min, for run segments that do not"
+                        " set cadence_spm (default 170)")
+
+
 def register(parser):
     parser.add_argument("--scenario", default="demo",
                         help="demo (~10 min), steady (3 min, no faults) or a JSON segment file")
     parser.add_argument("--mount", default="chest", choices=MOUNTS,
                         help="how the board sits on the trunk")
-    parser.add_argument("--rate", type=int, default=100, metavar="HZ",
-                        help="IMU output rate, 50..1000 Hz")
-    parser.add_argument("--cadence", type=float, default=None, metavar="SPM",
-                        help="running cadence, 150..190 steps/min, for run segments that do not"
-                        " set cadence_spm (default 170)")
+    add_rate_and_cadence(parser, "IMU output rate, 50..1000 Hz")
     parser.add_argument("--quality", default="typical", choices=QUALITIES,
                         help="sensor grade: errors, noise, range")
     parser.add_argument("--seed", type=int, default=0, help="random seed")

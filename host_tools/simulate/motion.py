@@ -38,9 +38,13 @@ def _second_derivative(x, dt_s):
     return out
 
 
-def trunk(sig, t_s, step_table, sway, lever_m, field=None):
+def trunk(sig, t_s, step_table, sway, lever_m, field=None, joint=None):
     """Attitude and sensor-site motion on the uniform grid t_s, for the scripted signals on that
     grid and the drawn per-step and sway parameters (see gait).
+
+    The segment turns about the hip unless `joint` = (R_wb of the segment below, joint position
+    in body axes, m) says it hinges on that segment (the thorax on the pelvis at the lumbar
+    spine, twoseg.py): the site is then at R_below j + R_wb (lever - j) from the hip.
 
     Returns R_wb (n,3,3), omega_b (rad/s), specific force f_b (m/s^2) at the sensor site in body
     axes, and the instantaneous sagittal/lateral lean (deg) of the trunk. The first and last
@@ -63,6 +67,9 @@ def trunk(sig, t_s, step_table, sway, lever_m, field=None):
     a_w = a_fwd[:, None] * fwd + a_left[:, None] * left
     a_w[:, 2] += G_MPS2 * vert_g
     a_w += _second_derivative(r_wb @ lever_m, dt_s)  # the sensor swings around the hip
+    if joint is not None:
+        r_below, joint_m = joint
+        a_w += _second_derivative((r_below - r_wb) @ joint_m, dt_s)
     f_w = a_w
     f_w[:, 2] += G_MPS2
     f_b = np.einsum("nji,nj->ni", r_wb, f_w)

@@ -43,7 +43,8 @@ CLIMB_RANGE_PCT = (-20.0, 20.0)
 SEGMENT_KEYS = ("do", "s", "fault", "climb_pct") + tuple(_DEFAULTS)
 
 
-def _number(where, key, value):
+def number(where, key, value):
+    """A script value as a float, or the one-line error naming where it is wrong."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != value:
         raise UserError("%s: %r must be a number, got %r" % (where, key, value))
     return float(value)
@@ -72,7 +73,7 @@ def resolve(segments, cadence_spm=RUN_CADENCE_SPM):
         res = {"do": do}
         for key, ranges in _RANGES.items():
             if key in seg:
-                value = _number(where, key, seg[key])
+                value = number(where, key, seg[key])
             elif key == "cadence_spm" and do == "run":
                 value = float(cadence_spm)
             else:
@@ -89,7 +90,7 @@ def resolve(segments, cadence_spm=RUN_CADENCE_SPM):
             raise UserError("%s: a fault label applies only to run segments" % where)
         res["fault"] = fault
         if "climb_pct" in seg:
-            value = _number(where, "climb_pct", seg["climb_pct"])
+            value = number(where, "climb_pct", seg["climb_pct"])
             if not CLIMB_RANGE_PCT[0] <= value <= CLIMB_RANGE_PCT[1]:
                 raise UserError("%s: climb_pct=%g is outside %g..%g"
                                 % ((where, value) + CLIMB_RANGE_PCT))

@@ -52,6 +52,13 @@ def _stepping_cadence(segments):
     return out
 
 
+def ramped(segments, t_s, values):
+    """One value per segment on the grid t_s, joined like the lean (LEAN_RAMP_S smooth steps):
+    the two-segment trunk's pelvis tilt and toe-off arch (twoseg.py)."""
+    starts = np.concatenate([[0.0], np.cumsum([seg["s"] for seg in segments])[:-1]])
+    return _ramped(t_s, starts, values, LEAN_RAMP_S)
+
+
 def evaluate(segments, t_s):
     """Scripted signals on the time grid t_s (may extend before 0 and past the end)."""
     starts = np.concatenate([[0.0], np.cumsum([seg["s"] for seg in segments])[:-1]])

@@ -19,7 +19,7 @@ TRUTH_COLUMNS = ("t", "lean_deg", "lean_inst_deg", "roll_deg", "state", "fault",
                  "cadence_spm")
 
 
-def _check_options(mount, rate_hz, cadence_spm, quality):
+def check_options(mount, rate_hz, cadence_spm, quality):
     if mount not in mounts.MOUNTS:
         raise UserError("mount must be one of %s, got %r" % (", ".join(mounts.MOUNTS), mount))
     if quality not in sensor.QUALITIES:
@@ -33,30 +33,56 @@ def _check_options(mount, rate_hz, cadence_spm, quality):
                         % (CADENCE_RANGE_SPM + (cadence_spm,)))
 
 
-def _sensed(sig, t_fine, rng_motion, r_bs, lever_m, k, pad, n_out, field):
-    """The filtered, decimated true specific force (g) and rate (dps) in sensor axes, and the
-    instantaneous trunk attitude, at the n_out output instants (internal rows pad + n k).
-
-    Works through the run in chunks whose internal grids overlap by the filter reach."""
-    table = gait.step_table(sig, rng_motion, field)
-    sway = gait.sway_draw(rng_motion)
-    parts = []
+def chunks(n_out, k, pad):
+    """(first output sample, output samples, internal grid slice) of each pass through a run:
+    the passes' internal grids overlap by the filter reach, so chunking changes no sample."""
     chunk = max(1, CHUNK_INTERNAL_SAMPLES // k)
     for n0 in range(0, n_out, chunk):
         n = min(chunk, n_out - n0)
-        grid = slice(n0 * k, n0 * k + 2 * pad + (n - 1) * k + 1)
+        yield n0, n, slice(n0 * k, n0 * k + 2 * pad + (n - 1) * k + 1)
+
+
+def sensor_view(body, r_bs, k, pad, n):
+    """A segment's motion (motion.trunk on one chunk) as the sensor mounted with R_bs sees it
+    before its errors: filtered, decimated specific force (g) and rate (dps) in sensor axes,
+    and the segment's true attitude at the n output instants."""
+    # Sensor axes: v_s = R_bs^T v_b, i.e. v_b @ R_bs for row vectors.
+    at = pad + np.arange(n) * k
+    return {
+        "accel_g": sensor.filter_decimate(body["f_b"] @ r_bs / script.G_MPS2, k, pad, n),
+        "gyro_dps": sensor.filter_decimate(np.degrees(body["omega_b"] @ r_bs), k, pad, n),
+        "lean_inst_deg": body["lean_inst_deg"][at],
+        "roll_inst_deg": body["roll_inst_deg"][at],
+        "R_wb": body["R_wb"][at],
+    }
+
+
+def joined(parts):
+    """The per-chunk dicts of sensor_view as one dict of whole-run arrays."""
+    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+
+def fine_grid(rate_hz, duration_s):
+    """(k, pad, t_fine, n_out): internal samples per output sample, the filter reach + the
+    derivative stencil in internal samples, the internal time grid and the output samples."""
+    k = sensor.decimation(rate_hz)
+    n_out = int(round(duration_s * rate_hz))
+    pad = (len(sensor.lowpass_taps(k)) - 1) // 2 + 2  # filter reach + derivative stencil
+    t_fine = (np.arange(2 * pad + (n_out - 1) * k + 1) - pad) / (rate_hz * k)
+    return k, pad, t_fine, n_out
+
+
+def _sensed(sig, t_fine, rng_motion, r_bs, lever_m, k, pad, n_out, field):
+    """The filtered, decimated true specific force (g) and rate (dps) in sensor axes, and the
+    instantaneous trunk attitude, at the n_out output instants (internal rows pad + n k)."""
+    table = gait.step_table(sig, rng_motion, field)
+    sway = gait.sway_draw(rng_motion)
+    parts = []
+    for _, n, grid in chunks(n_out, k, pad):
         body = motion.trunk({key: v[grid] for key, v in sig.items()}, t_fine[grid], table, sway,
                             lever_m, field)
-        # Sensor axes: v_s = R_bs^T v_b, i.e. v_b @ R_bs for row vectors.
-        at = pad + np.arange(n) * k
-        parts.append({
-            "accel_g": sensor.filter_decimate(body["f_b"] @ r_bs / script.G_MPS2, k, pad, n),
-            "gyro_dps": sensor.filter_decimate(np.degrees(body["omega_b"] @ r_bs), k, pad, n),
-            "lean_inst_deg": body["lean_inst_deg"][at],
-            "roll_inst_deg": body["roll_inst_deg"][at],
-            "R_wb": body["R_wb"][at],
-        })
-    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+        parts.append(sensor_view(body, r_bs, k, pad, n))
+    return joined(parts)
 
 
 def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, quality="typical",
@@ -68,7 +94,7 @@ def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, qual
     the internal grid start) and R_wb (n, 3, 3, world-from-body); meta the resolved script and
     every parameter and random draw (JSON-ready). `field` (from field.draw) adds the field
     physics it names; its site sets the lever arm."""
-    _check_options(mount, rate_hz, cadence_spm, quality)
+    check_options(mount, rate_hz, cadence_spm, quality)
     rate_hz = int(rate_hz)
     run_cadence = scenarios.RUN_CADENCE_SPM if cadence_spm is None else float(cadence_spm)
     if isinstance(scenario, str):
@@ -82,12 +108,9 @@ def simulate(scenario="demo", mount="chest", rate_hz=100, cadence_spm=None, qual
     if field:
         lever_m = mounts.site_lever(mount, field["lever_m"])
 
-    k = sensor.decimation(rate_hz)
-    fine_hz = rate_hz * k
     duration_s = sum(seg["s"] for seg in segments)
-    n_out = int(round(duration_s * rate_hz))
-    pad = (len(sensor.lowpass_taps(k)) - 1) // 2 + 2  # filter reach + derivative stencil
-    t_fine = (np.arange(2 * pad + (n_out - 1) * k + 1) - pad) / fine_hz
+    k, pad, t_fine, n_out = fine_grid(rate_hz, duration_s)
+    fine_hz = rate_hz * k
     sig = script.evaluate(segments, t_fine)
     joined = _sensed(sig, t_fine, rng_motion, r_bs, lever_m, k, pad, n_out, field)
     t_s = np.arange(n_out) / rate_hz
