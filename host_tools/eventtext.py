@@ -46,6 +46,20 @@ PLAIN = {
     "config_error": ("setting ignored", "a setting on the board was invalid and its default "
                      "was used: {v}"),
     "personal_band": ("personal band", "your own good lean set from the drill: held {v} deg"),
+    # the pelvis sensor (issue 17): lumbar angle = chest lean - pelvis tilt, + = folded forward
+    "buzz_hipbend": ("BUZZ hip bend", "two long buzzes: folding forward at the hips over an "
+                     "upright pelvis, lumbar angle {v} deg ({band})"),
+    "buzz_lumbar_arch": ("BUZZ lower back", "short-long-short: the lower back arching, lumbar "
+                         "angle {v} deg ({band})"),
+    "pelvis_lost": ("PELVIS lost", "the pelvis sensor stopped answering (error {v}): check its "
+                    "cable and connector; the chest coaches on alone, without the hip-bend and "
+                    "lower-back alerts, and the pelvis is retried every second"),
+    "pelvis_back": ("pelvis back", "the pelvis sensor answers again after {v} s; its alerts "
+                    "resume once its tilt is set afresh"),
+    "pelvis_fault": ("PELVIS fault", "the pelvis sensor's readings were impossible, {v}: "
+                     "chest-only coaching until they made sense again"),
+    "pelvis_ok": ("pelvis ok", "the pelvis tilt is set afresh after {v} s: hip-bend and "
+                  "lower-back alerts are on again"),
 }
 
 # The device's housekeeping: true and logged, but not news for the runner.
@@ -65,6 +79,16 @@ ALERT_ADVICE = {
              "the pelvis under you"),
     "overlean": ("you bent at the hips: the lean went above the over-lean line",
                  "lean from the ankles, not the waist: hips forward, tall through the chest"),
+    # with a pelvis sensor: what one chest clip cannot tell apart
+    "hipbend": ("you folded forward at the hips while your pelvis stayed upright: the chest "
+                "leaned, but from the waist, not as one line from the ankles (the lean that "
+                "tilts pelvis and chest together)",
+                "tall through the hips: push the hips forward and let the whole body tip from "
+                "the ankles, chest and pelvis together"),
+    "lumbar_arch": ("your lower back arched: the pelvis tipped forward while the chest stayed "
+                    "back, most as the leg passed behind you (toe-off)",
+                    "ribs down and a light squeeze of the glutes to keep the pelvis level; let "
+                    "the leg finish behind you without reaching back from the lower back"),
 }
 
 
@@ -74,6 +98,13 @@ def fault_band(fault, cfg):
         return "upright band: %g to %g deg" % (cfg["arch_below_deg"], cfg["upright_below_deg"])
     if fault == "arch":
         return "arch band: below %g deg" % cfg["arch_below_deg"]
+    if fault == "hipbend":
+        return ("hip bend: lumbar flexion %g deg and above while the pelvis tilts forward less "
+                "than %g deg" % (cfg["hipbend_above_deg"], cfg["hipbend_pelvis_below_deg"]))
+    if fault == "lumbar_arch":
+        return ("lower-back arch: the lumbar angle below %g deg over the stride, or below %g "
+                "deg at toe-off" % (cfg["lumbar_arch_below_deg"],
+                                    cfg["lumbar_arch_toeoff_below_deg"]))
     return "over-lean band: %g deg and above" % cfg["overlean_above_deg"]
 
 

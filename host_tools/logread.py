@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from firmware.core import configtext, logfmt
-from firmware.core.logparse import (parse_block, unpack_events, unpack_header, unpack_raw,
-                                     unpack_summary)
+from firmware.core.logparse import (parse_block, unpack_events, unpack_header, unpack_pelvis,
+                                     unpack_raw, unpack_summary)
 from firmware.core.coach import CUE_NAMES
 from firmware.core.gait import STATE_NAMES
 
@@ -23,6 +23,11 @@ from .errors import UserError
 SUMMARY_FIELDS = ("t_s", "lean_deg", "roll_deg", "cadence_spm", "state", "lean_valid",
                   "buzz_upright", "buzz_arch", "buzz_overlean")
 _SUMMARY_DTYPES = (int, float, float, int, int, bool, bool, bool, bool)
+# v3, a pelvis sensor fitted: one row per second in which the pelvis was trusted (signs:
+# docs/log-format.md; lumbar = thorax lean - pelvis tilt, + = flexion)
+PELVIS_FIELDS = ("t_s", "pelvis_deg", "lumbar_deg", "lumbar_toeoff_deg", "buzz_hipbend",
+                 "buzz_lumbar_arch")
+_PELVIS_DTYPES = (int, float, float, float, bool, bool)
 
 
 class Recovery:
@@ -69,16 +74,22 @@ class Recovery:
 
 
 class Session:
-    """One decoded session: header, per-second summaries, events, raw samples, recovery."""
+    """One decoded session: header, per-second summaries, per-second pelvis rows (none in a
+    one-sensor log), events, raw samples, recovery."""
 
     def __init__(self, name):
         self.name = name
         self.version = logfmt.VERSION  # the log format version its blocks were written in
         self.header = None   # dict, or None if the header block was lost
         self.summary = {k: [] for k in SUMMARY_FIELDS}
+        self.pelvis = {k: [] for k in PELVIS_FIELDS}
         self.events = []     # [(t_ms, name, data dict or text)]
         self.raw_blocks = []  # [(t_ms, int16 array (n, 6))]
         self.recovery = Recovery()
+
+    def has_pelvis(self):
+        """The log holds pelvis rows: a pelvis sensor was fitted and trusted at some point."""
+        return len(self.pelvis["t_s"]) > 0
 
     def config(self):
         """The config logged in the header ({} if none); validate it before use."""
@@ -134,8 +145,9 @@ def _cut_short(data, off):
     tag = data[off]
     if not 1 <= tag >> 4 <= logfmt.VERSION or tag & 0x0F not in logfmt.KINDS:
         return False
-    if tag & 0x0F == logfmt.SUMMARY:
-        return off + logfmt.SUMMARY_PREFIX_BYTES + logfmt.SUMMARY_BYTES + 4 > len(data)
+    fixed = logfmt.fixed_bytes(tag & 0x0F, tag >> 4)
+    if fixed is not None:
+        return off + logfmt.SUMMARY_PREFIX_BYTES + fixed + 4 > len(data)
     if off + logfmt.PREFIX_BYTES > len(data):
         return True
     length = int.from_bytes(data[off + 1:off + 3], "little")
@@ -218,7 +230,8 @@ def decode(data, name="session"):
     dropped; each is counted in `recovery`."""
     s = Session(name)
     rec = s.recovery
-    rows = []             # (t, arrival, row)
+    rows = []             # (t, arrival, step, row)
+    pelvis_rows = []      # the same, PELVIS records
     prev_t = None
     seen_events = set()   # payloads of event blocks (each holds its own ms stamps: unique)
     events_moved = False
@@ -244,6 +257,14 @@ def decode(data, name="session"):
                 rows.append((t, len(rows), step, (t, lean, roll, cad, state,
                                                   bool(flags & logfmt.FLAG_LEAN)) + tuple(
                     bool(flags & f) for _, f in logfmt.ALERT_FLAGS)))
+            elif kind == logfmt.PELVIS:
+                t16, pelvis, lumbar, toeoff, flags = unpack_pelvis(data, start, end)
+                # beside the summary of its second: unwrapped against the last summary's time
+                # (before it, after it, or - with no summary yet - as it stands)
+                t = t16 if prev_t is None else prev_t + (t16 - prev_t + 0x8000) % 0x10000 - 0x8000
+                step = 1 if not pelvis_rows else t - pelvis_rows[-1][0]
+                pelvis_rows.append((t, len(pelvis_rows), step, (t, pelvis, lumbar, toeoff) + tuple(
+                    bool(flags & f) for _, f in logfmt.PELVIS_ALERT_FLAGS)))
             elif kind == logfmt.EVENTS:
                 payload = bytes(data[start:end])
                 if payload in seen_events:
@@ -272,6 +293,7 @@ def decode(data, name="session"):
         s.events.sort(key=lambda e: e[0])  # stable: same-ms events keep their order
     s.raw_blocks = _in_time_order(s.raw_blocks, rec)
     s.summary = _summary_columns(rows, rec)
+    s.pelvis = _summary_columns(pelvis_rows, rec, PELVIS_FIELDS, _PELVIS_DTYPES)
     return s
 
 
@@ -292,10 +314,10 @@ def _in_time_order(raw_blocks, rec):
     return out
 
 
-def _summary_columns(rows, rec):
-    """Summary rows (t, arrival, step, row) -> columns, one row per second in time order. A
-    second read again is dropped (the first kept); one that stepped back in time was moved,
-    and is put back in its place; seconds before the session's start cannot be."""
+def _summary_columns(rows, rec, fields=SUMMARY_FIELDS, dtypes=_SUMMARY_DTYPES):
+    """Summary (or pelvis) rows (t, arrival, step, row) -> columns, one row per second in time
+    order. A second read again is dropped (the first kept); one that stepped back in time was
+    moved, and is put back in its place; seconds before the session's start cannot be."""
     kept = []
     for t, _, step, row in sorted(rows, key=lambda r: (r[0], r[1])):
         if t < 0:
@@ -305,9 +327,8 @@ def _summary_columns(rows, rec):
         else:
             rec.reordered += step < 0
             kept.append(row)
-    cols = list(zip(*kept, strict=True)) if kept else [()] * len(SUMMARY_FIELDS)
-    return {k: np.array(c, dtype=d) for k, c, d in zip(SUMMARY_FIELDS, cols, _SUMMARY_DTYPES,
-                                                       strict=True)}
+    cols = list(zip(*kept, strict=True)) if kept else [()] * len(fields)
+    return {k: np.array(c, dtype=d) for k, c, d in zip(fields, cols, dtypes, strict=True)}
 
 
 def looks_like_log(data):

@@ -8,6 +8,7 @@ same code as on the device, only the clock is the recording's.
 """
 import heapq
 import json
+import math
 from array import array
 from importlib import metadata
 
@@ -78,8 +79,8 @@ def write_device_log(path, rec, recorder, cfg, mode="summary", session=0, start_
 
     rec: an ImuRecording or CsvRecording (t0, rate_hz, n, batches()); recorder: replay's
     Recorder holding the pipeline's rows and events. They are fed to the SummarySink in time
-    order, with the device's once-per-loop poll at every whole second and raw writes per
-    FIFO-sized batch."""
+    order (each pelvis row right after its lean row, as the pipeline gives them), with the
+    device's once-per-loop poll at every whole second and raw writes per FIFO-sized batch."""
     try:
         with outfiles.replacing(path, "wb") as f:
             _write_log(f, path, rec, recorder, cfg, mode, session, start_epoch_s)
@@ -108,15 +109,19 @@ def _write_log(f, path, rec, recorder, cfg, mode, session, start_epoch_s):
     n = rec.n
     calls = [
         ((int(i * period), 0, "raw", i) for i in range(0, n, BATCH)) if raw else (),
-        ((ms(r[0]), 1, "lean", r) for r in recorder.rows),
+        ((ms(r[0]), 1, "lean", (i, r)) for i, r in enumerate(recorder.rows)),
         ((ms(e[0]), 1, "event", e) for e in recorder.events),
         ((s, 2, "poll", None) for s in range(1000, int(n * period) + 1, 1000)),
     ]
     full_scale = np.array([ACCEL_LSB_PER_G] * 3 + [GYRO_LSB_PER_DPS] * 3)
+    pelvis = recorder.pelvis_cols  # None for a one-sensor replay: its log stays as it was
     samples = rec.batches(BATCH)  # streamed from the file again: in step with the "raw" calls
     for t_ms, _, kind, item in heapq.merge(*calls, key=lambda c: (c[0], c[1])):
         if kind == "lean":
-            sink.lean(t_ms, item[1], item[2], item[3], item[4], int(round(item[5] * 1000)))
+            i, r = item
+            sink.lean(t_ms, r[1], r[2], r[3], r[4], int(round(r[5] * 1000)))
+            if pelvis is not None and not math.isnan(pelvis[0][i]):  # the pelvis trusted
+                sink.pelvis(t_ms, pelvis[0][i], pelvis[1][i], pelvis[2][i])
         elif kind == "event":
             sink.event(t_ms, item[1], item[2])
         elif kind == "raw":

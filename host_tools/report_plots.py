@@ -94,6 +94,51 @@ def session_figure(s, cfg, lean_ylim):
     return _png(fig)
 
 
+PELVIS_COLOURS = {"thorax": "tab:blue", "pelvis": "tab:brown", "lumbar": "tab:cyan",
+                  "hipbend": "tab:olive", "lumbar_arch": "tab:pink"}
+
+
+def pelvis_figure(s, cfg, both):
+    """Thorax lean, pelvis tilt and lumbar angle over the session, one panel each on the same
+    time axis, the lumbar panel with the hip-bend and lower-back lines the device used and
+    its buzzes marked. both: the seconds (indexes into s.pelvis) that also have a thorax
+    lean (the lean is taken from the summary of the same second)."""
+    plt = _plt()
+    p = s.pelvis
+    t_min = p["t_s"] / 60.0
+    sm = s.summary
+    at = np.searchsorted(sm["t_s"], p["t_s"])
+    fig, axes = plt.subplots(3, 1, figsize=(WIDTH_IN, 7.8), sharex=True)
+    panels = (("thorax", "thorax lean\n(deg, + forward)", sm["lean_deg"][at[both]]),
+              ("pelvis", "pelvis tilt\n(deg, + anterior)", p["pelvis_deg"][both]),
+              ("lumbar", "lumbar angle\n(deg, + flexion)", p["lumbar_deg"][both]))
+    for ax, (name, label, y) in zip(axes, panels, strict=True):
+        ax.plot(t_min[both], y, ".", ms=3, color=PELVIS_COLOURS[name], label="stride mean")
+        ax.set_ylabel(label)
+        ax.grid(alpha=0.3)
+        ax.axhline(0, color="0.3", lw=0.8)
+    ax = axes[2]
+    ax.plot(t_min[both], p["lumbar_toeoff_deg"][both], ".", ms=2, color="0.6",
+            label="at toe-off")
+    ax.axhline(cfg["hipbend_above_deg"], color=PELVIS_COLOURS["hipbend"], ls="--", lw=1,
+               label="hip bend from here (pelvis upright)")
+    ax.axhline(cfg["lumbar_arch_below_deg"], color=PELVIS_COLOURS["lumbar_arch"], ls="--", lw=1,
+               label="lower-back arch below")
+    for kind, text in (("hipbend", "buzz: hip bend"), ("lumbar_arch", "buzz: lower back")):
+        hit = p["buzz_" + kind]
+        if hit.any():
+            ax.plot(t_min[hit], p["lumbar_deg"][hit], "v", ms=9, color=PELVIS_COLOURS[kind],
+                    mec="black", mew=0.5, label=text)
+    ax.set_xlabel("minutes into the session")
+    axes[0].set_title("Chest, pelvis and lower back each second (stride-averaged)", fontsize=11,
+                      loc="left")
+    fig.tight_layout()
+    # below the axes, never over the points (a hip bend's are at the top of the panel)
+    fig.subplots_adjust(bottom=0.2)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.32), fontsize=8, ncol=3)
+    return _png(fig)
+
+
 def per_minute(tab, x_name, y_name="lean_deg", running=True, min_s=30):
     """Minute means of (x, y) over running seconds with both present; minutes with fewer than
     min_s such seconds are dropped (a minute of mostly standing has no pace to speak of)."""

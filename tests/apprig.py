@@ -41,11 +41,11 @@ class Board:
         self.name = name
 
     def boot(self, source, end_ms, actions=(), battery_v=3.9, entry=None, baro=None,
-             faults=(), flash=None, heap=None):
+             faults=(), flash=None, heap=None, pelvis=None):
         spec = {"board": self.name, "board_dir": str(self.root), "source": source,
                 "end_ms": end_ms, "actions": [list(a) for a in actions], "battery_v": battery_v,
                 "entry": entry, "baro": baro, "faults": [list(f) for f in faults],
-                "flash": flash}
+                "flash": flash, "pelvis": pelvis}
         path = self.root.parent / (self.root.name + "-spec.json")
         path.write_text(json.dumps(spec))
         out = self.interp.run(RIG, self.root / "lib", path, timeout=3600, heap=heap)

@@ -9,8 +9,14 @@ All times given to this sink are on the pipeline's sample clock (`Pipeline.t_ms`
 2**30 like `time.ticks_ms`); it unwraps them into session milliseconds counted from `t0_ms`, so
 the device app must stamp its own events (battery, personal band, loop stats) with `p.t_ms` too.
 
+With a pelvis sensor (issue 17) the pipeline's pelvis rows (`pelvis`, right after a lean row,
+while the pelvis is trusted) are reduced the same way: the second's means go to the writer as
+one PELVIS record beside its summary, only for a second that had them - a one-sensor session
+writes exactly what it did before.
+
 `out` is the writer: `summary(t_s, lean_deg, roll_deg, cadence_spm, flags)`,
-`event(t_ms, code, value)`, `raw(t_ms, buf, n)`, `close()` (firmware/device/sessionlog.py).
+`pelvis(t_s, pelvis_deg, lumbar_deg, lumbar_toeoff_deg, flags)`, `event(t_ms, code, value)`,
+`raw(t_ms, buf, n)`, `close()` (firmware/device/sessionlog.py).
 """
 from . import logfmt
 from .compat import ticks_diff
@@ -32,6 +38,11 @@ class SummarySink:
         self._cadence = 0.0
         self._alerts = 0
         self._touched = False
+        self._pn = 0  # pelvis rows in the open second
+        self._pelvis = 0.0
+        self._lumbar = 0.0
+        self._toeoff = 0.0
+        self._palerts = 0
 
     def _session_ms(self, t_ms):
         """Advance the session clock to t_ms and close the open second if t_ms is past it."""
@@ -48,6 +59,10 @@ class SummarySink:
         """Hand the open second to the writer; a second nobody touched (paused) is left out."""
         if not self._touched:
             return
+        if self._pn:  # before the summary: the summary's write flushes both
+            k = 1.0 / self._pn
+            self.out.pelvis(self._sec, self._pelvis * k, self._lumbar * k, self._toeoff * k,
+                            self._palerts)
         flags = self._state | self._alerts
         if self._n:
             k = 1.0 / self._n
@@ -65,6 +80,14 @@ class SummarySink:
         self._cadence += cadence_spm
         self._state = state & logfmt.FLAG_STATE_MASK
 
+    def pelvis(self, t_ms, pelvis_deg, lumbar_deg, lumbar_toeoff_deg):
+        """The pipeline's pelvis row (pelvis=True), right after the lean row of the same stride."""
+        self._session_ms(t_ms)
+        self._pn += 1
+        self._pelvis += pelvis_deg
+        self._lumbar += lumbar_deg
+        self._toeoff += lumbar_toeoff_deg
+
     def event(self, t_ms, name, value):
         """Pipeline events, and the device app's (names: the registry, logfmt.event_types())."""
         ms = self._session_ms(t_ms)
@@ -73,6 +96,9 @@ class SummarySink:
         for alert, flag in logfmt.ALERT_FLAGS:
             if name == alert:
                 self._alerts |= flag
+        for alert, flag in logfmt.PELVIS_ALERT_FLAGS:
+            if name == alert:
+                self._palerts |= flag
         self.out.event(ms, logfmt.EVENT_CODES[name], value)
 
     def raw(self, t_ms, buf, n):

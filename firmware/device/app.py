@@ -12,6 +12,11 @@ at a quarter of the heap (as before) only adds pauses (docs/device.md, "Memory")
 Time bases: the motor, the log and the drill run on the pipeline's sample clock (what the
 pattern player and the log are stamped with); the button, LED, housekeeping and sleep run on
 time.ticks_ms, which keeps going even if the IMU stops.
+
+The pelvis pod (issue 17, docs/device.md "Chest and pelvis"): a second IMU at the strap-high
+address, found at boot, read in the same pass as the chest and paired with it by sample counts;
+a pod that goes missing mid-run is an event, and the chest coaches on alone (pod.py, pairing.py,
+neither loaded on a board without one).
 """
 import gc
 import json
@@ -101,7 +106,13 @@ class App:
         self.config_problems = problems
         hw = self.hw = Peripherals(self.profile, IMU_RATE_HZ)
         imu = hw.imu
-        self.buf = array("h", bytes(12 * min(imu.fifo_samples, FIFO_READ_SAMPLES)))
+        if hw.pod_problem is not None:
+            errlog.line(hw.pod_problem)
+        self.pod = pod = hw.pod  # the pelvis pod (pod.Pod), or None
+        read = min(imu.fifo_samples, FIFO_READ_SAMPLES)
+        # one IMU: no pairing, no pelvis buffer (issue 13 counts every KB)
+        self.buf = array("h", bytes(12 * read)) if pod is None else pod.pair_with(
+            self, read, FIFO_READ_SAMPLES)
         self.session = False
         self.log = None
         self.writer = None
@@ -120,7 +131,7 @@ class App:
         self.passes = 0
         self.coaching = Coaching(cfg, self)
         self.p = Pipeline(cfg, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, self,
-                          self.coaching)
+                          self.coaching, pelvis=pod is not None)
         if not live:  # switching on is the common way to start a run; live is for a mirror
             self.start_session()  # before the first samples, so the log has the first prompt
         self.baro = hw.baro  # None without one, or once it stops answering
@@ -171,11 +182,15 @@ class App:
         n = 0
         if self.imu_lost_ms is None:
             try:
-                n = self.hw.imu.read_into(self.buf)
+                n = self.hw.imu.read_into(self.buf if self.pod is None
+                                          else self.pod.pair.chest_room())
             except OSError as e:  # a loose wire or a brown-out: coach on when it is back
                 self.imu_lost(now_ms, e.args[0] if e.args else 0)
         if n:
             self.sample_ms = now_ms
+        if self.pod is not None:
+            self.pod.feed(self, n, now_ms)
+        elif n:
             if self.log_raw:
                 self.log.raw(self.p.t_ms, self.buf, n)
             self.p.feed(self.buf, n)
@@ -302,12 +317,16 @@ class App:
             self.sample_ms = now_ms
             self.coaching.player.pattern = None  # started on ticks, not the sample clock
             self.p.gap()
+            if self.pod is not None:
+                self.pod.chest_back(self, now_ms)
             self.event(self.p.t_ms, "imu_back", ticks_diff(now_ms, lost) / 1000)
 
     def housekeeping(self, now_ms):
         if self.host is not None:
             self.live = self.host.check(now_ms, self)
         self.imu_check(now_ms)
+        if self.pod is not None:
+            self.pod.check(self, now_ms, IMU_SILENT_MS)
         if self.baro is not None:
             self.climb_step()
         if self.p.state != STILL or self.live:  # a host watching live is not a shelf
@@ -366,8 +385,11 @@ class App:
         self.coaching.start_session(number)
         run_cfg = dict(cfg)
         run_cfg["coach_stage"] = self.coaching.stage  # the report reads the session's stage here
-        meta = json.dumps({"fw": FW_VERSION, "board": self.board_name, "imu": imu.name,
-                           "config": run_cfg, "calibration": p.calibration()})
+        meta = {"fw": FW_VERSION, "board": self.board_name, "imu": imu.name, "config": run_cfg,
+                "calibration": p.calibration()}
+        if self.pod is not None:  # a one-IMU session's header stays as it was
+            meta["pelvis_imu"] = self.pod.name
+        meta = json.dumps(meta)
         self.writer = LogWriter(path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY,
                                 number, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
                                 _epoch_s(), meta, on_full=store.release)

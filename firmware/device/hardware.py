@@ -31,11 +31,12 @@ def open_haptic(profile, i2c):
 
 
 class Peripherals:
-    """IMU (configured), haptic output, button, LED, battery and, if fitted, a barometer."""
+    """IMU (configured), haptic output, button, LED, battery and, if fitted, a barometer and
+    the pelvis pod (`pod`: a pod.Pod, its IMU configured, or None)."""
 
     def __init__(self, profile, imu_rate_hz):
         from ..drivers.baro import find_baro
-        from ..drivers.imu import find_imu
+        from ..drivers.imu import find_imu, find_pelvis
         from .pins import hold_power, open_button
 
         hold_power(profile)
@@ -45,6 +46,15 @@ class Peripherals:
         self.imu = find_imu(self.i2c)
         self.imu_rate_hz = imu_rate_hz
         self.setup_imu()
+        self.pod = None
+        self.pod_problem = None  # why a pod that answered is not used (for /errors.log)
+        # a board whose IMU bus reaches a connector, and a pod answering on it: only then is
+        # the pod's code loaded (pod.py; the boot's heap peak is tight on boards without PSRAM)
+        dev = find_pelvis(self.i2c, self.imu.address) if profile.get("pelvis") else None
+        if dev is not None:
+            from .pod import use
+
+            self.pod, self.pod_problem = use(dev, self.imu, imu_rate_hz, ACCEL_FS_G, GYRO_FS_DPS)
         self.haptic = open_haptic(profile, self.i2c)
         # optional: a barometer on the same bus lets the coach tell a hill from hip bending
         self.baro = find_baro(self.i2c)

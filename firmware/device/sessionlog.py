@@ -63,6 +63,7 @@ class LogWriter:
         self._crc = logfmt.Crc32()
         self._crc_bytes = bytearray(4)
         self._summary = bytearray(logfmt.SUMMARY_BYTES)
+        self._pelvis = None  # made at the first pelvis record: a one-sensor log never needs it
         self._events = bytearray(_EVENT_BYTES)
         self._events_len = 0
         self._raw = None
@@ -149,6 +150,20 @@ class LogWriter:
             logfmt.pack_summary(self._summary, 0, t_s, lean_deg, roll_deg, cadence_spm, flags)
             self._block(logfmt.SUMMARY, None, self._summary, logfmt.SUMMARY_BYTES)
             self._f.flush()
+        except OSError as e:
+            self._stop(e)
+
+    def pelvis(self, t_s, pelvis_deg, lumbar_deg, lumbar_toeoff_deg, flags):
+        """A finished second's pelvis record (log format v3), written just before its summary,
+        whose flush makes both durable."""
+        if self._f is None:
+            return
+        if self._pelvis is None:
+            self._pelvis = bytearray(logfmt.PELVIS_BYTES)
+        try:
+            logfmt.pack_pelvis(self._pelvis, 0, t_s, pelvis_deg, lumbar_deg, lumbar_toeoff_deg,
+                               flags)
+            self._block(logfmt.PELVIS, None, self._pelvis, logfmt.PELVIS_BYTES)
         except OSError as e:
             self._stop(e)
 

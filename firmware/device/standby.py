@@ -21,6 +21,8 @@ def sleep_until_woken(hw, profile, wdt):
     motion = None
     if int_pin is not None and hw.imu.wake_on_motion(WAKE_MOTION_MG):
         motion = machine.Pin(int_pin, machine.Pin.IN)
+    if hw.pod is not None:  # the pelvis pod: not ~1 mA all night (pod.Pod.sleep)
+        hw.pod.sleep(WAKE_MOTION_MG)
     from .pinrules import wakes_from_deep_sleep  # 9 KB of rules, for this moment only
 
     if wakes_from_deep_sleep(profile, profile["button"]["pin"]) and (

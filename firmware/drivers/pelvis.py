@@ -20,6 +20,7 @@ class Pelvis:
         self.imu = imu  # the chip driver (mpu6xxx/icm42688/lsm6ds): name, rates, lsb scales
         self.present = True
         self.lost = 0  # how many times it went missing
+        self.errno = 0  # the bus error of the last drop (0 if it carried none): for the log
         self._settings = None
 
     def configure(self, rate_hz=200, accel_fs_g=8, gyro_fs_dps=1000):
@@ -28,8 +29,8 @@ class Pelvis:
         self._settings = (rate_hz, accel_fs_g, gyro_fs_dps)
         try:
             self.imu.configure(rate_hz, accel_fs_g, gyro_fs_dps)
-        except OSError:
-            self._drop()
+        except OSError as e:
+            self._drop(e)
         return self.present
 
     def read_into(self, buf):
@@ -40,8 +41,8 @@ class Pelvis:
             return 0
         try:
             return self.imu.read_into(buf)
-        except OSError:
-            self._drop()
+        except OSError as e:
+            self._drop(e)
             return 0
 
     def reconnect(self):
@@ -61,7 +62,9 @@ class Pelvis:
             self.present = False
         return self.present
 
-    def _drop(self):
+    def _drop(self, e):
         if self.present:
             self.lost += 1
+            code = e.args[0] if e.args else 0
+            self.errno = code if isinstance(code, int) else 0
         self.present = False

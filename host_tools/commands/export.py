@@ -25,8 +25,9 @@ IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
 TABLE_EVENTS = {name: tuple(f for f, _, _ in fields)
                 for name, fields in logfmt.event_types().values()
                 if fields != logfmt.TEXT and len(fields) > 1}
-# imu.csv: raw logs only; a table per TABLE_EVENTS event the log holds
-CSV_FILES = ("summary.csv", "events.csv", "header.json", "imu.csv") + tuple(
+# imu.csv: raw logs only; pelvis.csv: logs with a pelvis sensor (v3) only; a table per
+# TABLE_EVENTS event the log holds
+CSV_FILES = ("summary.csv", "events.csv", "header.json", "imu.csv", "pelvis.csv") + tuple(
     name + ".csv" for name in TABLE_EVENTS)
 
 
@@ -35,7 +36,7 @@ def register(parser):
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--csv", action="store_true",
                      help="a directory of summary.csv, events.csv, loop_stats.csv (+ imu.csv "
-                     "for raw logs)")
+                     "for raw logs, pelvis.csv with a pelvis sensor)")
     fmt.add_argument("--json", action="store_true", help="one JSON file")
     fmt.add_argument("--activity", metavar="RUN.fit|gpx|tcx",
                      help="one per-second CSV of the session merged with the watch's recording "
@@ -60,6 +61,14 @@ def summary_rows(s):
         row = [cell(v) for v in row]
         row[4] = STATE_NAMES[row[4]]
         yield row
+
+
+def pelvis_rows(s):
+    """Per second with the pelvis trusted: its tilt, the lumbar angle (stride mean and at
+    toe-off) and whether a hip-bend or lumbar-arch buzz started."""
+    cols = [s.pelvis[k].tolist() for k in logread.PELVIS_FIELDS]
+    for row in zip(*cols, strict=True):
+        yield [cell(v) for v in row]
 
 
 def event_rows(s):
@@ -109,6 +118,9 @@ def export_csv(s, out):
         if any(e[1] == name for e in s.events):
             written.append(out / (name + ".csv"))
             _write_csv(written[-1], ("t_s",) + fields, table_rows(s, name))
+    if s.has_pelvis():
+        written.append(out / CSV_FILES[4])
+        _write_csv(written[-1], logread.PELVIS_FIELDS, pelvis_rows(s))
     t_ms, counts = s.raw()
     if len(counts):
         h = s.header
@@ -126,10 +138,13 @@ def json_doc(s):
     t_ms, counts = s.raw()
     summary = {k: s.summary[k].tolist() for k in logread.SUMMARY_FIELDS}
     summary["state"] = [STATE_NAMES[x] for x in summary["state"]]
-    return {"header": s.header, "recovery": vars(s.recovery), "summary": summary,
-            "events": [{"t_s": t / 1000.0, "event": name, "value": data}
-                       for t, name, data in s.events],
-            "raw": {"t_ms": t_ms.tolist(), "counts": counts.tolist()}}
+    doc = {"header": s.header, "recovery": vars(s.recovery), "summary": summary,
+           "events": [{"t_s": t / 1000.0, "event": name, "value": data}
+                      for t, name, data in s.events],
+           "raw": {"t_ms": t_ms.tolist(), "counts": counts.tolist()}}
+    if s.has_pelvis():  # a one-sensor log's document stays as it was
+        doc["pelvis"] = {k: s.pelvis[k].tolist() for k in logread.PELVIS_FIELDS}
+    return doc
 
 
 def export_json(s, out):
@@ -183,7 +198,8 @@ def run(args):
     if s.recovery.skipped:
         print("%s: %s; exported what was recovered" % (src, s.recovery.describe()),
               file=sys.stderr)
-    print("wrote %s (%d s of summaries, %d events, %d raw samples)"
-          % (", ".join(str(p) for p in written), len(s.summary["t_s"]), len(s.events),
+    pelvis = ", %d s of pelvis rows" % len(s.pelvis["t_s"]) if s.has_pelvis() else ""
+    print("wrote %s (%d s of summaries%s, %d events, %d raw samples)"
+          % (", ".join(str(p) for p in written), len(s.summary["t_s"]), pelvis, len(s.events),
              sum(len(b) for _, b in s.raw_blocks)))
     return 0

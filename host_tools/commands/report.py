@@ -29,6 +29,17 @@ from ..errors import UserError
 from ..eventtext import ALERT_ADVICE, fault_band
 
 ALERTS = ("upright", "arch", "overlean")
+PELVIS_ALERTS = ("hipbend", "lumbar_arch")  # only with a pelvis sensor (issue 17)
+ALERT_NAMES = {"hipbend": "hip bend", "lumbar_arch": "lower back"}  # as a person reads them
+# what each angle is, in words (signs: docs/log-format.md)
+ANGLE_WORDS = (
+    ("thorax lean", "the chest's lean from standing tall; + = forward"),
+    ("pelvis tilt", "the pelvis's tilt from standing tall; + = its top tipped forward "
+     "(anterior)"),
+    ("lumbar angle", "thorax lean less pelvis tilt: the bend of the lower back; + = folded "
+     "forward over the pelvis (a hip bend), - = arched back"),
+    ("lumbar at toe-off", "the lumbar angle as the leg passes behind you, where an arch is "
+     "strongest"))
 
 
 def register(parser):
@@ -59,7 +70,9 @@ def metrics(s):
     lean = sm["lean_deg"][with_lean]
     lo, hi = band(s)
     good = (lean >= lo) & (lean < hi)
-    alerts = {a: sum(1 for e in s.events if e[1] == "buzz_" + a) for a in ALERTS}
+    pelvis = _pelvis_metrics(s)
+    alerts = {a: sum(1 for e in s.events if e[1] == "buzz_" + a)
+              for a in ALERTS + (PELVIS_ALERTS if pelvis else ())}
     drifts = [e for e in s.events if e[1] == "drift"]
     return {
         "name": s.name,
@@ -85,7 +98,41 @@ def metrics(s):
         if drifts and "drift_deg" in drifts[0][2] else None,
         "recovery": s.recovery.describe(),
         "skipped": s.recovery.skipped,
+        "pelvis": pelvis,
     }
+
+
+def _pelvis_both(s):
+    """Mask over s.pelvis: the seconds running with both a thorax lean and a pelvis row."""
+    sm = s.summary
+    at = np.searchsorted(sm["t_s"], s.pelvis["t_s"])
+    ok = at < len(sm["t_s"])
+    at = np.where(ok, at, 0)
+    return (ok & (sm["t_s"][at] == s.pelvis["t_s"]) & sm["lean_valid"][at]
+            & (sm["state"][at] == RUNNING)), at
+
+
+def _spread(x):
+    return {"p10": float(np.percentile(x, 10)), "p50": float(np.median(x)),
+            "p90": float(np.percentile(x, 90))}
+
+
+def _pelvis_metrics(s):
+    """None for a one-sensor log; else the three angles' spread over the running seconds with
+    both sensors (thorax from the summary of the same second), and the pelvis's losses."""
+    if not s.has_pelvis():
+        return None
+    both, at = _pelvis_both(s)
+    p = s.pelvis
+    out = {"running_s": int(both.sum()),
+           "lost": sum(1 for e in s.events if e[1] == "pelvis_lost"),
+           "faults": sum(1 for e in s.events if e[1] == "pelvis_fault"), "angles": None}
+    if both.any():
+        out["angles"] = {"thorax lean": _spread(s.summary["lean_deg"][at[both]]),
+                         "pelvis tilt": _spread(p["pelvis_deg"][both]),
+                         "lumbar angle": _spread(p["lumbar_deg"][both]),
+                         "lumbar at toe-off": _spread(p["lumbar_toeoff_deg"][both])}
+    return out
 
 
 def _mmss(s):
@@ -119,6 +166,7 @@ def describe(m):
             % (lo, "%.1f" % hi if hi != float("inf") else "any", 100 * m["good_share"],
                _mmss(m["good_s"]))]
     lines.append("  alerts: " + ", ".join("%s %d" % (a, m["alerts"][a]) for a in ALERTS))
+    lines += _pelvis_lines(m)
     lines.append("  feedback stage: %s; correction cues %d, summary cues %d; %s"
                  % (STAGE_NAMES[m["stage"]], m["good_cues"], m["summaries"],
                     "drift %+.1f deg from the fresh lean at %s" % (m["drift"][1],
@@ -128,6 +176,27 @@ def describe(m):
     if m["header_lost"]:
         lines.append("  the header block is lost: the band above is today's default, not the "
                      "one the device used")
+    return lines
+
+
+def _times(n):
+    return "once" if n == 1 else "%d times" % n
+
+
+def _pelvis_lines(m):
+    """The pelvis sensor's part of the text report (nothing for a one-sensor log)."""
+    pm = m["pelvis"]
+    if pm is None:
+        return []
+    lines = ["  pelvis sensor: %s running with both sensors%s"
+             % (_mmss(pm["running_s"]), "; lost %s (chest alone meanwhile)" % _times(pm["lost"])
+                if pm["lost"] else "")]
+    if pm["angles"]:
+        lines.append("  median / 10% / 90%: " + "; ".join(
+            "%s %.1f / %.1f / %.1f deg" % (k, v["p50"], v["p10"], v["p90"])
+            for k, v in pm["angles"].items()))
+    lines.append("  pelvis alerts: " + ", ".join(
+        "%s %d" % (ALERT_NAMES[a], m["alerts"][a]) for a in PELVIS_ALERTS))
     return lines
 
 
@@ -165,7 +234,7 @@ def _headline(m, tab=None):
     lo, hi = m["band_deg"]
     band = "%g to %s deg" % (lo, "%g" % hi if hi != float("inf") else "any")
     alerts = sum(m["alerts"].values())
-    kinds = ", ".join("%s %d" % (a, m["alerts"][a]) for a in ALERTS if m["alerts"][a])
+    kinds = ", ".join("%s %d" % (ALERT_NAMES.get(a, a), n) for a, n in m["alerts"].items() if n)
     items = [("%.0f%%" % (100 * m["good_share"]), "of running in the good band (%s)" % band),
              ("%.1f°" % m["lean"]["p50"], "median lean while running"),
              (str(alerts), "alerts" + (" (%s)" % kinds if kinds else "")),
@@ -186,7 +255,9 @@ def _headline(m, tab=None):
 
 
 def _alert_section(m, cfg):
-    rows = [(a, m["alerts"][a]) + ALERT_ADVICE[a] for a in ALERTS if m["alerts"][a]]
+    kinds = ALERTS + (PELVIS_ALERTS if m["pelvis"] else ())
+    rows = [(ALERT_NAMES.get(a, a), m["alerts"][a]) + ALERT_ADVICE[a] for a in kinds
+            if m["alerts"][a]]
     if not rows and m["stage"] not in (EVERY, ALTERNATE):
         return report_page.para(
             "A %s session: the device stays silent when a fault happens, by design "
@@ -198,8 +269,43 @@ def _alert_section(m, cfg):
     return (report_page.table(("alert", "times", "what it means", "what to try"), rows,
                               long_columns=(2, 3))
             + report_page.para("Bands as the device used them in this session: "
-                               + "; ".join(fault_band(a, cfg) for a in ALERTS
+                               + "; ".join(fault_band(a, cfg) for a in kinds
                                            if a != "overlean" or cfg["overlean_alert"]) + "."))
+
+
+def _pelvis_section(s, m, cfg, pngs):
+    """Chest, pelvis and lower back side by side: the figure, the three angles' spread in one
+    table with what each means, and what each pelvis alert means in plain words."""
+    pm = m["pelvis"]
+    parts = []
+    if pm["angles"] is None:
+        parts.append(report_page.note(
+            "The pelvis sensor was fitted, but no second of running had both sensors trusted: "
+            "nothing to compare (it is set from standing tall, like the chest)."))
+    else:
+        both, _ = _pelvis_both(s)
+        pngs["pelvis"] = report_plots.pelvis_figure(s, cfg, both)
+        parts.append(report_page.image(pngs["pelvis"], "thorax lean, pelvis tilt and lumbar "
+                                       "angle over the session"))
+        parts.append(report_page.table(
+            ("angle", "median", "10%", "90%", "what it is"),
+            [(k, "%.1f°" % pm["angles"][k]["p50"], "%.1f°" % pm["angles"][k]["p10"],
+              "%.1f°" % pm["angles"][k]["p90"], words) for k, words in ANGLE_WORDS],
+            long_columns=(4,)))
+    parts.append(report_page.table(
+        ("alert", "its buzz", "what it means", "what to try"),
+        [("hip bend", "two long", ALERT_ADVICE["hipbend"][0] + " (" + fault_band("hipbend", cfg)
+          + ")", ALERT_ADVICE["hipbend"][1]),
+         ("lower back", "short-long-short", ALERT_ADVICE["lumbar_arch"][0] + " ("
+          + fault_band("lumbar_arch", cfg) + ")", ALERT_ADVICE["lumbar_arch"][1])],
+        long_columns=(2, 3)))
+    text = ("A lean from the ankles tilts chest and pelvis together, so the lumbar angle stays "
+            "near zero; a hip bend shows as the chest leaning while the pelvis does not.")
+    if pm["lost"]:
+        text += (" The pelvis sensor was lost %s in this session; the chest coached on "
+                 "alone meanwhile." % _times(pm["lost"]))
+    parts.append(report_page.para(text))
+    return report_page.section("Chest and pelvis", *parts)
 
 
 def _event_lines(s, cfg):
@@ -259,6 +365,8 @@ def session_page(s, m, act=None, alignment=None):
                                      "lean and cadence over the session")))
     if not short:
         parts.append(report_page.section("Alerts", _alert_section(m, cfg)))
+    if m["pelvis"] is not None:
+        parts.append(_pelvis_section(s, m, cfg, pngs))
     if tab is not None:
         parts += _merged_sections(tab, cfg, ylim, act, pngs)
     parts.append(report_page.details("What happened, second by second (%d events)"

@@ -8,6 +8,8 @@ encoding the chip models cache, so the models allocate nothing: docs/drivers.md)
 LOCKED: 1000 loop passes under micropython.heap_lock() with only Pipeline.feed unlocked:
     any allocation by the loop's own code (scheduling, FIFO drain, motor, button, LED,
     housekeeping, statistics) raises MemoryError. Prints the passes completed and the error.
+LOCKED_PELVIS (argv[2] "pelvis": this line alone): the same with the pelvis pod wired (both
+    FIFOs, the pairing), and the samples fed with a pelvis partner.
 ALLOC:  gc.mem_alloc() bytes per pass, with and without a session log, next to the pipeline
     alone fed the same way (figures for docs/device.md; the LOCKED line is the assertion).
 """
@@ -20,7 +22,7 @@ import machine
 import micropython
 from vtime import VirtualTime
 
-from host_tools.boardsim.board import wire
+from host_tools.boardsim.board import wire, wire_pelvis
 from host_tools.boardsim.clock import ManualClock
 from host_tools.boardsim.sources import Constant
 
@@ -46,8 +48,12 @@ with open("/board.json", "w") as f:
     f.write(json.dumps({"board": "xiao-esp32s3"}))
 
 PASSES = 1000
+POD = len(sys.argv) > 2 and sys.argv[2] == "pelvis"  # one board, one app per run: the model's
+# heap holds one app, as a board's does
 machine.reset_all(clk)
 wire("xiao-esp32s3", Constant())
+if POD:
+    wire_pelvis("xiao-esp32s3", Constant(0.1, 0.0, 0.99))
 app = device_app.App(ErrorLog())
 app.collect = False  # gc.collect() frees memory: mem_alloc() deltas would mean nothing
 app.loop(400)        # 8 s: stand tall, calibrated at 2 s, ready played out
@@ -59,28 +65,43 @@ class LockedFeed:
 
     def __init__(self, feed):
         self.feed = feed
+        self.paired = 0  # samples fed with their pelvis partners
 
-    def __call__(self, buf, n):
+    def __call__(self, buf, n, pelvis_buf=None):
         micropython.heap_unlock()
-        self.feed(buf, n)
+        if pelvis_buf is not None:
+            self.paired += n
+        self.feed(buf, n, pelvis_buf)
         micropython.heap_lock()
 
 
+def locked_passes(app):
+    """PASSES loop passes under the heap lock, the pipeline's feed alone unlocked: (passes
+    done, the MemoryError or None, samples fed with a pelvis partner)."""
+    real = app.p.feed
+    app.p.feed = locked = LockedFeed(real)
+    gc.collect()
+    done = 0
+    error = None
+    micropython.heap_lock()
+    try:
+        while done < PASSES:
+            app.loop(1)
+            done += 1
+    except MemoryError as e:
+        error = e
+    micropython.heap_unlock()
+    app.p.feed = real
+    return done, error, locked.paired
+
+
 app.stop_session()  # the log writer's own heap use is measured with it (docs/log-format.md)
-real_feed = app.p.feed
-app.p.feed = LockedFeed(real_feed)
-gc.collect()
-done = 0
-error = None
-micropython.heap_lock()
-try:
-    while done < PASSES:
-        app.loop(1)
-        done += 1
-except MemoryError as e:
-    error = e
-micropython.heap_unlock()
-app.p.feed = real_feed
+done, error, paired = locked_passes(app)
+if POD:
+    print("LOCKED_PELVIS", done, repr(error) if error else "none", paired)
+    if error:
+        sys.print_exception(error)
+    sys.exit(0)
 print("LOCKED", done, repr(error) if error else "none", app.session)
 if error:
     sys.print_exception(error)

@@ -4,14 +4,19 @@ machine (host_tools/boardsim) in virtual time, following a script of outside eve
 Usage: micropython app_rig.py SPEC.json  (MICROPYPATH = the tree the test built)
 SPEC: board, board_dir (holds lib/ with the compiled firmware, boot.py, main.py, board.json),
       source: {"csv": path} | {"rows": [[t_ms, ax, ay, az, gx, gy, gz], ...]} (step changes),
+      pelvis: a second source of that form for the pelvis pod's IMU (the board's profile
+      "pelvis": same bus, strap-high address; "chip": a datasheet name puts that chip there
+      instead), or absent: no pod (optional),
       faults: [[t_ms, end_ms, kind], ...] (sources.Faulty, optional),
       flash: {"image": host path, "blocks": n, "fill_to_free_kb": k (optional)}: /logs on a
       littlefs of n 4 KB blocks in that image file (kept across boots: a soak's flash), filled
       with /logs/filler until k KB are free; its .lcl files are copied to board_dir/pulled/
       when the run ends (optional),
       battery_v, end_ms, actions: [[t_ms, "press" | "release" | "detach" | "attach" |
-      "interrupt" (Ctrl-C from a host) | "stall" (100 ms)], ...], entry: code run instead of
-      main.py (optional)
+      "interrupt" (Ctrl-C from a host) | "stall" (100 ms) | "unplug_pelvis" | "replug_pelvis"
+      (the pod's cable pulled / plugged back: machine.unplug/replug) | "blip_pelvis" (the pod's
+      power gone for an instant: it answers again at once, from its reset state)], ...],
+      entry: code run instead of main.py (optional)
 Prints one line "RESULT <json>": motor/buzzer PWM timelines, sleeps, pin levels, how it ended.
 """
 import json
@@ -22,7 +27,7 @@ import machine
 from vtime import VirtualTime
 
 from firmware.device import boards
-from host_tools.boardsim.board import wire
+from host_tools.boardsim.board import wire, wire_pelvis
 from host_tools.boardsim.clock import ManualClock
 from host_tools.boardsim.sources import CsvRows, Faulty
 
@@ -53,18 +58,45 @@ class Steps:
         return (v[b], v[b + 1], v[b + 2], v[b + 3], v[b + 4], v[b + 5])
 
 
+def open_source(src):
+    return CsvRows(src["csv"], RATE_HZ) if "csv" in src else Steps(src.pop("rows"), RATE_HZ)
+
+
 spec = json.load(open(sys.argv[1]))
 clk = ManualClock()
 machine.reset_all(clk)
 profile = boards.profile(spec["board"])
 button = profile["button"]
 RATE_HZ = 100
-src = spec["source"]
-source = CsvRows(src["csv"], RATE_HZ) if "csv" in src else Steps(src.pop("rows"), RATE_HZ)
+source = open_source(spec["source"])
 if spec.get("faults"):  # [[t_ms, end_ms, kind], ...]: sources.Faulty
     source = Faulty(source, [(a * RATE_HZ // 1000, b * RATE_HZ // 1000, kind)
                              for a, b, kind in spec["faults"]])
 imu_model, _ = wire(spec["board"], source, spec.get("battery_v", 3.9))
+pelvis_model = None
+if (spec.get("pelvis") or {}).get("chip"):  # another chip at its strap-high address
+    from firmware.drivers.imu import DRIVERS, PELVIS
+    from host_tools.boardsim.chips import imu_model as chip_model
+
+    chip = spec["pelvis"].pop("chip")
+    address = [c.ADDRESSES[PELVIS] for c in DRIVERS if chip in c.CHIPS.values()][0]
+    pelvis_model = chip_model(chip, clk, open_source(spec["pelvis"]))
+    machine.attach(profile["i2c"]["id"], address, pelvis_model)
+elif spec.get("pelvis"):
+    pelvis_model = wire_pelvis(spec["board"], open_source(spec["pelvis"]))
+    _pelvis_reconfigure = pelvis_model._reconfigure
+
+    def _pelvis_starts():
+        """The pod moves with the body whether it is sampled or not: when it starts sampling
+        (at boot, or configured again after a replug) its next row is the chest's, the world's
+        now - not the row where it stopped when the cable came out."""
+        was = pelvis_model._odr_hz
+        _pelvis_reconfigure()
+        if not was and pelvis_model._odr_hz:
+            imu_model._sync()
+            pelvis_model.k = imu_model.k
+
+    pelvis_model._reconfigure = _pelvis_starts
 # "baro": {"chip": "BMP280"|"BMP390", "climb_from_ms": t, "climb_mps": v}: a barometer whose
 # pressure follows a climb starting at t (the standard atmosphere, as baro.altitude_m inverts)
 baro_spec = spec.get("baro")
@@ -91,6 +123,12 @@ def act(kind):
         machine.detach(profile["i2c"]["id"], profile["imu"]["address"])
     elif kind == "attach":
         machine.attach(profile["i2c"]["id"], profile["imu"]["address"], imu_model)
+    elif kind == "unplug_pelvis":
+        machine.unplug(profile["i2c"]["id"], profile["pelvis"]["address"])
+    elif kind == "replug_pelvis":
+        machine.replug(profile["i2c"]["id"], profile["pelvis"]["address"])
+    elif kind == "blip_pelvis":
+        pelvis_model.reset()
     elif kind == "stall":  # the loop held up 100 ms (a flash erase); the IMU keeps sampling
         clk.advance_ms(100)
     done.append((clk.ticks_ms(), kind))
@@ -254,6 +292,7 @@ result = {
                    else None),
     "imu_int": getattr(imu_model, "int_level", None),
     "imu_wom_thr": list(getattr(imu_model, "wom_thr", b"")),  # ICM-42688-P: wake-on-motion armed
+    "pelvis_wom_thr": list(getattr(pelvis_model, "wom_thr", b"")),
     "flash_last_write_ms": disk.last_write_ms if disk is not None else None,
 }
 print("RESULT " + json.dumps(result))
