@@ -4,9 +4,9 @@ import importlib
 import sys
 import time
 
-SECTIONS = ("bench.accuracy", "bench.cost", "bench.logs", "bench.serial", "bench.app_loop",
-            "bench.coaching", "bench.replay_memory", "bench.watch_align", "bench.robustness",
-            "bench.real_files", "bench.twoseg", "bench.memory")
+SECTIONS = ("bench.accuracy", "bench.cost", "bench.garbage", "bench.logs", "bench.serial",
+            "bench.app_loop", "bench.coaching", "bench.replay_memory", "bench.watch_align",
+            "bench.robustness", "bench.real_files", "bench.twoseg", "bench.memory")
 
 
 def main(argv):

@@ -442,14 +442,15 @@ def test_a_heel_strike_in_a_segment_a_step_cut_short_is_no_saturation():
     p = Pipeline(config.defaults(), 200, 4096.0, 32.8, Events())  # (counts, as a device's)
     g = 4096.0
     p._grav_x, p._grav_y, p._grav_z = 0.0, 0.0, g
-    p._seg_rate_x = p._seg_rate_y = p._seg_rate_z = 0.0
+    p._tilt_up()  # (|grav|^2 for the tilt check)
+    p._seg_rx = p._seg_ry = p._seg_rz = 0  # the segment's sums: raw counts (ints)
     p._seg_rate_sq = 0
     p._seg_n = 1
-    p._seg_force_x, p._seg_force_y, p._seg_force_z = 0.5 * g, 0.0, 5.2 * g
+    p._seg_fx, p._seg_fy, p._seg_fz = int(0.5 * g), 0, int(5.2 * g)
     assert p._fault() == 0
     n = p._segment_n
     p._seg_n = n
-    p._seg_force_x, p._seg_force_y, p._seg_force_z = 0.5 * g * n, 0.0, 5.2 * g * n
+    p._seg_fx, p._seg_fy, p._seg_fz = int(0.5 * g * n), 0, int(5.2 * g * n)
     assert p._fault() == 2
 
 

@@ -3,7 +3,7 @@
 Tilt: the accelerometer alone is useless mid-stride (2-4 g impacts, flight at 0 g), but its
 mean over whole strides is gravity plus the body's mean acceleration, which is zero at steady
 speed. So a vector `grav` (specific force in sensor axes) is carried by the gyro and pulled
-toward the raw samples with a long time constant (tilt.py, a block of ~40 ms at a time): a
+toward the raw samples with a long time constant (tilt.py, a block of 125 ms at a time): a
 low-pass of specific force taken in the world frame, unbiased because the pull is linear in the
 raw samples (no per-sample normalising or impact gating, which would bias the mean). The pull
 pauses where its premise fails: while turning (the mean force leans into the turn, and the
@@ -49,15 +49,31 @@ EVENTS = logfmt.PIPELINE_EVENTS
 PELVIS_EVENTS = logfmt.PELVIS_EVENTS
 
 _RATE_MAX_HZ = 8000.0  # the clock's integer arithmetic stays below 2**30 up to ~8.5 kHz
-# The tilt's float work runs once per block of samples this long (rounded to whole samples; one
-# sample at <= 37 Hz, and while a set-off is being measured, which wants each sample's tilt); a
-# step or a segment end also ends a block. Per sample the kernel does small-int work only.
-_BLOCK_S = 0.04
-_BLOCK_MAX = const(16)  # keeps a block's rate sum x _RATE_FRAC a small int
+# The tilt's float work runs once per block of samples this long (rounded to whole samples, at
+# most a segment; one sample while a set-off is being measured, which wants each sample's
+# tilt); a step or a segment end also ends a block, so while running a block is a segment.
+# Per sample the kernel does small-int work only. Chosen from bench/garbage.py and the
+# robustness bench (docs/device.md, "Memory"): the same time at every rate.
+_BLOCK_S = 0.125
+# keeps |a block's rate sum x _RATE_FRAC - n x bias| a small int (30 x 32768 x 1024 < 2**30
+# less 30 x 25 dps); 8: see docs/orientation.md ("Integer front end", the decision)
+_BLOCK_MAX = const(8)
 # The bias the blocks' rate sums lose, in 1/1024 counts (ints): fine enough that where float32
 # and float64 round it apart (rarely), the tilts differ by < 1e-5 deg (1/64 made 1e-4).
 _RATE_FRAC = const(1024)
 _SMALL_INT = const(1 << 30)  # a segment's sums of squares stay below this (small ints)
+# Second-order terms of a block (docs/orientation.md, "Integer front end"), as strapdown
+# navigation's coning and sculling corrections; without them blocks of 125 ms bias the lean by
+# tenths of a degree (a trunk yaws and rolls in step, and rocks with the ground force):
+# - coning: the block's rotation is not its summed rate where the axes turn together; to second
+#   order it is T + 1/2 sum(theta_(i-1) x r_i) (Bortz), theta_(i-1) the rate summed in the block
+#   before sample i;
+# - sculling: the pull wants the block's force as seen at its middle, sum of each f_i turned to
+#   it: F + 1/2 (F x T - sum f_i x (2 theta_(i-1) + r_i)) to first order.
+# Per sample both cross products are taken on counts >> _CONE_SHIFT (64 counts of rate and of
+# force, 16 mg: the terms are < 0.01 count in the units they correct), so a block of
+# full-scale samples keeps them small ints.
+_CONE_SHIFT = const(6)
 # Samples given in g and deg/s (lsb 1.0: replays, tests) are counted as a 16-bit +-8 g /
 # +-1000 deg/s IMU would count them, less its clipping: the kernel works on integer counts.
 # (Public: a test that feeds counts itself takes the same scale.)
@@ -192,6 +208,11 @@ class Pipeline(Tilt):
         dt = 1.0 / self._rate_hz
         self._dt_s = dt
         self._rad_per_count = dt * _DEG / self._gyro_lsb_per_dps
+        # the sums (see _CONE_SHIFT) in counts of force (sculling) and in the rate sums' units,
+        # 1/_RATE_FRAC counts (coning)
+        self._mom_k = 0.5 * self._rad_per_count * (1 << 2 * _CONE_SHIFT)
+        self._cone_k = 0.5 * self._rad_per_count * (1 << 2 * _CONE_SHIFT) * _RATE_FRAC
+        self._count_per_rad = 1.0 / self._rad_per_count
         # gravity (self._grav_x, ...), its pull and the segment's tilt sums: tilt.py
         Tilt.__init__(self, self._rad_per_count / _RATE_FRAC)
         self._pull_turn = dt / cfg["turn_tau_s"]
@@ -199,7 +220,8 @@ class Pipeline(Tilt):
         self._pull_no_bias = dt / _NO_BIAS_TAU_S
         self._segment_n = max(1, int(_SEGMENT_S * self._rate_hz))
         self._half_segment_n = self._segment_n // 2  # (_fault; a pelvis pipeline's too)
-        self._block_n = min(_BLOCK_MAX, max(1, int(_BLOCK_S * self._rate_hz + 0.5)))
+        self._block_n = min(_BLOCK_MAX, self._segment_n,
+                            max(1, int(_BLOCK_S * self._rate_hz + 0.5)))
         # vertical force = raw force . the integer gravity direction (tilt.UP_UNIT long)
         one_g = self._accel_lsb_per_g * UP_UNIT
         self._vert_one = int(one_g)
@@ -217,12 +239,14 @@ class Pipeline(Tilt):
         self._still_var_g2 = cfg["still_g"] ** 2
         # _fault's limits, squared, in counts
         a, g = self._accel_lsb_per_g, self._gyro_lsb_per_dps
-        self._silent_force2 = (_SILENT_G * a) ** 2
-        self._silent_rate2 = (_SILENT_DPS * g) ** 2
-        self._max_force2 = (_MAX_G * a) ** 2
-        self._max_rate2 = (_MAX_DPS * g) ** 2 / (1 << 2 * self._rate_shift)  # shifted counts
-        self._tilt_min2 = (_TILT_MIN_G * a) ** 2
-        self._tilt_max2 = (_TILT_MAX_G * a) ** 2
+        # (ints: the means of force and raw rate are checked in 2-count units, whose squares
+        # stay small ints; the tilt against Tilt._grav2, whole counts)
+        self._silent_force2 = int((_SILENT_G * a / 2) ** 2)
+        self._silent_rate2 = int((_SILENT_DPS * g / 2) ** 2)
+        self._max_force2 = int((_MAX_G * a / 2) ** 2)
+        self._max_rate2 = int((_MAX_DPS * g) ** 2 / (1 << 2 * self._rate_shift))  # shifted
+        self._tilt_min2 = int((_TILT_MIN_G * a) ** 2)
+        self._tilt_max2 = int((_TILT_MAX_G * a) ** 2)
         self._still_var_dps2 = cfg["still_dps"] ** 2
         self._frame = Frame()
         self._settle_ms = int(cfg["settle_s"] * 1000)
@@ -240,11 +264,12 @@ class Pipeline(Tilt):
         self._toe_j = 0
         self._toe_x = self._toe_y = self._toe_z = 0.0
         self._swapped = False  # the last segment end's row closed the window (still)
-        self._win_cur = [0.0] * _WIN_SLOTS
-        self._win_prev = [0.0] * _WIN_SLOTS
+        self._win_cur = [0] * _WIN_SLOTS
+        self._win_prev = [0] * _WIN_SLOTS
         self.t_ms = 0  # the sample clock at the last sample fed, wrapping at 2**30
         self._started = False  # samples have come (gravity starts at the first one)
         self._bias_x = self._bias_y = self._bias_z = 0.0
+        self._bias_seen_x = self._bias_seen_y = self._bias_seen_z = None
         self._bias_ints()
         # the accelerometer's offset (counts, sensor axes): gravity is grav, the mean specific
         # force grav + offset; window sums of grav hold the offset already
@@ -320,7 +345,13 @@ class Pipeline(Tilt):
 
     def _bias_ints(self):
         """The bias as the blocks' rate sums lose it (ints, 1/_RATE_FRAC counts); after every
-        change of the bias, which happens only at segment ends."""
+        change of the bias, which happens only at segment ends (and is checked there: a float
+        compared makes no garbage, a float converted does)."""
+        if (self._bias_x == self._bias_seen_x and self._bias_y == self._bias_seen_y
+                and self._bias_z == self._bias_seen_z):
+            return
+        self._bias_seen_x, self._bias_seen_y = self._bias_x, self._bias_y
+        self._bias_seen_z = self._bias_z
         self._bias_fx = int(round(self._bias_x * _RATE_FRAC))
         self._bias_fy = int(round(self._bias_y * _RATE_FRAC))
         self._bias_fz = int(round(self._bias_z * _RATE_FRAC))
@@ -380,6 +411,8 @@ class Pipeline(Tilt):
         self._blk_stop = 1 if self._setoff.on else min(self._block_n, self._segment_n)
         self._blk_fx = self._blk_fy = self._blk_fz = 0
         self._blk_rx = self._blk_ry = self._blk_rz = 0
+        self._blk_cx = self._blk_cy = self._blk_cz = 0  # coning (see _CONE_SHIFT)
+        self._blk_mx = self._blk_my = self._blk_mz = 0
         self._seg_vert = self._seg_vert_sq = 0
         self._seg_qx = self._seg_qy = self._seg_qz = 0
         self._seg_rate_sq = 0
@@ -437,11 +470,14 @@ class Pipeline(Tilt):
         """Run samples from index i until a step, the segment's end or the end; returns the next
         index. Per sample only small-int work (on a 32-bit MicroPython a float is a heap object,
         an int below 2**30 is not): force and rate summed for the tilt, the vertical force as
-        the raw force . the integer gravity direction for the step detector, and shifted
-        squares for stillness. The tilt's float work runs at the block's end (tilt.py)."""
+        the raw force . the integer gravity direction for the step detector, shifted
+        squares for stillness, and the block's coning and sculling sums (see _CONE_SHIFT).
+        The tilt's float work runs at the block's end (tilt.py)."""
         ux, uy, uz = self._up_x, self._up_y, self._up_z
         fx, fy, fz = self._blk_fx, self._blk_fy, self._blk_fz
         rx, ry, rz = self._blk_rx, self._blk_ry, self._blk_rz
+        cx, cy, cz = self._blk_cx, self._blk_cy, self._blk_cz
+        mx, my, mz = self._blk_mx, self._blk_my, self._blk_mz
         # (never four or more names in one assignment here: that builds a tuple)
         qx, qy, qz = self._seg_qx, self._seg_qy, self._seg_qz
         s_vert, s_vert_sq, s_rate_sq = self._seg_vert, self._seg_vert_sq, self._seg_rate_sq
@@ -459,23 +495,41 @@ class Pipeline(Tilt):
             fy += ay
             fz += az
             vert = ax * ux + ay * uy + az * uz  # vertical force x UP_UNIT
-            ax = vert >> v_shift
-            s_vert += ax
-            s_vert_sq += ax * ax
-            ax = buf[i + 3]
-            ay = buf[i + 4]
-            az = buf[i + 5]
+            w = vert >> v_shift
+            s_vert += w
+            s_vert_sq += w * w
+            ax >>= _CONE_SHIFT
+            ay >>= _CONE_SHIFT
+            az >>= _CONE_SHIFT
+            tx = rx >> _CONE_SHIFT
+            ty = ry >> _CONE_SHIFT
+            tz = rz >> _CONE_SHIFT
+            bx = buf[i + 3]
+            by = buf[i + 4]
+            bz = buf[i + 5]
             i += 6
-            rx += ax
-            ry += ay
-            rz += az
-            ax >>= r_shift
-            ay >>= r_shift
-            az >>= r_shift
-            qx += ax
-            qy += ay
-            qz += az
-            s_rate_sq += ax * ax + ay * ay + az * az
+            rx += bx
+            ry += by
+            rz += bz
+            sx = bx >> r_shift
+            sy = by >> r_shift
+            sz = bz >> r_shift
+            qx += sx
+            qy += sy
+            qz += sz
+            s_rate_sq += sx * sx + sy * sy + sz * sz
+            bx >>= _CONE_SHIFT
+            by >>= _CONE_SHIFT
+            bz >>= _CONE_SHIFT
+            cx += ty * bz - tz * by
+            cy += tz * bx - tx * bz
+            cz += tx * by - ty * bx
+            tx += tx + bx
+            ty += ty + by
+            tz += tz + bz
+            mx += ay * tz - az * ty
+            my += az * tx - ax * tz
+            mz += ax * ty - ay * tx
             seg_n += 1
             since += 1
             if vert > vert_max:
@@ -503,9 +557,25 @@ class Pipeline(Tilt):
                 self._seg_ry += ry
                 self._seg_rz += rz
                 vert = seg_n - self._blk_start
-                self._tilt_block(vert, fx, fy, fz, rx * _RATE_FRAC - vert * self._bias_fx,
-                                 ry * _RATE_FRAC - vert * self._bias_fy,
-                                 rz * _RATE_FRAC - vert * self._bias_fz)
+                # sculling: F x T less the sum, in 64 counts x 2 theta, then counts (ints
+                # once the float is truncated); coning likewise (see _CONE_SHIFT)
+                ax = fx >> _CONE_SHIFT
+                ay = fy >> _CONE_SHIFT
+                az = fz >> _CONE_SHIFT
+                tx = rx >> _CONE_SHIFT
+                ty = ry >> _CONE_SHIFT
+                tz = rz >> _CONE_SHIFT
+                w = self._mom_k
+                mx = int((ay * tz - az * ty - mx) * w)
+                my = int((az * tx - ax * tz - my) * w)
+                mz = int((ax * ty - ay * tx - mz) * w)
+                ax = self._cone_k
+                self._tilt_block(vert, fx + mx, fy + my, fz + mz,
+                                 rx * _RATE_FRAC - vert * self._bias_fx + int(cx * ax),
+                                 ry * _RATE_FRAC - vert * self._bias_fy + int(cy * ax),
+                                 rz * _RATE_FRAC - vert * self._bias_fz + int(cz * ax))
+                cx = cy = cz = 0
+                mx = my = mz = 0
                 if self._setoff.on:  # (blocks are one sample long then)
                     self._set_off_sample(fx, fy, fz, rx - self._bias_x, ry - self._bias_y,
                                          rz - self._bias_z)
@@ -528,6 +598,8 @@ class Pipeline(Tilt):
         # (a block that goes on in the next feed keeps its sums)
         self._blk_fx, self._blk_fy, self._blk_fz = fx, fy, fz
         self._blk_rx, self._blk_ry, self._blk_rz = rx, ry, rz
+        self._blk_cx, self._blk_cy, self._blk_cz = cx, cy, cz
+        self._blk_mx, self._blk_my, self._blk_mz = mx, my, mz
         if step or seg_n >= self._segment_n:
             self._segment_end(step)  # (a new segment: its first block set up)
         return i
@@ -588,29 +660,29 @@ class Pipeline(Tilt):
 
     def _own_segment_end(self, step):
         n = self._seg_n
-        # the segment's sums as floats: raw force, rate with the bias removed, the turn in
-        # rate counts x pull (see tilt.py), as the window sums and the checks below take them
-        self._seg_force_x = float(self._seg_fx)
-        self._seg_force_y = float(self._seg_fy)
-        self._seg_force_z = float(self._seg_fz)
+        # the rate with the bias removed, as the window sums and the checks below take it (a
+        # float: the bias is one); force and n stay ints (the window's too)
         self._seg_rate_x = self._seg_rx - n * self._bias_x
         self._seg_rate_y = self._seg_ry - n * self._bias_y
         self._seg_rate_z = self._seg_rz - n * self._bias_z
-        k = 1.0 / self._rad_per_count
-        self._seg_turn_x *= k
-        self._seg_turn_y *= k
-        self._seg_turn_z *= k
         rem = self._clock_rem + n * _MS_MHZ
         self._clock_ms = self.t_ms = (self._clock_ms + rem // self._rate_mhz) & TICKS_MASK
         self._clock_rem = rem % self._rate_mhz
-        seg_ms = int(self._seg_n * 1000.0 / self._rate_hz)
+        seg_ms = n * _MS_MHZ // self._rate_mhz
         cur = self._win_cur
-        # the segment's rate x pull-so-far, with the window's pull before the segment added
-        px, py, pz = cur[_WIN_PULL_X], cur[_WIN_PULL_Y], cur[_WIN_PULL_Z]
-        rx, ry, rz = self._seg_rate_x, self._seg_rate_y, self._seg_rate_z
-        cur[_WIN_TURN_X] += self._seg_turn_x + ry * pz - rz * py
-        cur[_WIN_TURN_Y] += self._seg_turn_y + rz * px - rx * pz
-        cur[_WIN_TURN_Z] += self._seg_turn_z + rx * py - ry * px
+        # the segment's rate x pull-so-far (see tilt.py) in rate counts x pull, with the
+        # window's pull before the segment added (none in its first segment)
+        k = self._count_per_rad
+        if cur[_WIN_N]:
+            px, py, pz = cur[_WIN_PULL_X], cur[_WIN_PULL_Y], cur[_WIN_PULL_Z]
+            rx, ry, rz = self._seg_rate_x, self._seg_rate_y, self._seg_rate_z
+            cur[_WIN_TURN_X] += self._seg_turn_x * k + ry * pz - rz * py
+            cur[_WIN_TURN_Y] += self._seg_turn_y * k + rz * px - rx * pz
+            cur[_WIN_TURN_Z] += self._seg_turn_z * k + rx * py - ry * px
+        else:
+            cur[_WIN_TURN_X] = self._seg_turn_x * k
+            cur[_WIN_TURN_Y] = self._seg_turn_y * k
+            cur[_WIN_TURN_Z] = self._seg_turn_z * k
         cur[_WIN_GRAV_X] += self._seg_grav_x
         cur[_WIN_GRAV_Y] += self._seg_grav_y
         cur[_WIN_GRAV_Z] += self._seg_grav_z
@@ -623,9 +695,9 @@ class Pipeline(Tilt):
         cur[_WIN_PULL_Y] += self._seg_pull_y
         cur[_WIN_PULL_Z] += self._seg_pull_z
         cur[_WIN_N] += self._seg_n
-        cur[_WIN_FORCE_X] += self._seg_force_x
-        cur[_WIN_FORCE_Y] += self._seg_force_y
-        cur[_WIN_FORCE_Z] += self._seg_force_z
+        cur[_WIN_FORCE_X] += self._seg_fx
+        cur[_WIN_FORCE_Y] += self._seg_fy
+        cur[_WIN_FORCE_Z] += self._seg_fz
         fault = self._fault()
         quiet = False
         if fault:
@@ -676,29 +748,25 @@ class Pipeline(Tilt):
     def _fault(self):
         """The segment's sensor fault kind, or 0: means of force and raw rate no trunk can
         produce (zeros, full scale) or a tilt vector off any physical size. Squared sums
-        against the squared limits x n (counts, from __init__), the rare cases last: few float
-        temporaries per segment."""
+        against the squared limits (from __init__), the rare cases last: small ints only."""
         n = self._seg_n
         if n < 1:
             return 0
-        nn = n * n
-        sx, sy, sz = self._seg_force_x, self._seg_force_y, self._seg_force_z
+        # means in 2-count units (squares of 16-bit means stay small ints); all ints here
+        sx, sy, sz = self._seg_fx // n >> 1, self._seg_fy // n >> 1, self._seg_fz // n >> 1
         force2 = sx * sx + sy * sy + sz * sz
         # rms raw rate above the limit (shifted counts, see __init__): stuck at full scale. The
         # force only over a segment of at least half the usual length: a step can cut one to a
         # sample or two, and those can be the heel strike's (5 g at a waist, 200 Hz); a sensor
         # stuck at full scale makes no steps, so its segments are whole
-        if (force2 > self._max_force2 * nn and n >= self._half_segment_n) \
+        if (force2 > self._max_force2 and n >= self._half_segment_n) \
                 or self._seg_rate_sq > self._max_rate2 * n:
             return FAULT_SATURATED
-        if force2 < self._silent_force2 * nn:
-            sx = self._seg_rate_x + n * self._bias_x  # the raw rate: the bias added back
-            sy = self._seg_rate_y + n * self._bias_y
-            sz = self._seg_rate_z + n * self._bias_z
-            if sx * sx + sy * sy + sz * sz < self._silent_rate2 * nn:
+        if force2 < self._silent_force2:
+            sx, sy, sz = self._seg_rx // n >> 1, self._seg_ry // n >> 1, self._seg_rz // n >> 1
+            if sx * sx + sy * sy + sz * sz < self._silent_rate2:
                 return FAULT_SILENT
-        sx, sy, sz = self._grav_x, self._grav_y, self._grav_z
-        if not self._tilt_min2 < sx * sx + sy * sy + sz * sz < self._tilt_max2:  # NaN too
+        if not self._tilt_min2 < self._grav2 < self._tilt_max2:  # (|grav|^2 at the last block)
             return FAULT_TILT
         return 0
 
@@ -791,7 +859,7 @@ class Pipeline(Tilt):
 
     def _near_anchor(self, n):
         """The segment's mean force is within 2 deg of the still stretch's first segment's."""
-        x1, y1, z1 = self._seg_force_x / n, self._seg_force_y / n, self._seg_force_z / n
+        x1, y1, z1 = self._seg_fx / n, self._seg_fy / n, self._seg_fz / n
         x0, y0, z0 = self._still_force0_x, self._still_force0_y, self._still_force0_z
         cx, cy, cz = y0 * z1 - z0 * y1, z0 * x1 - x0 * z1, x0 * y1 - y0 * x1
         return (cx * cx + cy * cy + cz * cz < _SPIN_TILT_SIN2
@@ -800,7 +868,7 @@ class Pipeline(Tilt):
     def _still(self, seg_ms):
         self._still_ms += seg_ms
         n = self._seg_n
-        ax, ay, az = self._seg_force_x / n, self._seg_force_y / n, self._seg_force_z / n
+        ax, ay, az = self._seg_fx / n, self._seg_fy / n, self._seg_fz / n
         if self._lost:  # a quiet segment's mean force is gravity
             self._recover(ax, ay, az)
         if self._quiet_n == 0:
@@ -1172,7 +1240,7 @@ class Pipeline(Tilt):
     @staticmethod
     def _clear(win):
         for j in range(_WIN_SLOTS):
-            win[j] = 0.0
+            win[j] = 0  # (float sums become floats at their first add; n and force stay ints)
 
     def _row(self, cur, prev, stride):
         """Lean over the window cur+prev to the sink; a whole stride's lean also to the coach."""

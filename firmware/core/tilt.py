@@ -5,8 +5,10 @@ The vector (specific force at rest, sensor axes, accelerometer counts) is turned
 pulled toward the mean specific force of each block with a time constant: a low-pass of
 specific force taken in the world frame (docs/orientation.md says why that is the trunk's tilt
 while running). Per sample the owner only sums raw counts, which on MicroPython are small ints
-and never touch the heap; the float work here runs once per block (20-40 ms), where a filter
-updated per sample makes a dozen heap floats per sample on an ESP32. Within a block the gyro's
+and never touch the heap; the float work here runs once per block (125 ms, the owner's
+choice), where a filter updated per sample makes a dozen heap floats per sample on an ESP32.
+The owner's sums correct the block's rotation and mean force for second-order terms (coning,
+sculling: pipeline._CONE_SHIFT) before they come here. Within a block the gyro's
 turn is applied half before the pull and half after it: the block's pull stands for pulls
 spread over the block, i.e. made at its middle on average, and the later half of the turn
 carries them on as it would have. (Applied all before or all after, a trunk that rocks in step
@@ -21,6 +23,8 @@ attributes, so the subclass's code reads them with no hop through another object
     self._pull                          share of the gap pulled per sample (dt / tau; 0 holds)
     self._up_x, _up_y, _up_z            the estimate's direction x UP_UNIT as ints, for integer
                                         dot products with raw counts (the vertical force)
+    self._grav2                         |estimate|^2 in whole counts (int), at the last
+                                        _tilt_up (a block's end)
     self._tilt_block(n, fx, fy, fz, rx, ry, rz)
                                         one block: n samples, force summed (counts), rate summed
                                         with the gyro bias removed (any unit: rad_per_unit)
@@ -47,20 +51,26 @@ class Tilt:
         self._pull = 0.0
         self._up_x = self._up_y = 0
         self._up_z = UP_UNIT
+        self._grav2 = 0
         self._tilt_clear()
 
     def _tilt_clear(self):
         self._seg_grav_x = self._seg_grav_y = self._seg_grav_z = 0.0
         self._seg_pull_x = self._seg_pull_y = self._seg_pull_z = 0.0
         self._seg_turn_x = self._seg_turn_y = self._seg_turn_z = 0.0
+        self._seg_blocks = 0  # blocks summed since: the first one's sums are set, not added
 
     def _tilt_up(self):
-        """Refresh the integer direction from the estimate (+1 count: never a division by 0)."""
-        gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
-        k = UP_UNIT / (math.sqrt(gx * gx + gy * gy + gz * gz) + 1.0)
-        self._up_x = int(gx * k)
-        self._up_y = int(gy * k)
-        self._up_z = int(gz * k)
+        """Refresh the integer direction from the estimate, in ints once the estimate is
+        truncated to whole counts (< 1/4096 of 1 g: 0.014 deg): one float per call, the root
+        (+1: never a division by 0). Keeps |grav|^2 (counts^2, int) for the owner's checks."""
+        gx, gy, gz = int(self._grav_x), int(self._grav_y), int(self._grav_z)
+        n2 = gx * gx + gy * gy + gz * gz
+        self._grav2 = n2
+        n2 = int(math.sqrt(n2)) + 1
+        self._up_x = gx * UP_UNIT // n2
+        self._up_y = gy * UP_UNIT // n2
+        self._up_z = gz * UP_UNIT // n2
 
     def _tilt_block(self, n, fx, fy, fz, rx, ry, rz):
         k = self._half_rad
@@ -81,19 +91,35 @@ class Tilt:
         gx += px
         gy += py
         gz += pz
-        self._seg_grav_x += n * gx  # each sample's estimate, taken as the middle's
-        self._seg_grav_y += n * gy
-        self._seg_grav_z += n * gz
-        # the whole turn (2h) x the pull so far at the middle (the sums, and half this one's)
-        cx = self._seg_pull_x + self._seg_pull_x + px
-        cy = self._seg_pull_y + self._seg_pull_y + py
-        k = self._seg_pull_z + self._seg_pull_z + pz
-        self._seg_turn_x += hy * k - hz * cy
-        self._seg_turn_y += hz * cx - hx * k
-        self._seg_turn_z += hx * cy - hy * cx
-        self._seg_pull_x += px
-        self._seg_pull_y += py
-        self._seg_pull_z += pz
+        # each sample's estimate taken as the middle's; the whole turn (2h) x the pull so far
+        # at the middle: the sums before and after this block's pull added (2 S + p)
+        if self._seg_blocks:
+            self._seg_grav_x += n * gx
+            self._seg_grav_y += n * gy
+            self._seg_grav_z += n * gz
+            cx = self._seg_pull_x
+            cy = self._seg_pull_y
+            k = self._seg_pull_z
+            self._seg_pull_x += px
+            self._seg_pull_y += py
+            self._seg_pull_z += pz
+            cx += self._seg_pull_x
+            cy += self._seg_pull_y
+            k += self._seg_pull_z
+            self._seg_turn_x += hy * k - hz * cy
+            self._seg_turn_y += hz * cx - hx * k
+            self._seg_turn_z += hx * cy - hy * cx
+        else:  # the segment's first block (most are its only one): the sums before are 0
+            self._seg_grav_x = n * gx
+            self._seg_grav_y = n * gy
+            self._seg_grav_z = n * gz
+            self._seg_pull_x = px
+            self._seg_pull_y = py
+            self._seg_pull_z = pz
+            self._seg_turn_x = hy * pz - hz * py
+            self._seg_turn_y = hz * px - hx * pz
+            self._seg_turn_z = hx * py - hy * px
+        self._seg_blocks += 1
         cx = gy * hz - gz * hy
         cy = gz * hx - gx * hz
         self._grav_z = gz + gx * hy - gy * hx
