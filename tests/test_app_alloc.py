@@ -26,7 +26,11 @@ def test_the_loop_allocates_nothing_but_the_pipelines_floats(lines):
     assert (passes, error) == ("1000", "none"), lines
     alloc = json.loads(lines["ALLOC"])
     assert alloc["pipeline_only"] > 0  # the comparison measures something
-    assert alloc["loop_no_session"] == alloc["pipeline_only"]
+    # The pipeline's garbage comes at block and segment ends, and how many of those fall in
+    # the measured passes depends on the phase each run starts in (one segment's floats more or
+    # less, ~2 B a pass over 1000 passes). Anything the loop allocated itself every pass, every
+    # other or every fourth would be >= 4 B a pass (a heap object is >= 16 B).
+    assert abs(alloc["loop_no_session"] - alloc["pipeline_only"]) < 4.0, alloc
 
 
 def test_with_the_pelvis_pod_the_loop_still_allocates_nothing_of_its_own(lines):
