@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from firmware.core import coach as coachmod, config, logfmt, logparse
-from firmware.core.coach import FAULT_HIPBEND, FAULT_LUMBAR_ARCH, FAULT_NONE, LumbarCoach
+from firmware.core.coach import FAULT_HIPBEND, FAULT_LUMBAR_ARCH, FAULT_NONE
+from firmware.core.lumbar import LumbarCoach
 from firmware.core.coaching import Coaching
 from firmware.core.haptics import HIPBEND, LUMBAR_ARCH, PATTERNS
 from firmware.core.pipeline import Pipeline
