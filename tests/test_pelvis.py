@@ -7,13 +7,16 @@ the chest's samples turned by a fixed rotation (one rigid segment: an ankle lean
 another trunk lean, worn on the belt (a trunk that bends between the two sensors)."""
 import csv
 import math
+import subprocess
+import sys
 from array import array
 
 import numpy as np
 import pytest
 
 from firmware.core import coach as coachmod, config, logfmt, logparse
-from firmware.core.coach import FAULT_HIPBEND, FAULT_LUMBAR_ARCH, FAULT_NONE, LumbarCoach
+from firmware.core.coach import FAULT_HIPBEND, FAULT_LUMBAR_ARCH, FAULT_NONE
+from firmware.core.lumbar import LumbarCoach
 from firmware.core.coaching import Coaching
 from firmware.core.haptics import HIPBEND, LUMBAR_ARCH, PATTERNS
 from firmware.core.pipeline import Pipeline
@@ -460,7 +463,7 @@ def test_fed_the_chests_own_samples_the_pelvis_pipeline_is_the_chests_to_the_bit
     batch: fed the same samples its gravity and bias stay equal to the chest's exactly."""
     imu, _, _ = simulate(segments(8.0, run_s=20), rate_hz=RATE_HZ, seed=5)
     p = Pipeline(config.defaults(), RATE_HZ, 1.0, 1.0, Sink(), pelvis=True)
-    f = p._pelvis
+    f = p._pelvis.follower  # (pelvis.Pelvis)
     a = imu[:, 1:].ravel()
     for i in range(0, len(a), 6 * batch):
         chunk = array("d", a[i:i + 6 * batch])
@@ -468,3 +471,21 @@ def test_fed_the_chests_own_samples_the_pelvis_pipeline_is_the_chests_to_the_bit
         assert (f._grav_x, f._grav_y, f._grav_z) == (p._grav_x, p._grav_y, p._grav_z)
         assert (f._bias_x, f._bias_y, f._bias_z) == (p._bias_x, p._bias_y, p._bias_z)
     assert p.pelvis_known()
+
+
+_LOADS = """
+import sys
+from firmware.core import config
+from firmware.core.pipeline import Pipeline
+p = Pipeline(config.defaults(), 100, 1.0, 1.0, None, pelvis=%s)
+print("firmware.core.pelvis" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("pelvis", [False, True])
+def test_only_a_pelvis_pipeline_loads_the_pelvis_module(pelvis):
+    """A one-IMU board never holds the pelvis code (issue 13's heap): pipeline.py imports
+    pelvis.py only for Pipeline(..., pelvis=True)."""
+    out = subprocess.run([sys.executable, "-c", _LOADS % pelvis], capture_output=True,
+                         text=True, cwd=upy.ROOT, check=True).stdout.split()
+    assert out == [str(pelvis)]

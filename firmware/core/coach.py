@@ -26,7 +26,7 @@ FAULT_ARCH = const(2)
 FAULT_OVERLEAN = const(3)
 CUE_GOOD = const(4)  # not a fault: the correction cue
 FAULT_NAMES = ("none", "upright", "arch", "overlean")
-# the pelvis sensor's faults (LumbarCoach), numbered after the cues above so that one number
+# the pelvis sensor's faults (lumbar.LumbarCoach), numbered after the cues above so that one number
 # names any cue (the summary stage's `cue_summary` event logs it)
 FAULT_HIPBEND = const(5)
 FAULT_LUMBAR_ARCH = const(6)
@@ -164,73 +164,3 @@ class Coach:
         self.buzzed_ms = t_ms
         return self.fault if self.cued else summary
 
-
-class LumbarCoach(Coach):
-    """The pelvis sensor's two faults, decided and timed as the chest's are (hold, repeat,
-    clear, hysteresis, the feedback stage), on the lumbar angle (thorax lean less pelvis tilt,
-    + = flexion):
-
-    - hip bend: lumbar flexion at or above `hipbend_above_deg` while the pelvis tilts forward
-      less than `hipbend_pelvis_below_deg`: the trunk folds over an upright pelvis instead of
-      the body leaning as one line (an ankle lean tilts both, so its lumbar angle stays small
-      and its pelvis leans: it is never a hip bend);
-    - lumbar arch: the stride-mean lumbar angle below `lumbar_arch_below_deg`, or its value in
-      the toe-off part of the stride below `lumbar_arch_toeoff_below_deg` (an arch "as the leg
-      passes behind" is strongest there and can hide in the mean).
-
-    The doubt margin (`doubt_deg`, set by coaching.py) is the chest's less the pelvis's: an
-    acceleration leans both tilt estimates alike and cancels in their difference, a tilt error
-    one sensor has after a corner does not. No correction cue: `cue_good` logs a thorax lean,
-    and one "good" for the chest's faults is enough to learn from.
-    """
-
-    def __init__(self, cfg):
-        self.recent_pelvis = [0.0] * _MAX_STRIDES
-        self.recent_toeoff = [0.0] * _MAX_STRIDES
-        Coach.__init__(self, cfg)
-        self.plan = Schedule(cfg, len(CUE_NAMES) + 1)
-        self.correct_ms = -1
-        self.hip_on = cfg["hipbend_alert"]
-        self.hip_deg = cfg["hipbend_above_deg"]
-        self.hip_pelvis_deg = cfg["hipbend_pelvis_below_deg"]
-        self.lumbar_arch_on = cfg["lumbar_arch_alert"]
-        self.lumbar_arch_deg = cfg["lumbar_arch_below_deg"]
-        self.toeoff_arch_deg = cfg["lumbar_arch_toeoff_below_deg"]
-        self.pelvis_deg = 0.0
-        self.toeoff_deg = 0.0
-
-    def update_lumbar(self, t_ms, lumbar_deg, pelvis_deg, toeoff_deg, coached, win_ms=0):
-        """One stride's lumbar angle, pelvis tilt and toe-off lumbar angle (deg), averaged
-        over [t_ms - win_ms, t_ms]. Returns the cue to give now (FAULT_HIPBEND,
-        FAULT_LUMBAR_ARCH or FAULT_NONE); `coached` as for update()."""
-        if coached:
-            self.pelvis_deg = self._mean(self.recent_pelvis, pelvis_deg)
-            self.toeoff_deg = self._mean(self.recent_toeoff, toeoff_deg)
-        return self.update(t_ms, lumbar_deg, coached, win_ms)
-
-    def _classify(self, lumbar):
-        f = self.fault
-        h = self.hyst_deg
-        arch = self.lumbar_arch_deg
-        toe = self.toeoff_arch_deg
-        hip = self.hip_deg
-        pelvis = self.hip_pelvis_deg
-        if f == FAULT_LUMBAR_ARCH:
-            arch += h
-            toe += h
-        elif f == FAULT_HIPBEND:
-            hip -= h
-            pelvis += h
-        if self.lumbar_arch_on and (lumbar < arch or self.toeoff_deg < toe):
-            return FAULT_LUMBAR_ARCH
-        if self.hip_on and lumbar >= hip and self.pelvis_deg < pelvis:
-            return FAULT_HIPBEND
-        return FAULT_NONE
-
-    def _excess(self, lumbar):
-        f = self.fault
-        if f == FAULT_HIPBEND:
-            return lumbar - self.hip_deg
-        if f == FAULT_LUMBAR_ARCH:
-            return max(self.lumbar_arch_deg - lumbar, self.toeoff_arch_deg - self.toeoff_deg)
-        return 0.0

@@ -23,7 +23,7 @@ and plays its own housekeeping messages on it), `stage`, `band_shift_deg`, `upri
 
 The sink is the pipeline's (`sink.event(t_ms, name, value)`).
 """
-from .coach import CUE_GOOD, CUE_NAMES, FAULT_NONE, Coach, LumbarCoach
+from .coach import CUE_GOOD, CUE_NAMES, FAULT_NONE, Coach
 from .compat import const, ticks_diff
 from .cues import LEVEL_GENTLE, alert_level
 from .context import Context
@@ -159,13 +159,14 @@ class Coaching:
         """The same stride seen with the pelvis sensor: lumbar angle (thorax lean less pelvis
         tilt, + = flexion), pelvis tilt (+ = anterior) and the lumbar angle in the stride's
         toe-off part, all deg, and the pelvis's mean forward specific force (g); the hip-bend
-        and lumbar-arch alerts (coach.LumbarCoach). The lumbar angle may be off by what the
+        and lumbar-arch alerts (lumbar.LumbarCoach). The lumbar angle may be off by what the
         thorax lean may be (the chest's doubt, from its forward force) less what the pelvis
         tilt may be (the same from the pelvis's): the body's acceleration is in both and
         cancels, a tilt error one sensor has after a corner does not."""
         self._pelvis_ms = t_ms
         lumbar = self._lumbar
         if lumbar is None:
+            from .lumbar import LumbarCoach  # (pelvis only: a one-IMU board never loads it)
             lumbar = self._lumbar = LumbarCoach(self._cfg)
             lumbar.plan.stage = self._coach.plan.stage
             self._pelvis_context = Context(self._cfg)

@@ -37,7 +37,7 @@ from .coaching import Coaching
 from .compat import TICKS_MASK, const, ticks_diff
 from .forward import ForwardCheck, SetOff
 from .gait import RUNNING, STILL, Gait
-from .haptics import READY, SENSOR, STAND_TALL, Player
+from .haptics import READY, SENSOR, STAND_TALL
 from .orientation import Frame, tilt_deg
 from .tilt import UP_UNIT, Tilt
 from .tiltgain import TiltGain
@@ -79,7 +79,7 @@ _CONE_SHIFT = const(6)
 # (Public: a test that feeds counts itself takes the same scale.)
 UNITS_LSB_PER_G = 4096.0
 UNITS_LSB_PER_DPS = 32.8
-_MS_MHZ = const(1000000)  # 1 s in ms x mHz: a sample lasts _MS_MHZ / rate_mhz ms
+MS_MHZ = const(1000000)  # 1 s in ms x mHz: a sample lasts MS_MHZ / rate_mhz ms
 _SEGMENT_S = 0.125    # longest stretch between bookkeeping calls
 # Rows come at every step; between steps (still, or walking slower than ~130 steps/min) a row
 # is added once this long has passed, so that with segments <= 125 ms rows are <= 0.5 s apart
@@ -137,32 +137,31 @@ _ONSET_MS = const(250)     # two segments: how long a fault's onset can look lik
 _FAULT_BUZZ_MS = const(60000)  # a flapping wire buzzes once a minute, but every fault is logged
 
 # window slots: sum of grav (3), sum of gyro (3), sum of corrections (3), samples, sum of raw
-# specific force (3)
-_WIN_GRAV_X = const(0)
-_WIN_GRAV_Y = const(1)
-_WIN_GRAV_Z = const(2)
+# specific force (3). (The slots pelvis.py reads, and MS_MHZ, are public: a const() with a
+# leading underscore is no module attribute on MicroPython.)
+WIN_GRAV_X = const(0)
+WIN_GRAV_Y = const(1)
+WIN_GRAV_Z = const(2)
 _WIN_RATE_X = const(3)
 _WIN_RATE_Y = const(4)
 _WIN_RATE_Z = const(5)
 _WIN_PULL_X = const(6)
 _WIN_PULL_Y = const(7)
 _WIN_PULL_Z = const(8)
-_WIN_N = const(9)
-_WIN_FORCE_X = const(10)
-_WIN_FORCE_Y = const(11)
-_WIN_FORCE_Z = const(12)
+WIN_N = const(9)
+WIN_FORCE_X = const(10)
+WIN_FORCE_Y = const(11)
+WIN_FORCE_Z = const(12)
 _WIN_TURN_X = const(13)  # the pull's turning within the window (see _kernel), rate x pull
 _WIN_TURN_Y = const(14)
 _WIN_TURN_Z = const(15)
 # gravity at each toe-off in the window (summed) and how many: the kernel adds one where the
 # stance's force falls below step_low_g (see _kernel), for the lumbar angle at toe-off
-_WIN_TOE_X = const(16)
-_WIN_TOE_Y = const(17)
-_WIN_TOE_Z = const(18)
-_WIN_TOE_N = const(19)
+WIN_TOE_X = const(16)
+WIN_TOE_Y = const(17)
+WIN_TOE_Z = const(18)
+WIN_TOE_N = const(19)
 _WIN_SLOTS = const(20)
-# a pelvis pipeline follows its chest pipeline's steps and segments: its own never end a run
-_NEVER = const(1 << 29)
 
 
 class Pipeline(Tilt):
@@ -171,12 +170,9 @@ class Pipeline(Tilt):
     cadence_spm(), calibration(), sensor_faulty(), pelvis_known()
     (docs/architecture.md); everything else is private and may change.
 
-    With pelvis=True a second Pipeline (`_pelvis`, a follower) estimates the pelvis sensor's
-    tilt: the same code, so the same bias learning, turn handling, set-off forward finding and
-    fault handling as the chest, but driven by this one: it runs the same samples in lock
-    step, ends its segments and steps where this one does (so both average the same windows),
-    is calibrated when this one is (standing tall zeroes both) and its events reach the sink
-    only as pelvis_fault / pelvis_ok (_PelvisLink). docs/orientation.md ("Chest and pelvis").
+    With pelvis=True a second Pipeline, a follower, estimates the pelvis sensor's tilt in
+    lock step with this one: pelvis.py (`_pelvis`), imported only then, so a one-IMU board
+    never loads it. docs/orientation.md ("Chest and pelvis").
 
     No properties here: on MicroPython a class with one makes every attribute store look the
     name up in the class first, and the kernel stores its state back at every segment."""
@@ -201,7 +197,6 @@ class Pipeline(Tilt):
             accel_lsb_per_g, gyro_lsb_per_dps = UNITS_LSB_PER_G, UNITS_LSB_PER_DPS
             self._bias_per_count = 1.0 / UNITS_LSB_PER_DPS
             self._counts = []
-            self._pelvis_counts = []  # (the pelvis pipeline takes counts: it is built so)
         self._accel_lsb_per_g = float(accel_lsb_per_g)
         self._gyro_lsb_per_dps = float(gyro_lsb_per_dps)
         self._sink = sink
@@ -258,7 +253,7 @@ class Pipeline(Tilt):
         # the runner-facing half (coaching.py); the device and replay build it and hand it in
         self.coaching = coaching if coaching is not None else Coaching(cfg, sink)
         self.player = self.coaching.player
-        self._follows = False  # this is a pelvis pipeline, driven by its chest pipeline
+        self._follows = False  # this is a pelvis follower, driven by its chest pipeline
         # the toe-off in the block under way: its sample (1 + its index in the segment, 0 for
         # none) and the tilt at the block's start (_toe_tilt)
         self._toe_j = 0
@@ -318,22 +313,10 @@ class Pipeline(Tilt):
         self._buzzed = False
         self._prompt_ms = 0
         self.prompts = 0  # "stand tall" prompts so far; the first comes with the first samples
-        # the pelvis sensor's pipeline (None: one sensor), whether the last feed had its
-        # samples, and its read-outs at the last row (deg)
-        self._pelvis = None
-        self._pelvis_fed = False
-        self._pelvis_buf = None  # the pelvis samples of the feed under way ...
-        self._pelvis_i = 0       # ... the index its pipeline has run them to, and
-        self._seg_base = 0       # the index where this pipeline's segment began in them
-        self._pelvis_deg = self._lumbar_deg = self._lumbar_toeoff_deg = 0.0
-        self._pelvis_fwd_g = 0.0  # the pelvis's forward force over the row's window (g)
+        self._pelvis = None  # the pelvis sensor's half (pelvis.Pelvis); None: one sensor
         if pelvis:
-            link = _PelvisLink(self, sink)
-            follower = Pipeline(cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, link, link)
-            follower._follows = True
-            follower._step_high = _NEVER  # (above any vertical force: |a| x tilt.UP_UNIT)
-            follower._segment_n = _NEVER
-            self._pelvis = follower
+            from .pelvis import Pelvis
+            self._pelvis = Pelvis(self, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink)
 
     def _shift(self, top, lanes):
         """The least right shift after which a segment's sum of `lanes` squares of values up
@@ -364,9 +347,7 @@ class Pipeline(Tilt):
     def pelvis_known(self):
         """The pelvis sensor is calibrated (with the chest), its forward found, and its tilt
         trusted: pelvis rows flow and the hip-bend and lumbar-arch alerts can play."""
-        f = self._pelvis
-        return (f is not None and self._pelvis_fed and f.calibrated and not f._lost
-                and f._frame.forward is not None)
+        return self._pelvis is not None and self._pelvis.known()
 
     def forward_known(self):
         """The forward direction has been found since the last calibration: lean rows flow."""
@@ -398,7 +379,7 @@ class Pipeline(Tilt):
         out = {"gyro_bias_counts": [self._bias_x * k, self._bias_y * k, self._bias_z * k],
                "up": frame.up, "forward": frame.forward}
         if self._pelvis is not None:
-            out["pelvis"] = self._pelvis.calibration()
+            out["pelvis"] = self._pelvis.follower.calibration()
         return out
 
     # ---- the per-sample kernel -------------------------------------------------------------
@@ -427,33 +408,23 @@ class Pipeline(Tilt):
         stale until set afresh, as after pelvis_gap())."""
         if self._units:
             buf = self._to_counts(buf, n, self._counts)
-            if pelvis_buf is not None and self._pelvis is not None:
-                pelvis_buf = self._to_counts(pelvis_buf, n, self._pelvis_counts)
         if not self._started and n:
             self._grav_x, self._grav_y, self._grav_z = float(buf[0]), float(buf[1]), float(buf[2])
             self._tilt_up()
             self._started = True
             self._prompt()
-        if self._pelvis is not None and n:
-            if pelvis_buf is None:
-                if self._pelvis_fed:
-                    self.pelvis_gap()
-            elif not self._pelvis_fed:
-                self._pelvis_resume(pelvis_buf)
-            if pelvis_buf is not None:
-                self._pelvis_buf = pelvis_buf
-                self._pelvis_i = 0
-                self._seg_base = -6 * self._seg_n  # (the segment began in an earlier feed)
+        pelvis = self._pelvis
+        if pelvis is not None:
+            pelvis.start(pelvis_buf, n)
         end = 6 * n
         i = 0
         while i < end:
             i = self._kernel(buf, i, end)
-        if self._pelvis_buf is not None:  # the pelvis too, to the last sample fed
-            self._follow(end)
-            self._pelvis_buf = None
+        if pelvis is not None:  # the pelvis too, to the last sample fed
+            pelvis.finish(end)
         # the clock stands at the last sample fed, not the last segment end, so that a pattern
         # started between feeds (a button press) is not stamped up to a segment late
-        self.t_ms = (self._clock_ms + (self._clock_rem + self._seg_n * _MS_MHZ)
+        self.t_ms = (self._clock_ms + (self._clock_rem + self._seg_n * MS_MHZ)
                      // self._rate_mhz) & TICKS_MASK
 
     def _to_counts(self, buf, n, out):
@@ -604,40 +575,16 @@ class Pipeline(Tilt):
             self._segment_end(step)  # (a new segment: its first block set up)
         return i
 
-    def _follow(self, end, closing=False):
-        """The pelvis pipeline runs its buffer on to index `end` (it never ends a segment or
-        a step by itself: see _segment_end); `closing`: this pipeline's segment ends there, so
-        the pelvis's block under way ends there too (its sums are then whole)."""
-        follower = self._pelvis
-        buf = self._pelvis_buf
-        i = self._pelvis_i
-        if closing and i < end:
-            # its blocks end inside its kernel, each as long as the last: run the whole ones
-            # first, then the rest as one block cut at `end`
-            n = (end - i) // 6
-            left = follower._blk_stop - follower._seg_n  # (>= 1) in the block under way
-            if n > left:
-                k = 1 if follower._setoff.on else follower._block_n
-                whole = i + 6 * (left + (n - left) // k * k)
-                while i < whole:
-                    i = follower._kernel(buf, i, whole)
-            stop = follower._seg_n + (end - i) // 6
-            if follower._blk_stop > stop:
-                follower._blk_stop = stop
-        while i < end:
-            i = follower._kernel(buf, i, end)
-        self._pelvis_i = end
-
     def _toe_tilt(self, n):
         """The block of n samples holding a toe-off has ended: the tilt after the toe-off's
         sample, between the block's start (kept at the toe-off) and its end, joins the window's
         toe-off sums."""
         w = (self._toe_j - self._blk_start) / n
         toe = self._win_cur
-        toe[_WIN_TOE_X] += self._toe_x + w * (self._grav_x - self._toe_x)
-        toe[_WIN_TOE_Y] += self._toe_y + w * (self._grav_y - self._toe_y)
-        toe[_WIN_TOE_Z] += self._toe_z + w * (self._grav_z - self._toe_z)
-        toe[_WIN_TOE_N] += 1.0
+        toe[WIN_TOE_X] += self._toe_x + w * (self._grav_x - self._toe_x)
+        toe[WIN_TOE_Y] += self._toe_y + w * (self._grav_y - self._toe_y)
+        toe[WIN_TOE_Z] += self._toe_z + w * (self._grav_z - self._toe_z)
+        toe[WIN_TOE_N] += 1.0
         self._toe_j = 0
 
     def _set_off_sample(self, ax, ay, az, rate_x, rate_y, rate_z):
@@ -648,15 +595,11 @@ class Pipeline(Tilt):
 
     # ---- bookkeeping at segment ends (<= 1/8 s) and steps -----------------------------------
     def _segment_end(self, step):
-        follower = self._pelvis_buf is not None and self._pelvis
-        if follower:  # the pelvis runs the same samples first: the rows read both
-            at = self._seg_base + 6 * self._seg_n
-            self._follow(at, True)
-            self._seg_base = at
-        self._own_segment_end(step)
-        if follower and follower._seg_n:  # and ends its segment, and step, here too
-            follower._swapped = self._swapped
-            follower._segment_end(step)
+        pelvis = self._pelvis
+        if pelvis is not None and pelvis.buf is not None:
+            pelvis.segment_end(step)  # the pelvis follows, then this one's, then its own
+        else:
+            self._own_segment_end(step)
 
     def _own_segment_end(self, step):
         n = self._seg_n
@@ -665,15 +608,15 @@ class Pipeline(Tilt):
         self._seg_rate_x = self._seg_rx - n * self._bias_x
         self._seg_rate_y = self._seg_ry - n * self._bias_y
         self._seg_rate_z = self._seg_rz - n * self._bias_z
-        rem = self._clock_rem + n * _MS_MHZ
+        rem = self._clock_rem + n * MS_MHZ
         self._clock_ms = self.t_ms = (self._clock_ms + rem // self._rate_mhz) & TICKS_MASK
         self._clock_rem = rem % self._rate_mhz
-        seg_ms = n * _MS_MHZ // self._rate_mhz
+        seg_ms = n * MS_MHZ // self._rate_mhz
         cur = self._win_cur
         # the segment's rate x pull-so-far (see tilt.py) in rate counts x pull, with the
         # window's pull before the segment added (none in its first segment)
         k = self._count_per_rad
-        if cur[_WIN_N]:
+        if cur[WIN_N]:
             px, py, pz = cur[_WIN_PULL_X], cur[_WIN_PULL_Y], cur[_WIN_PULL_Z]
             rx, ry, rz = self._seg_rate_x, self._seg_rate_y, self._seg_rate_z
             cur[_WIN_TURN_X] += self._seg_turn_x * k + ry * pz - rz * py
@@ -683,9 +626,9 @@ class Pipeline(Tilt):
             cur[_WIN_TURN_X] = self._seg_turn_x * k
             cur[_WIN_TURN_Y] = self._seg_turn_y * k
             cur[_WIN_TURN_Z] = self._seg_turn_z * k
-        cur[_WIN_GRAV_X] += self._seg_grav_x
-        cur[_WIN_GRAV_Y] += self._seg_grav_y
-        cur[_WIN_GRAV_Z] += self._seg_grav_z
+        cur[WIN_GRAV_X] += self._seg_grav_x
+        cur[WIN_GRAV_Y] += self._seg_grav_y
+        cur[WIN_GRAV_Z] += self._seg_grav_z
         if self._offset_known:
             self._apply_offset(cur)
         cur[_WIN_RATE_X] += self._seg_rate_x
@@ -694,10 +637,10 @@ class Pipeline(Tilt):
         cur[_WIN_PULL_X] += self._seg_pull_x
         cur[_WIN_PULL_Y] += self._seg_pull_y
         cur[_WIN_PULL_Z] += self._seg_pull_z
-        cur[_WIN_N] += self._seg_n
-        cur[_WIN_FORCE_X] += self._seg_fx
-        cur[_WIN_FORCE_Y] += self._seg_fy
-        cur[_WIN_FORCE_Z] += self._seg_fz
+        cur[WIN_N] += self._seg_n
+        cur[WIN_FORCE_X] += self._seg_fx
+        cur[WIN_FORCE_Y] += self._seg_fy
+        cur[WIN_FORCE_Z] += self._seg_fz
         fault = self._fault()
         quiet = False
         if fault:
@@ -936,10 +879,8 @@ class Pipeline(Tilt):
         self.calibrated = True
         self._sink.event(self.t_ms, "calibrated", None)
         self.player.play(READY, self.t_ms)
-        follower = self._pelvis
-        if follower is not None and self._pelvis_fed and follower._started \
-                and not follower._lost:
-            follower._calibrate()  # standing tall zeroes both
+        if self._pelvis is not None:
+            self._pelvis.calibrate()  # standing tall zeroes both
 
     def _prompt(self):
         self._prompt_ms = self.t_ms
@@ -958,33 +899,15 @@ class Pipeline(Tilt):
         self._bridge = False
         self._setoff.stop()
         self.coaching.rest()
-        if self._pelvis is not None and not self._follows:
-            self.pelvis_gap()
+        if self._pelvis is not None:
+            self._pelvis.gap()
 
     def pelvis_gap(self):
         """The pelvis sensor's samples are missing (lost, or back after a gap): its tilt is
         stale. Chest coaching goes on; the pelvis is trusted again once its tilt is set afresh
         (a still moment or clean strides: pelvis_ok)."""
         if self._pelvis is not None:
-            self._pelvis_fed = False
             self._pelvis.gap()
-
-    def _pelvis_resume(self, pelvis_buf):
-        """Pelvis samples (again): the pelvis pipeline's clock is set to this one's, so both
-        stamp the same sample alike; a first sample starts its gravity, as feed() does."""
-        follower = self._pelvis
-        rem = self._clock_rem + self._seg_n * _MS_MHZ
-        follower._clock_ms = (self._clock_ms + rem // self._rate_mhz) & TICKS_MASK
-        follower._clock_rem = rem % self._rate_mhz
-        follower.t_ms = self.t_ms
-        follower._reset_segment()  # what it had of a segment before the gap is not this one's
-        if not follower._started:
-            follower._grav_x = float(pelvis_buf[0])
-            follower._grav_y = float(pelvis_buf[1])
-            follower._grav_z = float(pelvis_buf[2])
-            follower._tilt_up()
-            follower._started = True
-        self._pelvis_fed = True
 
     def recalibrate(self):
         """Long press: forget "up" and forward, ask the wearer to stand tall again."""
@@ -993,7 +916,7 @@ class Pipeline(Tilt):
         self._still_ms = 0
         self.coaching.rest()
         if self._pelvis is not None:
-            self._pelvis.recalibrate()
+            self._pelvis.follower.recalibrate()
         self._prompt()
 
     def _step(self):
@@ -1009,7 +932,7 @@ class Pipeline(Tilt):
         if state != self.state:
             self._set_state(state)
         cur, prev = self._win_cur, self._win_prev
-        n = cur[_WIN_N] + prev[_WIN_N]
+        n = cur[WIN_N] + prev[WIN_N]
         # stride-mean yaw rate about gravity: turning?
         yaw_dps = ((cur[_WIN_RATE_X] + prev[_WIN_RATE_X]) * gx
                    + (cur[_WIN_RATE_Y] + prev[_WIN_RATE_Y]) * gy
@@ -1022,16 +945,16 @@ class Pipeline(Tilt):
             # which running cannot see) would otherwise read as a corner that never ends; a
             # corner moves it by at most turn_dps x its length / _YAW_BASE_S
             d = min(self._turn_dps, max(-self._turn_dps, yaw_dps))
-            self._yaw_base_dps += d * min(1.0, cur[_WIN_N] * self._dt_s / _YAW_BASE_S)
+            self._yaw_base_dps += d * min(1.0, cur[WIN_N] * self._dt_s / _YAW_BASE_S)
         if turning:
             self._turn_ms = t_ms
         if self._lost:
             self._clean_steps += 1
             if self._clean_steps >= _RECOVER_STEPS:  # the stride's mean force is gravity
                 k = 1.0 / n
-                self._recover((cur[_WIN_FORCE_X] + prev[_WIN_FORCE_X]) * k,
-                              (cur[_WIN_FORCE_Y] + prev[_WIN_FORCE_Y]) * k,
-                              (cur[_WIN_FORCE_Z] + prev[_WIN_FORCE_Z]) * k)
+                self._recover((cur[WIN_FORCE_X] + prev[WIN_FORCE_X]) * k,
+                              (cur[WIN_FORCE_Y] + prev[WIN_FORCE_Y]) * k,
+                              (cur[WIN_FORCE_Z] + prev[WIN_FORCE_Z]) * k)
                 return
         if ((turning or self._forward_check.due or self._corner_phase)
                 and self.state == RUNNING and self._frame.forward is not None
@@ -1042,7 +965,7 @@ class Pipeline(Tilt):
         if ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
             self._drop_sideways(cur)
         elif (self._pull_running and self._frame.forward is not None and not self._lost
-              and self._gain.surprising(self._forward_g(cur, prev), cur[_WIN_N] * self._dt_s)):
+              and self._gain.surprising(self._forward_g(cur, prev), cur[WIN_N] * self._dt_s)):
             self._pull_running = False  # a change of pace, not the gyro's bias: learn nothing
         else:
             self._learn_bias(cur)
@@ -1057,20 +980,20 @@ class Pipeline(Tilt):
         """The step to the gain filter (tiltgain.py): its length, whether the pull ran at the
         running gain through it, and the gyro bias (rad/s) whose wander the filter follows."""
         k = self._rad_per_count / self._dt_s
-        self._gain.stride(cur[_WIN_N] * self._dt_s, self._pull_running, self._bias_x * k,
+        self._gain.stride(cur[WIN_N] * self._dt_s, self._pull_running, self._bias_x * k,
                           self._bias_y * k, self._bias_z * k)
 
     def _check_forward(self, turning, yaw_dps, cur, prev, n):
         """Corners are evidence of which way is forward (forward.ForwardCheck)."""
-        gx = cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X]
-        gy = cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y]
-        gz = cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z]
+        gx = cur[WIN_GRAV_X] + prev[WIN_GRAV_X]
+        gy = cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y]
+        gz = cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z]
         check = self._forward_check
         if turning:
-            check.turn(yaw_dps, cur[_WIN_FORCE_X] + prev[_WIN_FORCE_X] - gx,
-                       cur[_WIN_FORCE_Y] + prev[_WIN_FORCE_Y] - gy,
-                       cur[_WIN_FORCE_Z] + prev[_WIN_FORCE_Z] - gz, gx, gy, gz,
-                       cur[_WIN_N] * self._dt_s)
+            check.turn(yaw_dps, cur[WIN_FORCE_X] + prev[WIN_FORCE_X] - gx,
+                       cur[WIN_FORCE_Y] + prev[WIN_FORCE_Y] - gy,
+                       cur[WIN_FORCE_Z] + prev[WIN_FORCE_Z] - gz, gx, gy, gz,
+                       cur[WIN_N] * self._dt_s)
         elif check.verdict(gx, gy, gz):
             self._sink.event(self.t_ms, "forward_corrected", check.changed_deg)
 
@@ -1080,9 +1003,9 @@ class Pipeline(Tilt):
         force less the offset is that pull less the offset's share (the offset is constant)."""
         n = self._seg_n
         ox, oy, oz = self._offset_x, self._offset_y, self._offset_z
-        cur[_WIN_GRAV_X] += n * ox
-        cur[_WIN_GRAV_Y] += n * oy
-        cur[_WIN_GRAV_Z] += n * oz
+        cur[WIN_GRAV_X] += n * ox
+        cur[WIN_GRAV_Y] += n * oy
+        cur[WIN_GRAV_Z] += n * oz
         k = self._pull * n
         self._grav_x -= k * ox
         self._grav_y -= k * oy
@@ -1102,7 +1025,7 @@ class Pipeline(Tilt):
             if self._corner_phase != 1:
                 self._corner_phase = 1
                 self._corner_deg = 0.0
-            self._corner_deg += yaw_dps * win[_WIN_N] * self._dt_s
+            self._corner_deg += yaw_dps * win[WIN_N] * self._dt_s
             return
         if self._corner_phase == 1:
             if abs(self._corner_deg) < _OFFSET_TURN_DEG:
@@ -1119,7 +1042,7 @@ class Pipeline(Tilt):
                               + (win[_WIN_PULL_Y] - rad * win[_WIN_TURN_Y]) * fwd[1]
                               + (win[_WIN_PULL_Z] - rad * win[_WIN_TURN_Z]) * fwd[2])
         # (the pull's gain varies: turn_tau_s or the gain filter's, whichever is quicker)
-        self._corner_keep *= max(0.0, 1.0 - self._pull * win[_WIN_N])
+        self._corner_keep *= max(0.0, 1.0 - self._pull * win[WIN_N])
         if ticks_diff(self.t_ms, self._turn_ms) < _TURN_HOLD_MS:
             return
         self._corner_phase = 0
@@ -1169,7 +1092,7 @@ class Pipeline(Tilt):
         """While running, fold a small share of the step's residual gyro bias into the bias:
         a clip warms against the body and its gyro's zero-rate output moves (tenths of a
         deg/s per deg C) and wanders, so the bias is followed all run long."""
-        n = win[_WIN_N]
+        n = win[WIN_N]
         if not self._pull_running or n < 2 or not self.calibrated or self._lost:
             return
         # The accelerometer's pull over the step, as the rotation rate that would have caused
@@ -1244,29 +1167,29 @@ class Pipeline(Tilt):
 
     def _row(self, cur, prev, stride):
         """Lean over the window cur+prev to the sink; a whole stride's lean also to the coach."""
-        n = cur[_WIN_N] + prev[_WIN_N]
+        n = cur[WIN_N] + prev[WIN_N]
         if not self.calibrated or self._frame.forward is None or n == 0 or self._lost:
             return
         self._row_ms = self.t_ms
         frame = self._frame
-        self._measure(cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X], cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y],
-                      cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z], n)
+        self._measure(cur[WIN_GRAV_X] + prev[WIN_GRAV_X], cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y],
+                      cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z], n)
         lean, roll = frame.lean_deg, frame.roll_deg
         win_ms = int(n * 1000.0 / self._rate_hz)
         self._sink.lean(self.t_ms, lean, roll, self._gait.cadence_spm, self.state, win_ms)
-        pelvis = self._pelvis is not None and self.pelvis_known()
-        if pelvis:
-            self._pelvis_row(cur, prev, lean)
+        pelvis = self._pelvis
+        if pelvis is not None and not pelvis.known():
+            pelvis = None
+        if pelvis is not None:
+            pelvis.row(cur, prev, lean)
         if not stride:
             return
         coached = (self.state == RUNNING
                    and ticks_diff(self.t_ms, self._turn_ms) >= _COACH_TURN_HOLD_MS
                    and ticks_diff(self.t_ms, self._run_start_ms) >= _COACH_RUN_START_MS)
         self.coaching.stride(self.t_ms, lean, win_ms, self._forward_g(cur, prev), coached)
-        if pelvis:
-            self.coaching.pelvis_stride(self.t_ms, self._lumbar_deg, self._pelvis_deg,
-                                        self._lumbar_toeoff_deg, win_ms, self._pelvis_fwd_g,
-                                        coached)
+        if pelvis is not None:
+            pelvis.stride(win_ms, coached)
 
     def _measure(self, sx, sy, sz, n):
         """Lean and roll (the frame's read-outs) of a window's summed mean specific force
@@ -1275,53 +1198,15 @@ class Pipeline(Tilt):
         up = self._frame.up
         self._frame.measure(sx - ex * up[0], sy - ex * up[1], sz - ex * up[2])
 
-    def _toe_lean(self, cur, prev):
-        """The lean at the window's toe-offs (their gravity, offset added back), or None when
-        the window holds none (standing, or a row between steps)."""
-        n = cur[_WIN_TOE_N] + prev[_WIN_TOE_N]
-        if n == 0:
-            return None
-        self._measure(cur[_WIN_TOE_X] + prev[_WIN_TOE_X] + n * self._offset_x,
-                      cur[_WIN_TOE_Y] + prev[_WIN_TOE_Y] + n * self._offset_y,
-                      cur[_WIN_TOE_Z] + prev[_WIN_TOE_Z] + n * self._offset_z, n)
-        return self._frame.lean_deg
-
-    def _pelvis_row(self, cur, prev, lean):
-        """The pelvis over the same window as the chest's row (its pipeline has run the same
-        samples; the segment in progress is not in its window sums yet), to the sink."""
-        f = self._pelvis
-        fc, fp = f._win_cur, f._win_prev
-        k = f._seg_n  # (the offset is 0 until learned)
-        sx = fc[_WIN_GRAV_X] + fp[_WIN_GRAV_X] + f._seg_grav_x + k * f._offset_x
-        sy = fc[_WIN_GRAV_Y] + fp[_WIN_GRAV_Y] + f._seg_grav_y + k * f._offset_y
-        sz = fc[_WIN_GRAV_Z] + fp[_WIN_GRAV_Z] + f._seg_grav_z + k * f._offset_z
-        f._measure(sx, sy, sz, fc[_WIN_N] + fp[_WIN_N] + k)
-        pelvis = f._frame.lean_deg
-        self._pelvis_fwd_g = f._forward_g_of(
-            sx, sy, sz, fc[_WIN_FORCE_X] + fp[_WIN_FORCE_X] + f._seg_fx,
-            fc[_WIN_FORCE_Y] + fp[_WIN_FORCE_Y] + f._seg_fy,
-            fc[_WIN_FORCE_Z] + fp[_WIN_FORCE_Z] + f._seg_fz)
-        lumbar = lean - pelvis
-        toeoff = lumbar
-        chest_toe = self._toe_lean(cur, prev)
-        if chest_toe is not None:
-            pelvis_toe = f._toe_lean(fc, fp)
-            if pelvis_toe is not None:
-                toeoff = chest_toe - pelvis_toe
-        self._pelvis_deg = pelvis
-        self._lumbar_deg = lumbar
-        self._lumbar_toeoff_deg = toeoff
-        self._sink.pelvis(self.t_ms, pelvis, lumbar, toeoff)
-
     def _forward_g(self, cur, prev):
         """The window's mean forward acceleration in g: mean specific force less gravity (grav),
         on the trunk's forward axis."""
-        return self._forward_g_of(cur[_WIN_GRAV_X] + prev[_WIN_GRAV_X],
-                                  cur[_WIN_GRAV_Y] + prev[_WIN_GRAV_Y],
-                                  cur[_WIN_GRAV_Z] + prev[_WIN_GRAV_Z],
-                                  cur[_WIN_FORCE_X] + prev[_WIN_FORCE_X],
-                                  cur[_WIN_FORCE_Y] + prev[_WIN_FORCE_Y],
-                                  cur[_WIN_FORCE_Z] + prev[_WIN_FORCE_Z])
+        return self._forward_g_of(cur[WIN_GRAV_X] + prev[WIN_GRAV_X],
+                                  cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y],
+                                  cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z],
+                                  cur[WIN_FORCE_X] + prev[WIN_FORCE_X],
+                                  cur[WIN_FORCE_Y] + prev[WIN_FORCE_Y],
+                                  cur[WIN_FORCE_Z] + prev[WIN_FORCE_Z])
 
     def _forward_g_of(self, sx, sy, sz, fx, fy, fz):
         """Mean forward acceleration in g from a window's summed gravity (s) and raw force (f)."""
@@ -1331,27 +1216,3 @@ class Pipeline(Tilt):
         az = fz - sz
         return (ax * f[0] + ay * f[1] + az * f[2]) / math.sqrt(sx * sx + sy * sy + sz * sz)
 
-
-class _PelvisLink:
-    """The pelvis pipeline's sink and coaching object in one. It coaches nobody and its
-    housekeeping (prompts, "ready", state changes, forward found) is the chest pipeline's
-    business; what reaches the real sink is the pelvis sensor's trust, stamped on the chest's
-    clock: sensor_fault as pelvis_fault, sensor_ok as pelvis_ok. The player is its own, never
-    the motor's: a pelvis fault does not buzz (the chest coach goes on)."""
-
-    def __init__(self, lead, sink):
-        self._lead = lead
-        self._sink = sink
-        self.player = Player()
-
-    def rest(self):
-        pass
-
-    def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
-        pass
-
-    def event(self, t_ms, name, value):
-        if name == "sensor_fault":
-            self._sink.event(self._lead.t_ms, "pelvis_fault", value)
-        elif name == "sensor_ok":
-            self._sink.event(self._lead.t_ms, "pelvis_ok", value)
