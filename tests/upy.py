@@ -19,12 +19,16 @@ sys.path.insert(0, str(ROOT))  # tests.esp32model, also when pytest imports this
 
 from tests import esp32model  # noqa: E402
 
-# Heaps for tests: an ESP32 without PSRAM grows its heap to ~110-200 KB; the tests' own script
-# and the simulated hardware (boardsim, ~30 KB of objects on the model) share it with the
-# firmware, so the model runs at the top of that range. The budgets themselves (.mpy in 110 KiB,
-# frozen in 56 KiB, the simulated world added on top) are measured by bench/memory.py, not
-# asserted here (docs/device.md, "Memory"): goals live in benchmarks.
-BOARD_HEAP = "200k"
+# Heaps for tests: the .mpy install is the advised path only on boards with PSRAM (the
+# xiao-esp32s3 the app tests boot has 8 MB); boards without PSRAM (56-64 KB growing to ~110-200)
+# run the frozen image, which the tests boot at FROZEN_HEAP. The tests' own script and the
+# simulated hardware (boardsim, ~30 KB of objects on the model) share this heap with the
+# firmware. 256k, not a PSRAM board's megabytes, so that a start-up that needs far more than a
+# no-PSRAM board could give still fails here; at 200k one test's start-up fell ~1 KB short
+# (fragmentation, issue 13). The budgets themselves (.mpy in 110 KiB, frozen in 56 KiB, the
+# simulated world added on top) are measured by bench/memory.py, not asserted here
+# (docs/device.md, "Memory"): goals live in benchmarks.
+BOARD_HEAP = "256k"
 # 64-bit objects take ~1.5-2x the room, and boardsim is compiled from source in this heap.
 PYPI_HEAP = "400k"
 # Frozen firmware: the heap an ESP32 starts with (56 KB) plus the simulated world.
