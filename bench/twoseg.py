@@ -11,10 +11,12 @@ Run alone: `nice -n 10 .venv/bin/python -m bench twoseg` (2 worker processes).
 """
 import inspect
 import multiprocessing
+import sys
 from array import array
 
 import numpy as np
 
+from bench import first_seed
 from firmware.core import config
 from firmware.core.coaching import Coaching
 from firmware.core.pipeline import Pipeline
@@ -208,14 +210,16 @@ def cost_table():
     return lines, worst
 
 
-def main():
+def main(argv=()):
+    """argv: optionally the first seed of a held-out set of N_RUNS runs (bench.first_seed)."""
+    first = first_seed(argv, 2000)
     print("## Chest + pelvis: two-sensor runs (bench/twoseg.py)\n")
     two = pelvis_supported()
     if not two:
         print("The pipeline has no pelvis yet (firmware/core/pipeline.py: Pipeline(..., "
               "pelvis=True) missing): two-sensor figures not measured; the chest alone on the "
               "same runs follows.\n")
-    todo = [(spec(i), two) for i in range(N_RUNS)]
+    todo = [(spec(first - 2000 + i), two) for i in range(N_RUNS)]
     with multiprocessing.Pool(2) as pool:
         results = pool.map(run_one, todo, chunksize=1)
     print("%d runs of %.0f min (field physics, both mounts random, sensor grades drawn per "
@@ -246,4 +250,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
