@@ -171,7 +171,8 @@ sys.modules.clear()  # the firmware's heap back, for the summary below
 gc.collect()
 errors = ""
 try:
-    errors = open("/errors.log").read()
+    with open("/errors.log") as f:
+        errors = f.readline()  # the first line is what is reported: a long log may not fit
 except OSError:
     pass
 
