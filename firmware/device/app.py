@@ -154,6 +154,7 @@ class App:
         now = time.ticks_ms()
         self.still_ms = self.house_ms = self.stats_ms = now
         self.battery_ms = now  # first reading after the power-on cues, not over them
+        gc.collect()  # the loop starts with set-up's garbage gone (the session header's parts)
         self.ticker = Ticker(LOOP_PERIOD_US)  # last: set-up time is not the loop's lateness
 
     # ---- the pipeline's sink ------------------------------------------------------------------
