@@ -22,9 +22,10 @@ def measure(module):
     with tempfile.TemporaryDirectory() as d:
         tree = model.compile_firmware(Path(d) / "fw")
         # run from an empty directory: '' on sys.path must not find the repo's .py sources
+        env = dict(os.environ, MICROPYPATH=".frozen:%s" % tree)
         out = subprocess.run([model.binary, "-X", "heapsize=1M", str(HERE / "imports_upy.py"),
-                              module], cwd=d, env=dict(os.environ, MICROPYPATH=".frozen:%s" % tree),
-                             capture_output=True, text=True, check=True).stdout
+                              module], cwd=d, env=env, capture_output=True, text=True,
+                             check=True).stdout
     rows, total, qstrs = [], None, ""
     for line in out.splitlines():
         parts = line.split()
@@ -43,7 +44,12 @@ def main(argv=()):
     if not esp32model.built("board"):
         print("ESP32 model not built (`make esp32model`)\n")
         return
-    rows, total, qstrs = measure(module)
+    try:
+        rows, total, qstrs = measure(module)
+    except subprocess.CalledProcessError as e:  # bad input: one line, status 2
+        said = ((e.stderr or "") + (e.stdout or "")).strip().splitlines() or ["?"]
+        print("bench.imports: cannot import %s on the model: %s" % (module, said[-1]))
+        raise SystemExit(2) from None
     print("`import %s` on the ESP32 model, .mpy files; own = kept by the module itself, "
           "less its imports'.\n" % module)
     print("| module | own | with its imports |")

@@ -15,7 +15,7 @@ done = []  # (name, own bytes, bytes with what it imported)
 
 
 def measured(name, globals=None, locals=None, fromlist=(), level=0):
-    """__import__, counting the heap of each firmware module loaded for the first time."""
+    """__import__, counting the heap of each module loaded for the first time."""
     key = name
     if level and globals is not None:
         pkg = globals["__name__"]
@@ -24,8 +24,9 @@ def measured(name, globals=None, locals=None, fromlist=(), level=0):
         for _ in range(level - 1):
             pkg = pkg.rpartition(".")[0]
         key = pkg + ("." + name if name else "")
+    names = fromlist if isinstance(fromlist, tuple) else ()  # MicroPython may pass a bool
     fresh = []
-    for sub in [key] + ["%s.%s" % (key, f) for f in (fromlist if isinstance(fromlist, tuple) else ())]:
+    for sub in [key] + ["%s.%s" % (key, f) for f in names]:
         if sub not in sys.modules:
             fresh.append(sub)
     if not fresh:
