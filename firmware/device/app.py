@@ -80,9 +80,11 @@ def _epoch_s():
 
 
 class App:
-    def __init__(self, errlog, live=False, settings=None):
+    def __init__(self, errlog, live=False, settings=None, room=None):
         """`settings`: startup.settings(), read before the app was imported (main.py); None
-        reads the board's files here (tests, `leanclip live` on a running board)."""
+        reads the board's files here (tests, `leanclip live` on a running board). `room`: a list
+        holding the block main.py kept free while the app was imported, emptied here so that
+        the pipeline's state is made in it."""
         self.errlog = errlog
         self.live = live
         self.live_row = ""
@@ -117,6 +119,8 @@ class App:
         # of leaving them between its objects (fragmentation: docs/device.md, "Memory")
         modules.forget()
         del modules
+        if room:
+            room.pop()
         gc.collect()
         imu = hw.imu
         self.pod = pod = hw.pod  # the pelvis pod (pod.Pod), or None
@@ -477,10 +481,10 @@ def _feed_from_timer(wdt):
     machine.Timer(0).init(period=_WDT_TIMEOUT_MS // 2, callback=lambda t: wdt.feed())
 
 
-def run(live=False, errlog=None, settings=None):
+def run(live=False, errlog=None, settings=None, room=None):
     """main.py's entry (and `leanclip live`'s, with live=True): the app, restarted after any
     exception with a growing pause (never a crash loop); every failure goes to /errors.log.
-    Returns on Ctrl-C from a host; deep sleep ends it on the chip. `settings`: App()'s."""
+    Returns on Ctrl-C from a host; deep sleep ends it on the chip. `settings`, `room`: App()'s."""
     errlog = errlog or ErrorLog()
     wdt = machine.WDT(timeout=_WDT_TIMEOUT_MS)
     failures = 0
@@ -489,7 +493,7 @@ def run(live=False, errlog=None, settings=None):
         app = None
         try:
             _pause(pause_ms, wdt)  # inside the try: Ctrl-C during the pause is handled too
-            app = App(errlog, live, settings)
+            app = App(errlog, live, settings, room)
             app.wdt = wdt
             app.loop()
         except Wake:
