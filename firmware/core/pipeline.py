@@ -1015,9 +1015,7 @@ class Pipeline(Tilt):
         cur[WIN_GRAV_Y] += n * oy
         cur[WIN_GRAV_Z] += n * oz
         k = self._pull * n
-        self._grav_x -= k * ox
-        self._grav_y -= k * oy
-        self._grav_z -= k * oz
+        self._tilt_move(-k * ox, -k * oy, -k * oz)
         self._seg_pull_x -= k * ox
         self._seg_pull_y -= k * oy
         self._seg_pull_z -= k * oz
@@ -1077,9 +1075,7 @@ class Pipeline(Tilt):
             return
         self._offset_x, self._offset_y, self._offset_z = ox, oy, oz
         self._offset_known = True
-        self._grav_x -= dx
-        self._grav_y -= dy
-        self._grav_z -= dz
+        self._tilt_move(-dx, -dy, -dz)
 
     def _drop_sideways(self, win):
         """Turning: the mean force leans into the turn (centripetal), sideways only, so undo the
@@ -1092,9 +1088,7 @@ class Pipeline(Tilt):
         if left is None:
             return
         d = win[_WIN_PULL_X] * left[0] + win[_WIN_PULL_Y] * left[1] + win[_WIN_PULL_Z] * left[2]
-        self._grav_x -= d * left[0]
-        self._grav_y -= d * left[1]
-        self._grav_z -= d * left[2]
+        self._tilt_move(-d * left[0], -d * left[1], -d * left[2])
 
     def _learn_bias(self, win):
         """While running, fold a small share of the step's residual gyro bias into the bias:
