@@ -25,7 +25,7 @@ Subclass it (the pipeline does; a second IMU's estimator can): the state is the 
 attributes, so the subclass's code reads them with no hop through another object. Interface:
 
     Tilt.__init__(self, rad_per_unit)   radians per unit of the rate sums given to _tilt_block
-                                        (at most 2**-21: see _scale)
+                                        (at most 2**-21: see scale)
     self._grav_x, _grav_y, _grav_z      the estimate (floats, accelerometer counts), as of the
                                         last _tilt_floats(); set it, then call _tilt_up(), to
                                         start or reset it (or set it between blocks)
@@ -68,7 +68,7 @@ _SUM_COUNTS = 1.0 / (1 << _G_BITS - _SUM_SHIFT)
 TURN_RAD_COUNTS = 1.0 / (1 << 20)
 
 
-def _scale(x):
+def scale(x):
     """x in [0, 1] as (m, s): x ~ m / 2**(14 + s), m <= 2**14 and s >= 0 (m 0 for x 0), so
     that a product a x x is ((a >> 14) x m + ((a & 16383) x m >> 14)) >> s in small ints for
     |a| < 2**29, to 1 part in 2**13."""
@@ -83,8 +83,9 @@ def _scale(x):
 class Tilt:
     def __init__(self, rad_per_unit):
         # the half turn in 2**-20 rad from the rate sums: 0.5 x rad_per_unit x 2**20
-        self._h_m, self._h_s = _scale(0.5 * rad_per_unit * (1 << _H_BITS))
+        self._h_m, self._h_s = scale(0.5 * rad_per_unit * (1 << _H_BITS))
         self._h_rx = self._h_ry = self._h_rz = 0  # the half turns' roundings carried
+        self._h_x = self._h_y = self._h_z = 0  # the block's half turn (2**-20 rad)
         self._grav_x = self._grav_y = 0.0
         self._grav_z = 1.0
         self._gq_x = self._gq_y = self._gq_z = 0
@@ -167,8 +168,8 @@ class Tilt:
         self._tilt_take()
         if self._pull != self._pull_seen:  # (set at segment ends: a step's gain)
             self._pull_seen = self._pull
-            self._k_m, self._k_s = _scale(self._pull)
-        # half the block's turn, 2**-20 rad (see _scale), each axis's rounding carried into the
+            self._k_m, self._k_s = scale(self._pull)
+        # half the block's turn, 2**-20 rad (see scale), each axis's rounding carried into the
         # next block, so that the turns add up exactly: rounded alone, the error of each (up to
         # 2**-21 rad, ~0.002 counts of gravity) would add up as a random walk while the pull
         # is off (0.5 counts over a 4 s set-off at 200 Hz)
@@ -184,38 +185,25 @@ class Tilt:
         self._h_rx = rx - (hx << s)
         self._h_ry = ry - (hy << s)
         self._h_rz = rz - (hz << s)
-        # ... split at 2**11 for the rotation's products: 2**-9 rad and the rest, 2**-20 rad
-        ax = hx >> 11
-        ay = hy >> 11
-        az = hz >> 11
-        bx = hx & 2047
-        by = hy & 2047
-        bz = hz & 2047
-        # a world-fixed vector seen from a body turning by h moves by grav x h: grav in 1/8
-        # counts (rounded) x the two parts of h, 1/4096 counts and 2**-23 counts rad (rounded
-        # to 1/4096 counts: never by a shift of 2 or 3, whose ties would bias the sum)
+        self._h_x, self._h_y, self._h_z = hx, hy, hz
+        self._tilt_turn()
+        # the pull: k x (force sum - n grav), 1/4096 counts (see scale)
         gx = self._gq_x
         gy = self._gq_y
         gz = self._gq_z
-        fx3 = (gx + 256) >> 9
-        fy3 = (gy + 256) >> 9
-        fz3 = (gz + 256) >> 9
-        gx += fy3 * az - fz3 * ay + ((fy3 * bz - fz3 * by + 1024) >> 11)
-        gy += fz3 * ax - fx3 * az + ((fz3 * bx - fx3 * bz + 1024) >> 11)
-        gz += fx3 * ay - fy3 * ax + ((fx3 * by - fy3 * bx + 1024) >> 11)
-        # the pull: k x (force sum - n grav), 1/4096 counts (see _scale)
         m = self._k_m
         s = self._k_s
-        r = (1 << s) >> 1
         k = (fx << _G_BITS) - n * gx
-        px = ((k >> 14) * m + ((k & 16383) * m >> 14) + r) >> s
+        rx = (1 << s) >> 1
+        px = ((k >> 14) * m + ((k & 16383) * m >> 14) + rx) >> s
         k = (fy << _G_BITS) - n * gy
-        py = ((k >> 14) * m + ((k & 16383) * m >> 14) + r) >> s
+        py = ((k >> 14) * m + ((k & 16383) * m >> 14) + rx) >> s
         k = (fz << _G_BITS) - n * gz
-        pz = ((k >> 14) * m + ((k & 16383) * m >> 14) + r) >> s
+        pz = ((k >> 14) * m + ((k & 16383) * m >> 14) + rx) >> s
         gx += px
         gy += py
         gz += pz
+        self._gq_x, self._gq_y, self._gq_z = gx, gy, gz
         # each sample's estimate taken as the middle's; the whole turn (2h) x the pull so far
         # at the middle: h x (the sums before and after this block's pull added, 2 S + p), in
         # 2**-14 rad x 1/64 counts
@@ -225,26 +213,41 @@ class Tilt:
         fx = self._sq_pull_x
         fy = self._sq_pull_y
         fz = self._sq_pull_z
-        ax = (fx + fx + px + 32) >> 6
-        ay = (fy + fy + py + 32) >> 6
-        az = (fz + fz + pz + 32) >> 6
+        gx = (fx + fx + px + 32) >> 6
+        gy = (fy + fy + py + 32) >> 6
+        gz = (fz + fz + pz + 32) >> 6
         self._sq_pull_x = fx + px
         self._sq_pull_y = fy + py
         self._sq_pull_z = fz + pz
-        rx = (hx + 32) >> 6
-        ry = (hy + 32) >> 6
-        rz = (hz + 32) >> 6
-        self._seg_turn_x += ry * az - rz * ay
-        self._seg_turn_y += rz * ax - rx * az
-        self._seg_turn_z += rx * ay - ry * ax
-        # the later half of the turn
+        hx = (hx + 32) >> 6
+        hy = (hy + 32) >> 6
+        hz = (hz + 32) >> 6
+        self._seg_turn_x += hy * gz - hz * gy
+        self._seg_turn_y += hz * gx - hx * gz
+        self._seg_turn_z += hx * gy - hy * gx
+        self._tilt_turn()  # the later half
+        self._tilt_up()
+
+    def _tilt_turn(self):
+        """The estimate turned by the half turn (_h_*): a world-fixed vector seen from a body
+        turning by h moves by grav x h. Grav in 1/8 counts (rounded) x h in two parts, 2**-9
+        rad and the rest (2**-20 rad): 1/4096 counts, and 2**-23 counts rad rounded to 1/4096
+        (never rounded by a shift of 2 or 3 bits, whose ties would bias the sum)."""
+        hx = self._h_x
+        hy = self._h_y
+        hz = self._h_z
         ax = hx >> 11
         ay = hy >> 11
         az = hz >> 11
-        fx3 = (gx + 256) >> 9
-        fy3 = (gy + 256) >> 9
-        fz3 = (gz + 256) >> 9
-        self._gq_x = gx + fy3 * az - fz3 * ay + ((fy3 * bz - fz3 * by + 1024) >> 11)
-        self._gq_y = gy + fz3 * ax - fx3 * az + ((fz3 * bx - fx3 * bz + 1024) >> 11)
-        self._gq_z = gz + fx3 * ay - fy3 * ax + ((fx3 * by - fy3 * bx + 1024) >> 11)
-        self._tilt_up()
+        hx &= 2047
+        hy &= 2047
+        hz &= 2047
+        gx = self._gq_x
+        gy = self._gq_y
+        gz = self._gq_z
+        fx = (gx + 256) >> 9
+        fy = (gy + 256) >> 9
+        fz = (gz + 256) >> 9
+        self._gq_x = gx + fy * az - fz * ay + ((fy * hz - fz * hy + 1024) >> 11)
+        self._gq_y = gy + fz * ax - fx * az + ((fz * hx - fx * hz + 1024) >> 11)
+        self._gq_z = gz + fx * ay - fy * ax + ((fx * hy - fy * hx + 1024) >> 11)
