@@ -892,6 +892,7 @@ class Pipeline(Tilt):
         self._yaw_base_dps = 0.0
 
     def _calibrate(self):
+        self._tilt_floats()  # (a pelvis follower is calibrated from the chest's segment end)
         x, y, z = self._grav_x + self._offset_x, self._grav_y + self._offset_y, \
             self._grav_z + self._offset_z
         self._frame.set_up(x, y, z)
