@@ -39,7 +39,7 @@ from .forward import ForwardCheck, SetOff
 from .gait import RUNNING, STILL, Gait
 from .haptics import READY, SENSOR, STAND_TALL
 from .orientation import Frame, tilt_deg
-from .tilt import G_COUNTS, TURN_RAD_COUNTS, UP_UNIT, Tilt, scale
+from .tilt import G_COUNTS, TURN_RAD_COUNTS, UP_UNIT, Tilt
 from .tiltgain import TiltGain
 
 # every event name a sink gets from feed(), the pipeline's own and the coaching object's
@@ -205,16 +205,12 @@ class Pipeline(Tilt):
         dt = 1.0 / self._rate_hz
         self._dt_s = dt
         self._rad_per_count = dt * _DEG / self._gyro_lsb_per_dps
-        # the sums (see _CONE_SHIFT) in counts of force (sculling) and in the rate sums' units,
-        # 1/_RATE_FRAC counts (coning)
-        k = 0.5 * self._rad_per_count * (1 << 2 * _CONE_SHIFT)
-        self._mom_m, self._mom_s = scale(k)
-        k *= _RATE_FRAC
-        self._cone_int = int(k)
-        self._cone_m, self._cone_s = scale(k - self._cone_int)
         self._turn_counts = TURN_RAD_COUNTS / self._rad_per_count  # tilt.py's turn sums
         # gravity (self._grav_x, ...), its pull and the segment's tilt sums: tilt.py
-        Tilt.__init__(self, self._rad_per_count / _RATE_FRAC)
+        # (and the second-order sums, see _CONE_SHIFT: in counts of force, sculling, and in
+        # the rate sums' units, 1/_RATE_FRAC counts, coning)
+        k = 0.5 * self._rad_per_count * (1 << 2 * _CONE_SHIFT)
+        Tilt.__init__(self, self._rad_per_count / _RATE_FRAC, k, k * _RATE_FRAC)
         self._pull_turn = dt / cfg["turn_tau_s"]
         self._pull_still = dt / _STILL_TAU_S
         self._pull_no_bias = dt / _NO_BIAS_TAU_S
@@ -534,35 +530,20 @@ class Pipeline(Tilt):
                 self._seg_ry += ry
                 self._seg_rz += rz
                 vert = seg_n - self._blk_start
-                # sculling: F x T less the sum, in 64 counts x 2 theta, then counts, rounded
-                # (tilt.scale: small ints, no float); coning likewise, in 1/_RATE_FRAC counts
-                # (a whole factor and a scaled fraction: see _CONE_SHIFT)
+                # sculling: F x T less the sum, in 64 counts x 2 theta; it and the coning
+                # sums are scaled to counts in tilt.py (see _CONE_SHIFT)
                 ax = fx >> _CONE_SHIFT
                 ay = fy >> _CONE_SHIFT
                 az = fz >> _CONE_SHIFT
                 tx = rx >> _CONE_SHIFT
                 ty = ry >> _CONE_SHIFT
                 tz = rz >> _CONE_SHIFT
-                mx = ay * tz - az * ty - mx
-                my = az * tx - ax * tz - my
-                mz = ax * ty - ay * tx - mz
-                w = self._mom_m
-                ax = self._mom_s
-                ay = (1 << ax) >> 1
-                mx = ((mx >> 14) * w + ((mx & 16383) * w >> 14) + ay) >> ax
-                my = ((my >> 14) * w + ((my & 16383) * w >> 14) + ay) >> ax
-                mz = ((mz >> 14) * w + ((mz & 16383) * w >> 14) + ay) >> ax
-                w = self._cone_m
-                ax = self._cone_s
-                ay = (1 << ax) >> 1
-                az = self._cone_int
-                cx = cx * az + (((cx >> 14) * w + ((cx & 16383) * w >> 14) + ay) >> ax)
-                cy = cy * az + (((cy >> 14) * w + ((cy & 16383) * w >> 14) + ay) >> ax)
-                cz = cz * az + (((cz >> 14) * w + ((cz & 16383) * w >> 14) + ay) >> ax)
-                self._tilt_block(vert, fx + mx, fy + my, fz + mz,
-                                 rx * _RATE_FRAC - vert * self._bias_fx + cx,
-                                 ry * _RATE_FRAC - vert * self._bias_fy + cy,
-                                 rz * _RATE_FRAC - vert * self._bias_fz + cz)
+                self._tilt_block(vert, fx, fy, fz,
+                                 rx * _RATE_FRAC - vert * self._bias_fx,
+                                 ry * _RATE_FRAC - vert * self._bias_fy,
+                                 rz * _RATE_FRAC - vert * self._bias_fz,
+                                 ay * tz - az * ty - mx, az * tx - ax * tz - my,
+                                 ax * ty - ay * tx - mz, cx, cy, cz)
                 cx = cy = cz = 0
                 mx = my = mz = 0
                 if self._setoff.on:  # (blocks are one sample long then)

@@ -24,8 +24,11 @@ _tilt_floats() gives it the estimate and the segment's sums as floats, and an es
 Subclass it (the pipeline does; a second IMU's estimator can): the state is the instance's own
 attributes, so the subclass's code reads them with no hop through another object. Interface:
 
-    Tilt.__init__(self, rad_per_unit)   radians per unit of the rate sums given to _tilt_block
-                                        (at most 2**-21: see scale)
+    Tilt.__init__(self, rad_per_unit, scull_k, cone_k)
+                                        radians per unit of the rate sums given to _tilt_block
+                                        (at most 2**-21: see scale); force counts per unit of
+                                        the sculling sums (< 1), rate units per unit of the
+                                        coning sums
     self._grav_x, _grav_y, _grav_z      the estimate (floats, accelerometer counts), as of the
                                         last _tilt_floats(); set it, then call _tilt_up(), to
                                         start or reset it (or set it between blocks)
@@ -36,9 +39,10 @@ attributes, so the subclass's code reads them with no hop through another object
     self._grav2                         |estimate|^2 in whole counts (int), at the last
                                         _tilt_up (a block's end)
     self._gq_x, _gq_y, _gq_z            the estimate in 1/4096 counts (ints): always current
-    self._tilt_block(n, fx, fy, fz, rx, ry, rz)
+    self._tilt_block(n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz)
                                         one block: n samples, force summed (counts), rate summed
-                                        with the gyro bias removed (any unit: rad_per_unit)
+                                        with the gyro bias removed (any unit: rad_per_unit), the
+                                        second-order sums (sculling m, coning c: the owner's)
     self._tilt_floats()                 the estimate and the segment's sums as floats, below
     self._seg_grav_*, _seg_pull_*       sums over the blocks since _tilt_clear(), floats as of
                                         the last _tilt_floats(): the estimate per sample and the
@@ -81,9 +85,14 @@ def scale(x):
 
 
 class Tilt:
-    def __init__(self, rad_per_unit):
+    def __init__(self, rad_per_unit, scull_k, cone_k):
         # the half turn in 2**-20 rad from the rate sums: 0.5 x rad_per_unit x 2**20
         self._h_m, self._h_s = scale(0.5 * rad_per_unit * (1 << _H_BITS))
+        # the second-order sums to force counts (< 1) and to rate sum units (a whole factor
+        # and a fraction)
+        self._scull_m, self._scull_s = scale(scull_k)
+        self._cone_int = int(cone_k)
+        self._cone_m, self._cone_s = scale(cone_k - self._cone_int)
         self._h_rx = self._h_ry = self._h_rz = 0  # the half turns' roundings carried
         self._h_x = self._h_y = self._h_z = 0  # the block's half turn (2**-20 rad)
         self._grav_x = self._grav_y = 0.0
@@ -164,8 +173,23 @@ class Tilt:
         self._up_y = gy * UP_UNIT // n2
         self._up_z = gz * UP_UNIT // n2
 
-    def _tilt_block(self, n, fx, fy, fz, rx, ry, rz):
+    def _tilt_block(self, n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz):
         self._tilt_take()
+        # the owner's second-order sums (sculling m, coning c) added to force and rate, in
+        # their units (rounded: see scale)
+        m = self._scull_m
+        s = self._scull_s
+        k = (1 << s) >> 1
+        fx += ((mx >> 14) * m + ((mx & 16383) * m >> 14) + k) >> s
+        fy += ((my >> 14) * m + ((my & 16383) * m >> 14) + k) >> s
+        fz += ((mz >> 14) * m + ((mz & 16383) * m >> 14) + k) >> s
+        m = self._cone_m
+        s = self._cone_s
+        k = (1 << s) >> 1
+        mx = self._cone_int
+        rx += cx * mx + (((cx >> 14) * m + ((cx & 16383) * m >> 14) + k) >> s)
+        ry += cy * mx + (((cy >> 14) * m + ((cy & 16383) * m >> 14) + k) >> s)
+        rz += cz * mx + (((cz >> 14) * m + ((cz & 16383) * m >> 14) + k) >> s)
         if self._pull != self._pull_seen:  # (set at segment ends: a step's gain)
             self._pull_seen = self._pull
             self._k_m, self._k_s = scale(self._pull)
