@@ -115,13 +115,6 @@ _OFFSET_TURN_DEG = 45.0
 _OFFSET_SHARE = 0.5
 _OFFSET_SETTLED = 0.2   # learn only if the pull undid at least this share of a corner's error
 _OFFSET_MAX_G = 0.15    # beyond any accelerometer's zero-g offset
-import os as _os
-_ANCHOR_SAGITTAL = bool(int(_os.environ.get("ANCHOR_SAG", "0")))
-_ANCHOR_SHARE = float(_os.environ.get("ANCHOR_SHARE", "1.0"))
-_ANCHOR_DEBUG = bool(int(_os.environ.get("ANCHOR_DEBUG", "0")))
-_ANCHOR_TOL_RAD = float(_os.environ.get("ANCHOR_TOL", "2.0")) * 0.017453292519943295
-_ANCHOR_USE_I = float(_os.environ.get("ANCHOR_USE_I", "0"))
-_ANCHOR_ON = bool(int(_os.environ.get("ANCHOR_ON", "1")))
 _COACH_TURN_HOLD_MS = const(0)
 # Breaking into a run from a walk or a stop, the runner speeds up by ~2 m/s in a few seconds,
 # which leans the mean force back by several degrees and the lean estimate with it: the coach's
@@ -281,11 +274,6 @@ class Pipeline(Tilt):
         self._corner_pull = 0.0  # forward-back pull since it ended (counts)
         self._corner_keep = 1.0  # share of an error at its end that the pull has left since
         self._corner_phase = 0   # 0 none, 1 turning, 2 settling after it
-        # the stride-mean estimate (counts, sensor axes) of the last straight running stride,
-        # and whether a corner is under way since it (_reanchor)
-        self._anchor_x = self._anchor_y = self._anchor_z = 0.0
-        self._anchor_n = 0        # 0: none yet (or lost since)
-        self._anchor_turning = False
         self._pull = self._pull_still
         self._pull_running = False  # the pull corrects the lean at the gain filter's rate
         self._armed = False
@@ -774,7 +762,6 @@ class Pipeline(Tilt):
         self._grav_y = fy - self._offset_y
         self._grav_z = fz - self._offset_z
         self._corner_phase = 0
-        self._anchor_n = 0
         self._lost = False
         self._clear(self._win_cur)
         self._clear(self._win_prev)
@@ -975,11 +962,6 @@ class Pipeline(Tilt):
             # (only around corners: most steps skip both)
             self._check_forward(turning, yaw_dps, cur, prev, n)
             self._learn_offset(turning, yaw_dps, cur)
-        if _ANCHOR_ON and self.state == RUNNING and not self._lost and self.calibrated and self._frame.forward is not None:
-            self._reanchor(turning, cur, prev, n)
-        else:
-            self._anchor_n = 0
-            self._anchor_turning = False
         if ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
             self._drop_sideways(cur)
         elif (self._pull_running and self._frame.forward is not None and not self._lost
@@ -1090,66 +1072,6 @@ class Pipeline(Tilt):
         self._grav_x -= dx
         self._grav_y -= dy
         self._grav_z -= dz
-
-    def _reanchor(self, turning, cur, prev, n):
-        """A corner is a turn about gravity: the runner's stride-mean posture is about the same
-        before and after it. The gyro carries grav through it, and with grav the accelerometer's
-        offset (fixed in the board, but swung round as if fixed in the world) and the gyro's own
-        scale and axis errors (a few % of the turn, tilting grav): what the stride-mean estimate
-        moved across gravity between the last straight stride before the corner and the first
-        after it is error, so it is taken back (the rocking within strides is kept)."""
-        sx = cur[WIN_GRAV_X] + prev[WIN_GRAV_X]
-        sy = cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y]
-        sz = cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z]
-        if turning:
-            self._anchor_turning = True
-            return
-        if self._anchor_turning and self._anchor_n:
-            k = 1.0 / n
-            dx = self._anchor_x - sx * k
-            dy = self._anchor_y - sy * k
-            dz = self._anchor_z - sz * k
-            gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
-            k = (dx * gx + dy * gy + dz * gz) / (gx * gx + gy * gy + gz * gz)
-            dx -= k * gx
-            dy -= k * gy
-            dz -= k * gz
-            # the stride's mean force says the same (along forward: the posture did not change),
-            # else the runner changed posture at the corner and the pull is left to it
-            f = self._frame.forward
-            g = math.sqrt(gx * gx + gy * gy + gz * gz)
-            c = (dx * f[0] + dy * f[1] + dz * f[2]) / g
-            i = self._forward_g(cur, prev)
-            ok = abs(c - i) <= _ANCHOR_TOL_RAD
-            if _ANCHOR_DEBUG:
-                print("ANCHOR t=%.1f c=%.2f i=%.2f ok=%d" % (self.t_ms / 1000, c / _DEG, i / _DEG, ok))
-            if not ok:
-                dx = dy = dz = 0.0
-            elif _ANCHOR_SAGITTAL:
-                k = (c * (1.0 - _ANCHOR_USE_I) + i * _ANCHOR_USE_I) * g
-                dx, dy, dz = k * f[0], k * f[1], k * f[2]
-            dx *= _ANCHOR_SHARE
-            dy *= _ANCHOR_SHARE
-            dz *= _ANCHOR_SHARE
-            self._grav_x = gx + dx
-            self._grav_y = gy + dy
-            self._grav_z = gz + dz
-            sx += dx * n
-            sy += dy * n
-            sz += dz * n
-            k = cur[WIN_N]
-            cur[WIN_GRAV_X] += dx * k
-            cur[WIN_GRAV_Y] += dy * k
-            cur[WIN_GRAV_Z] += dz * k
-            k = prev[WIN_N]
-            prev[WIN_GRAV_X] += dx * k
-            prev[WIN_GRAV_Y] += dy * k
-            prev[WIN_GRAV_Z] += dz * k
-            self._tilt_up()
-        self._anchor_turning = False
-        k = 1.0 / n
-        self._anchor_x, self._anchor_y, self._anchor_z = sx * k, sy * k, sz * k
-        self._anchor_n = n
 
     def _drop_sideways(self, win):
         """Turning: the mean force leans into the turn (centripetal), sideways only, so undo the
