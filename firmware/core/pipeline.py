@@ -115,10 +115,6 @@ _OFFSET_TURN_DEG = 45.0
 _OFFSET_SHARE = 0.5
 _OFFSET_SETTLED = 0.2   # learn only if the pull undid at least this share of a corner's error
 _OFFSET_MAX_G = 0.15    # beyond any accelerometer's zero-g offset
-import os as _os
-_CORNER_REF_G = float(_os.environ.get("CORNER_REF", "0.015"))
-_CORNER_SHARE = float(_os.environ.get("CORNER_SHARE", "0.3"))
-_CORNER_ON = bool(int(_os.environ.get("CORNER_ON", "1")))
 _COACH_TURN_HOLD_MS = const(0)
 # Breaking into a run from a walk or a stop, the runner speeds up by ~2 m/s in a few seconds,
 # which leans the mean force back by several degrees and the lean estimate with it: the coach's
@@ -215,7 +211,6 @@ class Pipeline(Tilt):
         # gravity (self._grav_x, ...), its pull and the segment's tilt sums: tilt.py
         Tilt.__init__(self, self._rad_per_count / _RATE_FRAC)
         self._pull_turn = dt / cfg["turn_tau_s"]
-        self._pull_turn_max = max(1.0, cfg["turn_tau_s"] / 1.0)  # quickest: a 1 s pull
         self._pull_still = dt / _STILL_TAU_S
         self._pull_no_bias = dt / _NO_BIAS_TAU_S
         self._segment_n = max(1, int(_SEGMENT_S * self._rate_hz))
@@ -279,8 +274,6 @@ class Pipeline(Tilt):
         self._corner_pull = 0.0  # forward-back pull since it ended (counts)
         self._corner_keep = 1.0  # share of an error at its end that the pull has left since
         self._corner_phase = 0   # 0 none, 1 turning, 2 settling after it
-        self._corner_err2 = _CORNER_REF_G * _CORNER_REF_G  # error per chord, squared (g^2)
-        self._turn_pull_k = 1.0  # the turning pull's multiple of turn_tau_s's
         self._pull = self._pull_still
         self._pull_running = False  # the pull corrects the lean at the gain filter's rate
         self._armed = False
@@ -1056,12 +1049,6 @@ class Pipeline(Tilt):
         settled = 1.0 - self._corner_keep
         if settled < _OFFSET_SETTLED:
             return
-        if _CORNER_ON:
-            e = self._corner_pull / (settled * self._accel_lsb_per_g
-                                     * 2.0 * math.sin(0.5 * abs(self._corner_deg) * _DEG))
-            self._corner_err2 += _CORNER_SHARE * (e * e - self._corner_err2)
-            self._turn_pull_k = min(self._pull_turn_max,
-                                    max(1.0, math.sqrt(self._corner_err2) / _CORNER_REF_G))
         # grav's part d across up, seen after the body turned by a, moved by (R(-a) - I) d;
         # along forward that is r . d, and the pull undid `settled` of it
         frame = self._frame
@@ -1164,7 +1151,7 @@ class Pipeline(Tilt):
         elif ticks_diff(self.t_ms, self._turn_ms) < _TURN_HOLD_MS:
             # with no forward yet there is no way to keep the forward-back part alone; the
             # corner is when the gain filter expects errors, so at least its pull
-            k = 0.0 if self._frame.left is None else max(self._pull_turn * self._turn_pull_k,
+            k = 0.0 if self._frame.left is None else max(self._pull_turn,
                                                            self._gain.pull_per_s * self._dt_s)
             running = k > 0.0  # (the forward-back part, the lean's, is corrected)
         else:
