@@ -171,7 +171,11 @@ sys.modules.clear()  # the firmware's heap back, for the summary below
 gc.collect()
 errors = ""
 try:
-    errors = open("/errors.log").read()
+    with open("/errors.log") as f:  # line by line: a long log may not fit in the heap
+        errors = line = f.readline()
+        while line and "failed" not in line:  # after a rotation it starts mid-traceback
+            line = f.readline()
+        errors = line or errors  # the first "... failed ..." line, else the first line
 except OSError:
     pass
 

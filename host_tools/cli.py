@@ -16,6 +16,8 @@ from .errors import UserError
 # name -> (module under host_tools, one-line help). Order is the order shown in --help.
 COMMANDS = {
     "simulate": ("simulate.command", "write IMU.csv and truth.csv for a scripted run"),
+    "simulate-pelvis": ("simulate.twoseg_command",
+                        "the same with a second IMU on the pelvis (chest + pelvis, issue 17)"),
     "replay": ("commands.replay", "run an IMU.csv through the firmware pipeline"),
     "timeline": ("commands.timeline", "print when a replay buzzed and why; plot lean"),
     "export": ("commands.export", "a session log as CSV or JSON (recovering damaged files)"),

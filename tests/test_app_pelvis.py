@@ -16,7 +16,7 @@ from apprig import STILL_ROW, durations, on_intervals
 # the one-sensor boot test's run (upright from 75 s), its fixtures and checks
 from test_app_boot import UPRIGHT_FROM_MS, assert_pattern, events, lib, run_csv  # noqa: F401
 
-from firmware.core import haptics
+from firmware.core import haptics, lumbar
 from firmware.device.boards import BOARDS
 
 FROZEN = upy.frozen_model()
@@ -85,8 +85,8 @@ def test_two_segment_run_hip_bend_buzz_then_pod_unplugged_chest_coaches_on(lib, 
     assert all(HIPBEND_MS[0] <= e[0] <= HIPBEND_MS[1] + 3000 for e in hip)  # only in it
     assert not events(s, "buzz_lumbar_arch")
     on = on_intervals(r["pwm"]["motor"])
-    cue = [iv for iv in on if hip[0][0] - 100 <= iv[0] < hip[0][0] + sum(haptics.HIPBEND)]
-    assert_pattern(durations(cue, cue[0][0]), haptics.HIPBEND)
+    cue = [iv for iv in on if hip[0][0] - 100 <= iv[0] < hip[0][0] + sum(lumbar.HIPBEND)]
+    assert_pattern(durations(cue, cue[0][0]), lumbar.HIPBEND)
     # the chest alone saw nothing wrong in the hip bend (15 deg is inside its good band)
     assert not [e for e in s.events if e[1].startswith("buzz_") and e[1] != "buzz_hipbend"
                 and e[0] < TWOSEG_UPRIGHT_MS]

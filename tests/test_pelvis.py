@@ -16,9 +16,9 @@ import pytest
 
 from firmware.core import coach as coachmod, config, logfmt, logparse
 from firmware.core.coach import FAULT_HIPBEND, FAULT_LUMBAR_ARCH, FAULT_NONE
-from firmware.core.lumbar import LumbarCoach
+from firmware.core.lumbar import HIPBEND, LUMBAR_ARCH, LumbarCoach
 from firmware.core.coaching import Coaching
-from firmware.core.haptics import HIPBEND, LUMBAR_ARCH, PATTERNS
+from firmware.core.haptics import PATTERNS
 from firmware.core.pipeline import Pipeline
 from host_tools.cli import main
 from host_tools.commands.replay import ImuRecording, load_imu_csv, run_pipeline

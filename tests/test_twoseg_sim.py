@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from host_tools.errors import UserError
-from host_tools.simulate import twoseg, twoseg_command, twoseg_script
+from host_tools import cli
+from host_tools.simulate import twoseg, twoseg_script
 from host_tools.simulate.scenario import RUN_CADENCE_SPM
 
 
@@ -252,7 +253,7 @@ def test_resolve_refuses_bad_two_segment_keys():
 
 def test_command_writes_the_contract_files(tmp_path, capsys):
     out = tmp_path / "run"
-    assert twoseg_command.main(["--seed", "2", "--out", str(out)]) == 0
+    assert cli.main(["simulate-pelvis", "--seed", "2", "--out", str(out)]) == 0
     assert "4 episodes" in capsys.readouterr().out
     with open(out / "imu.csv") as f:
         header = next(csv.reader(f))
@@ -270,7 +271,7 @@ def test_command_writes_the_contract_files(tmp_path, capsys):
     assert int(eps[0]["start_ms"]) < int(eps[0]["end_ms"])
     # written again from its own scenario.json: the same run
     again = tmp_path / "again"
-    assert twoseg_command.main(["--seed", "2", "--scenario", str(out / "scenario.json"),
+    assert cli.main(["simulate-pelvis", "--seed", "2", "--scenario", str(out / "scenario.json"),
                                 "--out", str(again)]) == 0
     assert (again / "imu.csv").read_bytes() == (out / "imu.csv").read_bytes()
 
@@ -281,7 +282,7 @@ def test_command_writes_the_contract_files(tmp_path, capsys):
     (["--duration", "5", "--scenario", "field"], "duration must be"),
 ])
 def test_command_bad_input_is_one_line_and_status_2(tmp_path, capsys, argv, message):
-    assert twoseg_command.main(argv + ["--out", str(tmp_path / "x")]) == 2
+    assert cli.main(["simulate-pelvis"] + argv + ["--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
     assert not (tmp_path / "x").exists()

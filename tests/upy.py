@@ -73,8 +73,11 @@ class Interpreter:
         for src in sorted(FIRMWARE.rglob("*.py")):
             out = dest / "firmware" / src.relative_to(FIRMWARE).with_suffix(".mpy")
             out.parent.mkdir(parents=True, exist_ok=True)
+            # the source name flash gives (host_tools/commands/flash.py): each is a qstr the
+            # board keeps, so a long absolute path would overstate the heap (docs/device.md)
+            name = "firmware/" + src.relative_to(FIRMWARE).as_posix()
             subprocess.run(
-                [self.mpy_cross, "-march=" + self.march, "-o", str(out), str(src)],
+                [self.mpy_cross, "-march=" + self.march, "-s", name, "-o", str(out), str(src)],
                 check=True, capture_output=True, text=True,
             )
         return dest

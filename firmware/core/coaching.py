@@ -24,7 +24,6 @@ and plays its own housekeeping messages on it), `stage`, `band_shift_deg`, `upri
 The sink is the pipeline's (`sink.event(t_ms, name, value)`).
 """
 from .coach import CUE_GOOD, CUE_NAMES, FAULT_NONE, Coach
-from .compat import const, ticks_diff
 from .cues import LEVEL_GENTLE, alert_level
 from .context import Context
 from .drift import Drift
@@ -33,11 +32,9 @@ from .logfmt import BUZZ_EVENTS  # indexed by the coach's cue (FAULT_UPRIGHT ...
 from .schedule import SUMMARY, stage_for
 
 _DRILL_HALF_DEG = 2.0  # the drill band becomes the held lean +- this
-# the event of each cue (coach.CUE_NAMES' numbers): the chest's buzzes, the correction cue, the
-# pelvis sensor's buzzes
-_CUE_EVENTS = BUZZ_EVENTS + ("cue_good", "buzz_hipbend", "buzz_lumbar_arch")
-# the pelvis coach's fault is current while its strides keep coming (a stride is < 1.5 s)
-_PELVIS_FRESH_MS = const(1500)
+# the event of each chest cue (coach.CUE_NAMES' numbers): its buzzes, the correction cue (the
+# pelvis sensor's are lumbar.py's)
+_CUE_EVENTS = BUZZ_EVENTS + ("cue_good",)
 
 
 def personal_band(cfg, held_deg):
@@ -66,9 +63,8 @@ class Coaching:
         self._context = Context(cfg)
         self._drift = Drift(cfg)
         self._climb = None  # made at the first altitude sample: most boards have no barometer
-        self._lumbar = None  # made at the first pelvis stride: most runs have one sensor
-        self._pelvis_context = None  # ... with the pelvis's forward force (its doubt)
-        self._pelvis_ms = 0  # its last stride
+        self._pelvis = None  # lumbar.PelvisCoaching, at the first pelvis stride: most runs have
+        # one sensor, and a one-IMU board never loads its code (issue 13's heap)
         self.player = Player()
 
     # ---- read-outs ---------------------------------------------------------------------------
@@ -92,8 +88,8 @@ class Coaching:
         """A session starts: the training plan decides its feedback stage, in force until the
         next session."""
         self._coach.plan.stage = stage_for(self._cfg, session_no)
-        if self._lumbar is not None:
-            self._lumbar.plan.stage = self._coach.plan.stage
+        if self._pelvis is not None:
+            self._pelvis.coach.plan.stage = self._coach.plan.stage
 
     def set_personal_band(self, held_deg):
         """Make held_deg the runner's good lean at once. Returns the config changes to save
@@ -122,8 +118,8 @@ class Coaching:
     def rest(self):
         """Not running (or recalibrating): a fault in progress is forgotten."""
         self._coach.reset()
-        if self._lumbar is not None:
-            self._lumbar.reset()
+        if self._pelvis is not None:
+            self._pelvis.coach.reset()
 
     def stride(self, t_ms, lean_deg, win_ms, fwd_g, coached):
         """One stride's lean over [t_ms - win_ms, t_ms], its mean forward specific force (g),
@@ -136,9 +132,10 @@ class Coaching:
         coach.hold_over = context.accelerating
         coach.doubt_deg = context.doubt_deg()
         cue = coach.update(t_ms, lean_deg, coached, win_ms)
+        pelvis = self._pelvis  # its fault, while current, speaks for the posture (lumbar.py)
         if cue != FAULT_NONE and not (cue != CUE_GOOD and coach.plan.stage != SUMMARY
-                                      and self._pelvis_fault(t_ms)):
-            self._cue(t_ms, cue)
+                                      and pelvis is not None and pelvis.speaks(t_ms)):
+            self._cue(t_ms, cue, coach, _CUE_EVENTS[cue], PATTERNS[CUE_NAMES[cue - 1]])
         drift = self._drift
         if not coached:
             drift.pause()
@@ -147,51 +144,30 @@ class Coaching:
             if self._cfg["drift_cue"]:
                 self.player.play(PATTERNS["drift"], t_ms)
 
-    def _pelvis_fault(self, t_ms):
-        """The pelvis coach sees a fault now. Then it speaks for the posture: the chest's alert
-        is not played (an arching runner's chest reads upright or arched, a hip bend's may read
-        over-leaning; one buzz, the one that names the cause)."""
-        lumbar = self._lumbar
-        return (lumbar is not None and lumbar.fault != FAULT_NONE
-                and ticks_diff(t_ms, self._pelvis_ms) <= _PELVIS_FRESH_MS)
-
     def pelvis_stride(self, t_ms, lumbar_deg, pelvis_deg, toeoff_deg, win_ms, fwd_g, coached):
-        """The same stride seen with the pelvis sensor: lumbar angle (thorax lean less pelvis
-        tilt, + = flexion), pelvis tilt (+ = anterior) and the lumbar angle in the stride's
-        toe-off part, all deg, and the pelvis's mean forward specific force (g); the hip-bend
-        and lumbar-arch alerts (lumbar.LumbarCoach). The lumbar angle may be off by what the
-        thorax lean may be (the chest's doubt, from its forward force) less what the pelvis
-        tilt may be (the same from the pelvis's): the body's acceleration is in both and
-        cancels, a tilt error one sensor has after a corner does not."""
-        self._pelvis_ms = t_ms
-        lumbar = self._lumbar
-        if lumbar is None:
-            from .lumbar import LumbarCoach  # (pelvis only: a one-IMU board never loads it)
-            lumbar = self._lumbar = LumbarCoach(self._cfg)
-            lumbar.plan.stage = self._coach.plan.stage
-            self._pelvis_context = Context(self._cfg)
-        context = self._pelvis_context
-        context.update(t_ms, fwd_g)
-        lumbar.doubt_deg = self._context.doubt_deg() - context.doubt_deg()
-        cue = lumbar.update_lumbar(t_ms, lumbar_deg, pelvis_deg, toeoff_deg, coached, win_ms)
-        if cue != FAULT_NONE:
-            self._cue(t_ms, cue, lumbar)
+        """The same stride seen with the pelvis sensor (lumbar.PelvisCoaching.stride: the
+        hip-bend and lumbar-arch alerts), loaded at the first one."""
+        pelvis = self._pelvis
+        if pelvis is None:
+            from .lumbar import PelvisCoaching
 
-    def _cue(self, t_ms, cue, coach=None):
-        """Play a coach's cue (the chest's by default) and log it. Summary-stage cues are
-        logged as summaries (value: the cue, 4 = good); only immediate alerts scale with the
-        error. The value logged is the coach's averaged angle: the lean, or for the pelvis
-        sensor's alerts the lumbar angle."""
-        coach = coach or self._coach
+            pelvis = self._pelvis = PelvisCoaching(self._cfg, self)
+        pelvis.stride(t_ms, lumbar_deg, pelvis_deg, toeoff_deg, win_ms, fwd_g, coached)
+
+    def _cue(self, t_ms, cue, coach, event, pattern):
+        """Play a coach's cue (`pattern`) and log it (`event`). Summary-stage cues are logged as
+        summaries (value: the cue, 4 = good); only immediate alerts scale with the error. The
+        value logged is the coach's averaged angle: the lean, or for the pelvis sensor's
+        alerts the lumbar angle."""
         summary = coach.plan.stage == SUMMARY
         if summary:
             self._sink.event(t_ms, "cue_summary", cue)
         else:
-            self._sink.event(t_ms, _CUE_EVENTS[cue], coach.lean_deg)
+            self._sink.event(t_ms, event, coach.lean_deg)
         if cue == CUE_GOOD:
             level = LEVEL_GENTLE
         elif self._cfg["alert_scaled"] and not summary:
             level = alert_level(coach.excess_deg(), self._cfg["alert_full_deg"])
         else:
             level = LEVEL_FULL
-        self.player.play(PATTERNS[CUE_NAMES[cue - 1]], t_ms, level)
+        self.player.play(pattern, t_ms, level)

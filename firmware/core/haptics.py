@@ -22,9 +22,7 @@ DRIFT = (600, 200, 150)                 # long-short: "you have drifted from you
 BAND_SET = (80, 120, 80, 120, 600)      # two short then long: "your band is set from this lean"
 BAND_NO = (500, 150, 100, 150, 500)     # long-short-long: "not steady, nothing set"
 SENSOR = (1000, 150, 60, 150, 60)       # very long then two taps: "I can't sense you"
-# the pelvis sensor's faults (lumbar.LumbarCoach): shapes of their own, none a count of shorts
-HIPBEND = (500, 150, 500)               # two long: "you fold at the hips, lean from the ankles"
-LUMBAR_ARCH = (150, 150, 500, 150, 150)  # short-long-short: "your lower back arches"
+# (the pelvis sensor's buzzes are in lumbar.py, loaded only with one)
 
 PATTERNS = {
     "upright": UPRIGHT,
@@ -38,8 +36,6 @@ PATTERNS = {
     "band_set": BAND_SET,
     "band_no": BAND_NO,
     "sensor": SENSOR,
-    "hipbend": HIPBEND,
-    "lumbar_arch": LUMBAR_ARCH,
 }
 
 

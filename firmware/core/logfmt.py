@@ -63,15 +63,15 @@ ROLL_PER_DEG = const(4)
 # summary flags: bits 0-1 motion state (0 still, 1 walking, 2 running), then
 FLAG_STATE_MASK = const(0x03)
 FLAG_LEAN = const(0x04)      # lean rows arrived in this second: lean/roll/cadence are real
-FLAG_UPRIGHT = const(0x08)   # a buzz of this kind started in this second
-FLAG_ARCH = const(0x10)
-FLAG_OVERLEAN = const(0x20)
-ALERT_FLAGS = (("buzz_upright", FLAG_UPRIGHT), ("buzz_arch", FLAG_ARCH),
-               ("buzz_overlean", FLAG_OVERLEAN))
+_FLAG_UPRIGHT = const(0x08)   # a buzz of this kind started in this second
+_FLAG_ARCH = const(0x10)
+_FLAG_OVERLEAN = const(0x20)
+ALERT_FLAGS = (("buzz_upright", _FLAG_UPRIGHT), ("buzz_arch", _FLAG_ARCH),
+               ("buzz_overlean", _FLAG_OVERLEAN))
 # PELVIS flags: a buzz of this kind started in this second
 FLAG_HIPBEND = const(0x01)
-FLAG_LUMBAR_ARCH = const(0x02)
-PELVIS_ALERT_FLAGS = (("buzz_hipbend", FLAG_HIPBEND), ("buzz_lumbar_arch", FLAG_LUMBAR_ARCH))
+_FLAG_LUMBAR_ARCH = const(0x02)
+PELVIS_ALERT_FLAGS = (("buzz_hipbend", FLAG_HIPBEND), ("buzz_lumbar_arch", _FLAG_LUMBAR_ARCH))
 
 # The event registry: the one list of events, in logevents.py, which everything else derives
 # from (the pipeline's event names, the writer, host_tools/logread.py, the exports and the table
@@ -114,7 +114,7 @@ PIPELINE_EVENTS = tuple(n for _, n in PIPELINE_EVENTS)
 PELVIS_EVENTS = tuple(sorted((c, n) for n, c in EVENT_CODES.items() if 32 <= c < 48))
 PELVIS_EVENTS = tuple(n for _, n in PELVIS_EVENTS)
 BUZZ_EVENTS = (None,) + tuple(n for n, _ in ALERT_FLAGS)
-MAX_EVENT_DATA = const(255)
+_MAX_EVENT_DATA = const(255)
 
 
 def crc(buf, start, end, value=0):
@@ -222,12 +222,16 @@ def frame(kind, payload):
 
 def header_parts(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s,
                  meta_json):
-    """The header block's payload as (fixed fields, JSON) for write_block. meta_json: UTF-8
+    """The header block's payload as (fixed fields, JSON...) for write_block. meta_json: UTF-8
     JSON object text (fw, board, imu, config, calibration), made by the caller because CPython
-    and MicroPython format floats differently."""
-    meta = meta_json.encode() if isinstance(meta_json, str) else meta_json
-    return (struct.pack(HEADER_FORMAT, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
-                        start_epoch_s), meta)
+    and MicroPython format floats differently; or a list of its parts in order (the device's:
+    its ~1.2 KB as one string, and the config dict copied for it, were the largest blocks a
+    session start needed, which a fragmented heap may not have)."""
+    fixed = struct.pack(HEADER_FORMAT, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
+                        start_epoch_s)
+    if isinstance(meta_json, list):
+        return [fixed] + [part.encode() for part in meta_json]
+    return (fixed, meta_json.encode() if isinstance(meta_json, str) else meta_json)
 
 
 def header_payload(*args):
@@ -268,7 +272,7 @@ def event_size(code, value):
     """Bytes pack_event will use, so a writer can flush first when its buffer would overflow."""
     n = _DATA[code]
     if n == _TEXT_DATA:
-        return EVENT_FIXED_BYTES + min(len(value.encode()), MAX_EVENT_DATA)
+        return EVENT_FIXED_BYTES + min(len(value.encode()), _MAX_EVENT_DATA)
     return EVENT_FIXED_BYTES + 4 * (n - 1)
 
 
@@ -281,7 +285,7 @@ def pack_event(buf, off, t_ms, code, value):
     if most == 0:
         raise ValueError("no event code %d in log format v%d" % (code, VERSION))
     if most == _TEXT_DATA:
-        data = value.encode()[:MAX_EVENT_DATA]
+        data = value.encode()[:_MAX_EVENT_DATA]
         struct.pack_into(EVENT_FORMAT, buf, off, t_ms, code, len(data))
         off += EVENT_FIXED_BYTES
         buf[off:off + len(data)] = data

@@ -1,7 +1,56 @@
-"""The pelvis sensor's coach (issue 17): LumbarCoach, loaded only at a run's first pelvis
+"""The pelvis sensor's coaching (issue 17): LumbarCoach and what Coaching does with it
+(PelvisCoaching: its alerts, their buzzes and events), loaded only at a run's first pelvis
 stride (coaching.py), so a one-IMU board never holds its code (issue 13's heap)."""
 from .coach import CUE_NAMES, FAULT_HIPBEND, FAULT_LUMBAR_ARCH, FAULT_NONE, Coach
+from .compat import const, ticks_diff
+from .context import Context
 from .schedule import Schedule
+
+# the pelvis sensor's buzzes: shapes of their own, none a count of shorts (haptics.py has the
+# chest's and the housekeeping cues)
+HIPBEND = (500, 150, 500)               # two long: "you fold at the hips, lean from the ankles"
+LUMBAR_ARCH = (150, 150, 500, 150, 150)  # short-long-short: "your lower back arches"
+# its fault is current while its strides keep coming (a stride is < 1.5 s)
+_FRESH_MS = const(1500)
+
+
+class PelvisCoaching:
+    """Coaching's pelvis half (coaching.Coaching.pelvis_stride makes it): the lumbar coach, the
+    pelvis's acceleration context (its doubt), and whether its fault speaks for the posture."""
+
+    def __init__(self, cfg, coaching):
+        self.coaching = coaching
+        self.coach = LumbarCoach(cfg)
+        self.coach.plan.stage = coaching.stage
+        self.context = Context(cfg)
+        self.t_ms = 0  # its last stride
+
+    def speaks(self, t_ms):
+        """The pelvis coach sees a fault now. Then it speaks for the posture: the chest's alert
+        is not played (an arching runner's chest reads upright or arched, a hip bend's may read
+        over-leaning; one buzz, the one that names the cause)."""
+        return (self.coach.fault != FAULT_NONE
+                and ticks_diff(t_ms, self.t_ms) <= _FRESH_MS)
+
+    def stride(self, t_ms, lumbar_deg, pelvis_deg, toeoff_deg, win_ms, fwd_g, coached):
+        """Coaching.pelvis_stride: lumbar angle (thorax lean less pelvis tilt, + = flexion),
+        pelvis tilt (+ = anterior) and the lumbar angle in the stride's toe-off part, all deg,
+        and the pelvis's mean forward specific force (g); the hip-bend and lumbar-arch alerts.
+        The lumbar angle may be off by what the thorax lean may be (the chest's doubt, from its
+        forward force) less what the pelvis tilt may be (the same from the pelvis's): the
+        body's acceleration is in both and cancels, a tilt error one sensor has after a corner
+        does not."""
+        self.t_ms = t_ms
+        coaching = self.coaching
+        context = self.context
+        context.update(t_ms, fwd_g)
+        lumbar = self.coach
+        lumbar.doubt_deg = coaching._context.doubt_deg() - context.doubt_deg()
+        cue = lumbar.update_lumbar(t_ms, lumbar_deg, pelvis_deg, toeoff_deg, coached, win_ms)
+        if cue == FAULT_HIPBEND:
+            coaching._cue(t_ms, cue, lumbar, "buzz_hipbend", HIPBEND)
+        elif cue == FAULT_LUMBAR_ARCH:
+            coaching._cue(t_ms, cue, lumbar, "buzz_lumbar_arch", LUMBAR_ARCH)
 
 
 class LumbarCoach(Coach):

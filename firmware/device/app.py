@@ -45,21 +45,21 @@ from .sessionlog import LogWriter, SessionStore
 FW_VERSION = "0.1.0"
 IMU_RATE_HZ = const(100)       # steps are 1-5 Hz; 100 Hz halves the pipeline's CPU vs 200
 LOOP_PERIOD_US = const(20000)  # 50 Hz: 2 samples per pass, motor timing to 20 ms
-WDT_TIMEOUT_MS = const(5000)   # > the longest flash stall (docs/log-format.md) with margin
-HOUSEKEEPING_MS = const(1000)  # sleep timer, battery, stats clock
-GC_RESERVE_BYTES = const(6144)  # collect below this much free: 3 passes of float garbage (32-bit)
-BATTERY_EVERY_MS = const(10000)
-STATS_EVERY_MS = const(60000)
-BACKOFF_FIRST_MS = const(1000)  # restart delays double from here ...
-BACKOFF_MAX_MS = const(60000)   # ... up to this
-HEALTHY_PASSES = const(3000)    # a run this long (60 s) was not a crash loop: reset the backoff
-LIVE_EVERY_MS = const(100)
+_WDT_TIMEOUT_MS = const(5000)   # > the longest flash stall (docs/log-format.md) with margin
+_HOUSEKEEPING_MS = const(1000)  # sleep timer, battery, stats clock
+_GC_RESERVE_BYTES = const(6144)  # collect below this much free: 3 passes of float garbage (32-bit)
+_BATTERY_EVERY_MS = const(10000)
+_STATS_EVERY_MS = const(60000)
+_BACKOFF_FIRST_MS = const(1000)  # restart delays double from here ...
+_BACKOFF_MAX_MS = const(60000)   # ... up to this
+_HEALTHY_PASSES = const(3000)    # a run this long (60 s) was not a crash loop: reset the backoff
+_LIVE_EVERY_MS = const(100)
 # Samples one FIFO drain reads at most (12 B each): 16 passes' worth at 100 Hz. The chip's own
 # FIFO (85-170 samples) absorbs a stall; a backlog is read over a few passes (32 per pass
 # against 2 arriving), which keeps the largest buffer of a session under 400 B instead of a
 # 1.5-2 KB block a fragmented heap may not have (docs/device.md, "Memory").
 FIFO_READ_SAMPLES = const(32)
-IMU_SILENT_MS = const(1000)    # no sample for this long: the IMU is lost (it sends 1 per 10 ms)
+_IMU_SILENT_MS = const(1000)    # no sample for this long: the IMU is lost (it sends 1 per 10 ms)
 LOG_DIR = "/logs"
 # coaching cues, muted while no session runs (the housekeeping cues are not)
 _COACHING_CUES = (haptics.UPRIGHT, haptics.ARCH, haptics.OVERLEAN, haptics.GOOD, haptics.DRIFT)
@@ -105,16 +105,35 @@ class App:
         self.cfg = cfg
         self.config_problems = problems
         hw = self.hw = Peripherals(self.profile, IMU_RATE_HZ)
+        self.baro = hw.baro  # None without one, or once it stops answering
+        if self.baro is not None:
+            from ..drivers.baro import altitude_m  # (before baro.py is forgotten below)
+
+            self.altitude_m = altitude_m
+        from . import modules  # forgets itself too: needed again only at the next App()
+
+        # what only starting needed (drivers the board lacks, the finders: ~9 KB as .mpy),
+        # forgotten before the app's own state is made, which then fills their holes instead
+        # of leaving them between its objects (fragmentation: docs/device.md, "Memory")
+        modules.forget()
+        del modules
+        gc.collect()
         imu = hw.imu
-        if hw.pod_problem is not None:
-            errlog.line(hw.pod_problem)
         self.pod = pod = hw.pod  # the pelvis pod (pod.Pod), or None
+        # the largest blocks first, while the heap is least cut up: the pipeline's (a 1.3 KB
+        # list), the FIFO buffer; the many small objects after them
+        self.log = None  # (the pipeline's sink from here on)
+        self.drill = None  # the lean drill, while it is on (a double press)
+        self.coaching = Coaching(cfg, self)
+        self.p = Pipeline(cfg, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, self,
+                          self.coaching, pelvis=pod is not None)
         read = min(imu.fifo_samples, FIFO_READ_SAMPLES)
         # one IMU: no pairing, no pelvis buffer (issue 13 counts every KB)
         self.buf = array("h", bytes(12 * read)) if pod is None else pod.pair_with(
             self, read, FIFO_READ_SAMPLES)
+        if hw.pod_problem is not None:
+            errlog.line(hw.pod_problem)
         self.session = False
-        self.log = None
         self.writer = None
         self.log_raw = False
         self.log_noted = False
@@ -129,25 +148,13 @@ class App:
         self.gc_pause_max_us = 0
         self.stats = None
         self.passes = 0
-        self.coaching = Coaching(cfg, self)
-        self.p = Pipeline(cfg, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, self,
-                          self.coaching, pelvis=pod is not None)
         if not live:  # switching on is the common way to start a run; live is for a mirror
             self.start_session()  # before the first samples, so the log has the first prompt
-        self.baro = hw.baro  # None without one, or once it stops answering
-        if self.baro is not None:
-            from ..drivers.baro import altitude_m
-
-            self.altitude_m = altitude_m
         self.p0_pa = None  # pressure when first read: altitude is relative to it
-        self.drill = None  # the lean drill, while it is on (a double press)
         now = time.ticks_ms()
         self.still_ms = self.house_ms = self.stats_ms = now
         self.battery_ms = now  # first reading after the power-on cues, not over them
-        from . import modules  # forgets itself too: needed again only at the next App()
-
-        modules.forget()  # what only starting needed: drivers the board lacks, the finders
-        gc.collect()
+        gc.collect()  # the loop starts with set-up's garbage gone (the session header's parts)
         self.ticker = Ticker(LOOP_PERIOD_US)  # last: set-up time is not the loop's lateness
 
     # ---- the pipeline's sink ------------------------------------------------------------------
@@ -207,16 +214,16 @@ class App:
             self.log.poll(t_ms)
         if self.drill is not None:
             self.drill.poll(t_ms, self.p)
-        if self.live and ticks_diff(t_ms, self.live_ms) >= LIVE_EVERY_MS:
+        if self.live and ticks_diff(t_ms, self.live_ms) >= _LIVE_EVERY_MS:
             self.live_ms = t_ms
             self.live_line(t_ms)
         press = self.button.poll(now_ms, self.hw.pressed())
         if press:
             self.on_press(press, now_ms)
         self.led.show(now_ms, self.led_pattern())
-        if self.collect and gc.mem_free() < GC_RESERVE_BYTES:
+        if self.collect and gc.mem_free() < _GC_RESERVE_BYTES:
             self.collect_now()
-        if ticks_diff(now_ms, self.house_ms) >= HOUSEKEEPING_MS:
+        if ticks_diff(now_ms, self.house_ms) >= _HOUSEKEEPING_MS:
             self.house_ms = now_ms
             self.housekeeping(now_ms)
 
@@ -303,7 +310,7 @@ class App:
         """Once a second: bring a lost IMU back; re-configure one that is silent or whose
         samples the pipeline finds impossible (a chip reset by a brown-out reads zeros)."""
         lost = self.imu_lost_ms
-        if lost is None and ticks_diff(now_ms, self.sample_ms) >= IMU_SILENT_MS:
+        if lost is None and ticks_diff(now_ms, self.sample_ms) >= _IMU_SILENT_MS:
             self.imu_lost(now_ms, 0)
             lost = now_ms
         if lost is None and not self.p.sensor_faulty():
@@ -326,19 +333,19 @@ class App:
             self.live = self.host.check(now_ms, self)
         self.imu_check(now_ms)
         if self.pod is not None:
-            self.pod.check(self, now_ms, IMU_SILENT_MS)
+            self.pod.check(self, now_ms, _IMU_SILENT_MS)
         if self.baro is not None:
             self.climb_step()
         if self.p.state != STILL or self.live:  # a host watching live is not a shelf
             self.still_ms = now_ms
         elif ticks_diff(now_ms, self.still_ms) >= self.sleep_after_ms:
             self.sleep()
-        if ticks_diff(now_ms, self.battery_ms) >= BATTERY_EVERY_MS:
+        if ticks_diff(now_ms, self.battery_ms) >= _BATTERY_EVERY_MS:
             self.battery_ms = now_ms
             if self.battery.update(self.hw.battery_mv()):
                 self.coaching.player.play(controls.LOW_BATTERY, self.p.t_ms)
                 self.event(self.p.t_ms, "battery", self.battery.mv)
-        if ticks_diff(now_ms, self.stats_ms) >= STATS_EVERY_MS:
+        if ticks_diff(now_ms, self.stats_ms) >= _STATS_EVERY_MS:
             self.write_stats()
         if self.writer is not None and self.writer.stopped and not self.log_noted:
             self.log_noted = True
@@ -383,16 +390,9 @@ class App:
             return
         # the training plan's stage for this session (docs/coaching.md), in force until the next
         self.coaching.start_session(number)
-        run_cfg = dict(cfg)
-        run_cfg["coach_stage"] = self.coaching.stage  # the report reads the session's stage here
-        meta = {"fw": FW_VERSION, "board": self.board_name, "imu": imu.name, "config": run_cfg,
-                "calibration": p.calibration()}
-        if self.pod is not None:  # a one-IMU session's header stays as it was
-            meta["pelvis_imu"] = self.pod.name
-        meta = json.dumps(meta)
         self.writer = LogWriter(path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY,
                                 number, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
-                                _epoch_s(), meta, on_full=store.release)
+                                _epoch_s(), self.header_json(), on_full=store.release)
         self.log_raw = cfg["log_raw"]
         self.log_noted = False
         t_ms = p.t_ms
@@ -401,6 +401,28 @@ class App:
         for m in self.config_problems:
             self.log.event(t_ms, "config_error", m)
         self.config_problems = ()  # said once, in the first session after boot
+
+    def header_json(self):
+        """The session header's JSON object (fw, board, imu, config, calibration, and the pelvis
+        IMU's name with a pod) as a list of small strings, one per config key: as one string
+        (~1.2 KB) with a copy of the config dict (~0.8 KB) it needed the two largest blocks of
+        a session start, which the .mpy install's heap did not have in 110 KiB
+        (docs/device.md, "Memory")."""
+        dumps = json.dumps
+        out = ['{"fw": %s, "board": %s, "imu": %s, "calibration": %s, '
+               % (dumps(FW_VERSION), dumps(self.board_name), dumps(self.hw.imu.name),
+                  dumps(self.p.calibration()))]
+        if self.pod is not None:  # a one-IMU session's header has no such key
+            out.append('"pelvis_imu": %s, ' % dumps(self.pod.name))
+        out.append('"config": {')
+        stage = self.coaching.stage  # the report reads the session's stage here
+        sep = ""
+        for key, value in self.cfg.items():
+            out.append("%s%s: %s" % (sep, dumps(key), dumps(stage if key == "coach_stage"
+                                                            else value)))
+            sep = ", "
+        out.append("}}")
+        return out
 
     def stop_session(self):
         self.session = False
@@ -452,7 +474,7 @@ def _feed_from_timer(wdt):
     watchdog now."""
     if wdt is None or not hasattr(machine, "Timer"):
         return
-    machine.Timer(0).init(period=WDT_TIMEOUT_MS // 2, callback=lambda t: wdt.feed())
+    machine.Timer(0).init(period=_WDT_TIMEOUT_MS // 2, callback=lambda t: wdt.feed())
 
 
 def run(live=False, errlog=None, settings=None):
@@ -460,7 +482,7 @@ def run(live=False, errlog=None, settings=None):
     exception with a growing pause (never a crash loop); every failure goes to /errors.log.
     Returns on Ctrl-C from a host; deep sleep ends it on the chip. `settings`: App()'s."""
     errlog = errlog or ErrorLog()
-    wdt = machine.WDT(timeout=WDT_TIMEOUT_MS)
+    wdt = machine.WDT(timeout=_WDT_TIMEOUT_MS)
     failures = 0
     pause_ms = 0
     while True:
@@ -481,8 +503,8 @@ def run(live=False, errlog=None, settings=None):
         except Exception as e:
             if app is not None:
                 app.shut_up()
-                if app.passes >= HEALTHY_PASSES:
+                if app.passes >= _HEALTHY_PASSES:
                     failures = 0
             failures += 1
             errlog.exception("app failed (restart %d)" % failures, e)
-            pause_ms = min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS << min(failures - 1, 6))
+            pause_ms = min(_BACKOFF_MAX_MS, _BACKOFF_FIRST_MS << min(failures - 1, 6))

@@ -10,7 +10,7 @@ Why these rules:
   logging, is recorded as a `flash_full`/`error` event, and is kept in `stopped` for the app to
   show (and put in /errors.log); coaching does not depend on the log.
 - Room for saying why: a full flash has no block left for that last event nor for the
-  errors.log line, so each session starts by making sure a reserve file (RESERVE_BYTES, two
+  errors.log line, so each session starts by making sure a reserve file (_RESERVE_BYTES, two
   littlefs blocks) exists, and the writer deletes it the moment the flash is full.
 - Old sessions are deleted only by the rule the user configured (`log_keep_sessions`,
   `log_min_free_kb`, both 0 = never): a runner's history is not ours to throw away.
@@ -27,20 +27,20 @@ from ..core.compat import byte_view, const
 
 _ENOSPC = const(28)
 _EVENT_BYTES = const(512)    # pending events; a text event is at most 261 bytes
-RAW_SAMPLES = const(170)     # default raw buffer: 2 KB, under a second at 208 Hz
+_RAW_SAMPLES = const(170)     # default raw buffer: 2 KB, under a second at 208 Hz
 _MAX_RAW_SAMPLES = const(341)  # (MAX_PAYLOAD - 4) // 12
 SUFFIX = ".lcl"
 RESERVE = "reserve"            # in the log directory; not a session name, so never listed
-RESERVE_BYTES = const(8192)    # two 4 KB littlefs blocks: the last event, the errors.log line
-NAME_DIGITS = const(5)
+_RESERVE_BYTES = const(8192)    # two 4 KB littlefs blocks: the last event, the errors.log line
+_NAME_DIGITS = const(5)
 
 
 def is_session_name(name):
-    """True for a session file's name exactly: NAME_DIGITS ASCII digits then SUFFIX. The host
+    """True for a session file's name exactly: _NAME_DIGITS ASCII digits then SUFFIX. The host
     checks every name a board lists with this before using it as a local path."""
-    if len(name) != NAME_DIGITS + len(SUFFIX) or not name.endswith(SUFFIX):
+    if len(name) != _NAME_DIGITS + len(SUFFIX) or not name.endswith(SUFFIX):
         return False
-    for c in name[:NAME_DIGITS]:
+    for c in name[:_NAME_DIGITS]:
         if not "0" <= c <= "9":
             return False
     return True
@@ -49,10 +49,11 @@ def is_session_name(name):
 class LogWriter:
     """Writes one session. `target` is a path (opened and owned here) or an open binary file.
 
-    meta_json: JSON object text with fw, board, imu, config, calibration (see docs)."""
+    meta_json: JSON object text with fw, board, imu, config, calibration (see docs), or a list
+    of its parts (logfmt.header_parts)."""
 
     def __init__(self, target, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
-                 start_epoch_s, meta_json, raw_samples=RAW_SAMPLES, on_full=None):
+                 start_epoch_s, meta_json, raw_samples=_RAW_SAMPLES, on_full=None):
         self.stopped = None  # None while logging, else why it stopped (one line)
         self._on_full = on_full  # called at ENOSPC before the last block: frees the reserve
         self._last_ms = 0    # latest session time seen, to stamp the stop event
@@ -240,7 +241,7 @@ class SessionStore:
         out = []
         for name in names:
             if is_session_name(name):
-                out.append(int(name[:NAME_DIGITS]))
+                out.append(int(name[:_NAME_DIGITS]))
         out.sort()
         return out
 
@@ -270,14 +271,14 @@ class SessionStore:
         no room for it there is no room for a session either, which the writer will say."""
         path = self.directory + "/" + RESERVE
         try:
-            if self.fs.stat(path)[6] >= RESERVE_BYTES:
+            if self.fs.stat(path)[6] >= _RESERVE_BYTES:
                 return
         except OSError:
             pass
         try:
             with open(path, "wb") as f:
                 chunk = bytes(512)
-                for _ in range(RESERVE_BYTES // 512):
+                for _ in range(_RESERVE_BYTES // 512):
                     f.write(chunk)
         except OSError:
             self.release()

@@ -1,16 +1,14 @@
-"""One two-segment run (chest + pelvis, issue 17) from the command line, in the style of
-`leanclip simulate`:
+"""`leanclip simulate-pelvis`: one two-segment run (chest + pelvis, issue 17), in the style of
+`leanclip simulate`, for trying the two-sensor replay without a pod:
 
-    python -m host_tools.simulate.twoseg_command [--scenario demo|field|FILE.json] [--seed N]
+    leanclip simulate-pelvis [--scenario demo|field|FILE.json] [--seed N]
         [--duration S] [--rate HZ] [--cadence SPM] [--chest-mount M] [--pelvis-mount M]
         [--chest-quality Q] [--pelvis-quality Q] --out DIR
 
 writes imu.csv (t,ax..gz,pax..pgz), truth.csv, episodes.csv and scenario.json (twoseg.py).
-`register`/`run` follow the leanclip command table's shape (host_tools/cli.py), so the module
-can become a `leanclip` command by one line there. Bad input: one line on stderr, status 2.
+Then `leanclip replay DIR/imu.csv --out R` coaches it with both sensors. Bad input: one line on
+stderr, status 2 (host_tools/cli.py).
 """
-import argparse
-import sys
 from pathlib import Path
 
 from .. import outfiles
@@ -53,18 +51,3 @@ def run(args):
                          args.chest_quality, args.pelvis_mount, args.pelvis_quality, args.seed))
     return 0
 
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m host_tools.simulate.twoseg_command",
-                                     description="write a two-segment (chest + pelvis) run")
-    register(parser)
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except UserError as e:
-        print("twoseg: %s" % e, file=sys.stderr)
-        return e.exit_status
-
-
-if __name__ == "__main__":
-    sys.exit(main())

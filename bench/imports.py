@@ -1,0 +1,63 @@
+"""Live bytes per imported module on the ESP32 model, the firmware installed as .mpy files
+(`leanclip flash`'s path): what each module keeps in the heap once imported (its bytecode,
+constants, the qstrs it is first to intern, its globals), less what the modules it imports
+keep. bench/imports_upy.py runs on the model. docs/device.md, "Memory".
+
+    python -m bench.imports [MODULE]       # default firmware.device.app (what main.py imports)
+"""
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tests import esp32model, upy
+
+HERE = Path(__file__).resolve().parent
+
+
+def measure(module):
+    """([(module, own bytes, bytes with its imports)], total bytes, qstr pool line)."""
+    model = upy._model("board", "esp32 model", "1M")
+    with tempfile.TemporaryDirectory() as d:
+        tree = model.compile_firmware(Path(d) / "fw")
+        # run from an empty directory: '' on sys.path must not find the repo's .py sources
+        env = dict(os.environ, MICROPYPATH=".frozen:%s" % tree)
+        out = subprocess.run([model.binary, "-X", "heapsize=1M", str(HERE / "imports_upy.py"),
+                              module], cwd=d, env=env, capture_output=True, text=True,
+                             check=True).stdout
+    rows, total, qstrs = [], None, ""
+    for line in out.splitlines():
+        parts = line.split()
+        if parts[:1] == ["MODULE"]:
+            rows.append((parts[1], int(parts[2]), int(parts[3])))
+        elif parts[:1] == ["TOTAL"]:
+            total = int(parts[1])
+        elif line.startswith("qstr pool"):
+            qstrs = line
+    return rows, total, qstrs
+
+
+def main(argv=()):
+    module = argv[0] if argv else "firmware.device.app"
+    print("## Live bytes per imported module (bench/imports.py)\n")
+    if not esp32model.built("board"):
+        print("ESP32 model not built (`make esp32model`)\n")
+        return
+    try:
+        rows, total, qstrs = measure(module)
+    except subprocess.CalledProcessError as e:  # bad input: one line, status 2
+        said = ((e.stderr or "") + (e.stdout or "")).strip().splitlines() or ["?"]
+        print("bench.imports: cannot import %s on the model: %s" % (module, said[-1]))
+        raise SystemExit(2) from None
+    print("`import %s` on the ESP32 model, .mpy files; own = kept by the module itself, "
+          "less its imports'.\n" % module)
+    print("| module | own | with its imports |")
+    print("|---|---|---|")
+    for name, own, with_imports in sorted(rows, key=lambda r: -r[1]):
+        print("| %s | %.1f KB | %.1f KB |" % (name, own / 1024, with_imports / 1024))
+    print("\nTotal %.1f KB; %s" % (total / 1024, qstrs))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
