@@ -17,7 +17,7 @@ def _check():
     frame.set_forward(1.0, 0.0)
     check = ForwardCheck(frame)
     a = math.radians(OFF_DEG)
-    n = [math.cos(a) * p + math.sin(a) * q for p, q in zip(frame.h1, frame.h2)]
+    n = [math.cos(a) * p + math.sin(a) * q for p, q in zip(frame.h1, frame.h2, strict=True)]
     up = frame.up
     # the centripetal force points left of the way run, up x n; the vote is yaw x (h x up)
     h = [up[1] * n[2] - up[2] * n[1], up[2] * n[0] - up[0] * n[2], up[0] * n[1] - up[1] * n[0]]
@@ -30,9 +30,9 @@ def _gravity(frame, lean_dir, lean_deg, side_dir=None, side=0.0):
     """Gravity (specific force at rest) of a trunk leaning lean_deg towards lean_dir, plus a
     sideways part `side` (of 1 g) along side_dir."""
     s, c = math.sin(math.radians(lean_deg)), math.cos(math.radians(lean_deg))
-    g = [c * u - s * d for u, d in zip(frame.up, lean_dir)]
+    g = [c * u - s * d for u, d in zip(frame.up, lean_dir, strict=True)]
     if side_dir is not None:
-        g = [x - side * d for x, d in zip(g, side_dir)]
+        g = [x - side * d for x, d in zip(g, side_dir, strict=True)]
     return g
 
 
@@ -45,7 +45,7 @@ def test_a_corner_vote_off_forward_needs_a_clear_lean_gain():
     frame, check, n = _check()
     fwd = frame.forward
     a = math.radians(OFF_DEG)
-    side = [(v - math.cos(a) * f) / math.sin(a) for v, f in zip(n, fwd)]  # h2
+    side = [(v - math.cos(a) * f) / math.sin(a) for v, f in zip(n, fwd, strict=True)]  # h2
     s = math.sin(math.radians(LEAN_DEG))
     tilt = (s * (1.0 - math.cos(a)) + 0.001) / math.sin(a)  # lean along n: +0.06 deg
     g = _gravity(frame, fwd, LEAN_DEG, side, tilt)
@@ -61,4 +61,4 @@ def test_a_forward_off_by_42_deg_is_still_corrected():
     g = _gravity(frame, n, LEAN_DEG)
     assert check.verdict(*g)
     assert abs(check.changed_deg - OFF_DEG) < 0.5
-    assert sum(f * v for f, v in zip(frame.forward, n)) > 0.9999
+    assert sum(f * v for f, v in zip(frame.forward, n, strict=True)) > 0.9999
