@@ -44,9 +44,9 @@ class NullSink:
 
 
 class Probe(Pipeline):
-    def _tilt_block(self, n, fx, fy, fz, rx, ry, rz):
+    def _tilt_block(self, n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz):
         m = gc.mem_alloc()
-        _BLOCK(self, n, fx, fy, fz, rx, ry, rz)
+        _BLOCK(self, n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz)
         B[0] += gc.mem_alloc() - m
         C[0] += 1
 

@@ -398,7 +398,8 @@ def test_micropython_gives_the_same_two_sensor_rows_and_buzzes(bent, tmp_path, i
     assert len(prows) == len(want) > 50
     for got, ref in zip(prows, want, strict=True):
         assert got[0] == round(ref[0] * 1000)
-        assert got[1:] == pytest.approx(ref[1:], abs=1e-4)
+        # (see test_pipeline_upy: float32 and CPython differ by up to ~3e-4 deg)
+        assert got[1:] == pytest.approx(ref[1:], abs=5e-4)
 
 
 def test_a_chest_alert_the_pelvis_explains_is_not_played():
@@ -469,7 +470,9 @@ def test_fed_the_chests_own_samples_the_pelvis_pipeline_is_the_chests_to_the_bit
     for i in range(0, len(a), 6 * batch):
         chunk = array("d", a[i:i + 6 * batch])
         p.feed(chunk, len(chunk) // 6, chunk)
-        assert (f._grav_x, f._grav_y, f._grav_z) == (p._grav_x, p._grav_y, p._grav_z)
+        # (the estimate itself: tilt.py's ints; its floats are a view as of each one's last
+        # segment end or read)
+        assert (f._gq_x, f._gq_y, f._gq_z) == (p._gq_x, p._gq_y, p._gq_z)
         assert (f._bias_x, f._bias_y, f._bias_z) == (p._bias_x, p._bias_y, p._bias_z)
     assert p.pelvis_known()
 

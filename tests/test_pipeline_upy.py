@@ -60,8 +60,11 @@ def test_micropython_replay_matches_cpython(recording, firmware_tree):
     assert [e[1] for e in buzzes] == ["buzz_upright"]  # the episode was caught, on both
 
     assert len(rows) == len(cpy.rows) > 100
+    # (float32 and float64 round the gyro bias's ints apart at a tie now and then, as
+    # before; the float estimate let such a difference fade (5e-7 deg here), but tilt.py's
+    # fixed point keeps it in its carries, a unit of the half turn at a time: 2.7e-4 deg here)
     for (t, lean, roll, cad, state, _win), ref in zip(rows, cpy.rows, strict=True):
         assert t == round(ref[0] * 1000) and state == ref[4]
-        assert lean == pytest.approx(ref[1], abs=1e-4)
-        assert roll == pytest.approx(ref[2], abs=1e-4)
+        assert lean == pytest.approx(ref[1], abs=5e-4)
+        assert roll == pytest.approx(ref[2], abs=5e-4)
         assert cad == pytest.approx(ref[3], abs=1e-2)

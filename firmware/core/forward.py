@@ -141,7 +141,12 @@ class ForwardCheck:
         vert = gx * up[0] + gy * up[1] + gz * up[2]
         lean_now = math.atan2(-(gx * fwd[0] + gy * fwd[1] + gz * fwd[2]), vert) * _RAD2DEG
         lean_new = math.atan2(-(gx * nx + gy * ny + gz * nz), vert) * _RAD2DEG
-        margin = _FLIP_MARGIN_DEG if cos < 0.0 else 0.0
+        # the lean must gain at least half what a right correction would (a trunk leaning L
+        # along the true forward leans L cos(angle) along one off by the angle): a sideways
+        # tilt left in the estimate by the corner (the offset swung round, the roll into the
+        # turn) moves both leans by tenths of a degree, and once let a 42 deg-off corner vote
+        # through on 0.02 deg (held-out seed 1314)
+        margin = _FLIP_MARGIN_DEG if cos < 0.0 else 0.5 * lean_new * (1.0 - cos)
         if lean_new < lean_now + margin or (cos < 0.0 and lean_new <= 0.0):
             return False
         frame.set_forward(v1, v2)

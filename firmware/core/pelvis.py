@@ -142,6 +142,7 @@ class Pelvis:
         f = self.follower
         fc, fp = f._win_cur, f._win_prev
         k = f._seg_n  # (the offset is 0 until learned)
+        f._tilt_floats()
         sx = fc[WIN_GRAV_X] + fp[WIN_GRAV_X] + f._seg_grav_x + k * f._offset_x
         sy = fc[WIN_GRAV_Y] + fp[WIN_GRAV_Y] + f._seg_grav_y + k * f._offset_y
         sz = fc[WIN_GRAV_Z] + fp[WIN_GRAV_Z] + f._seg_grav_z + k * f._offset_z

@@ -39,7 +39,7 @@ from .forward import ForwardCheck, SetOff
 from .gait import RUNNING, STILL, Gait
 from .haptics import READY, SENSOR, STAND_TALL
 from .orientation import Frame, tilt_deg
-from .tilt import UP_UNIT, Tilt
+from .tilt import G_COUNTS, TURN_RAD_COUNTS, UP_UNIT, Tilt
 from .tiltgain import TiltGain
 
 # every event name a sink gets from feed(), the pipeline's own and the coaching object's
@@ -49,6 +49,7 @@ EVENTS = logfmt.PIPELINE_EVENTS
 PELVIS_EVENTS = logfmt.PELVIS_EVENTS
 
 _RATE_MAX_HZ = 8000.0  # the clock's integer arithmetic stays below 2**30 up to ~8.5 kHz
+_RATE_MIN_HZ = 5.0  # tilt.py's fixed point wants a block's half turn unit <= 2**-21 rad
 # The tilt's float work runs once per block of samples this long (rounded to whole samples, at
 # most a segment; one sample while a set-off is being measured, which wants each sample's
 # tilt); a step or a segment end also ends a block, so while running a block is a segment.
@@ -185,8 +186,9 @@ class Pipeline(Tilt):
         # rate, so the stamps stay exact for days; float ms went 1 ms low after ~134k samples
         # in single precision.
         rate_mhz = int(rate_hz * 1000 + 0.5)
-        if not 0 < rate_mhz <= _RATE_MAX_HZ * 1000:
-            raise ValueError("rate_hz %r is outside 0.001-%g Hz" % (rate_hz, _RATE_MAX_HZ))
+        if not _RATE_MIN_HZ * 1000 <= rate_mhz <= _RATE_MAX_HZ * 1000:
+            raise ValueError("rate_hz %r is outside %g-%g Hz" % (rate_hz, _RATE_MIN_HZ,
+                                                                _RATE_MAX_HZ))
         self._rate_mhz = rate_mhz
         self._clock_ms = 0     # time of the last segment end, wrapped like ticks_ms ...
         self._clock_rem = 0    # ... plus this many ms x mHz / rate (< rate_mhz)
@@ -203,13 +205,12 @@ class Pipeline(Tilt):
         dt = 1.0 / self._rate_hz
         self._dt_s = dt
         self._rad_per_count = dt * _DEG / self._gyro_lsb_per_dps
-        # the sums (see _CONE_SHIFT) in counts of force (sculling) and in the rate sums' units,
-        # 1/_RATE_FRAC counts (coning)
-        self._mom_k = 0.5 * self._rad_per_count * (1 << 2 * _CONE_SHIFT)
-        self._cone_k = 0.5 * self._rad_per_count * (1 << 2 * _CONE_SHIFT) * _RATE_FRAC
-        self._count_per_rad = 1.0 / self._rad_per_count
+        self._turn_counts = TURN_RAD_COUNTS / self._rad_per_count  # tilt.py's turn sums
         # gravity (self._grav_x, ...), its pull and the segment's tilt sums: tilt.py
-        Tilt.__init__(self, self._rad_per_count / _RATE_FRAC)
+        # (and the second-order sums, see _CONE_SHIFT: in counts of force, sculling, and in
+        # the rate sums' units, 1/_RATE_FRAC counts, coning)
+        k = 0.5 * self._rad_per_count * (1 << 2 * _CONE_SHIFT)
+        Tilt.__init__(self, self._rad_per_count / _RATE_FRAC, k, k * _RATE_FRAC)
         self._pull_turn = dt / cfg["turn_tau_s"]
         self._pull_still = dt / _STILL_TAU_S
         self._pull_no_bias = dt / _NO_BIAS_TAU_S
@@ -257,7 +258,7 @@ class Pipeline(Tilt):
         # the toe-off in the block under way: its sample (1 + its index in the segment, 0 for
         # none) and the tilt at the block's start (_toe_tilt)
         self._toe_j = 0
-        self._toe_x = self._toe_y = self._toe_z = 0.0
+        self._toe_x = self._toe_y = self._toe_z = 0  # (tilt.py fixed point)
         self._swapped = False  # the last segment end's row closed the window (still)
         self._win_cur = [0] * _WIN_SLOTS
         self._win_prev = [0] * _WIN_SLOTS
@@ -359,6 +360,7 @@ class Pipeline(Tilt):
         up = self._frame.up
         if up is None:
             return None
+        self._tilt_floats()
         return tilt_deg(up, self._grav_x + self._offset_x, self._grav_y + self._offset_y,
                         self._grav_z + self._offset_z)
 
@@ -517,7 +519,7 @@ class Pipeline(Tilt):
                 # the block's end interpolates it, _toe_tilt)
                 armed = True
                 self._toe_j = seg_n
-                self._toe_x, self._toe_y, self._toe_z = self._grav_x, self._grav_y, self._grav_z
+                self._toe_x, self._toe_y, self._toe_z = self._gq_x, self._gq_y, self._gq_z
             if step or seg_n >= stop:
                 # the block ends: the tilt's float work (tilt.py) from its sums, the rate's
                 # bias taken off there (1/_RATE_FRAC counts); the sums join the segment's
@@ -528,23 +530,20 @@ class Pipeline(Tilt):
                 self._seg_ry += ry
                 self._seg_rz += rz
                 vert = seg_n - self._blk_start
-                # sculling: F x T less the sum, in 64 counts x 2 theta, then counts (ints
-                # once the float is truncated); coning likewise (see _CONE_SHIFT)
+                # sculling: F x T less the sum, in 64 counts x 2 theta; it and the coning
+                # sums are scaled to counts in tilt.py (see _CONE_SHIFT)
                 ax = fx >> _CONE_SHIFT
                 ay = fy >> _CONE_SHIFT
                 az = fz >> _CONE_SHIFT
                 tx = rx >> _CONE_SHIFT
                 ty = ry >> _CONE_SHIFT
                 tz = rz >> _CONE_SHIFT
-                w = self._mom_k
-                mx = int((ay * tz - az * ty - mx) * w)
-                my = int((az * tx - ax * tz - my) * w)
-                mz = int((ax * ty - ay * tx - mz) * w)
-                ax = self._cone_k
-                self._tilt_block(vert, fx + mx, fy + my, fz + mz,
-                                 rx * _RATE_FRAC - vert * self._bias_fx + int(cx * ax),
-                                 ry * _RATE_FRAC - vert * self._bias_fy + int(cy * ax),
-                                 rz * _RATE_FRAC - vert * self._bias_fz + int(cz * ax))
+                self._tilt_block(vert, fx, fy, fz,
+                                 rx * _RATE_FRAC - vert * self._bias_fx,
+                                 ry * _RATE_FRAC - vert * self._bias_fy,
+                                 rz * _RATE_FRAC - vert * self._bias_fz,
+                                 ay * tz - az * ty - mx, az * tx - ax * tz - my,
+                                 ax * ty - ay * tx - mz, cx, cy, cz)
                 cx = cy = cz = 0
                 mx = my = mz = 0
                 if self._setoff.on:  # (blocks are one sample long then)
@@ -579,16 +578,20 @@ class Pipeline(Tilt):
         """The block of n samples holding a toe-off has ended: the tilt after the toe-off's
         sample, between the block's start (kept at the toe-off) and its end, joins the window's
         toe-off sums."""
-        w = (self._toe_j - self._blk_start) / n
+        j = self._toe_j - self._blk_start
         toe = self._win_cur
-        toe[WIN_TOE_X] += self._toe_x + w * (self._grav_x - self._toe_x)
-        toe[WIN_TOE_Y] += self._toe_y + w * (self._grav_y - self._toe_y)
-        toe[WIN_TOE_Z] += self._toe_z + w * (self._grav_z - self._toe_z)
+        g = self._toe_x  # (tilt.py's fixed point, ints)
+        toe[WIN_TOE_X] += (g + (self._gq_x - g) * j // n) * G_COUNTS
+        g = self._toe_y
+        toe[WIN_TOE_Y] += (g + (self._gq_y - g) * j // n) * G_COUNTS
+        g = self._toe_z
+        toe[WIN_TOE_Z] += (g + (self._gq_z - g) * j // n) * G_COUNTS
         toe[WIN_TOE_N] += 1.0
         self._toe_j = 0
 
     def _set_off_sample(self, ax, ay, az, rate_x, rate_y, rate_z):
         """One sample to the set-off (forward.SetOff) with the tilt after it."""
+        self._tilt_floats()
         gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
         self._setoff.add(ax, ay, az, ax * gx + ay * gy + az * gz, gx, gy, gz,
                          (rate_x * gx + rate_y * gy + rate_z * gz) * self._rad_per_count)
@@ -602,6 +605,7 @@ class Pipeline(Tilt):
             self._own_segment_end(step)
 
     def _own_segment_end(self, step):
+        self._tilt_floats()
         n = self._seg_n
         # the rate with the bias removed, as the window sums and the checks below take it (a
         # float: the bias is one); force and n stay ints (the window's too)
@@ -615,7 +619,7 @@ class Pipeline(Tilt):
         cur = self._win_cur
         # the segment's rate x pull-so-far (see tilt.py) in rate counts x pull, with the
         # window's pull before the segment added (none in its first segment)
-        k = self._count_per_rad
+        k = self._turn_counts
         if cur[WIN_N]:
             px, py, pz = cur[_WIN_PULL_X], cur[_WIN_PULL_Y], cur[_WIN_PULL_Z]
             rx, ry, rz = self._seg_rate_x, self._seg_rate_y, self._seg_rate_z
@@ -869,6 +873,7 @@ class Pipeline(Tilt):
         self._yaw_base_dps = 0.0
 
     def _calibrate(self):
+        self._tilt_floats()  # (a pelvis follower is calibrated from the chest's segment end)
         x, y, z = self._grav_x + self._offset_x, self._grav_y + self._offset_y, \
             self._grav_z + self._offset_z
         self._frame.set_up(x, y, z)
@@ -1007,9 +1012,7 @@ class Pipeline(Tilt):
         cur[WIN_GRAV_Y] += n * oy
         cur[WIN_GRAV_Z] += n * oz
         k = self._pull * n
-        self._grav_x -= k * ox
-        self._grav_y -= k * oy
-        self._grav_z -= k * oz
+        self._tilt_move(-k * ox, -k * oy, -k * oz)
         self._seg_pull_x -= k * ox
         self._seg_pull_y -= k * oy
         self._seg_pull_z -= k * oz
@@ -1069,9 +1072,7 @@ class Pipeline(Tilt):
             return
         self._offset_x, self._offset_y, self._offset_z = ox, oy, oz
         self._offset_known = True
-        self._grav_x -= dx
-        self._grav_y -= dy
-        self._grav_z -= dz
+        self._tilt_move(-dx, -dy, -dz)
 
     def _drop_sideways(self, win):
         """Turning: the mean force leans into the turn (centripetal), sideways only, so undo the
@@ -1084,9 +1085,7 @@ class Pipeline(Tilt):
         if left is None:
             return
         d = win[_WIN_PULL_X] * left[0] + win[_WIN_PULL_Y] * left[1] + win[_WIN_PULL_Z] * left[2]
-        self._grav_x -= d * left[0]
-        self._grav_y -= d * left[1]
-        self._grav_z -= d * left[2]
+        self._tilt_move(-d * left[0], -d * left[1], -d * left[2])
 
     def _learn_bias(self, win):
         """While running, fold a small share of the step's residual gyro bias into the bias:

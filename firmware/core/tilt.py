@@ -5,7 +5,7 @@ The vector (specific force at rest, sensor axes, accelerometer counts) is turned
 pulled toward the mean specific force of each block with a time constant: a low-pass of
 specific force taken in the world frame (docs/orientation.md says why that is the trunk's tilt
 while running). Per sample the owner only sums raw counts, which on MicroPython are small ints
-and never touch the heap; the float work here runs once per block (125 ms, the owner's
+and never touch the heap; the work here runs once per block (at most 8 samples, the owner's
 choice), where a filter updated per sample makes a dozen heap floats per sample on an ESP32.
 The owner's sums correct the block's rotation and mean force for second-order terms (coning,
 sculling: pipeline._CONE_SHIFT) before they come here. Within a block the gyro's
@@ -14,25 +14,42 @@ spread over the block, i.e. made at its middle on average, and the later half of
 carries them on as it would have. (Applied all before or all after, a trunk that rocks in step
 with the ground force would bias the tilt by the correlation of the two.)
 
+The block runs in fixed point, small ints only (issue 13: in floats it made ~58 heap floats a
+block, half the pipeline's garbage): the estimate in 1/4096 counts, the half turn in 2**-20 rad,
+products taken in two halves so that none reaches 2**30 for any 16-bit IMU reading gravity
+(docs/orientation.md, "Fixed-point block"). The owner's step-level code keeps its floats:
+_tilt_floats() gives it the estimate and the segment's sums as floats, and an estimate it sets
+(floats) is taken back at the next block.
+
 Subclass it (the pipeline does; a second IMU's estimator can): the state is the instance's own
 attributes, so the subclass's code reads them with no hop through another object. Interface:
 
-    Tilt.__init__(self, rad_per_unit)   radians per unit of the rate sums given to _tilt_block
-    self._grav_x, _grav_y, _grav_z      the estimate (floats, accelerometer counts); set it, then
-                                        call _tilt_up(), to start or reset it
-    self._pull                          share of the gap pulled per sample (dt / tau; 0 holds)
+    Tilt.__init__(self, rad_per_unit, scull_k, cone_k)
+                                        radians per unit of the rate sums given to _tilt_block
+                                        (at most 2**-21: see scale); force counts per unit of
+                                        the sculling sums (< 1), rate units per unit of the
+                                        coning sums
+    self._grav_x, _grav_y, _grav_z      the estimate (floats, accelerometer counts), as of the
+                                        last _tilt_floats(); set it, then call _tilt_up(), to
+                                        start or reset it (or set it between blocks)
+    self._pull                          share of the gap pulled per sample (dt / tau, <= 1; 0
+                                        holds); taken at the next block
     self._up_x, _up_y, _up_z            the estimate's direction x UP_UNIT as ints, for integer
                                         dot products with raw counts (the vertical force)
     self._grav2                         |estimate|^2 in whole counts (int), at the last
                                         _tilt_up (a block's end)
-    self._tilt_block(n, fx, fy, fz, rx, ry, rz)
+    self._gq_x, _gq_y, _gq_z            the estimate in 1/4096 counts (ints): always current
+    self._tilt_block(n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz)
                                         one block: n samples, force summed (counts), rate summed
-                                        with the gyro bias removed (any unit: rad_per_unit)
-    self._seg_grav_*, _seg_pull_*, _seg_turn_*   sums over the blocks since _tilt_clear():
-                                        the estimate per sample, the pulls, and each block's
-                                        turn (rad) x the pull so far at its middle (how the body
-                                        turned the earlier pulls: pull less that is the pull as
-                                        seen at the end)
+                                        with the gyro bias removed (any unit: rad_per_unit), the
+                                        second-order sums (sculling m, coning c: the owner's)
+    self._tilt_floats()                 the estimate and the segment's sums as floats, below
+    self._seg_grav_*, _seg_pull_*       sums over the blocks since _tilt_clear(), floats as of
+                                        the last _tilt_floats(): the estimate per sample and the
+                                        pulls (counts)
+    self._seg_turn_*                    each block's turn x the pull so far at its middle (how
+                                        the body turned the earlier pulls: pull less that is the
+                                        pull as seen at the end), ints in TURN_RAD_COUNTS
 """
 import math
 
@@ -41,30 +58,114 @@ from .compat import const
 # Length of the integer direction: a count (|x| <= 32768) times it stays under 2**27, so the
 # dot product of a raw sample with it is a small int on a 32-bit port.
 UP_UNIT = const(4096)
+# The estimate in fixed point: counts x 2**_G_BITS (|g| < 2**17 counts stays a small int; a
+# 16-bit IMU's means stay under 56756). The rotation's products take it in 1/8 counts.
+_G_BITS = const(12)
+G_COUNTS = 1.0 / (1 << _G_BITS)
+# A block's half turn in 2**-20 rad (a small int up to 1024 rad; the rotation's products split
+# it at 2**11, so none passes 2**30 up to 1 rad of half turn and a gravity of 2**14 counts)
+_H_BITS = const(20)
+# the segment's estimate sum in 1/256 counts (25 samples of 56756 counts stay small ints)
+_SUM_SHIFT = const(4)
+_SUM_COUNTS = 1.0 / (1 << _G_BITS - _SUM_SHIFT)
+# _seg_turn_*'s unit, rad x counts: the half turn (2**-14 rad) x the pulls (1/64 counts)
+TURN_RAD_COUNTS = 1.0 / (1 << 20)
+
+
+def scale(x):
+    """x in [0, 1] as (m, s): x ~ m / 2**(14 + s), m <= 2**14 and s >= 0 (m 0 for x 0), so
+    that a product a x x is ((a >> 14) x m + ((a & 16383) x m >> 14)) >> s in small ints for
+    |a| < 2**29, to 1 part in 2**13."""
+    if x <= 0.0:
+        return 0, 0
+    if x >= 1.0:
+        return 16384, 0
+    m, e = math.frexp(x)  # x = m 2**e, 0.5 <= m < 1, e <= 0 for x <= 1
+    return int(m * 16384.0 + 0.5), -e
 
 
 class Tilt:
-    def __init__(self, rad_per_unit):
-        self._half_rad = 0.5 * rad_per_unit
+    def __init__(self, rad_per_unit, scull_k, cone_k):
+        # the half turn in 2**-20 rad from the rate sums: 0.5 x rad_per_unit x 2**20
+        self._h_m, self._h_s = scale(0.5 * rad_per_unit * (1 << _H_BITS))
+        # the second-order sums to force counts (< 1) and to rate sum units (a whole factor
+        # and a fraction)
+        self._scull_m, self._scull_s = scale(scull_k)
+        self._cone_int = int(cone_k)
+        self._cone_m, self._cone_s = scale(cone_k - self._cone_int)
+        self._h_rx = self._h_ry = self._h_rz = 0  # the half turns' roundings carried
+        self._h_x = self._h_y = self._h_z = 0  # the block's half turn (2**-20 rad)
         self._grav_x = self._grav_y = 0.0
         self._grav_z = 1.0
+        self._gq_x = self._gq_y = self._gq_z = 0
+        self._seen_x = self._seen_y = self._seen_z = None  # the floats last given or taken
         self._pull = 0.0
+        self._pull_seen = None
         self._up_x = self._up_y = 0
         self._up_z = UP_UNIT
         self._grav2 = 0
         self._tilt_clear()
+        self._tilt_up()
 
     def _tilt_clear(self):
+        self._sq_grav_x = self._sq_grav_y = self._sq_grav_z = 0  # 1/256 counts
+        self._sq_pull_x = self._sq_pull_y = self._sq_pull_z = 0  # 1/4096 counts
+        self._seg_turn_x = self._seg_turn_y = self._seg_turn_z = 0
         self._seg_grav_x = self._seg_grav_y = self._seg_grav_z = 0.0
         self._seg_pull_x = self._seg_pull_y = self._seg_pull_z = 0.0
-        self._seg_turn_x = self._seg_turn_y = self._seg_turn_z = 0.0
-        self._seg_blocks = 0  # blocks summed since: the first one's sums are set, not added
+
+    def _tilt_take(self):
+        """The owner set the estimate (floats) since they were last given or taken: take it
+        (float compares make no garbage; the conversion only when they changed)."""
+        if (self._grav_x != self._seen_x or self._grav_y != self._seen_y
+                or self._grav_z != self._seen_z):
+            self._gq_x = round(self._grav_x * (1 << _G_BITS))
+            self._gq_y = round(self._grav_y * (1 << _G_BITS))
+            self._gq_z = round(self._grav_z * (1 << _G_BITS))
+            self._seen_x, self._seen_y, self._seen_z = self._grav_x, self._grav_y, self._grav_z
+
+    def _tilt_move(self, dx, dy, dz):
+        """Move the estimate by (dx, dy, dz) counts (floats), in the ints and in the floats
+        (as of the last _tilt_floats()) alike: a correction made at a segment end is not
+        rounded to float32 with the whole estimate and back (on an ESP32 that made the
+        estimate walk away from CPython's by ~1e-4 deg a minute)."""
+        self._tilt_take()
+        self._gq_x += round(dx * (1 << _G_BITS))
+        self._gq_y += round(dy * (1 << _G_BITS))
+        self._gq_z += round(dz * (1 << _G_BITS))
+        self._grav_x = self._seen_x = self._grav_x + dx
+        self._grav_y = self._seen_y = self._grav_y + dy
+        self._grav_z = self._seen_z = self._grav_z + dz
+
+    def _tilt_floats(self):
+        """The estimate and the segment's grav and pull sums as floats (counts), for the
+        owner's step-level code (9 floats: call it where they are read, not per block)."""
+        self._tilt_take()
+        k = G_COUNTS
+        self._grav_x = self._seen_x = self._gq_x * k
+        self._grav_y = self._seen_y = self._gq_y * k
+        self._grav_z = self._seen_z = self._gq_z * k
+        self._seg_pull_x = self._sq_pull_x * k
+        self._seg_pull_y = self._sq_pull_y * k
+        self._seg_pull_z = self._sq_pull_z * k
+        k = _SUM_COUNTS
+        self._seg_grav_x = self._sq_grav_x * k
+        self._seg_grav_y = self._sq_grav_y * k
+        self._seg_grav_z = self._sq_grav_z * k
 
     def _tilt_up(self):
         """Refresh the integer direction from the estimate, in ints once the estimate is
         truncated to whole counts (< 1/4096 of 1 g: 0.014 deg): one float per call, the root
         (+1: never a division by 0). Keeps |grav|^2 (counts^2, int) for the owner's checks."""
-        gx, gy, gz = int(self._grav_x), int(self._grav_y), int(self._grav_z)
+        self._tilt_take()
+        # (truncated toward 0, as int() of the float estimate was: the step detector's
+        # direction is that of the code it was tuned with)
+        gx = self._gq_x
+        gx = gx >> _G_BITS if gx >= 0 else -(-gx >> _G_BITS)
+        gy = self._gq_y
+        gy = gy >> _G_BITS if gy >= 0 else -(-gy >> _G_BITS)
+        gz = self._gq_z
+        gz = gz >> _G_BITS if gz >= 0 else -(-gz >> _G_BITS)
         n2 = gx * gx + gy * gy + gz * gz
         self._grav2 = n2
         n2 = int(math.sqrt(n2)) + 1
@@ -72,57 +173,105 @@ class Tilt:
         self._up_y = gy * UP_UNIT // n2
         self._up_z = gz * UP_UNIT // n2
 
-    def _tilt_block(self, n, fx, fy, fz, rx, ry, rz):
-        k = self._half_rad
-        hx = rx * k  # half the block's turn, rad
-        hy = ry * k
-        hz = rz * k
-        gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
-        # a world-fixed vector seen from a body turning by h moves by grav x h
-        cx = gy * hz - gz * hy
-        cy = gz * hx - gx * hz
-        gz += gx * hy - gy * hx
-        gx += cx
-        gy += cy
-        k = self._pull
-        px = k * (fx - n * gx)
-        py = k * (fy - n * gy)
-        pz = k * (fz - n * gz)
+    def _tilt_block(self, n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz):
+        self._tilt_take()
+        # the owner's second-order sums (sculling m, coning c) added to force and rate, in
+        # their units (rounded: see scale)
+        m = self._scull_m
+        s = self._scull_s
+        k = (1 << s) >> 1
+        fx += ((mx >> 14) * m + ((mx & 16383) * m >> 14) + k) >> s
+        fy += ((my >> 14) * m + ((my & 16383) * m >> 14) + k) >> s
+        fz += ((mz >> 14) * m + ((mz & 16383) * m >> 14) + k) >> s
+        m = self._cone_m
+        s = self._cone_s
+        k = (1 << s) >> 1
+        mx = self._cone_int
+        rx += cx * mx + (((cx >> 14) * m + ((cx & 16383) * m >> 14) + k) >> s)
+        ry += cy * mx + (((cy >> 14) * m + ((cy & 16383) * m >> 14) + k) >> s)
+        rz += cz * mx + (((cz >> 14) * m + ((cz & 16383) * m >> 14) + k) >> s)
+        if self._pull != self._pull_seen:  # (set at segment ends: a step's gain)
+            self._pull_seen = self._pull
+            self._k_m, self._k_s = scale(self._pull)
+        # half the block's turn, 2**-20 rad (see scale), each axis's rounding carried into the
+        # next block, so that the turns add up exactly: rounded alone, the error of each (up to
+        # 2**-21 rad, ~0.002 counts of gravity) would add up as a random walk while the pull
+        # is off (0.5 counts over a 4 s set-off at 200 Hz)
+        m = self._h_m
+        s = self._h_s
+        k = (1 << s) >> 1
+        rx = (rx >> 14) * m + ((rx & 16383) * m >> 14) + self._h_rx
+        ry = (ry >> 14) * m + ((ry & 16383) * m >> 14) + self._h_ry
+        rz = (rz >> 14) * m + ((rz & 16383) * m >> 14) + self._h_rz
+        hx = (rx + k) >> s
+        hy = (ry + k) >> s
+        hz = (rz + k) >> s
+        self._h_rx = rx - (hx << s)
+        self._h_ry = ry - (hy << s)
+        self._h_rz = rz - (hz << s)
+        self._h_x, self._h_y, self._h_z = hx, hy, hz
+        self._tilt_turn()
+        # the pull: k x (force sum - n grav), 1/4096 counts (see scale)
+        gx = self._gq_x
+        gy = self._gq_y
+        gz = self._gq_z
+        m = self._k_m
+        s = self._k_s
+        k = (fx << _G_BITS) - n * gx
+        rx = (1 << s) >> 1
+        px = ((k >> 14) * m + ((k & 16383) * m >> 14) + rx) >> s
+        k = (fy << _G_BITS) - n * gy
+        py = ((k >> 14) * m + ((k & 16383) * m >> 14) + rx) >> s
+        k = (fz << _G_BITS) - n * gz
+        pz = ((k >> 14) * m + ((k & 16383) * m >> 14) + rx) >> s
         gx += px
         gy += py
         gz += pz
+        self._gq_x, self._gq_y, self._gq_z = gx, gy, gz
         # each sample's estimate taken as the middle's; the whole turn (2h) x the pull so far
-        # at the middle: the sums before and after this block's pull added (2 S + p)
-        if self._seg_blocks:
-            self._seg_grav_x += n * gx
-            self._seg_grav_y += n * gy
-            self._seg_grav_z += n * gz
-            cx = self._seg_pull_x
-            cy = self._seg_pull_y
-            k = self._seg_pull_z
-            self._seg_pull_x += px
-            self._seg_pull_y += py
-            self._seg_pull_z += pz
-            cx += self._seg_pull_x
-            cy += self._seg_pull_y
-            k += self._seg_pull_z
-            self._seg_turn_x += hy * k - hz * cy
-            self._seg_turn_y += hz * cx - hx * k
-            self._seg_turn_z += hx * cy - hy * cx
-        else:  # the segment's first block (most are its only one): the sums before are 0
-            self._seg_grav_x = n * gx
-            self._seg_grav_y = n * gy
-            self._seg_grav_z = n * gz
-            self._seg_pull_x = px
-            self._seg_pull_y = py
-            self._seg_pull_z = pz
-            self._seg_turn_x = hy * pz - hz * py
-            self._seg_turn_y = hz * px - hx * pz
-            self._seg_turn_z = hx * py - hy * px
-        self._seg_blocks += 1
-        cx = gy * hz - gz * hy
-        cy = gz * hx - gx * hz
-        self._grav_z = gz + gx * hy - gy * hx
-        self._grav_x = gx + cx
-        self._grav_y = gy + cy
+        # at the middle: h x (the sums before and after this block's pull added, 2 S + p), in
+        # 2**-14 rad x 1/64 counts
+        self._sq_grav_x += n * ((gx + 8) >> _SUM_SHIFT)
+        self._sq_grav_y += n * ((gy + 8) >> _SUM_SHIFT)
+        self._sq_grav_z += n * ((gz + 8) >> _SUM_SHIFT)
+        fx = self._sq_pull_x
+        fy = self._sq_pull_y
+        fz = self._sq_pull_z
+        gx = (fx + fx + px + 32) >> 6
+        gy = (fy + fy + py + 32) >> 6
+        gz = (fz + fz + pz + 32) >> 6
+        self._sq_pull_x = fx + px
+        self._sq_pull_y = fy + py
+        self._sq_pull_z = fz + pz
+        hx = (hx + 32) >> 6
+        hy = (hy + 32) >> 6
+        hz = (hz + 32) >> 6
+        self._seg_turn_x += hy * gz - hz * gy
+        self._seg_turn_y += hz * gx - hx * gz
+        self._seg_turn_z += hx * gy - hy * gx
+        self._tilt_turn()  # the later half
         self._tilt_up()
+
+    def _tilt_turn(self):
+        """The estimate turned by the half turn (_h_*): a world-fixed vector seen from a body
+        turning by h moves by grav x h. Grav in 1/8 counts (rounded) x h in two parts, 2**-9
+        rad and the rest (2**-20 rad): 1/4096 counts, and 2**-23 counts rad rounded to 1/4096
+        (never rounded by a shift of 2 or 3 bits, whose ties would bias the sum)."""
+        hx = self._h_x
+        hy = self._h_y
+        hz = self._h_z
+        ax = hx >> 11
+        ay = hy >> 11
+        az = hz >> 11
+        hx &= 2047
+        hy &= 2047
+        hz &= 2047
+        gx = self._gq_x
+        gy = self._gq_y
+        gz = self._gq_z
+        fx = (gx + 256) >> 9
+        fy = (gy + 256) >> 9
+        fz = (gz + 256) >> 9
+        self._gq_x = gx + fy * az - fz * ay + ((fy * hz - fz * hy + 1024) >> 11)
+        self._gq_y = gy + fz * ax - fx * az + ((fz * hx - fx * hz + 1024) >> 11)
+        self._gq_z = gz + fx * ay - fy * ax + ((fx * hy - fy * hx + 1024) >> 11)
