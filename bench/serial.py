@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from firmware.core import logfmt
-from host_tools import logpull
+from host_tools import logpull, logread
 from host_tools.commands import flash, live
 from host_tools.device import Device
 from host_tools.virtualboard import VirtualBoard
@@ -38,7 +38,7 @@ def session_bytes(size=SIZE):
             for axis in range(6):
                 payload += struct.pack("<h", int(4096 * math.sin(phase + axis) + 37 * (k % 7)))
             k += 1
-        out += logfmt.frame(logfmt.RAW, payload)
+        out += logread.frame(logfmt.RAW, payload)
         t_ms += 1700
     return bytes(out[:size])
 

@@ -8,13 +8,14 @@ two sound blocks (one run may have held several blocks; the summary's missing se
 much time was lost).
 """
 import math
+from io import BytesIO
 from pathlib import Path
 
 import numpy as np
 
-from firmware.core import configtext, logfmt
-from firmware.core.logparse import (parse_block, unpack_events, unpack_header, unpack_pelvis,
-                                     unpack_raw, unpack_summary)
+from firmware.core import configtext, logevents, logfmt
+from firmware.core.logparse import (fixed_bytes, parse_block, unpack_events, unpack_header,
+                                     unpack_pelvis, unpack_raw, unpack_summary)
 from firmware.core.coach import CUE_NAMES
 from firmware.core.gait import STATE_NAMES
 
@@ -145,7 +146,7 @@ def _cut_short(data, off):
     tag = data[off]
     if not 1 <= tag >> 4 <= logfmt.VERSION or tag & 0x0F not in logfmt.KINDS:
         return False
-    fixed = logfmt.fixed_bytes(tag & 0x0F, tag >> 4)
+    fixed = fixed_bytes(tag & 0x0F, tag >> 4)
     if fixed is not None:
         return off + logfmt.SUMMARY_PREFIX_BYTES + fixed + 4 > len(data)
     if off + logfmt.PREFIX_BYTES > len(data):
@@ -154,13 +155,13 @@ def _cut_short(data, off):
     return length <= logfmt.MAX_PAYLOAD and off + logfmt.FRAME_BYTES + length > len(data)
 
 
-_TYPES = {}  # version -> logfmt.event_types(version)
+_TYPES = {}  # version -> logevents.event_types(version)
 
 
 def event_types(version):
-    """{code: (name, fields)} of a log format version (logfmt's registry), built once."""
+    """{code: (name, fields)} of a log format version (logevents.py's registry), built once."""
     if version not in _TYPES:
-        _TYPES[version] = logfmt.event_types(version)
+        _TYPES[version] = logevents.event_types(version)
     return _TYPES[version]
 
 
@@ -363,3 +364,16 @@ def load(path):
 
 def _no_block_in(head):
     return all(parse_block(head, off) is None for off in range(len(head)))
+
+
+def frame(kind, payload):
+    """One whole block as bytes, as the device writes it (tests, benches). Here, not in logfmt.py:
+    the device never needs it, and as .mpy every function there is heap (docs/device.md)."""
+    out = BytesIO()
+    logfmt.write_block(out, kind, (payload,))
+    return out.getvalue()
+
+
+def header_payload(*args):
+    """logfmt.header_parts joined: a HEADER block's payload (tests)."""
+    return b"".join(logfmt.header_parts(*args))

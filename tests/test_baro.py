@@ -4,7 +4,7 @@ only a driver that reads the right registers in the right byte order decodes it.
 variants prove the models catch the plausible bugs."""
 import pytest
 
-from firmware.drivers import baro
+from firmware.drivers import bmp
 from firmware.drivers.baro import altitude_m, find_baro
 from host_tools.boardsim import machine
 from host_tools.boardsim.baro import attach
@@ -76,15 +76,15 @@ def _big_endian_s16(b, i):
 
 
 BROKEN = [
-    ("BMP280", baro, "_u16", _big_endian_u16),  # trimming read in the wrong byte order
-    ("BMP280", baro, "_s16", _big_endian_s16),
-    ("BMP280", baro.Bmp280, "DATA_REG", 0xFA),  # temperature read as pressure
-    ("BMP280", baro.Bmp280, "CALIB_REG", 0x8A),  # trimming one word off
-    ("BMP280", baro.Bmp280, "MEAS", 0x2C),  # left in sleep mode
-    ("BMP390", baro, "_s16", _big_endian_s16),
-    ("BMP390", baro.Bmp390, "DATA_REG", 0x05),
-    ("BMP390", baro.Bmp390, "CALIB_REG", 0x30),
-    ("BMP390", baro.Bmp390, "PWR", 0x31),  # pressure enabled but temperature not
+    ("BMP280", bmp, "_u16", _big_endian_u16),  # trimming read in the wrong byte order
+    ("BMP280", bmp, "_s16", _big_endian_s16),
+    ("BMP280", bmp.Bmp280, "DATA_REG", 0xFA),  # temperature read as pressure
+    ("BMP280", bmp.Bmp280, "CALIB_REG", 0x8A),  # trimming one word off
+    ("BMP280", bmp.Bmp280, "MEAS", 0x2C),  # left in sleep mode
+    ("BMP390", bmp, "_s16", _big_endian_s16),
+    ("BMP390", bmp.Bmp390, "DATA_REG", 0x05),
+    ("BMP390", bmp.Bmp390, "CALIB_REG", 0x30),
+    ("BMP390", bmp.Bmp390, "PWR", 0x31),  # pressure enabled but temperature not
 ]
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import logsample
-from firmware.core import coach, coaching, logfmt, pipeline
+from firmware.core import coach, coaching, logevents, logfmt, pipeline
 from host_tools import cli, logread
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,7 @@ def _registry_rows():
     with the versions that share it."""
     seen = {}
     for version in range(1, logfmt.VERSION + 1):
-        for code, (name, fields) in logfmt.event_types(version).items():
+        for code, (name, fields) in logevents.event_types(version).items():
             seen.setdefault((code, name, fields), []).append(version)
     rows = []
     for (code, name, fields), versions in sorted(seen.items(), key=lambda kv: (kv[0][0], kv[1])):
@@ -52,16 +52,16 @@ def test_the_docs_event_table_is_the_registry():
 
 def test_every_field_has_a_known_type_and_a_unit():
     for version in range(1, logfmt.VERSION + 1):
-        names = [name for name, _ in logfmt.event_types(version).values()]
+        names = [name for name, _ in logevents.event_types(version).values()]
         assert len(names) == len(set(names)), version
-        for name, fields in logfmt.event_types(version).values():
+        for name, fields in logevents.event_types(version).values():
             if fields != logfmt.TEXT:
                 for field, kind, unit in fields:
                     assert kind in _TYPE_NAMES and unit, (version, name, field)
 
 
 def test_the_pipelines_events_are_the_registrys_pipeline_codes():
-    codes = logfmt.event_types()
+    codes = logevents.event_types(logfmt.VERSION)
     assert pipeline.EVENTS == tuple(codes[c][0] for c in sorted(codes) if c < 16)
     assert coaching.BUZZ_EVENTS[coach.FAULT_UPRIGHT] == "buzz_upright"
     assert coaching.BUZZ_EVENTS[coach.FAULT_ARCH] == "buzz_arch"
@@ -75,7 +75,7 @@ def _literals(path):
 def test_every_event_of_the_format_is_emitted_by_the_firmware_and_nothing_else_is():
     """No dead codes in the registry (as pause/resume were), and no name the writer would
     refuse: every event name is a string the firmware writes (buzzes via BUZZ_EVENTS)."""
-    names = {name for name, _ in logfmt.event_types().values()}
+    names = {name for name, _ in logevents.event_types(logfmt.VERSION).values()}
     emitted = set(coaching.BUZZ_EVENTS[1:])
     for path in (ROOT / "firmware").rglob("*.py"):
         if path.name != "logfmt.py":
@@ -89,7 +89,7 @@ def test_every_event_of_the_format_is_emitted_by_the_firmware_and_nothing_else_i
 
 def test_the_host_tools_name_only_registered_events():
     names = {name for v in range(1, logfmt.VERSION + 1) for name, _ in
-             logfmt.event_types(v).values()}
+             logevents.event_types(v).values()}
     # the modules that read logged events (elsewhere `name ==` compares bands or FIT messages)
     for tool in ("commands/timeline.py", "commands/export.py", "commands/report.py",
                  "logread.py", "eventtext.py", "replaylog.py"):
@@ -111,7 +111,7 @@ def _f32(x):
 
 def _expected(name, value):
     """What the reader must give for a value logsample sent: ints as ints, floats as float32."""
-    fields = dict(logfmt.event_types())[logfmt.EVENT_CODES[name]][1]
+    fields = dict(logevents.event_types(logfmt.VERSION))[logfmt.EVENT_CODES[name]][1]
     if fields == logfmt.TEXT:
         return value
     values = () if value is None else value if isinstance(value, tuple) else (value,)
@@ -172,7 +172,7 @@ def test_the_export_gives_every_value_its_unit(upy_log, tmp_path, capsys):
     # several values: a table of its own, columns named with their units (issue 15: no JSON)
     assert (rows["loop_stats"]["value"], rows["loop_stats"]["unit"]) == ("", "")
     stats = next(csv.DictReader((tmp_path / "x" / "loop_stats.csv").open()))
-    assert list(stats)[1:] == [f for f, _, _ in logfmt.event_types()[22][1]]
+    assert list(stats)[1:] == [f for f, _, _ in logevents.event_types(logfmt.VERSION)[22][1]]
     assert rows["error"]["value"] == "imu fifo overflow" and rows["error"]["unit"] == ""
 
 

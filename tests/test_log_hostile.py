@@ -96,24 +96,24 @@ def test_repeated_and_moved_event_and_raw_blocks():
 
 # ---- item 9: hand-built blocks with sound CRCs
 def _header(meta=b"{}", rate=100.0, lsb_g=4096.0, lsb_dps=16.384, mode=logfmt.MODE_RAW):
-    return logfmt.frame(logfmt.HEADER, logfmt.header_payload(mode, 1, rate, lsb_g, lsb_dps, 0,
+    return logread.frame(logfmt.HEADER, logread.header_payload(mode, 1, rate, lsb_g, lsb_dps, 0,
                                                             meta))
 
 
 def _summary(t, flags=0x06):
     buf = bytearray(logfmt.SUMMARY_BYTES)
     logfmt.pack_summary(buf, 0, t, 5.0, 0.0, 170, flags)
-    return logfmt.frame(logfmt.SUMMARY, buf)
+    return logread.frame(logfmt.SUMMARY, buf)
 
 
 def _event(code, *values):
     data = struct.pack("<IBB", 1500, code, 4 * len(values)) + struct.pack(
         "<%df" % len(values), *values)
-    return logfmt.frame(logfmt.EVENTS, data)
+    return logread.frame(logfmt.EVENTS, data)
 
 
 def _raw_block(t_ms=0, n=50):
-    return logfmt.frame(logfmt.RAW, struct.pack("<I", t_ms) + bytes(12 * n))
+    return logread.frame(logfmt.RAW, struct.pack("<I", t_ms) + bytes(12 * n))
 
 
 BATTERY = logfmt.EVENT_CODES["battery"]
@@ -178,7 +178,7 @@ _made_up = st.one_of(
               st.floats(width=32)),
     st.builds(_header, st.binary(max_size=40), st.floats(width=32), st.floats(width=32)),
     st.builds(_raw_block, st.integers(0, 2**32 - 1), st.integers(0, 5)),
-    st.builds(lambda k, p: logfmt.frame(k, p), st.sampled_from(logfmt.KINDS),
+    st.builds(lambda k, p: logread.frame(k, p), st.sampled_from(logfmt.KINDS),
               st.binary(max_size=64)),
 )
 

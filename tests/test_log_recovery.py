@@ -116,7 +116,7 @@ def _is_subsequence(small, big):
 
 
 def test_a_newer_format_is_named_not_taken_for_damage():
-    block = bytearray(logfmt.frame(logfmt.EVENTS, bytes(0)))
+    block = bytearray(logread.frame(logfmt.EVENTS, bytes(0)))
     block[0] = (logfmt.VERSION + 1) << 4 | logfmt.EVENTS
     end = len(block) - 4
     block[end:] = logfmt.crc(block, 0, end).to_bytes(4, "little")

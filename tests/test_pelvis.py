@@ -20,6 +20,7 @@ from firmware.core.lumbar import HIPBEND, LUMBAR_ARCH, LumbarCoach
 from firmware.core.coaching import Coaching
 from firmware.core.haptics import PATTERNS
 from firmware.core.pipeline import Pipeline
+from host_tools import logread
 from host_tools.cli import main
 from host_tools.commands.replay import ImuRecording, load_imu_csv, run_pipeline
 from host_tools.simulate.mount import rot_x, rot_y, rot_z
@@ -355,7 +356,7 @@ def test_bad_pelvis_columns_are_one_line_and_exit_2(tmp_path, capsys, header, ro
 def test_a_pelvis_block_round_trips_and_only_exists_from_v3():
     payload = bytearray(logfmt.PELVIS_BYTES)
     logfmt.pack_pelvis(payload, 0, 70000, -1.26, 9.04, float("nan"), logfmt.FLAG_HIPBEND)
-    block = logfmt.frame(logfmt.PELVIS, payload)
+    block = logread.frame(logfmt.PELVIS, payload)
     assert len(block) == 1 + logfmt.PELVIS_BYTES + 4
     version, kind, start, end = logparse.parse_block(block, 0)
     assert (version, kind) == (3, logfmt.PELVIS)
@@ -364,7 +365,7 @@ def test_a_pelvis_block_round_trips_and_only_exists_from_v3():
     old = bytearray(block)
     old[0] = 2 << 4 | logfmt.PELVIS
     assert logparse.parse_block(old, 0) is None
-    assert logfmt.fixed_bytes(logfmt.PELVIS, 2) is None
+    assert logparse.fixed_bytes(logfmt.PELVIS, 2) is None
 
 
 def test_a_recording_too_short_to_judge_its_gyro_units_replays(tmp_path, capsys):

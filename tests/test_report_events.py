@@ -3,13 +3,13 @@ device's housekeeping (shown with --verbose): no raw event name reaches a runner
 import pytest
 
 from firmware.core import config as fw_config
-from firmware.core import logfmt
+from firmware.core import logevents, logfmt
 from host_tools import eventtext
 from host_tools.commands import timeline
 
 # every version's: a v1 log still holds pause/resume, which v2 dropped
 NAMES = sorted({name for v in range(1, logfmt.VERSION + 1)
-                for name, _ in logfmt.event_types(v).values()})
+                for name, _ in logevents.event_types(v).values()})
 
 
 @pytest.mark.parametrize("name", NAMES)

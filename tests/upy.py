@@ -17,6 +17,7 @@ FIRMWARE = ROOT / "firmware"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))  # tests.esp32model, also when pytest imports this as `upy`
 
+from host_tools.commands.flash import board_path  # noqa: E402
 from tests import esp32model  # noqa: E402
 
 # Heaps for tests: the .mpy install is the advised path only on boards with PSRAM (the
@@ -73,9 +74,9 @@ class Interpreter:
         for src in sorted(FIRMWARE.rglob("*.py")):
             out = dest / "firmware" / src.relative_to(FIRMWARE).with_suffix(".mpy")
             out.parent.mkdir(parents=True, exist_ok=True)
-            # the source name flash gives (host_tools/commands/flash.py): each is a qstr the
-            # board keeps, so a long absolute path would overstate the heap (docs/device.md)
-            name = "firmware/" + src.relative_to(FIRMWARE).as_posix()
+            # the source name flash gives (its path on the board): each is a qstr the board
+            # keeps, so another name would overstate the heap (docs/device.md)
+            name = board_path(src)
             subprocess.run(
                 [self.mpy_cross, "-march=" + self.march, "-s", name, "-o", str(out), str(src)],
                 check=True, capture_output=True, text=True,

@@ -50,3 +50,23 @@ REGISTRY = (
     "34 pelvis_fault 3- kind:i:fault",
     "35 pelvis_ok 3- fault_s:f:s",
 )
+
+
+TEXT = "text"  # the data of a text event
+
+
+def event_types(version):
+    """{code: (name, fields)} of a format version; fields is a tuple of (field, type, unit), or
+    TEXT for a text event. Built on each call: the host caches it, the device calls it once
+    (logfmt.py, at import; here, not there, so that the device forgets it with the registry)."""
+    out = {}
+    for row in REGISTRY:
+        parts = row.split()
+        first, last = parts[2].split("-")
+        if int(first) <= version and (not last or version <= int(last)):
+            if parts[3:] == [TEXT]:
+                fields = TEXT
+            else:
+                fields = tuple(tuple(f.split(":")) for f in parts[3:])
+            out[int(parts[0])] = (parts[1], fields)
+    return out

@@ -15,6 +15,7 @@ import binascii
 import struct
 
 from .compat import const
+from .logevents import TEXT, event_types as _event_types  # read once below, then dropped
 
 # v2: forward_found carries speed_mps; pause/resume gone. v3: the pelvis sensor (PELVIS blocks,
 # its events). docs/log-format.md
@@ -73,39 +74,18 @@ FLAG_HIPBEND = const(0x01)
 _FLAG_LUMBAR_ARCH = const(0x02)
 PELVIS_ALERT_FLAGS = (("buzz_hipbend", FLAG_HIPBEND), ("buzz_lumbar_arch", _FLAG_LUMBAR_ARCH))
 
-# The event registry: the one list of events, in logevents.py, which everything else derives
-# from (the pipeline's event names, the writer, host_tools/logread.py, the exports and the table
-# in docs/log-format.md, checked by tests/test_log_events.py).
-TEXT = "text"
-
-
-def event_types(version=VERSION):
-    """{code: (name, fields)} of a format version; fields is a tuple of (field, type, unit), or
-    TEXT for a text event. Built on each call: the host caches it, the device calls it once."""
-    from .logevents import REGISTRY
-
-    out = {}
-    for row in REGISTRY:
-        parts = row.split()
-        first, last = parts[2].split("-")
-        if int(first) <= version and (not last or version <= int(last)):
-            if parts[3:] == [TEXT]:
-                fields = TEXT
-            else:
-                fields = tuple(tuple(f.split(":")) for f in parts[3:])
-            out[int(parts[0])] = (parts[1], fields)
-    return out
-
-
+# The event registry: the one list of events, in logevents.py (event_types), which everything
+# else derives from (the pipeline's event names, the writer, host_tools/logread.py, the exports
+# and the table in docs/log-format.md, checked by tests/test_log_events.py).
 # What the writer needs, for this version only: name -> code, and code (below 48) -> 1 + how many
 # values it takes (_TEXT_DATA for text, 0 for a code this version does not have).
 EVENT_CODES = {}
 _TEXT_DATA = const(255)
 _DATA = bytearray(48)
-for _code, (_name, _fields) in event_types().items():
+for _code, (_name, _fields) in _event_types(VERSION).items():
     EVENT_CODES[_name] = _code
     _DATA[_code] = _TEXT_DATA if _fields == TEXT else len(_fields) + 1
-del _code, _name, _fields
+del _code, _name, _fields, _event_types  # logevents.py is forgotten after start-up (modules.py)
 # The pipeline's events (codes below 16), in code order, and its buzz events indexed by cue
 # (coach.UPRIGHT, ARCH, OVERLEAN: the order of ALERT_FLAGS).
 PIPELINE_EVENTS = tuple(sorted((c, n) for n, c in EVENT_CODES.items() if c < 16))
@@ -170,16 +150,6 @@ class Crc32:
         buf[off + 3] = hi >> 8
 
 
-def fixed_bytes(kind, version=VERSION):
-    """The payload size of a kind whose blocks have no length field (SUMMARY, and PELVIS from
-    v3 on), else None."""
-    if kind == SUMMARY:
-        return SUMMARY_BYTES
-    if kind == PELVIS and version >= 3:
-        return PELVIS_BYTES
-    return None
-
-
 def pack_prefix(buf, kind, length):
     """Tag (and length, except for SUMMARY and PELVIS) into buf[0:]; returns the prefix's
     size."""
@@ -211,15 +181,6 @@ def write_block(f, kind, parts):
     f.write(struct.pack(CRC_FORMAT, value))
 
 
-def frame(kind, payload):
-    """One whole block as bytes (host tools and tests)."""
-    from io import BytesIO
-
-    out = BytesIO()
-    write_block(out, kind, (payload,))
-    return out.getvalue()
-
-
 def header_parts(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s,
                  meta_json):
     """The header block's payload as (fixed fields, JSON...) for write_block. meta_json: UTF-8
@@ -232,11 +193,6 @@ def header_parts(mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, star
     if isinstance(meta_json, list):
         return [fixed] + [part.encode() for part in meta_json]
     return (fixed, meta_json.encode() if isinstance(meta_json, str) else meta_json)
-
-
-def header_payload(*args):
-    """header_parts joined (host tools and tests)."""
-    return b"".join(header_parts(*args))
 
 
 def _clamp_round(x, lo, hi):

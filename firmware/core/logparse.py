@@ -8,7 +8,17 @@ from .logfmt import (CRC_FORMAT, EVENT_FIXED_BYTES, EVENT_FORMAT, HEADER_FIXED_B
                      HEADER_FORMAT, KINDS, LEAN_PER_DEG, MAX_PAYLOAD, PELVIS, PELVIS_BYTES,
                      PELVIS_FORMAT, PREFIX_BYTES, PREFIX_FORMAT, RAW_FIXED_BYTES, RAW_T_FORMAT,
                      ROLL_PER_DEG, SAMPLE_BYTES, SUMMARY_BYTES, SUMMARY_FORMAT,
-                     SUMMARY_PREFIX_BYTES, TEXT, crc, fixed_bytes)
+                     SUMMARY, SUMMARY_PREFIX_BYTES, TEXT, crc)
+
+
+def fixed_bytes(kind, version):
+    """The payload size of a kind whose blocks have no length field (SUMMARY, and PELVIS from
+    v3 on), else None."""
+    if kind == SUMMARY:
+        return SUMMARY_BYTES
+    if kind == PELVIS and version >= 3:
+        return PELVIS_BYTES
+    return None
 
 
 def parse_block(buf, off):

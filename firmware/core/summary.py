@@ -89,7 +89,7 @@ class SummarySink:
         self._toeoff += lumbar_toeoff_deg
 
     def event(self, t_ms, name, value):
-        """Pipeline events, and the device app's (names: the registry, logfmt.event_types())."""
+        """Pipeline events, and the device app's (names: the registry, logevents.event_types())."""
         ms = self._session_ms(t_ms)
         if name == "state":
             self._state = int(value) & logfmt.FLAG_STATE_MASK

@@ -19,7 +19,6 @@ a pod that goes missing mid-run is an event, and the chest coaches on alone (pod
 neither loaded on a board without one).
 """
 import gc
-import json
 import time
 from array import array
 
@@ -28,21 +27,18 @@ try:
 except ImportError:  # CPython imports this module only to read it (host tools, docs)
     machine = None
 
-from ..core import haptics, logfmt
+from ..core import haptics
 from ..core.coaching import Coaching
 from ..core.compat import const, ticks_diff
 from ..core.gait import STATE_NAMES, STILL
 from ..core.haptics import BAND_NO, BAND_SET, READY
 from ..core.pipeline import Pipeline
-from ..core.summary import SummarySink
 from . import controls
 from .errorlog import ErrorLog
 from .hardware import Peripherals
 from .hostlink import HostWatch
 from .loop import Ticker
-from .sessionlog import LogWriter, SessionStore
 
-FW_VERSION = "0.1.0"
 IMU_RATE_HZ = const(100)       # steps are 1-5 Hz; 100 Hz halves the pipeline's CPU vs 200
 LOOP_PERIOD_US = const(20000)  # 50 Hz: 2 samples per pass, motor timing to 20 ms
 _WDT_TIMEOUT_MS = const(5000)   # > the longest flash stall (docs/log-format.md) with margin
@@ -60,29 +56,20 @@ _LIVE_EVERY_MS = const(100)
 # 1.5-2 KB block a fragmented heap may not have (docs/device.md, "Memory").
 FIFO_READ_SAMPLES = const(32)
 _IMU_SILENT_MS = const(1000)    # no sample for this long: the IMU is lost (it sends 1 per 10 ms)
-LOG_DIR = "/logs"
 # coaching cues, muted while no session runs (the housekeeping cues are not)
 _COACHING_CUES = (haptics.UPRIGHT, haptics.ARCH, haptics.OVERLEAN, haptics.GOOD, haptics.DRIFT)
-_UNIX_2000 = const(946684800)
 
 
 class Wake(Exception):
     """Woken from light sleep: start afresh, as a deep-sleep wake does by rebooting."""
 
 
-def _epoch_s():
-    """Unix time if the clock was ever set (e.g. `mpremote rtc --set`), else 0: a board
-    without a battery-backed clock starts at its epoch after every power-on."""
-    now = time.time()
-    if time.gmtime(0)[0] == 2000:  # the ESP32 port counts from 2000
-        now += _UNIX_2000
-    return int(now) if now > 1700000000 else 0
-
-
 class App:
-    def __init__(self, errlog, live=False, settings=None):
+    def __init__(self, errlog, live=False, settings=None, room=None):
         """`settings`: startup.settings(), read before the app was imported (main.py); None
-        reads the board's files here (tests, `leanclip live` on a running board)."""
+        reads the board's files here (tests, `leanclip live` on a running board). `room`: a list
+        holding the block main.py kept free while the app was imported, emptied here so that
+        the pipeline's state is made in it."""
         self.errlog = errlog
         self.live = live
         self.live_row = ""
@@ -117,6 +104,8 @@ class App:
         # of leaving them between its objects (fragmentation: docs/device.md, "Memory")
         modules.forget()
         del modules
+        if room:
+            room.pop()
         gc.collect()
         imu = hw.imu
         self.pod = pod = hw.pod  # the pelvis pod (pod.Pod), or None
@@ -378,51 +367,15 @@ class App:
 
     # ---- sessions ------------------------------------------------------------------------------
     def start_session(self):
-        """Coaching on and a new log file; without a log (flash trouble) it still coaches."""
-        self.session = True
-        cfg, imu, p = self.cfg, self.hw.imu, self.p
-        try:
-            store = SessionStore(LOG_DIR, cfg["log_keep_sessions"], cfg["log_min_free_kb"])
-            number, path = store.new_session()
-            store.reserve()
-        except OSError as e:
-            self.errlog.line("no session log: %r" % (e,))
-            return
-        # the training plan's stage for this session (docs/coaching.md), in force until the next
-        self.coaching.start_session(number)
-        self.writer = LogWriter(path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY,
-                                number, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
-                                _epoch_s(), self.header_json(), on_full=store.release)
-        self.log_raw = cfg["log_raw"]
-        self.log_noted = False
-        t_ms = p.t_ms
-        self.log = SummarySink(self.writer, t_ms)
-        self.log.event(t_ms, "start", None)
-        for m in self.config_problems:
-            self.log.event(t_ms, "config_error", m)
-        self.config_problems = ()  # said once, in the first session after boot
+        """Coaching on and a new log file (sessionstart.py: loaded for this, then forgotten)."""
+        # the last session's writer and its buffers go first: the new ones (a 512 B block) and
+        # the module's code need the room in a heap the session has cut up (docs/device.md)
+        self.writer = None
+        gc.collect()
+        from . import modules, sessionstart
 
-    def header_json(self):
-        """The session header's JSON object (fw, board, imu, config, calibration, and the pelvis
-        IMU's name with a pod) as a list of small strings, one per config key: as one string
-        (~1.2 KB) with a copy of the config dict (~0.8 KB) it needed the two largest blocks of
-        a session start, which the .mpy install's heap did not have in 110 KiB
-        (docs/device.md, "Memory")."""
-        dumps = json.dumps
-        out = ['{"fw": %s, "board": %s, "imu": %s, "calibration": %s, '
-               % (dumps(FW_VERSION), dumps(self.board_name), dumps(self.hw.imu.name),
-                  dumps(self.p.calibration()))]
-        if self.pod is not None:  # a one-IMU session's header has no such key
-            out.append('"pelvis_imu": %s, ' % dumps(self.pod.name))
-        out.append('"config": {')
-        stage = self.coaching.stage  # the report reads the session's stage here
-        sep = ""
-        for key, value in self.cfg.items():
-            out.append("%s%s: %s" % (sep, dumps(key), dumps(stage if key == "coach_stage"
-                                                            else value)))
-            sep = ", "
-        out.append("}}")
-        return out
+        sessionstart.start(self)
+        modules.forget(modules.SESSION_START)
 
     def stop_session(self):
         self.session = False
@@ -477,10 +430,10 @@ def _feed_from_timer(wdt):
     machine.Timer(0).init(period=_WDT_TIMEOUT_MS // 2, callback=lambda t: wdt.feed())
 
 
-def run(live=False, errlog=None, settings=None):
+def run(live=False, errlog=None, settings=None, room=None):
     """main.py's entry (and `leanclip live`'s, with live=True): the app, restarted after any
     exception with a growing pause (never a crash loop); every failure goes to /errors.log.
-    Returns on Ctrl-C from a host; deep sleep ends it on the chip. `settings`: App()'s."""
+    Returns on Ctrl-C from a host; deep sleep ends it on the chip. `settings`, `room`: App()'s."""
     errlog = errlog or ErrorLog()
     wdt = machine.WDT(timeout=_WDT_TIMEOUT_MS)
     failures = 0
@@ -489,7 +442,7 @@ def run(live=False, errlog=None, settings=None):
         app = None
         try:
             _pause(pause_ms, wdt)  # inside the try: Ctrl-C during the pause is handled too
-            app = App(errlog, live, settings)
+            app = App(errlog, live, settings, room)
             app.wdt = wdt
             app.loop()
         except Wake:

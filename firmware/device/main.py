@@ -15,6 +15,10 @@ if __name__ == "__main__":
         modules.forget(empty=True)
         del modules
         gc.collect()
+        # room for the pipeline's state, kept free while the app's modules load into the holes
+        # boot's modules left: its two largest blocks (the table of its ~160 attributes, 1,016 B
+        # and then 1,336 B) were more than the fragmented heap had in 110 KiB (docs/device.md)
+        room = [bytearray(4608)]
         from firmware.device import app
 
-        app.run(settings=settings)
+        app.run(settings=settings, room=room)

@@ -23,7 +23,7 @@ EVENT_HEADER = ("t_s", "event", "value", "unit")
 IMU_HEADER = ("t", "ax", "ay", "az", "gx", "gy", "gz")
 # events with several fields get a table of their own (columns, not JSON in a cell)
 TABLE_EVENTS = {name: tuple(f for f, _, _ in fields)
-                for name, fields in logfmt.event_types().values()
+                for name, fields in logread.event_types(logfmt.VERSION).values()
                 if fields != logfmt.TEXT and len(fields) > 1}
 # imu.csv: raw logs only; pelvis.csv: logs with a pelvis sensor (v3) only; a table per
 # TABLE_EVENTS event the log holds

@@ -11,7 +11,7 @@ from ..errors import UserError
 
 FILE = "baro.csv"
 
-RATE_HZ = 25  # the BMP390's ODR as the driver sets it (firmware/drivers/baro.py)
+RATE_HZ = 25  # the BMP390's ODR as the driver sets it (firmware/drivers/bmp.py)
 NOISE_PA = 1.0  # rms at x4 oversampling with the IIR filter (BMP280 ~1.3 Pa, BMP390 ~0.9 Pa)
 P0_PA = 101325.0
 COLUMNS = ("t", "pressure_pa")
