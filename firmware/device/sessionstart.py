@@ -37,9 +37,12 @@ def start(app):
         return
     # the training plan's stage for this session (docs/coaching.md), in force until the next
     app.coaching.start_session(number)
-    app.writer = LogWriter(path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY,
-                           number, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
-                           _epoch_s(), header_json(app), on_full=store.release)
+    args = (path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY, number,
+            imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, _epoch_s(), header_json(app))
+    if app.writer is None:
+        app.writer = LogWriter(*args, on_full=store.release)
+    else:  # the last session's writer and its buffers (docs/device.md, "Memory")
+        app.writer.open(*args, on_full=store.release)
     app.log_raw = cfg["log_raw"]
     app.log_noted = False
     t_ms = p.t_ms
