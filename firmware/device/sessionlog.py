@@ -50,8 +50,8 @@ class LogWriter:
     """Writes one session at a time. `target` is a path (opened and owned here) or an open
     binary file.
 
-    meta_json: JSON object text with fw, board, imu, config, calibration (see docs), or a list
-    of its parts, or a function giving them afresh (logfmt.header_parts)."""
+    meta_json: JSON object text with fw, board, imu, config, calibration (see docs), or a
+    function giving its parts (logfmt.header_parts)."""
 
     def __init__(self, target, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
                  start_epoch_s, meta_json, raw_samples=_RAW_SAMPLES, on_full=None):
