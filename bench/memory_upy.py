@@ -15,8 +15,8 @@ argv[1]: spec JSON {board, board_dir, counts, counts_lsb, end_ms, actions: [[t_m
   live_boot      bytes live after the first planned collection (firmware and its state in a
                  session), -1 if the loop never ran
   collections    planned (the firmware's own gc.collect() once App() is under way:
-                 App.collect_now's, a session start's) and automatic (an allocation found the heap full:
-                 seen as mem_alloc() falling in a pass without a planned one)
+                 App.collect_now's, a session start's) and automatic (an allocation found
+                 the heap full: seen as mem_alloc() falling in a pass without a planned one)
   min_free       the least free heap right after any collection (for an automatic one, at the
                  end of that pass: a lower bound)
   pause_us       planned collections' pauses, p50 and p99 (this machine's time, not an ESP32's)

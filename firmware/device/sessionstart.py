@@ -38,7 +38,8 @@ def start(app):
     # the training plan's stage for this session (docs/coaching.md), in force until the next
     app.coaching.start_session(number)
     args = (path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY, number,
-            imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, _epoch_s(), lambda: header_json(app))
+            imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, _epoch_s(),
+            lambda: header_json(app))
     if app.writer is None:
         app.writer = LogWriter(*args, on_full=store.release)
     else:  # the last session's writer and its buffers (docs/device.md, "Memory")
