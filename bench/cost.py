@@ -5,8 +5,17 @@ The samples are a simulated run quantised as a +-8 g / +-1000 dps sensor's FIFO 
 (int16 counts), so the pipeline pays for its own unit conversion, as on the device. The code is
 compiled by mpy-cross with the native emitter available (-march=x64 here; xtensawin / rv32imc on
 the ESP32s), as the flash tool does.
+
+Timings on a shared machine move by +-15 % from run to run (another process on the other core),
+so where valgrind exists each rate also gets the ratio of instructions executed (callgrind: the
+same count every time for the same binary and inputs): one untimed pass of each side, less the
+interpreter's start-up and the firmware's import, counted the same way.
 """
 import json
+import os
+import re
+import shutil
+import subprocess
 import tempfile
 from array import array
 from pathlib import Path
@@ -34,26 +43,53 @@ def counts(imu):
     return out
 
 
-def measure(rate_hz, heap, pelvis=False):
-    """{samples, pipeline_us, pipeline_bytes, madgwick_us, madgwick_bytes} per sample; with
-    `pelvis` the pipeline reads a pelvis sensor too (the two-segment simulator's same run, both
-    sensors' counts), while Madgwick still makes one update per sample: issue 17's yardstick."""
+def _prepared(rate_hz, pelvis, d):
+    """The compiled tree with madgwick.py beside it, and the run's counts file(s), under d."""
     if pelvis:
         imu, _, _ = twoseg.simulate(SEGMENTS, rate_hz=rate_hz, seed=1)
         parts = (imu[:, :7], imu[:, (0,) + tuple(range(7, 13))])
     else:
         parts = (simulate(SEGMENTS, rate_hz=rate_hz, quality="typical", seed=1)[0],)
+    tree = upy.compile_firmware(Path(d) / "fw")
+    madgwick = (upy.ROOT / "bench" / "madgwick.py").read_text()
+    (Path(d) / "fw" / "madgwick.py").write_text(madgwick)
+    files = []
+    for name, part in zip(("samples.bin", "pelvis.bin"), parts, strict=False):
+        files.append(Path(d) / name)
+        files[-1].write_bytes(counts(part).tobytes())
+    return tree, [files[0], rate_hz, ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS] + files[1:]
+
+
+def measure(rate_hz, heap, pelvis=False):
+    """{samples, pipeline_us, pipeline_bytes, madgwick_us, madgwick_bytes} per sample; with
+    `pelvis` the pipeline reads a pelvis sensor too (the two-segment simulator's same run, both
+    sensors' counts), while Madgwick still makes one update per sample: issue 17's yardstick."""
     with tempfile.TemporaryDirectory() as d:
-        tree = upy.compile_firmware(Path(d) / "fw")
-        madgwick = (upy.ROOT / "bench" / "madgwick.py").read_text()
-        (Path(d) / "fw" / "madgwick.py").write_text(madgwick)
-        files = []
-        for name, part in zip(("samples.bin", "pelvis.bin"), parts, strict=False):
-            files.append(Path(d) / name)
-            files[-1].write_bytes(counts(part).tobytes())
-        out = upy.run(upy.ROOT / "bench" / "cost_upy.py", tree, files[0], rate_hz,
-                      ACCEL_LSB_PER_G, GYRO_LSB_PER_DPS, *files[1:], heap=heap)
+        tree, args = _prepared(rate_hz, pelvis, d)
+        out = upy.run(upy.ROOT / "bench" / "cost_upy.py", tree, *args, heap=heap)
     return json.loads(out.strip().splitlines()[-1])
+
+
+def instruction_ratio(rate_hz, pelvis=False):
+    """Pipeline instructions / Madgwick instructions over the same run (callgrind, 8M heap), or
+    None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    counted = {}
+    with tempfile.TemporaryDirectory() as d:
+        tree, args = _prepared(rate_hz, pelvis, d)
+        for only in ("pipeline", "madgwick", "none"):
+            env = dict(os.environ, MICROPYPATH=".frozen:" + str(tree), LEANCLIP_COST_ONLY=only)
+            proc = subprocess.run(
+                ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + os.devnull,
+                 upy.PYPI.binary, "-X", "heapsize=8M", str(upy.ROOT / "bench" / "cost_upy.py"),
+                 *map(str, args)], env=env, capture_output=True, text=True, timeout=600)
+            found = re.search(r"Collected : (\d+)", proc.stderr)
+            if proc.returncode != 0 or not found:
+                raise RuntimeError("callgrind failed (%s):\n%s" % (only, proc.stderr[-2000:]))
+            counted[only] = int(found.group(1))
+    base = counted["none"]
+    return (counted["pipeline"] - base) / (counted["madgwick"] - base)
 
 
 def main():
@@ -67,6 +103,13 @@ def main():
             print("| %s | %d Hz | %d | %.2f | %.2f | %.2f | %.0f | %.0f |" % (
                 heap, rate, r["samples"], r["pipeline_us"], r["madgwick_us"],
                 r["pipeline_us"] / r["madgwick_us"], r["pipeline_bytes"], r["madgwick_bytes"]))
+    print()
+    ratios = [(rate, instruction_ratio(rate)) for rate in (50, 100, 200)]
+    if ratios[0][1] is None:
+        print("Instructions: valgrind not installed, so no count-based ratio.")
+    else:
+        print("Instructions executed, pipeline / Madgwick (callgrind, 8M; repeatable): "
+              + ", ".join("%d Hz %.2f" % (rate, r) for rate, r in ratios))
 
 
 if __name__ == "__main__":

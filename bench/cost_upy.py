@@ -2,11 +2,15 @@
 the same raw int16 counts as a device's FIFO delivers them (array('h'), 6 per sample).
 
 usage: micropython cost_upy.py SAMPLES.bin RATE_HZ ACCEL_LSB_PER_G GYRO_LSB_PER_DPS [PELVIS.bin]
-Prints one JSON line. With PELVIS.bin (the same samples from a pelvis sensor) the pipeline runs
-with a pelvis (issue 17) and reads both FIFOs per drain; Madgwick still updates once per sample.
+Prints one JSON line. With LEANCLIP_COST_ONLY=pipeline|madgwick|none in the environment it
+makes one untimed pass of that side only (none: start-up alone) and prints nothing, for
+bench/cost.py's instruction counts. With PELVIS.bin (the same samples from a pelvis sensor)
+the pipeline runs with a pelvis (issue 17) and reads both FIFOs per drain; Madgwick still
+updates once per sample.
 """
 import gc
 import json
+import os
 import sys
 import time
 from array import array
@@ -117,6 +121,12 @@ def main():
     data = DATA
     n = len(data) // 6
     args = (rate, lsb_g, lsb_dps)
+    only = os.getenv("LEANCLIP_COST_ONLY")
+    if only:  # one pass of one side (or none: start-up alone), for an instruction counter
+        if only != "none":
+            fn = run_pipeline if only == "pipeline" else run_madgwick
+            fn(Fifo(data, PDATA), *args, len(data))
+        return
     best = {}
     for _ in range(3):  # best of 3, against noise from the host
         for name, fn in (("pipeline", run_pipeline), ("madgwick", run_madgwick)):
