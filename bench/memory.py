@@ -3,7 +3,9 @@ whole session per heap size and install path (docs/device.md, "Memory"; issue 13
 
 For each heap size x {.mpy from the filesystem (`leanclip flash`), frozen into the image
 (manifest.py)}: the board boots (/boot.py, /main.py), calibrates, runs SESSION_MIN minutes of
-running with upright faults (cues), logs, and at the end a button press stops the session.
+running with upright faults (cues), logs; halfway a press stops the session and another starts
+a second one (its log writer and header made in a heap the first has cut up), and at the end a
+press stops it.
 Virtual time; the IMU (ICM-42688-P on the xiao-esp32s3 profile) is fed the simulator's run as
 recorded counts, so the simulated world puts nothing on the heap per sample
 (host_tools/boardsim/sources.CountsFile). Columns: import (the firmware loaded and App() was
@@ -44,6 +46,7 @@ RATE_HZ = 100
 COUNTS_LSB = (4096.0, 32.8)
 SESSION_MIN = 60
 FAULT_EVERY_S = 300  # an upright spell (1.5 deg) of 20 s every 5 minutes: the coach cues
+RESTART_AFTER_MS = 3000  # halfway, a press stops the session and this much later one starts it
 HEAPS = (("mpy", ("110k", "128k", "160k")), ("frozen", ("48k", "56k", "64k")))
 BUDGET = {"mpy": "110k", "frozen": "56k"}
 MIN_FREE = 24 * 1024
@@ -103,6 +106,15 @@ def _board_dir(root, kind, interp):
     return root
 
 
+def _presses(end_ms):
+    """Short presses: halfway through, stop and start again (a second session, as at a traffic
+    light: its new writer and header are made in a heap the first session has cut up), and
+    near the end stop."""
+    half = end_ms // 2
+    return [[t, a] for p in (half, half + RESTART_AFTER_MS, end_ms - 8000)
+            for t, a in ((p, "press"), (p + 200, "release"))]
+
+
 def _bytes(heap):
     return int(heap[:-1]) * 1024 if heap.endswith("k") else int(heap)
 
@@ -114,7 +126,7 @@ def run_one(kind, heap, counts_path, end_ms, tmp):
     root = _board_dir(tmp / ("%s-%s" % (kind, heap)), kind, interp)
     spec = {"board": BOARD, "board_dir": str(root), "counts": str(counts_path),
             "counts_lsb": COUNTS_LSB, "end_ms": end_ms,
-            "actions": [[end_ms - 8000, "press"], [end_ms - 7800, "release"]]}
+            "actions": _presses(end_ms)}
     env = dict(MICROPYPATH=".frozen:" + str(root / "lib"))
 
     def start(heap_bytes, **extra):
@@ -179,7 +191,8 @@ def main(argv=()):
         tmp = Path(tmp)
         end_ms = _counts_file(tmp / "session.bin", minutes)
         print("A session of %.0f simulated minutes (%d s in all: stand, walk, run with a 20 s "
-              "upright spell every %d s, stand, button press to stop), board %s, IMU at "
+              "upright spell every %d s, stand; a press stops the session halfway and another "
+              "starts a second one, a press stops it at the end), board %s, IMU at "
               "%d Hz.\n" % (minutes, end_ms // 1000, FAULT_EVERY_S, BOARD, RATE_HZ))
         print("| install | heap | import | live after import | live in session | run ok | "
               "min free after a collection | collections / min | gc pause p50 / p99 (host) |")

@@ -14,8 +14,9 @@ argv[1]: spec JSON {board, board_dir, counts, counts_lsb, end_ms, actions: [[t_m
                  firmware's modules and main.py's settings, -1 if it never got there
   live_boot      bytes live after the first planned collection (firmware and its state in a
                  session), -1 if the loop never ran
-  collections    planned (App.collect_now) and automatic (an allocation found the heap full:
-                 seen as mem_alloc() falling in a pass without a planned one)
+  collections    planned (the firmware's own gc.collect() once App() is under way:
+                 App.collect_now's, a session start's) and automatic (an allocation found
+                 the heap full: seen as mem_alloc() falling in a pass without a planned one)
   min_free       the least free heap right after any collection (for an automatic one, at the
                  end of that pass: a lower bound)
   pause_us       planned collections' pauses, p50 and p99 (this machine's time, not an ESP32's)
@@ -86,12 +87,25 @@ class GcWatch:
     would load it beside boot's modules, which main.py forgets before importing it."""
 
     def collect(self):
-        gc.collect()
         if stats[9] < 0:
+            gc.collect()
             app = sys.modules.get("firmware.device.app")
             if app is not None:
                 stats[9] = gc.mem_alloc() - SIM
                 hook(app.App)
+            return
+        # once the app is built, every collection the firmware asks for is a planned one:
+        # App.collect_now's, and start_session's before a session's objects are made
+        t0 = real_time.ticks_us()
+        gc.collect()
+        pause = real_time.ticks_diff(real_time.ticks_us(), t0)
+        free = gc.mem_free()
+        stats[0] += 1
+        stats[5] = 1
+        if free < stats[2]:
+            stats[2] = free
+        pauses[min(pause // BIN_US, len(pauses) - 1)] += 1
+        stats[3] += 1
 
     def mem_free(self):
         return gc.mem_free()
@@ -115,20 +129,11 @@ originals = []  # App's collect_now and step, once hooked
 
 def collect_now(self):
     # the simulated motor records every duty change (for tests): ~5 KB over an hour of cues
-    # that a board does not spend, so it is dropped before each measured collection
+    # that a board does not spend, so it is dropped before each measured collection (GcWatch)
     machine.pwm_timeline(MOTOR_PIN).clear()
-    t0 = real_time.ticks_us()
     originals[0](self)
-    pause = real_time.ticks_diff(real_time.ticks_us(), t0)
-    free = gc.mem_free()
-    stats[0] += 1
-    stats[5] = 1
-    if free < stats[2]:
-        stats[2] = free
     if stats[4] < 0:
         stats[4] = gc.mem_alloc() - SIM
-    pauses[min(pause // BIN_US, len(pauses) - 1)] += 1
-    stats[3] += 1
 
 
 def step(self, now_ms):

@@ -90,6 +90,25 @@ def test_other_write_errors_stop_logging_with_the_reason():
     w.summary(0, 1.0, 0.0, 0.0, 0)  # no raise, no write
 
 
+@pytest.mark.parametrize("raw", [False, True], ids=["summary", "raw"])
+def test_a_reopened_writer_writes_what_a_new_one_would(raw):
+    """The device's next session reuses the last writer (LogWriter.open: no new buffers in a
+    heap the first session cut up): its log is byte for byte a new writer's, after a first
+    session in the other mode that filled the flash (samples are fed in both modes: a summary
+    log drops them)."""
+    fresh = io.BytesIO()
+    logsample.drive(logsample.writer(fresh, raw=raw), 3.0, raw=True)
+    w = logsample.writer(logsample.CountingFile(100), raw=not raw)
+    logsample.drive(w, 3.0, raw=not raw)
+    assert w.stopped == "flash full"
+    again = io.BytesIO()
+    w.open(again, logfmt.MODE_RAW if raw else logfmt.MODE_SUMMARY, 7, logsample.RATE_HZ,
+           4096.0, 16.384, 1764000000, logsample.META)
+    logsample.drive(w, 3.0, raw=True)
+    assert w.stopped is None
+    assert again.getvalue() == fresh.getvalue()
+
+
 def _make(store, *numbers):
     os.makedirs(store.directory, exist_ok=True)
     for n in numbers:

@@ -368,9 +368,9 @@ class App:
     # ---- sessions ------------------------------------------------------------------------------
     def start_session(self):
         """Coaching on and a new log file (sessionstart.py: loaded for this, then forgotten)."""
-        # the last session's writer and its buffers go first: the new ones (a 512 B block) and
-        # the module's code need the room in a heap the session has cut up (docs/device.md)
-        self.writer = None
+        # the last session's garbage goes first: the module's code and the header need room in
+        # a heap the session has cut up; the last writer's buffers are kept for the next
+        # session (docs/device.md, "Memory")
         gc.collect()
         from . import modules, sessionstart
 

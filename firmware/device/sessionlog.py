@@ -47,17 +47,14 @@ def is_session_name(name):
 
 
 class LogWriter:
-    """Writes one session. `target` is a path (opened and owned here) or an open binary file.
+    """Writes one session at a time. `target` is a path (opened and owned here) or an open
+    binary file.
 
-    meta_json: JSON object text with fw, board, imu, config, calibration (see docs), or a list
-    of its parts (logfmt.header_parts)."""
+    meta_json: JSON object text with fw, board, imu, config, calibration (see docs), or a
+    function giving its parts (logfmt.header_parts)."""
 
     def __init__(self, target, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
                  start_epoch_s, meta_json, raw_samples=_RAW_SAMPLES, on_full=None):
-        self.stopped = None  # None while logging, else why it stopped (one line)
-        self._on_full = on_full  # called at ENOSPC before the last block: frees the reserve
-        self._last_ms = 0    # latest session time seen, to stamp the stop event
-        self.rate_hz = rate_hz
         self._prefix = bytearray(logfmt.PREFIX_BYTES)
         self._tag = memoryview(self._prefix)[:logfmt.SUMMARY_PREFIX_BYTES]  # made once, not per
         # block: slicing a memoryview allocates, and a summary block is written every second
@@ -66,15 +63,29 @@ class LogWriter:
         self._summary = bytearray(logfmt.SUMMARY_BYTES)
         self._pelvis = None  # made at the first pelvis record: a one-sensor log never needs it
         self._events = bytearray(_EVENT_BYTES)
-        self._events_len = 0
         self._raw = None
-        if mode == logfmt.MODE_RAW:
-            self._raw_cap = min(raw_samples, _MAX_RAW_SAMPLES)
+        self._raw_cap = min(raw_samples, _MAX_RAW_SAMPLES)
+        self.open(target, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
+                  start_epoch_s, meta_json, on_full)
+
+    def open(self, target, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
+             start_epoch_s, meta_json, on_full=None):
+        """Start a session (the last one closed) in this writer's buffers: the device's next
+        session reuses them, as a heap a session has cut up may have no 512 B block left for
+        new ones (docs/device.md, "Memory")."""
+        self.stopped = None  # None while logging, else why it stopped (one line)
+        self._on_full = on_full  # called at ENOSPC before the last block: frees the reserve
+        self._last_ms = 0    # latest session time seen, to stamp the stop event
+        self.rate_hz = rate_hz
+        self._events_len = 0
+        if mode != logfmt.MODE_RAW:
+            self._raw = None
+        elif self._raw is None:
             self._raw = array("h", bytes(2 * logfmt.SAMPLE_VALUES * self._raw_cap))
             self._raw_mv = memoryview(self._raw)
             self._raw_bytes = byte_view(self._raw, 2 * logfmt.SAMPLE_VALUES * self._raw_cap)
             self._raw_t = bytearray(logfmt.RAW_FIXED_BYTES)
-            self._raw_n = 0
+        self._raw_n = 0
         self._own = isinstance(target, str)
         self._f = None
         try:

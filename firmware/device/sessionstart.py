@@ -37,9 +37,13 @@ def start(app):
         return
     # the training plan's stage for this session (docs/coaching.md), in force until the next
     app.coaching.start_session(number)
-    app.writer = LogWriter(path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY,
-                           number, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
-                           _epoch_s(), header_json(app), on_full=store.release)
+    args = (path, logfmt.MODE_RAW if cfg["log_raw"] else logfmt.MODE_SUMMARY, number,
+            imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, _epoch_s(),
+            lambda: header_json(app))
+    if app.writer is None:
+        app.writer = LogWriter(*args, on_full=store.release)
+    else:  # the last session's writer and its buffers (docs/device.md, "Memory")
+        app.writer.open(*args, on_full=store.release)
     app.log_raw = cfg["log_raw"]
     app.log_noted = False
     t_ms = p.t_ms
@@ -52,22 +56,20 @@ def start(app):
 
 def header_json(app):
     """The session header's JSON object (fw, board, imu, config, calibration, and the pelvis
-    IMU's name with a pod) as a list of small strings, one per config key: as one string
-    (~1.2 KB) with a copy of the config dict (~0.8 KB) it needed the two largest blocks of
-    a session start, which the .mpy install's heap did not have in 110 KiB
-    (docs/device.md, "Memory")."""
+    IMU's name with a pod) as small strings, one per config key, made as they are written (the
+    writer goes through them twice): as one string (~1.2 KB) with a copy of the config dict
+    (~0.8 KB), and then as lists of parts (256 B), it needed the largest blocks of a session
+    start, which the .mpy install's heap did not have in 110 KiB (docs/device.md, "Memory")."""
     dumps = json.dumps
-    out = ['{"fw": %s, "board": %s, "imu": %s, "calibration": %s, '
+    yield ('{"fw": %s, "board": %s, "imu": %s, "calibration": %s, '
            % (dumps(FW_VERSION), dumps(app.board_name), dumps(app.hw.imu.name),
-              dumps(app.p.calibration()))]
+              dumps(app.p.calibration())))
     if app.pod is not None:  # a one-IMU session's header has no such key
-        out.append('"pelvis_imu": %s, ' % dumps(app.pod.name))
-    out.append('"config": {')
+        yield '"pelvis_imu": %s, ' % dumps(app.pod.name)
+    yield '"config": {'
     stage = app.coaching.stage  # the report reads the session's stage here
     sep = ""
     for key, value in app.cfg.items():
-        out.append("%s%s: %s" % (sep, dumps(key), dumps(stage if key == "coach_stage"
-                                                        else value)))
+        yield "%s%s: %s" % (sep, dumps(key), dumps(stage if key == "coach_stage" else value))
         sep = ", "
-    out.append("}}")
-    return out
+    yield "}}"
