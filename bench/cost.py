@@ -12,10 +12,8 @@ same count every time for the same binary and inputs): one untimed pass of each 
 interpreter's start-up and the firmware's import, counted the same way.
 """
 import json
-import os
 import re
 import shutil
-import subprocess
 import tempfile
 from array import array
 from pathlib import Path
@@ -78,16 +76,12 @@ def instruction_ratio(rate_hz, pelvis=False):
     counted = {}
     with tempfile.TemporaryDirectory() as d:
         tree, args = _prepared(rate_hz, pelvis, d)
+        out = Path(d) / "callgrind.out"
         for only in ("pipeline", "madgwick", "none"):
-            env = dict(os.environ, MICROPYPATH=".frozen:" + str(tree), LEANCLIP_COST_ONLY=only)
-            proc = subprocess.run(
-                ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + os.devnull,
-                 upy.PYPI.binary, "-X", "heapsize=8M", str(upy.ROOT / "bench" / "cost_upy.py"),
-                 *map(str, args)], env=env, capture_output=True, text=True, timeout=600)
-            found = re.search(r"Collected : (\d+)", proc.stderr)
-            if proc.returncode != 0 or not found:
-                raise RuntimeError("callgrind failed (%s):\n%s" % (only, proc.stderr[-2000:]))
-            counted[only] = int(found.group(1))
+            upy.run(upy.ROOT / "bench" / "cost_upy.py", tree, *args, heap="8M",
+                    prefix=("valgrind", "--tool=callgrind", "--callgrind-out-file=%s" % out),
+                    env={"LEANCLIP_COST_ONLY": only})
+            counted[only] = int(re.search(r"^summary: (\d+)$", out.read_text(), re.M).group(1))
     base = counted["none"]
     return (counted["pipeline"] - base) / (counted["madgwick"] - base)
 

@@ -91,12 +91,13 @@ class Interpreter:
 
         return tree.install(self.compile_firmware(dest))
 
-    def run(self, script, path, *args, stdin=None, timeout=600, heap=None):
+    def run(self, script, path, *args, stdin=None, timeout=600, heap=None, prefix=(), env=None):
         """Run `script` (a file path) with the compiled tree at `path` importable (after the
-        frozen modules, as on a board: sys.path '', .frozen, /lib)."""
-        env = dict(os.environ, MICROPYPATH=".frozen:" + str(path))
+        frozen modules, as on a board: sys.path '', .frozen, /lib). `prefix`: a command the
+        interpreter runs under (bench/cost.py's instruction counter); `env`: variables added."""
+        env = dict(os.environ, MICROPYPATH=".frozen:" + str(path), **(env or {}))
         proc = subprocess.run(
-            [self.binary, "-X", "heapsize=" + (heap or self.heap), str(script),
+            [*prefix, self.binary, "-X", "heapsize=" + (heap or self.heap), str(script),
              *map(str, args)],
             env=env, input=stdin, capture_output=True, text=True, timeout=timeout,
         )
