@@ -7,8 +7,8 @@ specific force taken in the world frame (docs/orientation.md says why that is th
 while running). Per sample the owner only sums raw counts, which on MicroPython are small ints
 and never touch the heap; the work here runs once per block (at most 8 samples, the owner's
 choice), where a filter updated per sample makes a dozen heap floats per sample on an ESP32.
-The owner's sums correct the block's rotation and mean force for second-order terms (coning,
-sculling: pipeline._CONE_SHIFT) before they come here. Within a block the gyro's
+The owner also sums the block's second-order terms (coning, sculling: pipeline._CONE_SHIFT);
+_tilt_block adds them to the block's rotation and mean force. Within a block the gyro's
 turn is applied half before the pull and half after it: the block's pull stands for pulls
 spread over the block, i.e. made at its middle on average, and the later half of the turn
 carries them on as it would have. (Applied all before or all after, a trunk that rocks in step
@@ -94,7 +94,6 @@ class Tilt:
         self._cone_int = int(cone_k)
         self._cone_m, self._cone_s = scale(cone_k - self._cone_int)
         self._h_rx = self._h_ry = self._h_rz = 0  # the half turns' roundings carried
-        self._h_x = self._h_y = self._h_z = 0  # the block's half turn (2**-20 rad)
         self._grav_x = self._grav_y = 0.0
         self._grav_z = 1.0
         self._gq_x = self._gq_y = self._gq_z = 0
@@ -209,8 +208,7 @@ class Tilt:
         self._h_rx = rx - (hx << s)
         self._h_ry = ry - (hy << s)
         self._h_rz = rz - (hz << s)
-        self._h_x, self._h_y, self._h_z = hx, hy, hz
-        self._tilt_turn()
+        self._tilt_turn(hx, hy, hz)
         # the pull: k x (force sum - n grav), 1/4096 counts (see scale)
         gx = self._gq_x
         gy = self._gq_y
@@ -243,23 +241,21 @@ class Tilt:
         self._sq_pull_x = fx + px
         self._sq_pull_y = fy + py
         self._sq_pull_z = fz + pz
+        self._tilt_turn(hx, hy, hz)  # the later half
         hx = (hx + 32) >> 6
         hy = (hy + 32) >> 6
         hz = (hz + 32) >> 6
         self._seg_turn_x += hy * gz - hz * gy
         self._seg_turn_y += hz * gx - hx * gz
         self._seg_turn_z += hx * gy - hy * gx
-        self._tilt_turn()  # the later half
         self._tilt_up()
 
-    def _tilt_turn(self):
-        """The estimate turned by the half turn (_h_*): a world-fixed vector seen from a body
-        turning by h moves by grav x h. Grav in 1/8 counts (rounded) x h in two parts, 2**-9
-        rad and the rest (2**-20 rad): 1/4096 counts, and 2**-23 counts rad rounded to 1/4096
-        (never rounded by a shift of 2 or 3 bits, whose ties would bias the sum)."""
-        hx = self._h_x
-        hy = self._h_y
-        hz = self._h_z
+    def _tilt_turn(self, hx, hy, hz):
+        """The estimate turned by the half turn (hx, hy, hz; 2**-20 rad): a world-fixed
+        vector seen from a body turning by h moves by grav x h. Grav in 1/8 counts (rounded)
+        x h in two parts, 2**-9 rad and the rest (2**-20 rad): 1/4096 counts, and 2**-23
+        counts rad rounded to 1/4096 (never rounded by a shift of 2 or 3 bits, whose ties would
+        bias the sum)."""
         ax = hx >> 11
         ay = hy >> 11
         az = hz >> 11

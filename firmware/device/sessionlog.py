@@ -79,7 +79,7 @@ class LogWriter:
         self.rate_hz = rate_hz
         self._events_len = 0
         if mode != logfmt.MODE_RAW:
-            self._raw = None
+            self._raw = self._raw_mv = self._raw_bytes = None  # (the views hold the array too)
         elif self._raw is None:
             self._raw = array("h", bytes(2 * logfmt.SAMPLE_VALUES * self._raw_cap))
             self._raw_mv = memoryview(self._raw)
