@@ -5,8 +5,6 @@ keep. bench/imports_upy.py runs on the model. docs/device.md, "Memory".
 
     python -m bench.imports [MODULE]       # default firmware.device.app (what main.py imports)
 """
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -21,11 +19,7 @@ def measure(module):
     model = upy._model("board", "esp32 model", "1M")
     with tempfile.TemporaryDirectory() as d:
         tree = model.compile_firmware(Path(d) / "fw")
-        # run from an empty directory: '' on sys.path must not find the repo's .py sources
-        env = dict(os.environ, MICROPYPATH=".frozen:%s" % tree)
-        out = subprocess.run([model.binary, "-X", "heapsize=1M", str(HERE / "imports_upy.py"),
-                              module], cwd=d, env=env, capture_output=True, text=True,
-                             check=True).stdout
+        out = model.run(HERE / "imports_upy.py", tree, module)
     rows, total, qstrs = [], None, ""
     for line in out.splitlines():
         parts = line.split()
@@ -39,6 +33,9 @@ def measure(module):
 
 
 def main(argv=()):
+    if len(argv) > 1:
+        print("usage: python -m bench.imports [MODULE]", file=sys.stderr)
+        raise SystemExit(2)
     module = argv[0] if argv else "firmware.device.app"
     print("## Live bytes per imported module (bench/imports.py)\n")
     if not esp32model.built("board"):
@@ -46,9 +43,10 @@ def main(argv=()):
         return
     try:
         rows, total, qstrs = measure(module)
-    except subprocess.CalledProcessError as e:  # bad input: one line, status 2
-        said = ((e.stderr or "") + (e.stdout or "")).strip().splitlines() or ["?"]
-        print("bench.imports: cannot import %s on the model: %s" % (module, said[-1]))
+    except AssertionError as e:  # (upy.run: the run failed) bad input: one line, status 2
+        said = str(e).strip().splitlines()
+        print("bench.imports: cannot import %s on the model: %s" % (module, said[-1]),
+              file=sys.stderr)
         raise SystemExit(2) from None
     print("`import %s` on the ESP32 model, .mpy files; own = kept by the module itself, "
           "less its imports'.\n" % module)

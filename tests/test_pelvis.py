@@ -117,7 +117,7 @@ def test_the_lumbar_doubt_is_the_chests_less_the_pelvis_s():
 
 
 def test_coaching_plays_each_pelvis_alert_with_its_own_pattern_and_logs_it():
-    others = [p for name, p in PATTERNS.items() if name not in ("hipbend", "lumbar_arch")]
+    others = list(PATTERNS.values())  # the one-sensor patterns (the pelvis ones live in lumbar)
     assert HIPBEND not in others and LUMBAR_ARCH not in others and HIPBEND != LUMBAR_ARCH
     for (lumbar, pelvis, toeoff), event, pattern in (((10.0, 0.0, 10.0), "buzz_hipbend", HIPBEND),
                                                      ((-8.0, 8.0, -8.0), "buzz_lumbar_arch",

@@ -50,4 +50,3 @@ def run(args):
                          len(meta["episodes"]), meta["scenario"], args.chest_mount,
                          args.chest_quality, args.pelvis_mount, args.pelvis_quality, args.seed))
     return 0
-
