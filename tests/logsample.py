@@ -52,6 +52,7 @@ EVENTS = (
     (1450, "pelvis_fault", 1),
     (1470, "pelvis_back", 2.25),
     (1480, "pelvis_ok", 1.75),
+    (1490, "pelvis_pairing", (5960, 12, 7, 40)),
     (1500, "buzz_hipbend", 7.5),
     (1550, "buzz_lumbar_arch", -6.25),
     (-1, "stop", None),

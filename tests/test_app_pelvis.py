@@ -116,6 +116,14 @@ def test_pod_unplugged_mid_run_chest_coaching_goes_on_with_events(lib, tmp_path,
     assert UNPLUG_MS - 500 <= lost[0] <= UNPLUG_MS + 100  # the sample clock: from power-on
     assert lost[2]["errno"] == errno.ENODEV
     assert REPLUG_MS - 500 <= back[0] <= REPLUG_MS + 1100  # retried once a second
+    # the pairing's counts beside loop_stats (once a minute; here the run ends before a stop):
+    # from boot to the report, the pod out from 40 s fed the chest alone (100 Hz), the rest
+    # paired; the pod's clock is the chest's here, so next to nothing dropped or repeated
+    pairing = events(s, "pelvis_pairing")
+    assert [e[0] for e in pairing] == [e[0] for e in events(s, "loop_stats")] and pairing
+    total = pairing[0][2]
+    assert total["alone"] == pytest.approx((pairing[0][0] - UNPLUG_MS) / 10, rel=0.05)
+    assert total["paired"] >= 3000 and total["held"] + total["dropped"] <= 10, total
     assert back[2]["lost_s"] == pytest.approx((REPLUG_MS - UNPLUG_MS) / 1000, abs=1.1)
     assert not events(s, "imu_lost")
     on = on_intervals(r["pwm"]["motor"])
