@@ -14,7 +14,8 @@ import pytest
 import upy
 from apprig import STILL_ROW, durations, on_intervals
 # the one-sensor boot test's run (upright from 75 s), its fixtures and checks
-from test_app_boot import UPRIGHT_FROM_MS, assert_pattern, events, lib, run_csv  # noqa: F401
+from test_app_boot import (  # noqa: F401
+    UPRIGHT_FROM_MS, assert_pattern, events, lib, press, run_csv)
 
 from firmware.core import haptics, lumbar
 from firmware.device.boards import BOARDS
@@ -148,6 +149,28 @@ def test_pod_unplugged_mid_run_chest_coaching_goes_on_with_events(lib, tmp_path,
     assert not events(s, "buzz_hipbend") and not events(s, "buzz_lumbar_arch")
     again = p["t_s"][p["t_s"] > REPLUG_MS / 1000]
     assert len(again) and again[0] <= REPLUG_MS / 1000 + 3  # trusted again soon after
+
+
+def test_raw_mode_with_a_pod_logs_both_sensors_samples(lib, tmp_path, run_csv):
+    """log_raw with a pod: every chest sample the pipeline got is in the log, each with the
+    pelvis sample it was paired with (RAW_PAIRS blocks); while the pod is unplugged the chest's
+    alone, and paired again once it is back."""
+    b, heap = board_for(lib, tmp_path, "xiao-esp32s3", "raw", config={"log_raw": True})
+    r = b.boot(run_csv, 12000, [(4000, "unplug_pelvis"), (7000, "replug_pelvis")] + press(11000),
+               pelvis=run_csv, heap=heap)
+    assert r["ended"] == "end" and b.errors() == ""
+    (s,) = b.sessions()
+    assert s.header["mode"] == "raw"
+    t_ms, counts = s.raw()
+    assert abs(len(counts) - events(s, "stop")[0][0] / 10) <= 2  # each sample once
+    has, pelvis = s.raw_pelvis()
+    (lost,) = events(s, "pelvis_lost")
+    (back,) = events(s, "pelvis_back")
+    assert has[t_ms < lost[0] - 100].all() and has[t_ms > back[0] + 100].all()
+    assert not has[(t_ms > lost[0] + 100) & (t_ms < back[0] - 100)].any()
+    lsb = s.header["accel_lsb_per_g"]  # the pod's samples: gravity, as the chest's
+    g = np.linalg.norm(pelvis[has][:, :3], axis=1) / lsb
+    assert np.median(g) == pytest.approx(1.0, abs=0.15)
 
 
 def test_a_one_imu_board_boots_as_before_without_a_pod(lib, tmp_path):

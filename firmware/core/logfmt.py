@@ -26,7 +26,10 @@ SUMMARY = const(2)  # one second of running, reduced
 EVENTS = const(3)   # one or more timestamped events
 RAW = const(4)      # IMU samples at full rate, int16 counts as the driver delivered them
 PELVIS = const(5)   # v3: one second of the pelvis sensor's angles, beside that second's SUMMARY
-KINDS = (HEADER, SUMMARY, EVENTS, RAW, PELVIS)
+# v3: RAW with a pelvis pod: each sample the chest's six counts, then its pelvis partner's six
+# (the pair the pipeline was fed); chest samples fed alone stay in RAW blocks
+RAW_PAIRS = const(6)
+KINDS = (HEADER, SUMMARY, EVENTS, RAW, PELVIS, RAW_PAIRS)
 
 FRAME_BYTES = const(7)    # tag + length + crc
 PREFIX_BYTES = const(3)   # tag + length

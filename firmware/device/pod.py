@@ -84,8 +84,8 @@ class Pod:
         else:
             n = pair.alone(n)
         if n:
-            if app.log_raw:  # the chest's samples (the log's raw block has one sensor)
-                app.log.raw(app.p.t_ms, pair.chest, n)
+            if app.log_raw:  # both sensors' samples as fed (RAW_PAIRS), the chest's alone
+                app.log.raw(app.p.t_ms, pair.chest, n, pair.pelvis if pair.paired else None)
             app.p.feed(pair.chest, n, pair.pelvis if pair.paired else None)
         pair.keep()
         if gone:  # after the feed: the SENSOR cue starts at the latest sample, as it plays
