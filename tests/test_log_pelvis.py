@@ -4,6 +4,8 @@ reads them back (logread), exports them (pelvis.csv, the JSON's "pelvis"), and a
 session writes and exports exactly what it did before."""
 import csv
 import json
+import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +66,7 @@ def chest_only():
 def test_pelvis_rows_come_back_as_the_seconds_means(both):
     s = logread.decode(both)
     assert s.recovery.lost == 0 and s.recovery.skipped == 0
-    assert s.version == 3 and s.has_pelvis()
+    assert s.version == logfmt.VERSION and s.has_pelvis()
     p = s.pelvis
     seconds = p["t_s"].tolist()
     # every second with lean rows, except while the pelvis was lost
@@ -188,6 +190,11 @@ def test_raw_mode_with_a_pod_logs_each_chest_sample_with_its_pelvis_partner(tmp_
     assert logread.load(golden).raw_pelvis() is None
     kinds = {kind for _, _, kind, _, _ in logread.blocks(_pairs_log(), logread.Recovery())}
     assert logfmt.RAW_PAIRS in kinds and logfmt.RAW in kinds
+    pairs = logread.frame(logfmt.RAW_PAIRS, bytes(4 + 24))  # one pair: from v4 on only
+    assert parse_block(pairs, 0)[:2] == (4, logfmt.RAW_PAIRS)
+    v3 = bytes([3 << 4 | logfmt.RAW_PAIRS]) + pairs[1:-4]  # the same block tagged v3, its
+    v3 += struct.pack("<I", zlib.crc32(v3))                 # CRC sound
+    assert parse_block(v3, 0) is None
     (tmp_path / "pairs.lcl").write_bytes(_pairs_log())
     assert cli.main(["export", str(tmp_path / "pairs.lcl"), "--csv"]) == 0
     with (tmp_path / "pairs" / "imu.csv").open(newline="") as f:
