@@ -360,6 +360,8 @@ class App:
         self.stats = (t.rate_hz(), t.late_max_us / 1000, t.overruns,
                       self.hw.imu.overflowed - self.overflows0, self.gc_pause_max_us / 1000)
         self.event(self.p.t_ms, "loop_stats", self.stats)
+        if self.pod is not None:
+            self.pod.write_stats(self)
         t.reset_stats()
         self.overflows0 = self.hw.imu.overflowed
         self.gc_pause_max_us = 0
