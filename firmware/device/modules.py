@@ -18,7 +18,7 @@ AFTER_START = ("firmware.device.startup", "firmware.device.boards", "firmware.de
                "firmware.drivers.icm42688", "firmware.drivers.baro", "firmware.drivers.bmp",
                "firmware.drivers.drv2605",
                "firmware.drivers.pwm_haptics", "firmware.device.standby",
-               "firmware.device.modules")
+               "firmware.device.opening", "firmware.device.modules")
 # Loaded at each session start (App.start_session), needed again only at the next.
 SESSION_START = ("firmware.device.sessionstart", "firmware.device.modules")
 # Boot's modules, of which main.py keeps only plain data (the profile, the cfg dict). main.py
