@@ -13,7 +13,7 @@ import sys
 # Imported by boot.py and App(), used again only for a rare event (then imported afresh).
 AFTER_START = ("firmware.device.startup", "firmware.device.boards", "firmware.device.pins",
                "firmware.device.devconfig", "firmware.device.pinrules", "firmware.core.config",
-               "firmware.core.configtext", "firmware.core.logevents",
+               "firmware.core.configtext", "firmware.core.logevents", "firmware.core.pipeinit",
                "firmware.drivers.imu", "firmware.drivers.mpu6xxx", "firmware.drivers.lsm6ds",
                "firmware.drivers.icm42688", "firmware.drivers.baro", "firmware.drivers.bmp",
                "firmware.drivers.drv2605",

@@ -122,7 +122,6 @@ def open_app(app, errlog, live, settings, room):
     # forgotten before the app's own state is made, which then fills their holes instead
     # of leaving them between its objects (fragmentation: docs/device.md, "Memory")
     modules.forget()
-    del modules
     if room:
         room.pop()
     gc.collect()
@@ -135,6 +134,8 @@ def open_app(app, errlog, live, settings, room):
     app.coaching = Coaching(cfg, app)
     app.p = Pipeline(cfg, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, app,
                      app.coaching, pelvis=pod is not None)
+    modules.forget()  # again: core/pipeinit.py, which Pipeline() loaded and ran
+    del modules
     read = min(imu.fifo_samples, FIFO_READ_SAMPLES)
     # one IMU: no pairing, no pelvis buffer (issue 13 counts every KB)
     app.buf = array("h", bytes(12 * read)) if pod is None else pod.pair_with(
