@@ -52,8 +52,7 @@ def init(p, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching, pel
     # in single precision.
     rate_mhz = int(rate_hz * 1000 + 0.5)
     if not _RATE_MIN_HZ * 1000 <= rate_mhz <= _RATE_MAX_HZ * 1000:
-        raise ValueError("rate_hz %r is outside %g-%g Hz" % (rate_hz, _RATE_MIN_HZ,
-                                                            _RATE_MAX_HZ))
+        raise ValueError("rate_hz %r is outside %g-%g Hz" % (rate_hz, _RATE_MIN_HZ, _RATE_MAX_HZ))
     p._rate_mhz = rate_mhz
     p._clock_ms = 0     # time of the last segment end, wrapped like ticks_ms ...
     p._clock_rem = 0    # ... plus this many ms x mHz / rate (< rate_mhz)
@@ -75,8 +74,7 @@ def init(p, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching, pel
     p._pull_no_bias = dt / _NO_BIAS_TAU_S
     p._segment_n = max(1, int(_SEGMENT_S * p._rate_hz))
     p._half_segment_n = p._segment_n // 2  # (_fault; a pelvis pipeline's too)
-    p._block_n = min(_BLOCK_MAX, p._segment_n,
-                        max(1, int(_BLOCK_S * p._rate_hz + 0.5)))
+    p._block_n = min(_BLOCK_MAX, p._segment_n, max(1, int(_BLOCK_S * p._rate_hz + 0.5)))
     # vertical force = raw force . the integer gravity direction (tilt.UP_UNIT long)
     one_g = p._accel_lsb_per_g * UP_UNIT
     p._vert_one = int(one_g)

@@ -236,7 +236,7 @@ class Pipeline(Tilt):
         self._seg_n = 0
         self._tilt_clear()
         # per sample, small ints: raw force and rate summed over the block under way, and for
-        # stillness the shifted vertical force and rate, summed and squared (see __init__)
+        # stillness the shifted vertical force and rate, summed and squared (see pipeinit.py)
         self._blk_start = 0  # _seg_n where the block under way began
         self._blk_stop = 1 if self._setoff.on else min(self._block_n, self._segment_n)
         self._blk_fx = self._blk_fy = self._blk_fz = 0
@@ -542,14 +542,14 @@ class Pipeline(Tilt):
     def _fault(self):
         """The segment's sensor fault kind, or 0: means of force and raw rate no trunk can
         produce (zeros, full scale) or a tilt vector off any physical size. Squared sums
-        against the squared limits (from __init__), the rare cases last: small ints only."""
+        against the squared limits (from pipeinit.py), the rare cases last: small ints only."""
         n = self._seg_n
         if n < 1:
             return 0
         # means in 2-count units (squares of 16-bit means stay small ints); all ints here
         sx, sy, sz = self._seg_fx // n >> 1, self._seg_fy // n >> 1, self._seg_fz // n >> 1
         force2 = sx * sx + sy * sy + sz * sz
-        # rms raw rate above the limit (shifted counts, see __init__): stuck at full scale. The
+        # rms raw rate above the limit (shifted counts, see pipeinit.py): stuck at full scale. The
         # force only over a segment of at least half the usual length: a step can cut one to a
         # sample or two, and those can be the heel strike's (5 g at a waist, 200 Hz); a sensor
         # stuck at full scale makes no steps, so its segments are whole
@@ -626,7 +626,7 @@ class Pipeline(Tilt):
             return False
         gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
         lsb_dps2 = self._gyro_lsb_per_dps * self._gyro_lsb_per_dps
-        # spreads from the shifted sums (see __init__)
+        # spreads from the shifted sums (see pipeinit.py)
         mx = self._seg_vert / n
         var_g2 = (self._seg_vert_sq / n - mx * mx) * self._vert_unit_g2
         mx, my, mz = self._seg_qx / n, self._seg_qy / n, self._seg_qz / n
