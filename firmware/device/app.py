@@ -29,7 +29,7 @@ except ImportError:  # CPython imports this module only to read it (host tools, 
 from ..core import haptics
 from ..core.compat import const, ticks_diff
 from ..core.gait import STATE_NAMES, STILL
-from ..core.haptics import BAND_NO, BAND_SET, READY
+from ..core.haptics import READY
 from . import controls
 from .errorlog import ErrorLog
 
@@ -163,7 +163,7 @@ class App:
                 self.coaching.player.play(READY, self.p.t_ms)
         elif press == controls.LONG:
             if self.drill is not None:
-                self.set_personal_band()
+                self.drill.set_personal_band(self)
             else:
                 self.p.recalibrate()
         elif press == controls.DOUBLE:
@@ -180,27 +180,6 @@ class App:
         cfg = self.cfg  # the personal band, once set, is in cfg (coaching.set_personal_band)
         self.drill = Drill(self.coaching.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
         self.drill.on = True
-
-    def set_personal_band(self):
-        """Long press in the drill: the lean held steady becomes the runner's band, at once and
-        in /leanclip.json (docs/coaching.md, section 6). A failed write still leaves the band
-        in force until power-off, and says why in /errors.log."""
-        t_ms = self.p.t_ms
-        held = self.drill.held_deg()
-        changes = None if held is None else self.coaching.set_personal_band(held)
-        if changes is None:
-            self.coaching.player.play(BAND_NO, t_ms)
-            return
-        self.drill.min_deg = changes["drill_min_deg"]
-        self.drill.max_deg = changes["drill_max_deg"]
-        self.event(t_ms, "personal_band", held)
-        self.coaching.player.play(BAND_SET, t_ms)
-        try:
-            from . import devconfig  # forgotten after start-up (modules.py): loaded for this
-
-            devconfig.save(changes)
-        except (OSError, ValueError) as e:
-            self.errlog.line("personal band not saved (in force until power-off): %r" % (e,))
 
     def collect_now(self):
         """The planned collection: here, right after a FIFO drain, rather than wherever an
