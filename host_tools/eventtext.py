@@ -67,6 +67,7 @@ INTERNAL = {
     "accel": "forward acceleration while setting off (the coach holds overlean alerts)",
     "battery": "battery voltage",
     "loop_stats": "sampling loop health: rate, jitter, overruns, FIFO overflows, GC pauses",
+    "pelvis_pairing": "chest and pelvis samples paired, pelvis samples held, dropped, missing",
 }
 
 # alert kind -> (what it means, what to try)

@@ -86,6 +86,8 @@ class Session:
         self.pelvis = {k: [] for k in PELVIS_FIELDS}
         self.events = []     # [(t_ms, name, data dict or text)]
         self.raw_blocks = []  # [(t_ms, int16 array (n, 6))]
+        # the pelvis partners of a RAW_PAIRS block's chest samples, by the block's stamp
+        self.pelvis_raw_blocks = {}  # {t_ms: int16 array (n, 6)}
         self.recovery = Recovery()
 
     def has_pelvis(self):
@@ -111,6 +113,18 @@ class Session:
             times.append(t + np.arange(len(s)) * period_ms)
             next_t = t + len(s) * period_ms
         return np.concatenate(times), np.concatenate([s for _, s in self.raw_blocks])
+
+    def raw_pelvis(self):
+        """The pelvis sensor's raw samples beside raw()'s rows (v3 RAW_PAIRS blocks): (has,
+        int16 counts (n, 6)), `has` False (counts 0) where the chest sample was fed alone; None
+        for a log without any (one sensor, or a summary log)."""
+        if not self.pelvis_raw_blocks or not self.header:
+            return None
+        has = np.concatenate([np.full(len(s), t in self.pelvis_raw_blocks)
+                              for t, s in self.raw_blocks])
+        counts = np.concatenate([self.pelvis_raw_blocks.get(t, np.zeros_like(s))
+                                 for t, s in self.raw_blocks])
+        return has, counts
 
 
 def blocks(data, recovery):
@@ -282,11 +296,15 @@ def decode(data, name="session"):
                 s.events.extend(block)
                 if block:
                     last_event_ms = max(last_event_ms or 0, block[-1][0])
-            else:
-                t_ms, at, n = unpack_raw(data, start, end)
+            else:  # RAW, or RAW_PAIRS: each chest sample then its pelvis partner
+                w = 2 if kind == logfmt.RAW_PAIRS else 1
+                t_ms, at, n = unpack_raw(data, start, end, w * logfmt.SAMPLE_BYTES)
                 samples = np.frombuffer(data, dtype=np.dtype(logfmt.SAMPLE_FORMAT),
-                                        count=n * logfmt.SAMPLE_VALUES, offset=at)
-                s.raw_blocks.append((t_ms, samples.reshape(n, logfmt.SAMPLE_VALUES).copy()))
+                                        count=n * w * logfmt.SAMPLE_VALUES, offset=at)
+                samples = samples.reshape(n, w * logfmt.SAMPLE_VALUES)
+                if w == 2 and t_ms not in s.pelvis_raw_blocks:  # (a repeat: see _in_time_order)
+                    s.pelvis_raw_blocks[t_ms] = samples[:, logfmt.SAMPLE_VALUES:].copy()
+                s.raw_blocks.append((t_ms, samples[:, :logfmt.SAMPLE_VALUES].copy()))
         except (ValueError, IndexError, UnicodeDecodeError):
             rec.blocks -= 1
             rec.malformed += 1

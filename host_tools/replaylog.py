@@ -39,8 +39,10 @@ def is_session_log(path):
 
 
 def raw_recording(path):
-    """(t0_s, rate_hz, values) from a raw-mode log: 6 values per sample in g and deg/s, ready
-    for the pipeline. Refuses a log with holes: replay assumes an unbroken sample stream."""
+    """(t0_s, rate_hz, values, pelvis values or None) from a raw-mode log: 6 values per sample
+    in g and deg/s, ready for the pipeline, and the pelvis pod's the same way where the log
+    has them for every sample. Refuses a log with holes: replay assumes an unbroken sample
+    stream."""
     s = logread.load(path)
     if s.header is None:
         raise UserError("%s: the header block is lost, so the sample rate and scales are "
@@ -61,7 +63,14 @@ def raw_recording(path):
     scale = np.array([1.0 / s.header["accel_lsb_per_g"]] * 3
                      + [1.0 / s.header["gyro_lsb_per_dps"]] * 3)
     values = (counts * scale).ravel().tolist()
-    return t_ms[0] / 1000.0, s.header["rate_hz"], values
+    pelvis = s.raw_pelvis()  # a pelvis pod's samples (RAW_PAIRS), else None
+    if pelvis is not None and not pelvis[0].all():
+        raise UserError("%s: the pelvis sensor's samples stop and start again; `leanclip "
+                        "export --csv` writes them as imu.csv (empty where missing), which "
+                        "replay takes" % path)
+    if pelvis is not None:
+        pelvis = (pelvis[1] * scale).ravel().tolist()
+    return t_ms[0] / 1000.0, s.header["rate_hz"], values, pelvis
 
 
 def _meta(cfg):

@@ -52,6 +52,7 @@ EVENTS = (
     (1450, "pelvis_fault", 1),
     (1470, "pelvis_back", 2.25),
     (1480, "pelvis_ok", 1.75),
+    (1490, "pelvis_pairing", (5960, 12, 7, 40)),
     (1500, "buzz_hipbend", 7.5),
     (1550, "buzz_lumbar_arch", -6.25),
     (-1, "stop", None),
@@ -124,5 +125,41 @@ def drive(out, seconds, raw=False, checkpoint=None):
     sink.close(t)
 
 
+# passes of a raw session with a pelvis pod (drive_pairs): samples fed, with their pelvis
+# partners or alone (the pod missing), as pod.Pod.feed hands them to the log
+PAIR_PASSES = ((5, False), (7, True), (7, True), (3, False), (9, True), (2, True), (4, False))
+
+
+def pair_value(k, j, pelvis):
+    """Value j of sample k (of the chest, or of its pelvis partner): 1 g along z, a wobble
+    that differs from sample to sample, axis to axis and sensor to sensor."""
+    return (4096 if j == 2 else 0) + (k * 7 + j * 11 + (5 if pelvis else 0)) % 61 - 30
+
+
+def drive_pairs(out, repeat=8):
+    """A raw session with a pelvis pod into `out` (a raw-mode writer): PAIR_PASSES, `repeat`
+    times, one pass each 100 ms."""
+    sink = SummarySink(out, T0_MS)
+    chest = array("h", [0] * (6 * 16))
+    pelvis = array("h", [0] * (6 * 16))
+    t = T0_MS
+    k = 0
+    for _ in range(repeat):
+        for n, paired in PAIR_PASSES:
+            for i in range(n):
+                for j in range(6):
+                    chest[6 * i + j] = pair_value(k + i, j, False)
+                    pelvis[6 * i + j] = pair_value(k + i, j, True)
+            sink.raw(t, chest, n, pelvis if paired else None)
+            k += n
+            t = (t + 10 * n) & _MASK
+            sink.poll(t)
+    sink.close(t)
+
+
 if __name__ == "__main__":
-    drive(writer(sys.argv[1], sys.argv[2] == "raw"), float(sys.argv[3]), sys.argv[2] == "raw")
+    if sys.argv[2] == "pairs":
+        drive_pairs(writer(sys.argv[1], True))
+    else:
+        drive(writer(sys.argv[1], sys.argv[2] == "raw"), float(sys.argv[3]),
+              sys.argv[2] == "raw")

@@ -98,6 +98,9 @@ def test_every_chest_sample_once_in_order_and_the_pelvis_partner_near_it(ppm):
     else:
         assert pair.dropped + pair.held <= _CARRY_MAX + 1
     assert unpaired == 0
+    # the counts the session log gets (pelvis_pairing): every chest sample fed is counted
+    # once, paired (held ones included) or alone
+    assert pair.fed_paired == len(fed) and pair.fed_alone == 0
 
 
 def test_a_stall_longer_than_the_fifo_realigns_within_a_pass():
@@ -134,6 +137,10 @@ def test_the_pelvis_missing_feeds_the_chest_alone_and_it_restarts_cleanly():
                        - chest.time_s(index(pair.chest, 0))) <= (_CARRY_MAX + 1) / RATE_HZ
         pair.keep()
     assert fed == list(range(len(fed)))
+    # counted for the session log (pelvis_pairing): the 100 passes unplugged (and the one
+    # after the pod came back, whose pelvis samples were forgotten) fed the chest alone
+    assert pair.fed_paired + pair.fed_alone == len(fed)
+    assert 100 * 2 <= pair.fed_alone <= 101 * 2 + _CARRY_MAX
 
 
 def test_a_loop_late_and_then_early_never_leaves_the_pipeline_without_a_pelvis_sample():

@@ -14,7 +14,8 @@ import pytest
 import upy
 from apprig import STILL_ROW, durations, on_intervals
 # the one-sensor boot test's run (upright from 75 s), its fixtures and checks
-from test_app_boot import UPRIGHT_FROM_MS, assert_pattern, events, lib, run_csv  # noqa: F401
+from test_app_boot import (  # noqa: F401
+    UPRIGHT_FROM_MS, assert_pattern, events, lib, press, run_csv)
 
 from firmware.core import haptics, lumbar
 from firmware.device.boards import BOARDS
@@ -116,6 +117,14 @@ def test_pod_unplugged_mid_run_chest_coaching_goes_on_with_events(lib, tmp_path,
     assert UNPLUG_MS - 500 <= lost[0] <= UNPLUG_MS + 100  # the sample clock: from power-on
     assert lost[2]["errno"] == errno.ENODEV
     assert REPLUG_MS - 500 <= back[0] <= REPLUG_MS + 1100  # retried once a second
+    # the pairing's counts beside loop_stats (once a minute; here the run ends before a stop):
+    # from boot to the report, the pod out from 40 s fed the chest alone (100 Hz), the rest
+    # paired; the pod's clock is the chest's here, so next to nothing dropped or repeated
+    pairing = events(s, "pelvis_pairing")
+    assert [e[0] for e in pairing] == [e[0] for e in events(s, "loop_stats")] and pairing
+    total = pairing[0][2]
+    assert total["alone"] == pytest.approx((pairing[0][0] - UNPLUG_MS) / 10, rel=0.05)
+    assert total["paired"] >= 3000 and total["held"] + total["dropped"] <= 10, total
     assert back[2]["lost_s"] == pytest.approx((REPLUG_MS - UNPLUG_MS) / 1000, abs=1.1)
     assert not events(s, "imu_lost")
     on = on_intervals(r["pwm"]["motor"])
@@ -140,6 +149,28 @@ def test_pod_unplugged_mid_run_chest_coaching_goes_on_with_events(lib, tmp_path,
     assert not events(s, "buzz_hipbend") and not events(s, "buzz_lumbar_arch")
     again = p["t_s"][p["t_s"] > REPLUG_MS / 1000]
     assert len(again) and again[0] <= REPLUG_MS / 1000 + 3  # trusted again soon after
+
+
+def test_raw_mode_with_a_pod_logs_both_sensors_samples(lib, tmp_path, run_csv):
+    """log_raw with a pod: every chest sample the pipeline got is in the log, each with the
+    pelvis sample it was paired with (RAW_PAIRS blocks); while the pod is unplugged the chest's
+    alone, and paired again once it is back."""
+    b, heap = board_for(lib, tmp_path, "xiao-esp32s3", "raw", config={"log_raw": True})
+    r = b.boot(run_csv, 12000, [(4000, "unplug_pelvis"), (7000, "replug_pelvis")] + press(11000),
+               pelvis=run_csv, heap=heap)
+    assert r["ended"] == "end" and b.errors() == ""
+    (s,) = b.sessions()
+    assert s.header["mode"] == "raw"
+    t_ms, counts = s.raw()
+    assert abs(len(counts) - events(s, "stop")[0][0] / 10) <= 2  # each sample once
+    has, pelvis = s.raw_pelvis()
+    (lost,) = events(s, "pelvis_lost")
+    (back,) = events(s, "pelvis_back")
+    assert has[t_ms < lost[0] - 100].all() and has[t_ms > back[0] + 100].all()
+    assert not has[(t_ms > lost[0] + 100) & (t_ms < back[0] - 100)].any()
+    lsb = s.header["accel_lsb_per_g"]  # the pod's samples: gravity, as the chest's
+    g = np.linalg.norm(pelvis[has][:, :3], axis=1) / lsb
+    assert np.median(g) == pytest.approx(1.0, abs=0.15)
 
 
 def test_a_one_imu_board_boots_as_before_without_a_pod(lib, tmp_path):

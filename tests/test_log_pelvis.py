@@ -4,6 +4,9 @@ reads them back (logread), exports them (pelvis.csv, the JSON's "pelvis"), and a
 session writes and exports exactly what it did before."""
 import csv
 import json
+import struct
+import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -63,7 +66,7 @@ def chest_only():
 def test_pelvis_rows_come_back_as_the_seconds_means(both):
     s = logread.decode(both)
     assert s.recovery.lost == 0 and s.recovery.skipped == 0
-    assert s.version == 3 and s.has_pelvis()
+    assert s.version == logfmt.VERSION and s.has_pelvis()
     p = s.pelvis
     seconds = p["t_s"].tolist()
     # every second with lean rows, except while the pelvis was lost
@@ -152,3 +155,76 @@ def test_a_two_sensor_replay_writes_the_pelvis_records_the_device_would(tmp_path
     assert cli.main(["replay", str(tmp_path / "sim" / "imu.csv"), "--out",
                      str(tmp_path / "one")]) == 0
     assert not logread.decode((tmp_path / "one" / "session.lcl").read_bytes()).has_pelvis()
+
+
+def _pairs_log():
+    f = logsample.CountingFile()
+    logsample.drive_pairs(logsample.writer(f, raw=True))
+    return bytes(f.durable)
+
+
+def _pairs_fed():
+    """(pelvis fed with it, per sample) of logsample.drive_pairs' session."""
+    return [paired for n, paired in logsample.PAIR_PASSES for _ in range(n)] * 8
+
+
+def test_raw_mode_with_a_pod_logs_each_chest_sample_with_its_pelvis_partner(tmp_path, capsys):
+    """Raw mode with a pelvis pod (v3 RAW_PAIRS blocks): every chest sample comes back once and
+    in order, each paired one with the pelvis sample it was fed with, the ones fed alone without;
+    the export's imu.csv gains replay's pelvis columns (empty where there was none), which
+    `leanclip replay`'s reader takes; a replay straight from the log refuses the gaps in one
+    line. A raw log without a pod has no pelvis part (raw_pelvis() None: test_log_golden's)."""
+    s = logread.decode(_pairs_log())
+    assert s.recovery.lost == 0 and s.recovery.skipped == 0
+    fed = _pairs_fed()
+    t_ms, counts = s.raw()
+    assert len(counts) == len(fed)
+    assert counts.tolist() == [[logsample.pair_value(k, j, False) for j in range(6)]
+                               for k in range(len(fed))]
+    assert np.diff(t_ms) == pytest.approx(10.0)
+    has, pcounts = s.raw_pelvis()
+    assert has.tolist() == fed
+    assert [pcounts[k].tolist() for k in range(len(fed)) if fed[k]] == [
+        [logsample.pair_value(k, j, True) for j in range(6)] for k in range(len(fed)) if fed[k]]
+    golden = Path(__file__).with_name("golden") / "v3" / "raw.lcl"  # no pod: no pelvis part
+    assert logread.load(golden).raw_pelvis() is None
+    kinds = {kind for _, _, kind, _, _ in logread.blocks(_pairs_log(), logread.Recovery())}
+    assert logfmt.RAW_PAIRS in kinds and logfmt.RAW in kinds
+    pairs = logread.frame(logfmt.RAW_PAIRS, bytes(4 + 24))  # one pair: from v4 on only
+    assert parse_block(pairs, 0)[:2] == (4, logfmt.RAW_PAIRS)
+    v3 = bytes([3 << 4 | logfmt.RAW_PAIRS]) + pairs[1:-4]  # the same block tagged v3, its
+    v3 += struct.pack("<I", zlib.crc32(v3))                 # CRC sound
+    assert parse_block(v3, 0) is None
+    (tmp_path / "pairs.lcl").write_bytes(_pairs_log())
+    assert cli.main(["export", str(tmp_path / "pairs.lcl"), "--csv"]) == 0
+    with (tmp_path / "pairs" / "imu.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [bool(r["pax"]) for r in rows] == fed
+    assert float(rows[5]["pgz"]) == pytest.approx(logsample.pair_value(5, 5, True) / 16.384,
+                                                  rel=1e-5)
+    from host_tools.replay_input import load_imu_csv
+
+    assert load_imu_csv(tmp_path / "pairs" / "imu.csv").pelvis
+    capsys.readouterr()
+    assert cli.main(["replay", str(tmp_path / "pairs.lcl"), "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "pelvis sensor's samples stop and start again" in err and "\n" not in err
+
+
+def test_a_raw_log_paired_throughout_replays_with_the_pelvis(tmp_path, monkeypatch):
+    from host_tools import replaylog
+
+    monkeypatch.setattr(logsample, "PAIR_PASSES", ((7, True), (9, True)))
+    (tmp_path / "all.lcl").write_bytes(_pairs_log())
+    t0, rate_hz, values, pelvis = replaylog.raw_recording(tmp_path / "all.lcl")
+    assert rate_hz == logsample.RATE_HZ and len(pelvis) == len(values) == 6 * 16 * 8
+    assert pelvis[5] == pytest.approx(logsample.pair_value(0, 5, True) / 16.384)
+
+
+def test_micropython_writes_the_same_raw_pairs(tmp_path, interp):
+    """The writer's interleaving on MicroPython (mpy-cross output): the same bytes as CPython's
+    (raw counts only: no floats to round apart)."""
+    root = interp.compile_firmware(tmp_path / "lib")
+    out = tmp_path / "pairs.lcl"
+    interp.run(Path(logsample.__file__), root, str(out), "pairs", "0")
+    assert out.read_bytes() == _pairs_log()

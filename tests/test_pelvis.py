@@ -359,7 +359,7 @@ def test_a_pelvis_block_round_trips_and_only_exists_from_v3():
     block = logread.frame(logfmt.PELVIS, payload)
     assert len(block) == 1 + logfmt.PELVIS_BYTES + 4
     version, kind, start, end = logparse.parse_block(block, 0)
-    assert (version, kind) == (3, logfmt.PELVIS)
+    assert (version, kind) == (logfmt.VERSION, logfmt.PELVIS)
     assert logparse.unpack_pelvis(block, start, end) == (70000 - 65536, -1.3, 9.0, 0.0,
                                                        logfmt.FLAG_HIPBEND)
     old = bytearray(block)

@@ -45,6 +45,7 @@ REGISTRY = (
     "27 imu_back 2- lost_s:f:s",
     "28 pelvis_lost 3- errno:i:errno",
     "29 pelvis_back 3- lost_s:f:s",
+    "30 pelvis_pairing 4- paired:i:count held:i:count dropped:i:count alone:i:count",
     "32 buzz_hipbend 3- lumbar_deg:f:deg",
     "33 buzz_lumbar_arch 3- lumbar_deg:f:deg",
     "34 pelvis_fault 3- kind:i:fault",

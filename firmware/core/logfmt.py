@@ -18,15 +18,19 @@ from .compat import const
 from .logevents import TEXT, event_types as _event_types  # read once below, then dropped
 
 # v2: forward_found carries speed_mps; pause/resume gone. v3: the pelvis sensor (PELVIS blocks,
-# its events). docs/log-format.md
-VERSION = const(3)
+# its events). v4: the pod's raw samples (RAW_PAIRS blocks) and pairing counts (event 30).
+# docs/log-format.md
+VERSION = const(4)
 
 HEADER = const(1)   # session metadata: mode, rates, scales, then JSON (fw, board, imu, config)
 SUMMARY = const(2)  # one second of running, reduced
 EVENTS = const(3)   # one or more timestamped events
 RAW = const(4)      # IMU samples at full rate, int16 counts as the driver delivered them
 PELVIS = const(5)   # v3: one second of the pelvis sensor's angles, beside that second's SUMMARY
-KINDS = (HEADER, SUMMARY, EVENTS, RAW, PELVIS)
+# v4: RAW with a pelvis pod: each sample the chest's six counts, then its pelvis partner's six
+# (the pair the pipeline was fed); chest samples fed alone stay in RAW blocks
+RAW_PAIRS = const(6)
+KINDS = (HEADER, SUMMARY, EVENTS, RAW, PELVIS, RAW_PAIRS)
 
 FRAME_BYTES = const(7)    # tag + length + crc
 PREFIX_BYTES = const(3)   # tag + length

@@ -6,8 +6,8 @@ import struct
 
 from .logfmt import (CRC_FORMAT, EVENT_FIXED_BYTES, EVENT_FORMAT, HEADER_FIXED_BYTES,
                      HEADER_FORMAT, KINDS, LEAN_PER_DEG, MAX_PAYLOAD, PELVIS, PELVIS_BYTES,
-                     PELVIS_FORMAT, PREFIX_BYTES, PREFIX_FORMAT, RAW_FIXED_BYTES, RAW_T_FORMAT,
-                     ROLL_PER_DEG, SAMPLE_BYTES, SUMMARY_BYTES, SUMMARY_FORMAT,
+                     PELVIS_FORMAT, PREFIX_BYTES, PREFIX_FORMAT, RAW_FIXED_BYTES, RAW_PAIRS,
+                     RAW_T_FORMAT, ROLL_PER_DEG, SAMPLE_BYTES, SUMMARY_BYTES, SUMMARY_FORMAT,
                      SUMMARY, SUMMARY_PREFIX_BYTES, TEXT, crc)
 
 
@@ -30,7 +30,8 @@ def parse_block(buf, off):
         return None
     tag = buf[off]
     kind = tag & 0x0F
-    if kind not in KINDS or tag >> 4 == 0 or (kind == PELVIS and tag >> 4 < 3):
+    if kind not in KINDS or tag >> 4 == 0 or (kind == PELVIS and tag >> 4 < 3) \
+            or (kind == RAW_PAIRS and tag >> 4 < 4):
         return None
     fixed = fixed_bytes(kind, tag >> 4)
     if fixed is not None:
@@ -100,10 +101,11 @@ def unpack_events(buf, start, end, types):
     return out
 
 
-def unpack_raw(buf, start, end):
-    """(t_ms of the first sample, offset of the int16 samples, sample count)."""
+def unpack_raw(buf, start, end, sample_bytes=SAMPLE_BYTES):
+    """(t_ms of the first sample, offset of the int16 samples, sample count); sample_bytes
+    2 x SAMPLE_BYTES for a RAW_PAIRS block (v4)."""
     n = end - start - RAW_FIXED_BYTES
-    if n < 0 or n % SAMPLE_BYTES:
+    if n < 0 or n % sample_bytes:
         raise ValueError("raw block of %d bytes" % (end - start))
     return (struct.unpack_from(RAW_T_FORMAT, buf, start)[0],
-            start + RAW_FIXED_BYTES, n // SAMPLE_BYTES)
+            start + RAW_FIXED_BYTES, n // sample_bytes)

@@ -101,9 +101,10 @@ class SummarySink:
                 self._palerts |= flag
         self.out.event(ms, logfmt.EVENT_CODES[name], value)
 
-    def raw(self, t_ms, buf, n):
-        """n IMU samples (6*n int16 counts in buf), the first taken at t_ms."""
-        self.out.raw(self._session_ms(t_ms), buf, n)
+    def raw(self, t_ms, buf, n, pelvis=None):
+        """n IMU samples (6*n int16 counts in buf), the first taken at t_ms; with `pelvis`
+        their pelvis partners (the same layout)."""
+        self.out.raw(self._session_ms(t_ms), buf, n, pelvis)
 
     def poll(self, t_ms):
         """Called by the loop every iteration, so each second is written as soon as it ends

@@ -17,6 +17,10 @@ other. So:
   which the tilt filter's accelerometer pull takes out, and the pairing never slips by more
   than _CARRY_MAX + 1 samples.
 
+What the pairing did is counted (`fed_paired`, `held`, `dropped`, `fed_alone`) and logged with the
+loop statistics once a minute (pod.Pod.write_stats: the `pelvis_pairing` event), so that a
+recording says how many pelvis samples were paired, repeated, dropped or missing.
+
 Integer work on preallocated buffers only: the loop calls this every pass (test_app_alloc.py).
 """
 from array import array
@@ -48,8 +52,12 @@ class Pairing:
         self._chest_wait = 0   # samples at the front of a buffer waiting for the other IMU
         self._pelvis_wait = 0
         self.paired = False    # the last take(): pelvis holds the partners of the chest samples
-        self.dropped = 0       # pelvis samples dropped: its clock ran ahead
-        self.held = 0          # pelvis samples repeated: the chest's clock ran ahead
+        # counts since the last report (pod.Pod.write_stats): chest samples fed with a pelvis
+        # sample (held ones included) and without one; pelvis samples dropped (its clock ran
+        # ahead) and repeated (the chest's clock ran ahead, or the pelvis sent none this pass)
+        self.fed_paired = self.fed_alone = 0
+        self.dropped = 0
+        self.held = 0
         self._chest_from = self._chest_keep = 0  # keep(): what moves to the front
         self._pelvis_from = self._pelvis_keep = 0
         self._last = array("h", bytes(12))  # the last pelvis sample fed, to hold across passes
@@ -78,14 +86,19 @@ class Pairing:
             if have:
                 self.held += m - have
                 _hold(self.pelvis, have, m)
+                self.fed_paired += m
+            else:
+                self.fed_alone += m
             self._plan(m, _CARRY_MAX, k, 0)
             return m
         self.paired = True
         if k > n + _CARRY_MAX:  # the pelvis ran ahead: drop its oldest surplus
             self.dropped += k - n - _CARRY_MAX
+            self.fed_paired += n
             self._plan(n, 0, k - _CARRY_MAX, _CARRY_MAX)
             return n
         m = n if n < k else k
+        self.fed_paired += m
         self._plan(m, n - m, m, k - m)
         return m
 
@@ -93,6 +106,7 @@ class Pairing:
         """The pelvis is missing: all chest samples (n new and those that waited) to feed alone."""
         n += self._chest_wait
         self.paired = False
+        self.fed_alone += n
         self._plan(n, 0, 0, 0)
         return n
 

@@ -33,8 +33,8 @@ def use(dev, chest, rate_hz, accel_fs_g, gyro_fs_dps):
 
 class Pod:
     """The pod's IMU (a drivers.pelvis.Pelvis), the pairing, and whether it answers. The app
-    calls pair_with() once, feed() every pass, check() once a second, chest_back() when its own
-    IMU is back."""
+    calls pair_with() once, feed() every pass, check() once a second, write_stats() with its
+    loop statistics, chest_back() when its own IMU is back."""
 
     def __init__(self, dev, settings):
         self.dev = dev
@@ -84,8 +84,8 @@ class Pod:
         else:
             n = pair.alone(n)
         if n:
-            if app.log_raw:  # the chest's samples (the log's raw block has one sensor)
-                app.log.raw(app.p.t_ms, pair.chest, n)
+            if app.log_raw:  # both sensors' samples as fed (RAW_PAIRS), the chest's alone
+                app.log.raw(app.p.t_ms, pair.chest, n, pair.pelvis if pair.paired else None)
             app.p.feed(pair.chest, n, pair.pelvis if pair.paired else None)
         pair.keep()
         if gone:  # after the feed: the SENSOR cue starts at the latest sample, as it plays
@@ -106,6 +106,15 @@ class Pod:
             self.dev.configure(*self._settings)
         else:
             self.dev.reconnect()
+
+    def write_stats(self, app):
+        """With the app's loop_stats (once a minute and at session stop): the pairing's counts
+        since the last report, as `pelvis_pairing` (paired, held, dropped, alone; pairing.py),
+        so that a recording says how much of the pelvis data was paired."""
+        pair = self.pair
+        app.event(app.p.t_ms, "pelvis_pairing",
+                  (pair.fed_paired, pair.held, pair.dropped, pair.fed_alone))
+        pair.fed_paired = pair.held = pair.dropped = pair.fed_alone = 0
 
     def chest_back(self, app, now_ms):
         """The chest IMU is back after a gap: the pod's FIFO ran on (or was reset) meanwhile."""

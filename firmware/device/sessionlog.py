@@ -86,6 +86,7 @@ class LogWriter:
             self._raw_bytes = byte_view(self._raw, 2 * logfmt.SAMPLE_VALUES * self._raw_cap)
             self._raw_t = bytearray(logfmt.RAW_FIXED_BYTES)
         self._raw_n = 0
+        self._raw_w = logfmt.SAMPLE_VALUES  # values a sample in the buffer: 12 for pairs
         self._own = isinstance(target, str)
         self._f = None
         try:
@@ -117,8 +118,9 @@ class LogWriter:
 
     def _write_pending(self):
         if self._raw is not None and self._raw_n:
-            self._block(logfmt.RAW, self._raw_t, self._raw_mv,
-                        self._raw_n * logfmt.SAMPLE_VALUES, 2)
+            w = self._raw_w
+            self._block(logfmt.RAW if w == logfmt.SAMPLE_VALUES else logfmt.RAW_PAIRS,
+                        self._raw_t, self._raw_mv, self._raw_n * w, 2)
             self._raw_n = 0
         if self._events_len:
             self._block(logfmt.EVENTS, None, self._events, self._events_len)
@@ -193,25 +195,42 @@ class LogWriter:
         except OSError as e:
             self._stop(e)
 
-    def raw(self, t_ms, buf, n):
-        """Copy n samples (6*n int16 in buf, the first taken at session ms t_ms); ignored in
-        summary mode. A full buffer is written as a block at once."""
+    def raw(self, t_ms, buf, n, pelvis=None):
+        """Copy n samples (6*n int16 in buf, the first taken at session ms t_ms), and with
+        `pelvis` each one's pelvis partner (6*n int16: RAW_PAIRS blocks, the same buffer
+        holding half as many samples); ignored in summary mode. A full buffer is written as a
+        block at once, and so is one of the other kind."""
         if self._f is None or self._raw is None:
             return
         self._last_ms = t_ms
-        src = memoryview(buf)
+        w = logfmt.SAMPLE_VALUES
+        if pelvis is not None:
+            w += w
         i = 0
         try:
+            if self._raw_n and w != self._raw_w:
+                self._write_pending()
+            self._raw_w = w
+            cap = self._raw_cap * logfmt.SAMPLE_VALUES // w
+            src = memoryview(buf)
+            raw = self._raw
             while i < n:
                 if self._raw_n == 0:
                     logfmt.pack_raw_time(self._raw_t, t_ms + int(i * 1000 / self.rate_hz))
-                take = min(n - i, self._raw_cap - self._raw_n)
-                at = self._raw_n * logfmt.SAMPLE_VALUES
-                self._raw_mv[at:at + take * logfmt.SAMPLE_VALUES] = \
-                    src[i * logfmt.SAMPLE_VALUES:(i + take) * logfmt.SAMPLE_VALUES]
+                take = min(n - i, cap - self._raw_n)
+                at = self._raw_n * w
+                if pelvis is None:
+                    self._raw_mv[at:at + take * w] = src[i * w:(i + take) * w]
+                else:  # (interleaved value by value: a slice per sample would allocate)
+                    for j in range(6 * i, 6 * (i + take)):
+                        raw[at] = buf[j]
+                        raw[at + 6] = pelvis[j]
+                        at += 1
+                        if j % 6 == 5:
+                            at += 6
                 self._raw_n += take
                 i += take
-                if self._raw_n == self._raw_cap:
+                if self._raw_n == cap:
                     self._write_pending()
         except OSError as e:
             self._stop(e)

@@ -17,6 +17,7 @@ from firmware.core import logfmt
 from firmware.core.gait import STATE_NAMES
 
 from .. import logread, outfiles
+from ..replay_input import PELVIS_COLUMNS
 from ..errors import UserError
 
 EVENT_HEADER = ("t_s", "event", "value", "unit")
@@ -123,14 +124,26 @@ def export_csv(s, out):
         _write_csv(written[-1], logread.PELVIS_FIELDS, pelvis_rows(s))
     t_ms, counts = s.raw()
     if len(counts):
-        h = s.header
-        g = counts[:, :3] / h["accel_lsb_per_g"]
-        dps = counts[:, 3:] / h["gyro_lsb_per_dps"]
-        rows = (["%.5f" % (t / 1000.0)] + ["%.6g" % v for v in a] + ["%.6g" % v for v in w]
-                for t, a, w in zip(t_ms, g, dps, strict=True))
-        _write_csv(out / CSV_FILES[3], IMU_HEADER, rows)
+        rows = [["%.5f" % (t / 1000.0)] + r for t, r in zip(t_ms, _units(s, counts),
+                                                             strict=True)]
+        header = IMU_HEADER
+        pelvis = s.raw_pelvis()
+        if pelvis is not None:  # both sensors (RAW_PAIRS): leanclip replay's pelvis columns,
+            # empty where the chest was fed alone (replay goes on chest-only there)
+            header += PELVIS_COLUMNS
+            for r, has, p in zip(rows, pelvis[0], _units(s, pelvis[1]), strict=True):
+                r += p if has else [""] * 6
+        _write_csv(out / CSV_FILES[3], header, rows)
         written.append(out / CSV_FILES[3])
     return written
+
+
+def _units(s, counts):
+    """Raw counts (n, 6) as rows of g and deg/s text, by the header's scales."""
+    h = s.header
+    g = counts[:, :3] / h["accel_lsb_per_g"]
+    dps = counts[:, 3:] / h["gyro_lsb_per_dps"]
+    return [["%.6g" % v for v in a] + ["%.6g" % v for v in w] for a, w in zip(g, dps, strict=True)]
 
 
 def json_doc(s):
@@ -144,6 +157,11 @@ def json_doc(s):
            "raw": {"t_ms": t_ms.tolist(), "counts": counts.tolist()}}
     if s.has_pelvis():  # a one-sensor log's document stays as it was
         doc["pelvis"] = {k: s.pelvis[k].tolist() for k in logread.PELVIS_FIELDS}
+    pelvis = s.raw_pelvis()
+    if pelvis is not None:  # both sensors' raw samples: null where the chest was fed alone
+        doc["raw"]["pelvis_counts"] = [c if has else None
+                                       for has, c in zip(pelvis[0], pelvis[1].tolist(),
+                                                         strict=True)]
     return doc
 
 
