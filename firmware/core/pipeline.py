@@ -37,7 +37,7 @@ from .compat import TICKS_MASK, const, ticks_diff
 from .gait import RUNNING, STILL
 from .haptics import READY, SENSOR, STAND_TALL
 from .orientation import tilt_deg
-from .tilt import G_COUNTS, TURN_RAD_COUNTS, Tilt
+from .tilt import G_COUNTS, TURN_RAD_COUNTS, UP_UNIT, Tilt
 
 # every event name a sink gets from feed(), the pipeline's own and the coaching object's
 # (names and codes: the registry in logfmt)
