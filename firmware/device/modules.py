@@ -14,6 +14,7 @@ import sys
 AFTER_START = ("firmware.device.startup", "firmware.device.boards", "firmware.device.pins",
                "firmware.device.devconfig", "firmware.device.pinrules", "firmware.core.config",
                "firmware.core.configtext", "firmware.core.logevents", "firmware.core.pipeinit",
+               "firmware.core.partsinit",
                "firmware.drivers.imu", "firmware.drivers.mpu6xxx", "firmware.drivers.lsm6ds",
                "firmware.drivers.icm42688", "firmware.drivers.baro", "firmware.drivers.bmp",
                "firmware.drivers.drv2605",
