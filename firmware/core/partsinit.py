@@ -1,6 +1,7 @@
 """The constructors' work of the coaching's and the pipeline's parts (coach.Coach,
-context.Context, drift.Drift, gait.Gait, forward.SetOff, orientation.Frame): their settings
-read from the config and their starting state. Each function is named after its class and
+schedule.Schedule, context.Context, drift.Drift, gait.Gait, forward.SetOff,
+tiltgain.TiltGain, orientation.Frame): their settings read from the config and their
+starting state. Each function is named after its class and
 fills that class's new object.
 
 Why apart from the classes: installed as .mpy files (the default `leanclip flash` path) a
@@ -9,7 +10,7 @@ whole session; this code runs once per App(). The app forgets it once App() is b
 (device/modules.py, AFTER_START; docs/device.md, "Memory"). With a pelvis pod it is imported
 again at the first pelvis stride (lumbar.py makes a Coach and a Context) and kept. The names
 are the classes' own because every new name costs the board a qstr. What needs a class's
-private constants (the rings' lengths) stays in its __init__.
+private constants (the rings' lengths, the bias's wander) stays in its __init__.
 """
 from .gait import STILL
 
@@ -30,6 +31,14 @@ def Coach(c, cfg):
     # context.py): an alert needs the lean outside the band with this added as well
     c.doubt_deg = 0.0
     c.reset()
+
+
+def Schedule(s, cfg, n_classes):
+    s.stage = cfg["coach_stage"]
+    s.summary_ms = int(cfg["summary_min"] * 60000)
+    s.class_ms = [0] * n_classes
+    s.episodes = 0
+    s.last_ms = None
 
 
 def Context(c, cfg):
@@ -73,6 +82,14 @@ def SetOff(s, cfg, rate_hz, accel_lsb_per_g, frame):
     # velocity and displacement on h1 and h2, as sums over samples of raw counts
     s._vel_1 = s._vel_2 = 0.0
     s._dist_1 = s._dist_2 = 0.0
+
+
+def TiltGain(t, cfg):
+    t._min_pull = 1.0 / cfg["tilt_tau_s"]
+    t._min_k2 = 1.0 / (cfg["tilt_tau_s"] * cfg["bias_tau_s"])  # bias gain, per s^2
+    t._window_s = 0.0
+    t._gated_s = 0.0     # strides left out in a row (s)
+    t._bias_x = t._bias_y = t._bias_z = 0.0  # the bias when the window began
 
 
 def Frame(f):
