@@ -50,7 +50,7 @@ class LogWriter:
     binary file.
 
     meta_json: JSON object text with fw, board, imu, config, calibration (see docs), or a
-    function giving its parts (logfmt.header_parts)."""
+    function giving its parts (logheader.header_parts)."""
 
     def __init__(self, target, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
                  start_epoch_s, meta_json, raw_samples=_RAW_SAMPLES, reserve=None):
@@ -86,11 +86,13 @@ class LogWriter:
             self._raw_t = bytearray(logfmt.RAW_FIXED_BYTES)
         self._raw_n = 0
         self._raw_w = logfmt.SAMPLE_VALUES  # values a sample in the buffer: 12 for pairs
+        from ..core.logheader import header_parts, write_block  # a session start's code
+
         self._own = isinstance(target, str)
         self._f = None
         try:
             self._f = open(target, "wb") if self._own else target
-            logfmt.write_block(self._f, logfmt.HEADER, logfmt.header_parts(
+            write_block(self._f, logfmt.HEADER, header_parts(
                 mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s,
                 meta_json))
             self._f.flush()
