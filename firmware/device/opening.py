@@ -30,16 +30,16 @@ from .loop import Ticker
 # have are then never loaded, and the finders are forgotten after start-up (modules.py).
 
 
-def HostWatch(h):
+def HostWatch(self):
     """hostlink.HostWatch()'s work (named after it: a new name costs the board a qstr)."""
-    h.until_ms = None  # live lines on until then (None: nobody attached)
+    self.until_ms = None  # live lines on until then (None: nobody attached)
     try:
         import select
 
-        h._poll = select.poll()
-        h._poll.register(sys.stdin, select.POLLIN)
+        self._poll = select.poll()
+        self._poll.register(sys.stdin, select.POLLIN)
     except (ImportError, AttributeError, OSError, TypeError, ValueError):
-        h._poll = None  # no stdin to listen on (CPython under test, a detached board)
+        self._poll = None  # no stdin to listen on (CPython under test, a detached board)
 
 
 def open_haptic(profile, i2c):
