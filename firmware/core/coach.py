@@ -37,7 +37,7 @@ _MAX_STRIDES = const(8)
 
 class Coach:
     def __init__(self, cfg):
-        from .partsinit import Coach  # the settings and state (partsinit.py: run once, then forgotten)
+        from .partsinit import Coach  # (partsinit.py: run once, then forgotten)
 
         self.recent = [0.0] * _MAX_STRIDES
         self.plan = Schedule(cfg, len(FAULT_NAMES))

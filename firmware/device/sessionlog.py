@@ -50,7 +50,9 @@ class LogWriter:
     binary file.
 
     meta_json: JSON object text with fw, board, imu, config, calibration (see docs), or a
-    function giving its parts (logheader.header_parts)."""
+    function giving its parts (logheader.header_parts). reserve: the path of the reserve file
+    (above), deleted when the flash is full; a path and not the store's method, which would
+    keep the store's code (sessionstart.py) in the heap all session."""
 
     def __init__(self, target, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
                  start_epoch_s, meta_json, raw_samples=_RAW_SAMPLES, reserve=None):
@@ -73,7 +75,7 @@ class LogWriter:
         session reuses them, as a heap a session has cut up may have no 512 B block left for
         new ones (docs/device.md, "Memory")."""
         self.stopped = None  # None while logging, else why it stopped (one line)
-        self._reserve = reserve  # the reserve file's path: deleted at ENOSPC, before the last block
+        self._reserve = reserve  # deleted at ENOSPC, to make room for the last block
         self._last_ms = 0    # latest session time seen, to stamp the stop event
         self.rate_hz = rate_hz
         self._events_len = 0
