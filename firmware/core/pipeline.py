@@ -37,7 +37,7 @@ from .compat import TICKS_MASK, const, ticks_diff
 from .gait import RUNNING, STILL
 from .haptics import READY, SENSOR, STAND_TALL
 from .orientation import tilt_deg
-from .tilt import G_COUNTS, TURN_RAD_COUNTS, Tilt
+from .tilt import G_COUNTS, TURN_RAD_COUNTS, UP_UNIT, Tilt
 
 # every event name a sink gets from feed(), the pipeline's own and the coaching object's
 # (names and codes: the registry in logfmt)
@@ -97,6 +97,14 @@ _OFFSET_SHARE = 0.5
 _OFFSET_SETTLED = 0.2   # learn only if the pull undid at least this share of a corner's error
 _OFFSET_MAX_G = 0.15    # beyond any accelerometer's zero-g offset
 _COACH_TURN_HOLD_MS = const(0)
+# A corner's turn axis as the gyro measures it (tilt.py leaves the turn about it out) is taken
+# from strides that turn at least this fast (a residual gyro bias of 0.3 deg/s across up then
+# tilts it by < 1 deg) and whose axis lies within atan(0.15) = 8.5 deg of grav's: grav holds
+# the accelerometer's offset (up to 0.08 g a axis: up to 6.5 deg across up) and the gyro's axis
+# errors add ~2 %; strides that bank into or out of a corner also turn about forward (docs/
+# orientation.md, "Corners without their yaw").
+_AXIS_MIN_DPS = 20.0
+_AXIS_COS2 = 0.978  # 1 / (1 + 0.15^2)
 # Breaking into a run from a walk or a stop, the runner speeds up by ~2 m/s in a few seconds,
 # which leans the mean force back by several degrees and the lean estimate with it: the coach's
 # evidence starts this long after running does
@@ -746,6 +754,7 @@ class Pipeline(Tilt):
         self._lost = True
         self._fault_ms = self.t_ms
         self._clean_steps = 0
+        self._yaw_free = False
         self._still_ms = 0
         self._quiet_n = 0
         self._bridge = False
@@ -800,6 +809,10 @@ class Pipeline(Tilt):
             self._yaw_base_dps += d * min(1.0, cur[WIN_N] * self._dt_s / _YAW_BASE_S)
         if turning:
             self._turn_ms = t_ms
+        self._yaw_free = False
+        if (turning and abs(yaw_dps) >= _AXIS_MIN_DPS and self.state != STILL
+                and self._bias_known and not self._lost):
+            self._turn_axis(cur, prev)
         if self._lost:
             self._clean_steps += 1
             if self._clean_steps >= _RECOVER_STEPS:  # the stride's mean force is gravity
@@ -921,6 +934,32 @@ class Pipeline(Tilt):
         self._offset_known = True
         self._tilt_move(-dx, -dy, -dz)
 
+    def _turn_axis(self, cur, prev):
+        """A turning stride: its mean rate as the gyro measures it points along the true
+        vertical as the gyro sees it, its scale and axis errors included (rocking, rolling and
+        yawing in step average out over the stride). The turn about it leaves the vertical
+        where it is in the sensor frame, so until the next step tilt.py leaves it out of the
+        blocks' turns (_yaw_free): the offset grav holds is no longer swung round by the
+        corner, nor grav tilted by the gyro's errors in it. Only where the stride's axis is
+        near grav's: a stride banking into or out of the corner turns about forward too."""
+        gx = cur[WIN_GRAV_X] + prev[WIN_GRAV_X]
+        gy = cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y]
+        gz = cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z]
+        rx = cur[_WIN_RATE_X] + prev[_WIN_RATE_X]
+        ry = cur[_WIN_RATE_Y] + prev[_WIN_RATE_Y]
+        rz = cur[_WIN_RATE_Z] + prev[_WIN_RATE_Z]
+        r = math.sqrt(rx * rx + ry * ry + rz * rz)
+        along = (rx * gx + ry * gy + rz * gz) / (r * math.sqrt(gx * gx + gy * gy + gz * gz))
+        if along * along < _AXIS_COS2:
+            return
+        rx /= r
+        ry /= r
+        rz /= r
+        self._axis_x = round(rx * UP_UNIT)
+        self._axis_y = round(ry * UP_UNIT)
+        self._axis_z = round(rz * UP_UNIT)
+        self._yaw_free = True
+
     def _drop_sideways(self, win):
         """Turning: the mean force leans into the turn (centripetal), sideways only, so undo the
         sideways part of this step's pull and keep the forward-back part. A tilt error is fixed
@@ -979,6 +1018,8 @@ class Pipeline(Tilt):
     def _set_state(self, state):
         if state == RUNNING:
             self._run_start_ms = self.t_ms
+        elif state == STILL:
+            self._yaw_free = False  # (a corner's axis is a running stride's)
         self.state = state
         self._sink.event(self.t_ms, "state", state)
         if state != RUNNING:
