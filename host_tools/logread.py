@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from firmware.core import configtext, logevents, logfmt
+from firmware.core import configtext, logevents, logfmt, logheader
 from firmware.core.logparse import (fixed_bytes, parse_block, unpack_events, unpack_header,
                                      unpack_pelvis, unpack_raw, unpack_summary)
 from firmware.core.coach import CUE_NAMES
@@ -388,10 +388,10 @@ def frame(kind, payload):
     """One whole block as bytes, as the device writes it (tests, benches). Here, not in logfmt.py:
     the device never needs it, and as .mpy every function there is heap (docs/device.md)."""
     out = BytesIO()
-    logfmt.write_block(out, kind, (payload,))
+    logheader.write_block(out, kind, (payload,))
     return out.getvalue()
 
 
 def header_payload(*args):
-    """logfmt.header_parts joined: a HEADER block's payload (tests)."""
-    return b"".join(logfmt.header_parts(*args))
+    """logheader.header_parts joined: a HEADER block's payload (tests)."""
+    return b"".join(logheader.header_parts(*args))

@@ -9,7 +9,7 @@ from firmware.core import config
 from firmware.core.haptics import Player
 from firmware.device import controls, devconfig
 from firmware.device.controls import DOUBLE, LONG, NONE, SHORT, Button
-from firmware.core.coaching import personal_band
+from firmware.core.config import personal_band
 from firmware.core.orientation import tilt_deg
 from firmware.device.drill import Drill
 from firmware.device.errorlog import ErrorLog

@@ -10,7 +10,7 @@ import pytest
 import logsample
 from firmware.core import logfmt
 from firmware.core.summary import SummarySink
-from firmware.device.sessionlog import SessionStore
+from firmware.device.sessionstart import SessionStore
 from host_tools import logread
 
 
@@ -188,7 +188,7 @@ def _run_on(interp, tmp_path, text, *args):
 def test_the_session_store_works_on_micropython(tmp_path, interp):
     out = _run_on(
         interp, tmp_path,
-        "from firmware.device.sessionlog import SessionStore\n"
+        "from firmware.device.sessionstart import SessionStore\n"
         "import sys\n"
         "s = SessionStore(sys.argv[1] + '/logs', keep_sessions=2)\n"
         "for i in range(4):\n"

@@ -37,23 +37,11 @@ _MAX_STRIDES = const(8)
 
 class Coach:
     def __init__(self, cfg):
-        self.arch_deg = cfg["arch_below_deg"]
-        self.upright_deg = cfg["upright_below_deg"]
-        self.over_deg = self.over_base_deg = cfg["overlean_above_deg"]
-        self.over_on = cfg["overlean_alert"]
-        self.hyst_deg = cfg["band_hysteresis_deg"]
-        self.hold_ms = int(cfg["fault_hold_s"] * 1000)
-        self.repeat_ms = int(cfg["repeat_s"] * 1000)
-        self.clear_ms = int(cfg["clear_s"] * 1000)
-        self.n_avg = cfg["coach_strides"]
-        self.correct_ms = int(cfg["correct_s"] * 1000) if cfg["correction_cue"] else -1  # -1: off
+        from .partsinit import Coach  # (partsinit.py: run once, then forgotten)
+
         self.recent = [0.0] * _MAX_STRIDES
         self.plan = Schedule(cfg, len(FAULT_NAMES))
-        self.hold_over = False
-        # which way and how far (deg) the lean may be off right now (coaching.py, from
-        # context.py): an alert needs the lean outside the band with this added as well
-        self.doubt_deg = 0.0
-        self.reset()
+        Coach(self, cfg)
 
     def reset(self):
         self.n_seen = 0

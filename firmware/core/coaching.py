@@ -31,28 +31,9 @@ from .haptics import LEVEL_FULL, PATTERNS, Player
 from .logfmt import BUZZ_EVENTS  # indexed by the coach's cue (FAULT_UPRIGHT ...)
 from .schedule import SUMMARY, stage_for
 
-_DRILL_HALF_DEG = 2.0  # the drill band becomes the held lean +- this
 # the event of each chest cue (coach.CUE_NAMES' numbers): its buzzes, the correction cue (the
 # pelvis sensor's are lumbar.py's)
 _CUE_EVENTS = BUZZ_EVENTS + ("cue_good",)
-
-
-def personal_band(cfg, held_deg):
-    """The config changes that make held_deg the runner's good lean, or None when it cannot be
-    one: upright ends personal_margin_deg below it (never within 1 deg of the arch band, and
-    within the key's limits) and it must lie below the over-lean band."""
-    from . import config  # the schema, for its limits: not kept in RAM for this rare moment
-
-    lo, hi = config.SCHEMA["upright_below_deg"][1:3]
-    upright = round(min(hi, max(lo, cfg["arch_below_deg"] + 1.0,
-                                held_deg - cfg["personal_margin_deg"])), 1)
-    lo, hi = config.SCHEMA["drill_min_deg"][1:3]
-    d_min = round(min(hi, max(lo, held_deg - _DRILL_HALF_DEG)), 1)
-    lo, hi = config.SCHEMA["drill_max_deg"][1:3]
-    d_max = round(min(hi, max(lo, held_deg + _DRILL_HALF_DEG)), 1)
-    if not (upright < held_deg < cfg["overlean_above_deg"] and d_min < d_max):
-        return None
-    return {"upright_below_deg": upright, "drill_min_deg": d_min, "drill_max_deg": d_max}
 
 
 class Coaching:
@@ -95,6 +76,8 @@ class Coaching:
         """Make held_deg the runner's good lean at once. Returns the config changes to save
         (upright_below_deg, drill_min_deg, drill_max_deg), or None when held_deg cannot be a
         good lean (nothing changes)."""
+        from .config import personal_band  # (with the schema: loaded for this rare moment)
+
         changes = personal_band(self._cfg, held_deg)
         if changes is not None:
             self._cfg.update(changes)

@@ -160,3 +160,24 @@ def validate(user):
         cfg["drill_min_deg"] = SCHEMA["drill_min_deg"][0]
         cfg["drill_max_deg"] = SCHEMA["drill_max_deg"][0]
     return cfg, errors
+
+
+_DRILL_HALF_DEG = 2.0  # the drill band becomes the held lean +- this
+
+
+def personal_band(cfg, held_deg):
+    """The config changes that make held_deg the runner's good lean, or None when it cannot be
+    one: upright ends personal_margin_deg below it (never within 1 deg of the arch band, and
+    within the key's limits) and it must lie below the over-lean band. Here, with the schema's
+    limits, not in coaching.py: coaching lives for the whole session, and this runs at a rare
+    long press in the drill (coaching.Coaching.set_personal_band imports it then)."""
+    lo, hi = SCHEMA["upright_below_deg"][1:3]
+    upright = round(min(hi, max(lo, cfg["arch_below_deg"] + 1.0,
+                                held_deg - cfg["personal_margin_deg"])), 1)
+    lo, hi = SCHEMA["drill_min_deg"][1:3]
+    d_min = round(min(hi, max(lo, held_deg - _DRILL_HALF_DEG)), 1)
+    lo, hi = SCHEMA["drill_max_deg"][1:3]
+    d_max = round(min(hi, max(lo, held_deg + _DRILL_HALF_DEG)), 1)
+    if not (upright < held_deg < cfg["overlean_above_deg"] and d_min < d_max):
+        return None
+    return {"upright_below_deg": upright, "drill_min_deg": d_min, "drill_max_deg": d_max}

@@ -19,12 +19,9 @@ _DEG_PER_RAD = 57.29577951308232  # after a gap (stopped, or no stride rows) sta
 
 class Context:
     def __init__(self, cfg):
-        self.min_g = cfg["accel_min_g"]
-        self.hold_ms = int(cfg["accel_hold_s"] * 1000)
-        self.accelerating = False
-        self.mean_g = 0.0
-        self.last_ms = None
-        self.accel_ms = 0
+        from .partsinit import Context  # (partsinit.py: run once, then forgotten)
+
+        Context(self, cfg)
 
     def update(self, t_ms, fwd_g):
         """One stride's mean forward specific force (g). True when an accelerating phase starts

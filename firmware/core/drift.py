@@ -14,16 +14,9 @@ _MAX_GAP_MS = const(2000)  # strides further apart than this (a pause) add no ru
 
 class Drift:
     def __init__(self, cfg):
-        self.limit_deg = cfg["drift_deg"]
-        self.base_from_ms = int(cfg["drift_settle_min"] * 60000)
-        self.base_to_ms = self.base_from_ms + int(cfg["drift_base_min"] * 60000)
-        self.run_ms = 0
-        self.base_sum = 0.0
-        self.base_n = 0
-        self.base_deg = 0.0
-        self.now_deg = 0.0
-        self.drifted = False
-        self.last_ms = None
+        from .partsinit import Drift  # (partsinit.py: run once, then forgotten)
+
+        Drift(self, cfg)
 
     def pause(self):
         self.last_ms = None

@@ -18,15 +18,9 @@ _G_MPS2 = 9.80665
 
 class SetOff:
     def __init__(self, cfg, rate_hz, accel_lsb_per_g, frame):
-        self.window_ms = int(cfg["forward_window_s"] * 1000)
-        self.on = False  # a set-off window is open: feed it every sample
-        self._min_mps = cfg["forward_min_mps"]
-        self._dt_s = 1.0 / rate_hz
-        self._accel_lsb_per_g = accel_lsb_per_g
-        self._frame = frame  # up and its two horizontal axes h1, h2; receives forward
-        # velocity and displacement on h1 and h2, as sums over samples of raw counts
-        self._vel_1 = self._vel_2 = 0.0
-        self._dist_1 = self._dist_2 = 0.0
+        from .partsinit import SetOff  # (partsinit.py: run once, then forgotten)
+
+        SetOff(self, cfg, rate_hz, accel_lsb_per_g, frame)
 
     def start(self):
         self.on = True

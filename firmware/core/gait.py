@@ -20,14 +20,11 @@ _RUN_SWING_G = 1.2  # walking's stance peak less its trough stays well below thi
 
 class Gait:
     def __init__(self, cfg):
-        self.run_peak_g = cfg["run_peak_g"]
-        self.run_flight_g = cfg["run_flight_g"]
+        from .partsinit import Gait  # (partsinit.py: run once, then forgotten)
+
         self.intervals_ms = [0] * _HISTORY
         self.kinds = [0] * _HISTORY  # 1 = running step
-        self.count = 0               # steps in the current bout (capped)
-        self.last_ms = 0
-        self.state = STILL
-        self.cadence_spm = 0.0
+        Gait(self, cfg)
 
     def step(self, t_ms, peak_g, trough_g):
         """A step was detected at t_ms. Returns the new state (or the same)."""

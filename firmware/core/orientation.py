@@ -35,13 +35,9 @@ class Frame:
     """Up, forward and left in sensor axes; turns a gravity vector into lean and roll."""
 
     def __init__(self):
-        self.up = None
-        self.forward = None
-        self.left = None
-        self.h1 = None
-        self.h2 = None
-        self.lean_deg = 0.0
-        self.roll_deg = 0.0
+        from .partsinit import Frame  # (partsinit.py: run once, then forgotten)
+
+        Frame(self)
 
     def set_up(self, x, y, z):
         """Zero lean is this specific-force direction; forward must be found again."""

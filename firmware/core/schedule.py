@@ -39,11 +39,9 @@ class Schedule:
     that the summary stage can say what the last few minutes were like."""
 
     def __init__(self, cfg, n_classes):
-        self.stage = cfg["coach_stage"]
-        self.summary_ms = int(cfg["summary_min"] * 60000)
-        self.class_ms = [0] * n_classes
-        self.episodes = 0
-        self.last_ms = None
+        from .partsinit import Schedule  # (partsinit.py: run once, then forgotten)
+
+        Schedule(self, cfg, n_classes)
 
     def alert_episode(self):
         """A fault has lasted long enough to buzz: will this episode be cued?"""

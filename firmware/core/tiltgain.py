@@ -52,13 +52,11 @@ class TiltGain:
     `reset()`, `surprising(...)` and `stride(...)`."""
 
     def __init__(self, cfg):
-        self._min_pull = 1.0 / cfg["tilt_tau_s"]
-        self._min_k2 = 1.0 / (cfg["tilt_tau_s"] * cfg["bias_tau_s"])  # bias gain, per s^2
+        from .partsinit import TiltGain  # (partsinit.py: run once, then forgotten)
+
+        TiltGain(self, cfg)
         self._walk = _WALK_REF   # the bias's wander, estimated (rad/s per sqrt(s))
         self._r = _WALK_REF * _WALK_REF / (self._min_k2 * self._min_k2)
-        self._window_s = 0.0
-        self._gated_s = 0.0     # strides left out in a row (s)
-        self._bias_x = self._bias_y = self._bias_z = 0.0  # the bias when the window began
         self.reset()
 
     def reset(self):

@@ -18,14 +18,9 @@ ATTACH_MS = const(5000)  # the host repeats ATTACH every 2 s; a host gone for 5 
 
 class HostWatch:
     def __init__(self):
-        self.until_ms = None  # live lines on until then (None: nobody attached)
-        try:
-            import select
+        from .opening import HostWatch  # (run once, then forgotten: opening.py)
 
-            self._poll = select.poll()
-            self._poll.register(sys.stdin, select.POLLIN)
-        except (ImportError, AttributeError, OSError, TypeError, ValueError):
-            self._poll = None  # no stdin to listen on (CPython under test, a detached board)
+        HostWatch(self)
 
     def check(self, now_ms, app):
         """Once a second, from housekeeping: read what the host sent; returns whether live

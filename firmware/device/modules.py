@@ -14,13 +14,15 @@ import sys
 AFTER_START = ("firmware.device.startup", "firmware.device.boards", "firmware.device.pins",
                "firmware.device.devconfig", "firmware.device.pinrules", "firmware.core.config",
                "firmware.core.configtext", "firmware.core.logevents", "firmware.core.pipeinit",
+               "firmware.core.partsinit",
                "firmware.drivers.imu", "firmware.drivers.mpu6xxx", "firmware.drivers.lsm6ds",
                "firmware.drivers.icm42688", "firmware.drivers.baro", "firmware.drivers.bmp",
                "firmware.drivers.drv2605",
                "firmware.drivers.pwm_haptics", "firmware.device.standby",
                "firmware.device.opening", "firmware.device.modules")
 # Loaded at each session start (App.start_session), needed again only at the next.
-SESSION_START = ("firmware.device.sessionstart", "firmware.device.modules")
+SESSION_START = ("firmware.device.sessionstart", "firmware.core.logheader",
+                 "firmware.device.modules")
 # Boot's modules, of which main.py keeps only plain data (the profile, the cfg dict). main.py
 # empties their globals as well: MicroPython's collector is conservative, and a stale word on
 # the C stack or in main.py's frame still pointing at a module object (boot.py and main.py

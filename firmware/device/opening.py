@@ -9,6 +9,7 @@ whole session; this code runs once per App(). It is forgotten with the other sta
 "Memory"); a restart after a failure imports it afresh.
 """
 import gc
+import sys
 import time
 from array import array
 
@@ -22,11 +23,23 @@ from ..core.pipeline import Pipeline
 from . import controls
 from .app import FIFO_READ_SAMPLES, IMU_RATE_HZ, LOOP_PERIOD_US
 from .hardware import ACCEL_FS_G, GYRO_FS_DPS, Peripherals
-from .hostlink import HostWatch
+from . import hostlink
 from .loop import Ticker
 
 # The drivers are imported where a board's profile picks them, not here: the ones it does not
 # have are then never loaded, and the finders are forgotten after start-up (modules.py).
+
+
+def HostWatch(self):
+    """hostlink.HostWatch()'s work (named after it: a new name costs the board a qstr)."""
+    self.until_ms = None  # live lines on until then (None: nobody attached)
+    try:
+        import select
+
+        self._poll = select.poll()
+        self._poll.register(sys.stdin, select.POLLIN)
+    except (ImportError, AttributeError, OSError, TypeError, ValueError):
+        self._poll = None  # no stdin to listen on (CPython under test, a detached board)
 
 
 def open_haptic(profile, i2c):
@@ -93,7 +106,7 @@ def open_app(app, errlog, live, settings, room):
     app.live = live
     app.live_row = ""
     app.live_ms = 0
-    app.host = None if live else HostWatch()  # `leanclip live` attaching mid-session
+    app.host = None if live else hostlink.HostWatch()  # `leanclip live` attaching mid-session
     app.wdt = None
     app.collect = True  # the planned gc.collect (the allocation test turns it off)
     gc.collect()

@@ -1,4 +1,5 @@
-"""Session logs on the device's flash: the block writer and the directory of session files.
+"""Session logs on the device's flash: the block writer, and the rules for the directory of
+session files (the directory itself: sessionstart.SessionStore, used only at a session start).
 
 Why these rules:
 - Append-only blocks (firmware/core/logfmt.py): a power cut can only cut the last block short,
@@ -10,7 +11,7 @@ Why these rules:
   logging, is recorded as a `flash_full`/`error` event, and is kept in `stopped` for the app to
   show (and put in /errors.log); coaching does not depend on the log.
 - Room for saying why: a full flash has no block left for that last event nor for the
-  errors.log line, so each session starts by making sure a reserve file (_RESERVE_BYTES, two
+  errors.log line, so each session starts by making sure a reserve file (sessionstart.py, two
   littlefs blocks) exists, and the writer deletes it the moment the flash is full.
 - Old sessions are deleted only by the rule the user configured (`log_keep_sessions`,
   `log_min_free_kb`, both 0 = never): a runner's history is not ours to throw away.
@@ -30,8 +31,6 @@ _EVENT_BYTES = const(512)    # pending events; a text event is at most 261 bytes
 _RAW_SAMPLES = const(170)     # default raw buffer: 2 KB, under a second at 208 Hz
 _MAX_RAW_SAMPLES = const(341)  # (MAX_PAYLOAD - 4) // 12
 SUFFIX = ".lcl"
-RESERVE = "reserve"            # in the log directory; not a session name, so never listed
-_RESERVE_BYTES = const(8192)    # two 4 KB littlefs blocks: the last event, the errors.log line
 _NAME_DIGITS = const(5)
 
 
@@ -51,10 +50,12 @@ class LogWriter:
     binary file.
 
     meta_json: JSON object text with fw, board, imu, config, calibration (see docs), or a
-    function giving its parts (logfmt.header_parts)."""
+    function giving its parts (logheader.header_parts). reserve: the path of the reserve file
+    (above), deleted when the flash is full; a path and not the store's method, which would
+    keep the store's code (sessionstart.py) in the heap all session."""
 
     def __init__(self, target, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
-                 start_epoch_s, meta_json, raw_samples=_RAW_SAMPLES, on_full=None):
+                 start_epoch_s, meta_json, raw_samples=_RAW_SAMPLES, reserve=None):
         self._prefix = bytearray(logfmt.PREFIX_BYTES)
         self._tag = memoryview(self._prefix)[:logfmt.SUMMARY_PREFIX_BYTES]  # made once, not per
         # block: slicing a memoryview allocates, and a summary block is written every second
@@ -66,15 +67,15 @@ class LogWriter:
         self._raw = None
         self._raw_cap = min(raw_samples, _MAX_RAW_SAMPLES)
         self.open(target, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
-                  start_epoch_s, meta_json, on_full)
+                  start_epoch_s, meta_json, reserve)
 
     def open(self, target, mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps,
-             start_epoch_s, meta_json, on_full=None):
+             start_epoch_s, meta_json, reserve=None):
         """Start a session (the last one closed) in this writer's buffers: the device's next
         session reuses them, as a heap a session has cut up may have no 512 B block left for
         new ones (docs/device.md, "Memory")."""
         self.stopped = None  # None while logging, else why it stopped (one line)
-        self._on_full = on_full  # called at ENOSPC before the last block: frees the reserve
+        self._reserve = reserve  # deleted at ENOSPC, to make room for the last block
         self._last_ms = 0    # latest session time seen, to stamp the stop event
         self.rate_hz = rate_hz
         self._events_len = 0
@@ -87,11 +88,13 @@ class LogWriter:
             self._raw_t = bytearray(logfmt.RAW_FIXED_BYTES)
         self._raw_n = 0
         self._raw_w = logfmt.SAMPLE_VALUES  # values a sample in the buffer: 12 for pairs
+        from ..core.logheader import header_parts, write_block  # a session start's code
+
         self._own = isinstance(target, str)
         self._f = None
         try:
             self._f = open(target, "wb") if self._own else target
-            logfmt.write_block(self._f, logfmt.HEADER, logfmt.header_parts(
+            write_block(self._f, logfmt.HEADER, header_parts(
                 mode, session, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, start_epoch_s,
                 meta_json))
             self._f.flush()
@@ -133,8 +136,11 @@ class LogWriter:
         self.stopped = "flash full" if full else "log write failed: %r" % (e,)
         if self._f is None:  # the file never opened
             return
-        if full and self._on_full is not None:
-            self._on_full()
+        if full and self._reserve is not None:
+            try:
+                os.remove(self._reserve)
+            except OSError:
+                pass
         try:
             code = logfmt.EVENT_CODES["flash_full" if full else "error"]
             value = None if full else self.stopped
@@ -246,88 +252,3 @@ class LogWriter:
         except OSError as e:
             self._stop(e)
         self._f = None
-
-
-class SessionStore:
-    """The log directory on flash: numbering, the index, and the user's retention rule.
-
-    fs: anything with os's listdir/stat/statvfs/remove/mkdir (a fake in tests)."""
-
-    def __init__(self, directory, keep_sessions=0, min_free_kb=0, fs=os):
-        self.directory = directory
-        self.keep_sessions = keep_sessions
-        self.min_free_kb = min_free_kb
-        self.fs = fs
-
-    def path(self, number):
-        return "%s/%05d%s" % (self.directory, number, SUFFIX)
-
-    def numbers(self):
-        """Session numbers present, oldest first."""
-        try:
-            names = self.fs.listdir(self.directory)
-        except OSError:
-            return []
-        out = []
-        for name in names:
-            if is_session_name(name):
-                out.append(int(name[:_NAME_DIGITS]))
-        out.sort()
-        return out
-
-    def index(self):
-        """[(number, size_bytes)], oldest first: what `leanclip pull` lists."""
-        return [(n, self.fs.stat(self.path(n))[6]) for n in self.numbers()]
-
-    def free_kb(self):
-        st = self.fs.statvfs(self.directory)
-        return st[1] * st[4] // 1024
-
-    def retain(self):
-        """Delete the oldest sessions only as the user's rule says; return their numbers.
-        Called before a new session, so the rule leaves room for it."""
-        deleted = []
-        numbers = self.numbers()
-        while numbers and (
-                (self.keep_sessions and len(numbers) >= self.keep_sessions)
-                or (self.min_free_kb and self.free_kb() < self.min_free_kb)):
-            n = numbers.pop(0)
-            self.fs.remove(self.path(n))
-            deleted.append(n)
-        return deleted
-
-    def reserve(self):
-        """Make sure the reserve file exists (see the module's docstring). Never raises: with
-        no room for it there is no room for a session either, which the writer will say."""
-        path = self.directory + "/" + RESERVE
-        try:
-            if self.fs.stat(path)[6] >= _RESERVE_BYTES:
-                return
-        except OSError:
-            pass
-        try:
-            with open(path, "wb") as f:
-                chunk = bytes(512)
-                for _ in range(_RESERVE_BYTES // 512):
-                    f.write(chunk)
-        except OSError:
-            self.release()
-
-    def release(self):
-        """Free the reserve: the flash is full and the log must still say why it stopped."""
-        try:
-            self.fs.remove(self.directory + "/" + RESERVE)
-        except OSError:
-            pass
-
-    def new_session(self):
-        """(number, path) of the next session, after applying retention. Raises OSError if
-        the directory cannot be made (the app then runs without a log)."""
-        try:
-            self.fs.mkdir(self.directory)
-        except OSError:
-            pass  # exists; a real failure shows when the file is opened
-        self.retain()
-        numbers = self.numbers()
-        number = (numbers[-1] + 1) if numbers else 1
-        return number, self.path(number)

@@ -15,7 +15,8 @@ except ImportError:
 
 from firmware.core import logfmt
 from firmware.device.errorlog import ErrorLog
-from firmware.device.sessionlog import LogWriter, SessionStore
+from firmware.device.sessionlog import LogWriter
+from firmware.device.sessionstart import SessionStore
 
 BLOCK = 4096
 
@@ -54,7 +55,7 @@ def main(mode):
     if mode == "reserve":
         store.reserve()
     writer = LogWriter(path, logfmt.MODE_SUMMARY, number, 100.0, 4096.0, 32.8, 0, "{}",
-                       on_full=store.release if mode == "reserve" else None)
+                       reserve=store.reserve_path if mode == "reserve" else None)
     # everything else fills the flash: other sessions, a runner's history
     chunk = bytes(1024)
     with open("/flash/filler", "wb") as f:
