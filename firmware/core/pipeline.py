@@ -328,9 +328,10 @@ class Pipeline(Tilt):
         return s
 
     def _bias_ints(self):
-        """The bias as the blocks' rate sums lose it (ints, 1/_RATE_FRAC counts); after every
-        change of the bias, which happens only at segment ends (and is checked there: a float
-        compared makes no garbage, a float converted does)."""
+        """The bias as the blocks' rate sums lose it (ints, 1/_RATE_FRAC counts); called after
+        every change of the bias (_bias_from, _learn_bias: segment ends only), not at every
+        segment end (a method call costs more than the arithmetic). A float compared makes no
+        garbage, a float converted does."""
         if (self._bias_x == self._bias_seen_x and self._bias_y == self._bias_seen_y
                 and self._bias_z == self._bias_seen_z):
             return
@@ -565,13 +566,18 @@ class Pipeline(Tilt):
         self._seg_n, self._blk_stop = seg_n, stop
         self._seg_qx, self._seg_qy, self._seg_qz = qx, qy, qz
         self._seg_vert, self._seg_vert_sq, self._seg_rate_sq = s_vert, s_vert_sq, s_rate_sq
+        if step or seg_n >= self._segment_n:  # (its block ended: no sums to keep)
+            pelvis = self._pelvis
+            if pelvis is not None and pelvis.buf is not None:
+                pelvis.segment_end(step)  # the pelvis follows, then this one's, then its own
+            else:
+                self._segment_end(step)  # (a new segment: its first block set up)
+            return i
         # (a block that goes on in the next feed keeps its sums)
         self._blk_fx, self._blk_fy, self._blk_fz = fx, fy, fz
         self._blk_rx, self._blk_ry, self._blk_rz = rx, ry, rz
         self._blk_cx, self._blk_cy, self._blk_cz = cx, cy, cz
         self._blk_mx, self._blk_my, self._blk_mz = mx, my, mz
-        if step or seg_n >= self._segment_n:
-            self._segment_end(step)  # (a new segment: its first block set up)
         return i
 
     def _toe_tilt(self, n):
@@ -598,13 +604,6 @@ class Pipeline(Tilt):
 
     # ---- bookkeeping at segment ends (<= 1/8 s) and steps -----------------------------------
     def _segment_end(self, step):
-        pelvis = self._pelvis
-        if pelvis is not None and pelvis.buf is not None:
-            pelvis.segment_end(step)  # the pelvis follows, then this one's, then its own
-        else:
-            self._own_segment_end(step)
-
-    def _own_segment_end(self, step):
         self._tilt_floats()
         n = self._seg_n
         # the rate with the bias removed, as the window sums and the checks below take it (a
@@ -651,7 +650,7 @@ class Pipeline(Tilt):
             self._untrusted(fault)
         elif self._faulty:  # the segment the fault ended in: partly junk, neither still nor not
             self._faulty = False
-        elif not step and self._quiet():
+        elif not step and self._gait.state == STILL and self._quiet():
             quiet = True
             self._still(seg_ms)
         else:
@@ -676,7 +675,6 @@ class Pipeline(Tilt):
                 self._win_prev, self._win_cur = self._win_cur, self._win_prev
                 self._clear(self._win_cur)
             self._set_gain(quiet)
-            self._bias_ints()
             return
         self._swapped = False
         if not step:
@@ -688,7 +686,6 @@ class Pipeline(Tilt):
                     self._win_prev, self._win_cur = self._win_cur, self._win_prev
                     self._clear(self._win_cur)
         self._set_gain(quiet)
-        self._bias_ints()
         if not self.calibrated and ticks_diff(self.t_ms, self._prompt_ms) >= self._prompt_every_ms:
             self._prompt()
 
@@ -772,10 +769,10 @@ class Pipeline(Tilt):
         self._sink.event(self.t_ms, "sensor_ok", ticks_diff(self.t_ms, self._fault_ms) / 1000)
 
     def _quiet(self):
-        """This segment: no step lately, small spread of force and rate, and (once the bias is
-        known) no residual rotation."""
+        """This segment (no step lately: the caller asks only when the gait is still): small
+        spread of force and rate, and (once the bias is known) no residual rotation."""
         n = self._seg_n
-        if n < 2 or self._gait.state != STILL:
+        if n < 2:
             return False
         gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
         lsb_dps2 = self._gyro_lsb_per_dps * self._gyro_lsb_per_dps
@@ -869,6 +866,7 @@ class Pipeline(Tilt):
             by += k * y1
             bz += k * z1
         self._bias_x, self._bias_y, self._bias_z = bx, by, bz
+        self._bias_ints()
         self._gain.reset()
         self._yaw_base_dps = 0.0
 
@@ -1110,6 +1108,7 @@ class Pipeline(Tilt):
         self._bias_x += (gy * dz - gz * dy) * rate
         self._bias_y += (gz * dx - gx * dz) * rate
         self._bias_z += (gx * dy - gy * dx) * rate
+        self._bias_ints()
 
     def _set_off(self):
         """A trusted still period just ended: the tilt is fresh, so look for forward. The pull
