@@ -608,9 +608,10 @@ class Pipeline(Tilt):
         n = self._seg_n
         # the rate with the bias removed, as the window sums and the checks below take it (a
         # float: the bias is one); force and n stay ints (the window's too)
-        self._seg_rate_x = self._seg_rx - n * self._bias_x
-        self._seg_rate_y = self._seg_ry - n * self._bias_y
-        self._seg_rate_z = self._seg_rz - n * self._bias_z
+        # (read back from locals below: an attribute load costs more than a local's)
+        self._seg_rate_x = rx = self._seg_rx - n * self._bias_x
+        self._seg_rate_y = ry = self._seg_ry - n * self._bias_y
+        self._seg_rate_z = rz = self._seg_rz - n * self._bias_z
         rem = self._clock_rem + n * MS_MHZ
         self._clock_ms = self.t_ms = (self._clock_ms + rem // self._rate_mhz) & TICKS_MASK
         self._clock_rem = rem % self._rate_mhz
@@ -621,7 +622,6 @@ class Pipeline(Tilt):
         k = self._turn_counts
         if cur[WIN_N]:
             px, py, pz = cur[_WIN_PULL_X], cur[_WIN_PULL_Y], cur[_WIN_PULL_Z]
-            rx, ry, rz = self._seg_rate_x, self._seg_rate_y, self._seg_rate_z
             cur[_WIN_TURN_X] += self._seg_turn_x * k + ry * pz - rz * py
             cur[_WIN_TURN_Y] += self._seg_turn_y * k + rz * px - rx * pz
             cur[_WIN_TURN_Z] += self._seg_turn_z * k + rx * py - ry * px
@@ -634,13 +634,13 @@ class Pipeline(Tilt):
         cur[WIN_GRAV_Z] += self._seg_grav_z
         if self._offset_known:
             self._apply_offset(cur)
-        cur[_WIN_RATE_X] += self._seg_rate_x
-        cur[_WIN_RATE_Y] += self._seg_rate_y
-        cur[_WIN_RATE_Z] += self._seg_rate_z
+        cur[_WIN_RATE_X] += rx
+        cur[_WIN_RATE_Y] += ry
+        cur[_WIN_RATE_Z] += rz
         cur[_WIN_PULL_X] += self._seg_pull_x
         cur[_WIN_PULL_Y] += self._seg_pull_y
         cur[_WIN_PULL_Z] += self._seg_pull_z
-        cur[WIN_N] += self._seg_n
+        cur[WIN_N] += n
         cur[WIN_FORCE_X] += self._seg_fx
         cur[WIN_FORCE_Y] += self._seg_fy
         cur[WIN_FORCE_Z] += self._seg_fz
