@@ -392,7 +392,7 @@ class Pipeline(Tilt):
         # per sample, small ints: raw force and rate summed over the block under way, and for
         # stillness the shifted vertical force and rate, summed and squared (see __init__)
         self._blk_start = 0  # _seg_n where the block under way began
-        self._blk_stop = 1 if self._setoff.on else min(self._block_n, self._segment_n)
+        self._blk_stop = 1 if self._setoff.on else self._block_n  # (<= _segment_n)
         self._blk_fx = self._blk_fy = self._blk_fz = 0
         self._blk_rx = self._blk_ry = self._blk_rz = 0
         self._blk_cx = self._blk_cy = self._blk_cz = 0  # coning (see _CONE_SHIFT)
