@@ -115,7 +115,9 @@ class Tilt:
 
     def _tilt_take(self):
         """The owner set the estimate (floats) since they were last given or taken: take it
-        (float compares make no garbage; the conversion only when they changed)."""
+        (float compares make no garbage; the conversion only when they changed). The blocks
+        and _tilt_floats, once per block or segment, make the same check before calling it: a
+        method call costs more than the compares (docs/bench.md, "Per-sample cost")."""
         if (self._grav_x != self._seen_x or self._grav_y != self._seen_y
                 or self._grav_z != self._seen_z):
             self._gq_x = round(self._grav_x * (1 << _G_BITS))
@@ -139,7 +141,9 @@ class Tilt:
     def _tilt_floats(self):
         """The estimate and the segment's grav and pull sums as floats (counts), for the
         owner's step-level code (9 floats: call it where they are read, not per block)."""
-        self._tilt_take()
+        if (self._grav_x != self._seen_x or self._grav_y != self._seen_y
+                or self._grav_z != self._seen_z):
+            self._tilt_take()
         k = G_COUNTS
         self._grav_x = self._seen_x = self._gq_x * k
         self._grav_y = self._seen_y = self._gq_y * k
@@ -177,7 +181,9 @@ class Tilt:
         self._up_z = gz * UP_UNIT // n2
 
     def _tilt_block(self, n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz):
-        self._tilt_take()
+        if (self._grav_x != self._seen_x or self._grav_y != self._seen_y
+                or self._grav_z != self._seen_z):
+            self._tilt_take()
         # the owner's second-order sums (sculling m, coning c) added to force and rate, in
         # their units (rounded: see scale)
         m = self._scull_m
