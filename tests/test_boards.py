@@ -254,3 +254,26 @@ def test_micropython_reaches_the_same_verdicts(tmp_path, interp):
     script.write_text(UPY_SCRIPT)
     got = json.loads(interp.run(script, tree, stdin=json.dumps(cases)))
     assert got == expected
+
+
+@pytest.mark.parametrize("name", sorted(boards.BOARDS))
+def test_the_app_gets_every_profile_key_the_board_reads_and_not_the_hosts_text(name,
+                                                                                monkeypatch):
+    """startup.settings() hands App() the profile without its host-side text (heap all
+    session): every key the board's code reads from it must still be there (hardware.py,
+    pins.py, standby.py and the wake-pin rule are what use App's profile)."""
+    import inspect
+    import re
+
+    from firmware.device import devconfig, hardware, pinrules, pins, standby, startup
+
+    monkeypatch.setattr(devconfig, "board_name", lambda: name)
+    monkeypatch.setattr(devconfig, "load", lambda: ({}, []))
+    kept = startup.settings()[1]
+    full = boards.profile(name)
+    assert all(kept[k] == full[k] for k in kept)
+    assert not {"title", "sources", "notes", "labels"} & set(kept)
+    code = "".join(inspect.getsource(m) for m in (hardware, pins, standby))
+    code += inspect.getsource(pinrules.wakes_from_deep_sleep)
+    read = set(re.findall(r'profile(?:\.get\(|\[)"(\w+)"', code))
+    assert read and read <= set(kept), read - set(kept)

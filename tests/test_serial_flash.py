@@ -2,11 +2,13 @@
 MicroPython importing what was flashed."""
 import json
 import shutil
+import traceback
 from pathlib import Path
 
 import pytest
 
 from firmware.core import config
+from firmware.device import boards
 from host_tools.errors import UserError
 from host_tools.commands.flash import mpy_cross_binary
 from host_tools.virtualboard import VirtualBoard
@@ -39,6 +41,32 @@ def test_flash_then_the_board_runs_the_compiled_firmware(vboard):
                    "from firmware.device import boards\n"
                    "print(pipeline.__file__, config.defaults()['fault_hold_s'])")
     assert out.split() == ["/lib/firmware/core/pipeline.mpy", "3.0"]
+
+
+def _raise_lines():
+    """The lines of the statement boards.profile raises its ValueError in (CPython, from the
+    source; MicroPython names one of them)."""
+    try:
+        boards.profile("no-such-board")
+    except ValueError as e:
+        frame = traceback.extract_tb(e.__traceback__)[-1]
+        return range(frame.lineno, frame.end_lineno + 1)
+
+
+@pytest.mark.parametrize("args", [(), ("--line-numbers",)])
+def test_line_numbers_are_kept_only_when_asked(vboard, args):
+    """-O3 by default: the .mpy files carry no line-number table (heap on the board), so a
+    traceback names the file and function at line 1; --line-numbers keeps the source's."""
+    status, out, err = flash(vboard, "--board", BOARD, *args)
+    assert status == 0, err
+    assert ("with line numbers" if args else "without line numbers") in out
+    out = mpremote(vboard.port, "exec", "import sys\nfrom firmware.device import boards\n"
+                   "try:\n boards.profile('no-such-board')\n"
+                   "except ValueError as e:\n sys.print_exception(e)")
+    where = [x.split(", ") for x in out.splitlines() if "boards.mpy" in x]
+    assert len(where) == 1 and where[0][2] == "in profile", out
+    lines = _raise_lines() if args else [1]
+    assert 1 not in _raise_lines() and int(where[0][1][len("line "):]) in lines, out
 
 
 def test_second_flash_copies_only_what_changed_and_removes_stale_files(vboard):

@@ -17,7 +17,7 @@ FIRMWARE = ROOT / "firmware"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))  # tests.esp32model, also when pytest imports this as `upy`
 
-from host_tools.commands.flash import board_path  # noqa: E402
+from host_tools.commands.flash import mpy_cross_options  # noqa: E402
 from tests import esp32model  # noqa: E402
 
 # Heaps for tests: the .mpy install is the advised path only on boards with PSRAM (the
@@ -74,11 +74,11 @@ class Interpreter:
         for src in sorted(FIRMWARE.rglob("*.py")):
             out = dest / "firmware" / src.relative_to(FIRMWARE).with_suffix(".mpy")
             out.parent.mkdir(parents=True, exist_ok=True)
-            # the source name flash gives (its path on the board): each is a qstr the board
-            # keeps, so another name would overstate the heap (docs/device.md)
-            name = board_path(src)
+            # flash's options (the source name, -O3): another name or the line numbers would
+            # overstate the heap (docs/device.md)
             subprocess.run(
-                [self.mpy_cross, "-march=" + self.march, "-s", name, "-o", str(out), str(src)],
+                [self.mpy_cross, "-march=" + self.march, *mpy_cross_options(src), "-o", str(out),
+                 str(src)],
                 check=True, capture_output=True, text=True,
             )
         return dest

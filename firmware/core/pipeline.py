@@ -33,14 +33,11 @@ everything else at step or segment (<= 1/8 s) boundaries (docs/orientation.md, i
 import math
 
 from . import logfmt
-from .coaching import Coaching
 from .compat import TICKS_MASK, const, ticks_diff
-from .forward import ForwardCheck, SetOff
-from .gait import RUNNING, STILL, Gait
+from .gait import RUNNING, STILL
 from .haptics import READY, SENSOR, STAND_TALL
-from .orientation import Frame, tilt_deg
+from .orientation import tilt_deg
 from .tilt import G_COUNTS, TURN_RAD_COUNTS, UP_UNIT, Tilt
-from .tiltgain import TiltGain
 
 # every event name a sink gets from feed(), the pipeline's own and the coaching object's
 # (names and codes: the registry in logfmt)
@@ -48,21 +45,9 @@ EVENTS = logfmt.PIPELINE_EVENTS
 # ... and the events a sink also gets with a pelvis sensor (pelvis=True)
 PELVIS_EVENTS = logfmt.PELVIS_EVENTS
 
-_RATE_MAX_HZ = 8000.0  # the clock's integer arithmetic stays below 2**30 up to ~8.5 kHz
-_RATE_MIN_HZ = 5.0  # tilt.py's fixed point wants a block's half turn unit <= 2**-21 rad
-# The tilt's float work runs once per block of samples this long (rounded to whole samples, at
-# most a segment; one sample while a set-off is being measured, which wants each sample's
-# tilt); a step or a segment end also ends a block, so while running a block is a segment.
-# Per sample the kernel does small-int work only. Chosen from bench/garbage.py and the
-# robustness bench (docs/device.md, "Memory"): the same time at every rate.
-_BLOCK_S = 0.125
-# keeps |a block's rate sum x _RATE_FRAC - n x bias| a small int (30 x 32768 x 1024 < 2**30
-# less 30 x 25 dps); 8: see docs/orientation.md ("Integer front end", the decision)
-_BLOCK_MAX = const(8)
 # The bias the blocks' rate sums lose, in 1/1024 counts (ints): fine enough that where float32
 # and float64 round it apart (rarely), the tilts differ by < 1e-5 deg (1/64 made 1e-4).
 _RATE_FRAC = const(1024)
-_SMALL_INT = const(1 << 30)  # a segment's sums of squares stay below this (small ints)
 # Second-order terms of a block (docs/orientation.md, "Integer front end"), as strapdown
 # navigation's coning and sculling corrections; without them blocks of 125 ms bias the lean by
 # tenths of a degree (a trunk yaws and rolls in step, and rocks with the ground force):
@@ -81,16 +66,11 @@ _CONE_SHIFT = const(6)
 UNITS_LSB_PER_G = 4096.0
 UNITS_LSB_PER_DPS = 32.8
 MS_MHZ = const(1000000)  # 1 s in ms x mHz: a sample lasts MS_MHZ / rate_mhz ms
-_SEGMENT_S = 0.125    # longest stretch between bookkeeping calls
 # Rows come at every step; between steps (still, or walking slower than ~130 steps/min) a row
 # is added once this long has passed, so that with segments <= 125 ms rows are <= 0.5 s apart
 # while still and come at least twice a second while moving.
 _STILL_ROW_MS = const(375)
 _MOVING_ROW_MS = const(450)
-_STILL_TAU_S = 0.3    # standing still, specific force is gravity: follow it quickly
-# Before any still period the gyro's bias is unknown (a few deg/s), and a pull of time constant
-# tau leaves bias x tau of tilt: the tilt then only serves to find steps, so follow closely.
-_NO_BIAS_TAU_S = 1.0
 # Stillness is judged per segment but trusted only when sustained: over 1/8 s a slowly swaying
 # walker also looks quiet, and learning that sway as gyro bias would wreck the tilt.
 # The last segments before motion often hold its slow onset (the trunk tilting to set off), so
@@ -117,21 +97,23 @@ _OFFSET_SHARE = 0.5
 _OFFSET_SETTLED = 0.2   # learn only if the pull undid at least this share of a corner's error
 _OFFSET_MAX_G = 0.15    # beyond any accelerometer's zero-g offset
 _COACH_TURN_HOLD_MS = const(0)
+# A corner's turn axis as the gyro measures it (tilt.py leaves the turn about it out) is taken
+# from strides that turn at least this fast (a residual gyro bias of 0.3 deg/s across up then
+# tilts it by < 1 deg) and whose axis lies within atan(0.15) = 8.5 deg of grav's: grav holds
+# the accelerometer's offset (up to 0.08 g a axis: up to 6.5 deg across up) and the gyro's axis
+# errors add ~2 %; strides that bank into or out of a corner also turn about forward (docs/
+# orientation.md, "Corners without their yaw").
+_AXIS_MIN_DPS = 20.0
+_AXIS_COS2 = 0.978  # 1 / (1 + 0.15^2)
 # Breaking into a run from a walk or a stop, the runner speeds up by ~2 m/s in a few seconds,
 # which leans the mean force back by several degrees and the lean estimate with it: the coach's
 # evidence starts this long after running does
 _COACH_RUN_START_MS = const(4000)
 _DEG = 0.017453292519943295
-# Sensor faults (`_fault`), kinds as the sensor_fault event logs them:
+# Sensor faults (`_fault`), kinds as the sensor_fault event logs them (limits: pipeinit.py):
 FAULT_SILENT = const(1)     # a segment's mean force < _SILENT_G and rate < _SILENT_DPS: zeros
 FAULT_SATURATED = const(2)  # mean force > _MAX_G or rate > _MAX_DPS: no trunk does that
 FAULT_TILT = const(3)       # the tilt vector left _TILT_MIN_G.._TILT_MAX_G (or is not a number)
-_SILENT_G = 0.1
-_SILENT_DPS = 2.0
-_MAX_G = 4.0      # a trunk's mean force over 1/8 s stays under ~2.5 g even at heel strike
-_MAX_DPS = 700.0  # trunk rates stay under ~300 dps; stuck gyros sit at 1000 or 2000
-_TILT_MIN_G = 0.3
-_TILT_MAX_G = 3.0
 _RECOVER_STEPS = const(3)  # clean steps after a fault: the last stride is all after it
 _BRIDGE_MS = const(1000)   # a fault shorter than this inside a still period does not end it
 _ONSET_MS = const(250)     # two segments: how long a fault's onset can look like motion
@@ -180,30 +162,18 @@ class Pipeline(Tilt):
 
     def __init__(self, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching=None,
                  pelvis=False):
-        # The sample clock counts in integer ms: the rate is taken to the nearest mHz (a rate
-        # measured from a file's time stamps such as 100.00000000000001 is 100 Hz), and each
-        # segment adds its samples' exact duration as whole ms plus a remainder in ms x mHz /
-        # rate, so the stamps stay exact for days; float ms went 1 ms low after ~134k samples
-        # in single precision.
-        rate_mhz = int(rate_hz * 1000 + 0.5)
-        if not _RATE_MIN_HZ * 1000 <= rate_mhz <= _RATE_MAX_HZ * 1000:
-            raise ValueError("rate_hz %r is outside %g-%g Hz" % (rate_hz, _RATE_MIN_HZ,
-                                                                _RATE_MAX_HZ))
-        self._rate_mhz = rate_mhz
-        self._clock_ms = 0     # time of the last segment end, wrapped like ticks_ms ...
-        self._clock_rem = 0    # ... plus this many ms x mHz / rate (< rate_mhz)
-        self._rate_hz = rate_mhz / 1000.0
-        self._units = accel_lsb_per_g == 1.0 and gyro_lsb_per_dps == 1.0
-        self._bias_per_count = 1.0  # calibration()'s bias in the caller's units
-        if self._units:
-            accel_lsb_per_g, gyro_lsb_per_dps = UNITS_LSB_PER_G, UNITS_LSB_PER_DPS
-            self._bias_per_count = 1.0 / UNITS_LSB_PER_DPS
-            self._counts = []
-        self._accel_lsb_per_g = float(accel_lsb_per_g)
-        self._gyro_lsb_per_dps = float(gyro_lsb_per_dps)
-        self._sink = sink
-        dt = 1.0 / self._rate_hz
-        self._dt_s = dt
+        # the constants and the starting state: pipeinit.py (run once per pipeline: why apart,
+        # there), but for what needs this module's private constants (const() with a leading
+        # underscore is no module attribute on MicroPython)
+        from .pipeinit import init
+
+        init(self, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching, pelvis)
+        self._win_cur = [0] * _WIN_SLOTS
+        self._win_prev = [0] * _WIN_SLOTS
+        self._pending = [0.0] * (_PENDING_SLOTS * _PENDING)
+
+    def _tilt_init(self, dt):
+        """pipeinit's: the tilt's scales (Tilt) from the sample period `dt` (s)."""
         self._rad_per_count = dt * _DEG / self._gyro_lsb_per_dps
         self._turn_counts = TURN_RAD_COUNTS / self._rad_per_count  # tilt.py's turn sums
         # gravity (self._grav_x, ...), its pull and the segment's tilt sums: tilt.py
@@ -211,121 +181,6 @@ class Pipeline(Tilt):
         # the rate sums' units, 1/_RATE_FRAC counts, coning)
         k = 0.5 * self._rad_per_count * (1 << 2 * _CONE_SHIFT)
         Tilt.__init__(self, self._rad_per_count / _RATE_FRAC, k, k * _RATE_FRAC)
-        self._pull_turn = dt / cfg["turn_tau_s"]
-        self._pull_still = dt / _STILL_TAU_S
-        self._pull_no_bias = dt / _NO_BIAS_TAU_S
-        self._segment_n = max(1, int(_SEGMENT_S * self._rate_hz))
-        self._half_segment_n = self._segment_n // 2  # (_fault; a pelvis pipeline's too)
-        self._block_n = min(_BLOCK_MAX, self._segment_n,
-                            max(1, int(_BLOCK_S * self._rate_hz + 0.5)))
-        # vertical force = raw force . the integer gravity direction (tilt.UP_UNIT long)
-        one_g = self._accel_lsb_per_g * UP_UNIT
-        self._vert_one = int(one_g)
-        self._vert_g = 1.0 / one_g
-        self._step_high = int(cfg["step_high_g"] * one_g)
-        self._step_low = int(cfg["step_low_g"] * one_g)
-        # Stillness sums of squares in small ints: each vertical force and rate is shifted
-        # right before squaring, just far enough that a segment of full-scale samples stays
-        # below 2**30 (a saturated sensor makes no big ints): at 100 Hz 2 mg and 8 counts.
-        # Vertical force reaches |32768 x 3**.5| x UP_UNIT.
-        self._vert_shift = self._shift(56756 * UP_UNIT, 1)
-        self._rate_shift = self._shift(32768, 3)
-        self._vert_unit_g2 = ((1 << self._vert_shift) * self._vert_g) ** 2
-        self._rate_unit_dps2 = ((1 << self._rate_shift) / self._gyro_lsb_per_dps) ** 2
-        self._still_var_g2 = cfg["still_g"] ** 2
-        # _fault's limits, squared, in counts
-        a, g = self._accel_lsb_per_g, self._gyro_lsb_per_dps
-        # (ints: the means of force and raw rate are checked in 2-count units, whose squares
-        # stay small ints; the tilt against Tilt._grav2, whole counts)
-        self._silent_force2 = int((_SILENT_G * a / 2) ** 2)
-        self._silent_rate2 = int((_SILENT_DPS * g / 2) ** 2)
-        self._max_force2 = int((_MAX_G * a / 2) ** 2)
-        self._max_rate2 = int((_MAX_DPS * g) ** 2 / (1 << 2 * self._rate_shift))  # shifted
-        self._tilt_min2 = int((_TILT_MIN_G * a) ** 2)
-        self._tilt_max2 = int((_TILT_MAX_G * a) ** 2)
-        self._still_var_dps2 = cfg["still_dps"] ** 2
-        self._frame = Frame()
-        self._settle_ms = int(cfg["settle_s"] * 1000)
-        self._prompt_every_ms = int(cfg["stand_tall_repeat_s"] * 1000)
-        self._calib_ms = int(cfg["calib_still_s"] * 1000)
-        self._turn_dps = cfg["turn_dps"]
-        self._gait = Gait(cfg)
-        self._gain = TiltGain(cfg)  # the running pull's and bias learning's gains
-        # the runner-facing half (coaching.py); the device and replay build it and hand it in
-        self.coaching = coaching if coaching is not None else Coaching(cfg, sink)
-        self.player = self.coaching.player
-        self._follows = False  # this is a pelvis follower, driven by its chest pipeline
-        # the toe-off in the block under way: its sample (1 + its index in the segment, 0 for
-        # none) and the tilt at the block's start (_toe_tilt)
-        self._toe_j = 0
-        self._toe_x = self._toe_y = self._toe_z = 0  # (tilt.py fixed point)
-        self._swapped = False  # the last segment end's row closed the window (still)
-        self._win_cur = [0] * _WIN_SLOTS
-        self._win_prev = [0] * _WIN_SLOTS
-        self.t_ms = 0  # the sample clock at the last sample fed, wrapping at 2**30
-        self._started = False  # samples have come (gravity starts at the first one)
-        self._bias_x = self._bias_y = self._bias_z = 0.0
-        self._bias_seen_x = self._bias_seen_y = self._bias_seen_z = None
-        self._bias_ints()
-        # the accelerometer's offset (counts, sensor axes): gravity is grav, the mean specific
-        # force grav + offset; window sums of grav hold the offset already
-        self._offset_x = self._offset_y = self._offset_z = 0.0
-        self._offset_known = False  # learned from a corner yet (else all zero)
-        self._corner_deg = 0.0  # turned in the corner under way (+ = left)
-        self._corner_pull = 0.0  # forward-back pull since it ended (counts)
-        self._corner_keep = 1.0  # share of an error at its end that the pull has left since
-        self._corner_phase = 0   # 0 none, 1 turning, 2 settling after it
-        self._pull = self._pull_still
-        self._pull_running = False  # the pull corrects the lean at the gain filter's rate
-        self._armed = False
-        self._vert_max = 0
-        self._vert_min = 0
-        self._since_step_n = 0
-        self._step_gap_n = 0
-        self._setoff = SetOff(cfg, self._rate_hz, self._accel_lsb_per_g, self._frame)
-        self._forward_check = ForwardCheck(self._frame)
-        self._reset_segment()
-        self.state = STILL
-        self._still_ms = 0
-        self._pending = [0.0] * (_PENDING_SLOTS * _PENDING)
-        self._quiet_n = 0
-        self._seg_spun = False    # the last segment judged turned about gravity (_quiet)
-        self._still_spun = False  # some segment of this still stretch did
-        # raw rate summed over this still stretch, and the samples it holds
-        self._still_rate_x = self._still_rate_y = self._still_rate_z = 0.0
-        self._still_rate_n = 0
-        # mean specific force of the still stretch's first segment
-        self._still_force0_x = self._still_force0_y = self._still_force0_z = 0.0
-        self._still_end_ms = 0  # end of the last trusted still period
-        self._turn_ms = 0
-        self._yaw_base_dps = 0.0  # stride-mean yaw rate's slow baseline (gyro bias drift)
-        self._run_start_ms = 0  # when running last began
-        self._row_ms = 0
-        self.calibrated = False
-        self._up_excess = 0.0  # counts: |specific force| standing tall, less 1 g
-        self._bias_known = False
-        self._lost = False      # a sensor fault left the tilt untrusted (until _recover)
-        self._faulty = False    # the last segment was a faulty one
-        self._bridge = False    # a fault began in a trusted still period, < _BRIDGE_MS ago
-        self._hold_x = self._hold_y = self._hold_z = 0.0  # the tilt held through a fault
-        self._fault_ms = 0      # start of the current or last fault
-        self._clean_steps = 0   # steps since the last faulty segment, while lost
-        self._buzz_ms = 0       # last SENSOR buzz
-        self._buzzed = False
-        self._prompt_ms = 0
-        self.prompts = 0  # "stand tall" prompts so far; the first comes with the first samples
-        self._pelvis = None  # the pelvis sensor's half (pelvis.Pelvis); None: one sensor
-        if pelvis:
-            from .pelvis import Pelvis
-            self._pelvis = Pelvis(self, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink)
-
-    def _shift(self, top, lanes):
-        """The least right shift after which a segment's sum of `lanes` squares of values up
-        to `top` stays a small int."""
-        s = 0
-        while self._segment_n * lanes * float((top >> s) + 1) ** 2 >= _SMALL_INT:
-            s += 1
-        return s
 
     def _bias_ints(self):
         """The bias as the blocks' rate sums lose it (ints, 1/_RATE_FRAC counts); called after
@@ -390,7 +245,7 @@ class Pipeline(Tilt):
         self._seg_n = 0
         self._tilt_clear()
         # per sample, small ints: raw force and rate summed over the block under way, and for
-        # stillness the shifted vertical force and rate, summed and squared (see __init__)
+        # stillness the shifted vertical force and rate, summed and squared (see pipeinit.py)
         self._blk_start = 0  # _seg_n where the block under way began
         self._blk_stop = 1 if self._setoff.on else self._block_n  # (<= _segment_n)
         self._blk_fx = self._blk_fy = self._blk_fz = 0
@@ -692,14 +547,14 @@ class Pipeline(Tilt):
     def _fault(self):
         """The segment's sensor fault kind, or 0: means of force and raw rate no trunk can
         produce (zeros, full scale) or a tilt vector off any physical size. Squared sums
-        against the squared limits (from __init__), the rare cases last: small ints only."""
+        against the squared limits (from pipeinit.py), the rare cases last: small ints only."""
         n = self._seg_n
         if n < 1:
             return 0
         # means in 2-count units (squares of 16-bit means stay small ints); all ints here
         sx, sy, sz = self._seg_fx // n >> 1, self._seg_fy // n >> 1, self._seg_fz // n >> 1
         force2 = sx * sx + sy * sy + sz * sz
-        # rms raw rate above the limit (shifted counts, see __init__): stuck at full scale. The
+        # rms raw rate above the limit (shifted counts, see pipeinit.py): stuck at full scale. The
         # force only over a segment of at least half the usual length: a step can cut one to a
         # sample or two, and those can be the heel strike's (5 g at a waist, 200 Hz); a sensor
         # stuck at full scale makes no steps, so its segments are whole
@@ -776,7 +631,7 @@ class Pipeline(Tilt):
             return False
         gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
         lsb_dps2 = self._gyro_lsb_per_dps * self._gyro_lsb_per_dps
-        # spreads from the shifted sums (see __init__)
+        # spreads from the shifted sums (see pipeinit.py)
         mx = self._seg_vert / n
         var_g2 = (self._seg_vert_sq / n - mx * mx) * self._vert_unit_g2
         mx, my, mz = self._seg_qx / n, self._seg_qy / n, self._seg_qz / n
@@ -897,6 +752,7 @@ class Pipeline(Tilt):
         self._lost = True
         self._fault_ms = self.t_ms
         self._clean_steps = 0
+        self._yaw_free = False
         self._still_ms = 0
         self._quiet_n = 0
         self._bridge = False
@@ -951,6 +807,10 @@ class Pipeline(Tilt):
             self._yaw_base_dps += d * min(1.0, cur[WIN_N] * self._dt_s / _YAW_BASE_S)
         if turning:
             self._turn_ms = t_ms
+        self._yaw_free = False
+        if (turning and abs(yaw_dps) >= _AXIS_MIN_DPS and self.state != STILL
+                and self._bias_known and not self._lost):
+            self._turn_axis(cur, prev)
         if self._lost:
             self._clean_steps += 1
             if self._clean_steps >= _RECOVER_STEPS:  # the stride's mean force is gravity
@@ -1072,6 +932,32 @@ class Pipeline(Tilt):
         self._offset_known = True
         self._tilt_move(-dx, -dy, -dz)
 
+    def _turn_axis(self, cur, prev):
+        """A turning stride: its mean rate as the gyro measures it points along the true
+        vertical as the gyro sees it, its scale and axis errors included (rocking, rolling and
+        yawing in step average out over the stride). The turn about it leaves the vertical
+        where it is in the sensor frame, so until the next step tilt.py leaves it out of the
+        blocks' turns (_yaw_free): the offset grav holds is no longer swung round by the
+        corner, nor grav tilted by the gyro's errors in it. Only where the stride's axis is
+        near grav's: a stride banking into or out of the corner turns about forward too."""
+        gx = cur[WIN_GRAV_X] + prev[WIN_GRAV_X]
+        gy = cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y]
+        gz = cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z]
+        rx = cur[_WIN_RATE_X] + prev[_WIN_RATE_X]
+        ry = cur[_WIN_RATE_Y] + prev[_WIN_RATE_Y]
+        rz = cur[_WIN_RATE_Z] + prev[_WIN_RATE_Z]
+        r = math.sqrt(rx * rx + ry * ry + rz * rz)
+        along = (rx * gx + ry * gy + rz * gz) / (r * math.sqrt(gx * gx + gy * gy + gz * gz))
+        if along * along < _AXIS_COS2:
+            return
+        rx /= r
+        ry /= r
+        rz /= r
+        self._axis_x = round(rx * UP_UNIT)
+        self._axis_y = round(ry * UP_UNIT)
+        self._axis_z = round(rz * UP_UNIT)
+        self._yaw_free = True
+
     def _drop_sideways(self, win):
         """Turning: the mean force leans into the turn (centripetal), sideways only, so undo the
         sideways part of this step's pull and keep the forward-back part. A tilt error is fixed
@@ -1131,6 +1017,8 @@ class Pipeline(Tilt):
     def _set_state(self, state):
         if state == RUNNING:
             self._run_start_ms = self.t_ms
+        elif state == STILL:
+            self._yaw_free = False  # (a corner's axis is a running stride's)
         self.state = state
         self._sink.event(self.t_ms, "state", state)
         if state != RUNNING:

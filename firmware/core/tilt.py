@@ -47,6 +47,9 @@ attributes, so the subclass's code reads them with no hop through another object
     self._seg_grav_*, _seg_pull_*       sums over the blocks since _tilt_clear(), floats as of
                                         the last _tilt_floats(): the estimate per sample and the
                                         pulls (counts)
+    self._axis_x, _axis_y, _axis_z      a turn axis (ints, UP_UNIT long): while self._yaw_free
+                                        the blocks' turn along it is left out (the owner's:
+                                        a corner's vertical as the gyro measures it)
     self._seg_turn_*                    each block's turn x the pull so far at its middle (how
                                         the body turned the earlier pulls: pull less that is the
                                         pull as seen at the end), ints in TURN_RAD_COUNTS
@@ -94,6 +97,10 @@ class Tilt:
         self._cone_int = int(cone_k)
         self._cone_m, self._cone_s = scale(cone_k - self._cone_int)
         self._h_rx = self._h_ry = self._h_rz = 0  # the half turns' roundings carried
+        # a turn axis (ints, UP_UNIT long; the owner's): while _yaw_free, the blocks' turn
+        # along it is left out (see _tilt_block)
+        self._axis_x = self._axis_y = self._axis_z = 0
+        self._yaw_free = False
         self._grav_x = self._grav_y = 0.0
         self._grav_z = 1.0
         self._gq_x = self._gq_y = self._gq_z = 0
@@ -218,6 +225,23 @@ class Tilt:
         self._h_rx = rx - (hx << s)
         self._h_ry = ry - (hy << s)
         self._h_rz = rz - (hz << s)
+        if self._yaw_free:
+            # A turn about the true vertical does not move it in the sensor frame; turned by
+            # it, the estimate's offset part (the accelerometer's, fixed in the board) swings
+            # round and the gyro's scale and axis errors tilt it. So in a corner the block's
+            # turn along the corner's axis as the gyro measures it (the owner's) is left out:
+            # h - (h . a) a, in 2**-20 rad (a: 2**12 = UP_UNIT), products in two parts (< 2**30)
+            ax = self._axis_x
+            ay = self._axis_y
+            az = self._axis_z
+            d = ((hx >> 12) * ax + (((hx & 4095) * ax + 2048) >> 12)
+                 + (hy >> 12) * ay + (((hy & 4095) * ay + 2048) >> 12)
+                 + (hz >> 12) * az + (((hz & 4095) * az + 2048) >> 12))
+            k = d >> 12
+            d &= 4095
+            hx -= k * ax + ((d * ax + 2048) >> 12)
+            hy -= k * ay + ((d * ay + 2048) >> 12)
+            hz -= k * az + ((d * az + 2048) >> 12)
         # The estimate turned by the half turn, pulled, and turned by it again. A turn: a
         # world-fixed vector seen from a body turning by h moves by grav x h; grav in 1/8
         # counts (rounded) x h in two parts, 2**-9 rad (a) and the rest (l, 2**-20 rad): 1/4096

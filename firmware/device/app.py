@@ -20,7 +20,6 @@ neither loaded on a board without one).
 """
 import gc
 import time
-from array import array
 
 try:
     import machine
@@ -28,16 +27,11 @@ except ImportError:  # CPython imports this module only to read it (host tools, 
     machine = None
 
 from ..core import haptics
-from ..core.coaching import Coaching
 from ..core.compat import const, ticks_diff
 from ..core.gait import STATE_NAMES, STILL
-from ..core.haptics import BAND_NO, BAND_SET, READY
-from ..core.pipeline import Pipeline
+from ..core.haptics import READY
 from . import controls
 from .errorlog import ErrorLog
-from .hardware import Peripherals
-from .hostlink import HostWatch
-from .loop import Ticker
 
 IMU_RATE_HZ = const(100)       # steps are 1-5 Hz; 100 Hz halves the pipeline's CPU vs 200
 LOOP_PERIOD_US = const(20000)  # 50 Hz: 2 samples per pass, motor timing to 20 ms
@@ -69,82 +63,11 @@ class App:
         """`settings`: startup.settings(), read before the app was imported (main.py); None
         reads the board's files here (tests, `leanclip live` on a running board). `room`: a list
         holding the block main.py kept free while the app was imported, emptied here so that
-        the pipeline's state is made in it."""
-        self.errlog = errlog
-        self.live = live
-        self.live_row = ""
-        self.live_ms = 0
-        self.host = None if live else HostWatch()  # `leanclip live` attaching mid-session
-        self.wdt = None
-        self.collect = True  # the planned gc.collect (the allocation test turns it off)
-        gc.collect()
-        if settings is None:
-            from .startup import settings as read  # start-up only: forgotten below (modules.py)
+        the pipeline's state is made in it. The work is opening.py's (run once, then
+        forgotten)."""
+        from .opening import open_app
 
-            settings = read()
-            if settings is None:  # says why: no board name, or not a known board
-                from . import boards, devconfig
-
-                boards.profile(devconfig.board_name())
-        self.board_name, self.profile, cfg, problems = settings
-        for m in problems:
-            errlog.line(m)
-        self.cfg = cfg
-        self.config_problems = problems
-        hw = self.hw = Peripherals(self.profile, IMU_RATE_HZ)
-        self.baro = hw.baro  # None without one, or once it stops answering
-        if self.baro is not None:
-            from ..drivers.baro import altitude_m  # (before baro.py is forgotten below)
-
-            self.altitude_m = altitude_m
-        from . import modules  # forgets itself too: needed again only at the next App()
-
-        # what only starting needed (drivers the board lacks, the finders: ~9 KB as .mpy),
-        # forgotten before the app's own state is made, which then fills their holes instead
-        # of leaving them between its objects (fragmentation: docs/device.md, "Memory")
-        modules.forget()
-        del modules
-        if room:
-            room.pop()
-        gc.collect()
-        imu = hw.imu
-        self.pod = pod = hw.pod  # the pelvis pod (pod.Pod), or None
-        # the largest blocks first, while the heap is least cut up: the pipeline's (a 1.3 KB
-        # list), the FIFO buffer; the many small objects after them
-        self.log = None  # (the pipeline's sink from here on)
-        self.drill = None  # the lean drill, while it is on (a double press)
-        self.coaching = Coaching(cfg, self)
-        self.p = Pipeline(cfg, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps, self,
-                          self.coaching, pelvis=pod is not None)
-        read = min(imu.fifo_samples, FIFO_READ_SAMPLES)
-        # one IMU: no pairing, no pelvis buffer (issue 13 counts every KB)
-        self.buf = array("h", bytes(12 * read)) if pod is None else pod.pair_with(
-            self, read, FIFO_READ_SAMPLES)
-        if hw.pod_problem is not None:
-            errlog.line(hw.pod_problem)
-        self.session = False
-        self.writer = None
-        self.log_raw = False
-        self.log_noted = False
-        self.motor_level = 0
-        self.button = controls.Button(hw.pressed())
-        self.led = controls.StatusLed(hw.led_set)
-        self.battery = controls.BatteryWatch(int(cfg["battery_low_v"] * 1000))
-        self.sleep_after_ms = int(cfg["sleep_after_min"] * 60000)
-        self.overflows0 = imu.overflowed
-        self.imu_lost_ms = None  # ticks_ms when the IMU stopped answering, None while it does
-        self.sample_ms = time.ticks_ms()  # last time samples came
-        self.gc_pause_max_us = 0
-        self.stats = None
-        self.passes = 0
-        if not live:  # switching on is the common way to start a run; live is for a mirror
-            self.start_session()  # before the first samples, so the log has the first prompt
-        self.p0_pa = None  # pressure when first read: altitude is relative to it
-        now = time.ticks_ms()
-        self.still_ms = self.house_ms = self.stats_ms = now
-        self.battery_ms = now  # first reading after the power-on cues, not over them
-        gc.collect()  # the loop starts with set-up's garbage gone (the session header's parts)
-        self.ticker = Ticker(LOOP_PERIOD_US)  # last: set-up time is not the loop's lateness
+        open_app(self, errlog, live, settings, room)
 
     # ---- the pipeline's sink ------------------------------------------------------------------
     def lean(self, t_ms, lean_deg, roll_deg, cadence_spm, state, win_ms):
@@ -240,7 +163,7 @@ class App:
                 self.coaching.player.play(READY, self.p.t_ms)
         elif press == controls.LONG:
             if self.drill is not None:
-                self.set_personal_band()
+                self.drill.set_personal_band(self)
             else:
                 self.p.recalibrate()
         elif press == controls.DOUBLE:
@@ -257,27 +180,6 @@ class App:
         cfg = self.cfg  # the personal band, once set, is in cfg (coaching.set_personal_band)
         self.drill = Drill(self.coaching.player, cfg["drill_min_deg"], cfg["drill_max_deg"])
         self.drill.on = True
-
-    def set_personal_band(self):
-        """Long press in the drill: the lean held steady becomes the runner's band, at once and
-        in /leanclip.json (docs/coaching.md, section 6). A failed write still leaves the band
-        in force until power-off, and says why in /errors.log."""
-        t_ms = self.p.t_ms
-        held = self.drill.held_deg()
-        changes = None if held is None else self.coaching.set_personal_band(held)
-        if changes is None:
-            self.coaching.player.play(BAND_NO, t_ms)
-            return
-        self.drill.min_deg = changes["drill_min_deg"]
-        self.drill.max_deg = changes["drill_max_deg"]
-        self.event(t_ms, "personal_band", held)
-        self.coaching.player.play(BAND_SET, t_ms)
-        try:
-            from . import devconfig  # forgotten after start-up (modules.py): loaded for this
-
-            devconfig.save(changes)
-        except (OSError, ValueError) as e:
-            self.errlog.line("personal band not saved (in force until power-off): %r" % (e,))
 
     def collect_now(self):
         """The planned collection: here, right after a FIFO drain, rather than wherever an

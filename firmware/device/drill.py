@@ -16,7 +16,7 @@ from array import array
 
 from ..core.compat import const, ticks_diff
 from ..core.gait import STILL
-from ..core.haptics import TICK
+from ..core.haptics import BAND_NO, BAND_SET, TICK
 
 _TILT_EVERY_MS = const(500)  # as often as the pipeline's rows while still
 _HELD_READINGS = const(6)     # 3 s of readings, one per 0.5 s
@@ -66,3 +66,25 @@ class Drill:
         if ticks_diff(t_ms, self.tilt_ms) >= _TILT_EVERY_MS:
             self.tilt_ms = t_ms
             self.lean(t_ms, p.tilt_deg())
+
+    def set_personal_band(self, app):
+        """Long press in the drill: the lean held steady becomes the runner's band, at once and
+        in /leanclip.json (docs/coaching.md, section 6). A failed write still leaves the band
+        in force until power-off, and says why in /errors.log. (Here, not in app.py: loaded
+        only while the drill is on.)"""
+        t_ms = app.p.t_ms
+        held = self.held_deg()
+        changes = None if held is None else app.coaching.set_personal_band(held)
+        if changes is None:
+            app.coaching.player.play(BAND_NO, t_ms)
+            return
+        self.min_deg = changes["drill_min_deg"]
+        self.max_deg = changes["drill_max_deg"]
+        app.event(t_ms, "personal_band", held)
+        app.coaching.player.play(BAND_SET, t_ms)
+        try:
+            from . import devconfig  # forgotten after start-up (modules.py): loaded for this
+
+            devconfig.save(changes)
+        except (OSError, ValueError) as e:
+            app.errlog.line("personal band not saved (in force until power-off): %r" % (e,))

@@ -13,12 +13,12 @@ import sys
 # Imported by boot.py and App(), used again only for a rare event (then imported afresh).
 AFTER_START = ("firmware.device.startup", "firmware.device.boards", "firmware.device.pins",
                "firmware.device.devconfig", "firmware.device.pinrules", "firmware.core.config",
-               "firmware.core.configtext", "firmware.core.logevents",
+               "firmware.core.configtext", "firmware.core.logevents", "firmware.core.pipeinit",
                "firmware.drivers.imu", "firmware.drivers.mpu6xxx", "firmware.drivers.lsm6ds",
                "firmware.drivers.icm42688", "firmware.drivers.baro", "firmware.drivers.bmp",
                "firmware.drivers.drv2605",
                "firmware.drivers.pwm_haptics", "firmware.device.standby",
-               "firmware.device.modules")
+               "firmware.device.opening", "firmware.device.modules")
 # Loaded at each session start (App.start_session), needed again only at the next.
 SESSION_START = ("firmware.device.sessionstart", "firmware.device.modules")
 # Boot's modules, of which main.py keeps only plain data (the profile, the cfg dict). main.py

@@ -28,6 +28,11 @@ def settings():
     except (OSError, ValueError):
         return None
     cfg, problems = devconfig.load()
+    # only what the board reads of its profile (its parts and pins, the chip for sleep's wake
+    # pins): title, sources, notes, pin labels and the image to flash are the host's, and
+    # their text would take ~0.6 KB of heap for the whole session (docs/device.md, "Memory")
+    profile = {k: profile[k] for k in ("chip", "i2c", "imu", "pelvis", "motor", "buzzer",
+                                       "button", "led", "battery", "power_hold")}
     return name, profile, cfg, problems
 
 

@@ -2,7 +2,7 @@
 skip) with what to do about a failure; the exit status is 1 if any check failed.
 
 The hardware checks run ON the board through the flashed firmware's own code (board profile,
-hardware.open_haptic, drivers.imu.find_imu, hardware.Peripherals.battery_mv), so the doctor
+opening.open_haptic, drivers.imu.find_imu, hardware.Peripherals.battery_mv), so the doctor
 tests what the app will use, not a second implementation of it.
 """
 import ast
@@ -22,7 +22,7 @@ _PROBE = """
 def _lc_probe():
     r = {}
     try:
-        from firmware.device import boards, devconfig, hardware
+        from firmware.device import boards, devconfig, hardware, opening
         from firmware.device.pins import hold_power
         from firmware.drivers.imu import find_imu
         import machine, time
@@ -42,7 +42,7 @@ def _lc_probe():
     except OSError as e:
         r['imu_error'] = str(e)
     try:
-        h = hardware.open_haptic(profile, i2c)
+        h = opening.open_haptic(profile, i2c)
         h.set(255)
         time.sleep_ms(%d)
         h.set(0)

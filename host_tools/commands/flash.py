@@ -55,7 +55,20 @@ def board_path(src):
     return "%s/%s" % (LIB, src.relative_to(FIRMWARE).with_suffix(".mpy").as_posix())
 
 
-def compile_firmware(binary, march, frozen=False):
+def mpy_cross_options(src, line_numbers=False):
+    """mpy-cross's options for firmware file `src`: `leanclip flash`'s, and those of every test
+    and bench that installs the firmware as .mpy (tests/upy.py), so they load what a board does.
+    -s: the source name recorded is its board path (board_path). -O3 unless `line_numbers`:
+    MicroPython stores no line-number table at that level (py/emitbc.c), and a board loads a
+    .mpy's tables into its heap with its code: 2.6 KB less live in a session on the ESP32
+    model, which the .mpy install in 110 KiB needs (docs/device.md, "Memory"). The cost:
+    tracebacks in /errors.log say "line 1" (the file and function are still named);
+    `leanclip flash --line-numbers` keeps them. (-O3 also drops asserts and makes __debug__
+    False: the firmware uses neither.)"""
+    return ["-s", board_path(src)] + ([] if line_numbers else ["-O3"])
+
+
+def compile_firmware(binary, march, frozen=False, line_numbers=False):
     """{device path: bytes} for the whole firmware package, compiled, plus the entry points;
     the entry points alone for a board whose image has the package `frozen` in."""
     files = {}
@@ -63,7 +76,7 @@ def compile_firmware(binary, march, frozen=False):
         for src in [] if frozen else sorted(FIRMWARE.rglob("*.py")):
             out = Path(tmp) / "out.mpy"
             name = board_path(src)
-            args = [binary, "-o", str(out), "-s", name]
+            args = [binary, "-o", str(out)] + mpy_cross_options(src, line_numbers)
             if march:
                 args.append("-march=" + march)
             proc = subprocess.run(args + [str(src)], capture_output=True, text=True)
@@ -103,7 +116,7 @@ def pick_board(name, existing, chip):
     return name
 
 
-def plan(device, board_name=None, config_file=None):
+def plan(device, board_name=None, config_file=None, line_numbers=False):
     """(writes {path: bytes}, removals [path], summary dict): what flashing would change."""
     info = device.info()
     version, sub, march = mpy_abi(info["mpy"])
@@ -116,7 +129,7 @@ def plan(device, board_name=None, config_file=None):
     # A frozen image's firmware is found before /lib (sys.path '', .frozen, /lib): .mpy files
     # there would never run, only take flash, so none are copied and old ones are removed.
     frozen = device.has_frozen_firmware()
-    files = compile_firmware(binary, march, frozen)
+    files = compile_firmware(binary, march, frozen, line_numbers)
     if config_file:
         files[CONFIG_PATH] = config_bytes(read_config_file(config_file), config_file)
     else:  # what the board ignores today must not stop a flash: dropped with a note
@@ -164,6 +177,9 @@ def register(parser):
     parser.add_argument("--dry-run", action="store_true", help="list what would change, "
                         "change nothing")
     parser.add_argument("--no-reset", action="store_true", help="do not soft-reset afterwards")
+    parser.add_argument("--line-numbers", action="store_true", help="keep source line numbers "
+                        "in the .mpy files, for tracebacks in /errors.log (costs ~2.6 KB of the "
+                        "board's heap; a board without PSRAM may then not fit)")
     parser.set_defaults(func=run)
 
 
@@ -174,14 +190,16 @@ def _say_clock(device):
 
 def run(args):
     with Device(args.port, args.baud) as device:
-        writes, removals, summary = plan(device, args.board, args.config)
+        writes, removals, summary = plan(device, args.board, args.config, args.line_numbers)
         if summary["frozen"]:
             print("board %(board)s: its MicroPython image has LeanClip frozen in; only the entry "
                   "points and settings are flashed (%(files)d files), no .mpy files. The "
                   "image's firmware runs, not this checkout's: to update it, rebuild the image "
                   "(docs/device.md, section 9)" % summary)
         else:
-            print("board %(board)s: .mpy v%(mpy)s, -march=%(march)s, %(files)d files" % summary)
+            print("board %(board)s: .mpy v%(mpy)s, -march=%(march)s, %(files)d files, %(lines)s"
+                  % dict(summary, lines="with line numbers" if args.line_numbers else
+                         "without line numbers (--line-numbers keeps them for tracebacks)"))
         if args.dry_run:
             for path in writes:
                 print("would write  %s" % path)
