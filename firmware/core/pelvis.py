@@ -99,7 +99,7 @@ class Pelvis:
         at = self._seg_base + 6 * lead._seg_n
         self._follow(at, True)
         self._seg_base = at
-        lead._own_segment_end(step)
+        lead._segment_end(step)
         follower = self.follower
         if follower._seg_n:
             follower._swapped = lead._swapped

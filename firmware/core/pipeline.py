@@ -183,9 +183,10 @@ class Pipeline(Tilt):
         Tilt.__init__(self, self._rad_per_count / _RATE_FRAC, k, k * _RATE_FRAC)
 
     def _bias_ints(self):
-        """The bias as the blocks' rate sums lose it (ints, 1/_RATE_FRAC counts); after every
-        change of the bias, which happens only at segment ends (and is checked there: a float
-        compared makes no garbage, a float converted does)."""
+        """The bias as the blocks' rate sums lose it (ints, 1/_RATE_FRAC counts); called after
+        every change of the bias (_bias_from, _learn_bias: segment ends only), not at every
+        segment end (a method call costs more than the arithmetic). A float compared makes no
+        garbage, a float converted does."""
         if (self._bias_x == self._bias_seen_x and self._bias_y == self._bias_seen_y
                 and self._bias_z == self._bias_seen_z):
             return
@@ -246,7 +247,7 @@ class Pipeline(Tilt):
         # per sample, small ints: raw force and rate summed over the block under way, and for
         # stillness the shifted vertical force and rate, summed and squared (see pipeinit.py)
         self._blk_start = 0  # _seg_n where the block under way began
-        self._blk_stop = 1 if self._setoff.on else min(self._block_n, self._segment_n)
+        self._blk_stop = 1 if self._setoff.on else self._block_n  # (<= _segment_n)
         self._blk_fx = self._blk_fy = self._blk_fz = 0
         self._blk_rx = self._blk_ry = self._blk_rz = 0
         self._blk_cx = self._blk_cy = self._blk_cz = 0  # coning (see _CONE_SHIFT)
@@ -420,13 +421,18 @@ class Pipeline(Tilt):
         self._seg_n, self._blk_stop = seg_n, stop
         self._seg_qx, self._seg_qy, self._seg_qz = qx, qy, qz
         self._seg_vert, self._seg_vert_sq, self._seg_rate_sq = s_vert, s_vert_sq, s_rate_sq
+        if step or seg_n >= self._segment_n:  # (its block ended: no sums to keep)
+            pelvis = self._pelvis
+            if pelvis is not None and pelvis.buf is not None:
+                pelvis.segment_end(step)  # the pelvis follows, then this one's, then its own
+            else:
+                self._segment_end(step)  # (a new segment: its first block set up)
+            return i
         # (a block that goes on in the next feed keeps its sums)
         self._blk_fx, self._blk_fy, self._blk_fz = fx, fy, fz
         self._blk_rx, self._blk_ry, self._blk_rz = rx, ry, rz
         self._blk_cx, self._blk_cy, self._blk_cz = cx, cy, cz
         self._blk_mx, self._blk_my, self._blk_mz = mx, my, mz
-        if step or seg_n >= self._segment_n:
-            self._segment_end(step)  # (a new segment: its first block set up)
         return i
 
     def _toe_tilt(self, n):
@@ -453,20 +459,14 @@ class Pipeline(Tilt):
 
     # ---- bookkeeping at segment ends (<= 1/8 s) and steps -----------------------------------
     def _segment_end(self, step):
-        pelvis = self._pelvis
-        if pelvis is not None and pelvis.buf is not None:
-            pelvis.segment_end(step)  # the pelvis follows, then this one's, then its own
-        else:
-            self._own_segment_end(step)
-
-    def _own_segment_end(self, step):
         self._tilt_floats()
         n = self._seg_n
         # the rate with the bias removed, as the window sums and the checks below take it (a
         # float: the bias is one); force and n stay ints (the window's too)
-        self._seg_rate_x = self._seg_rx - n * self._bias_x
-        self._seg_rate_y = self._seg_ry - n * self._bias_y
-        self._seg_rate_z = self._seg_rz - n * self._bias_z
+        # (read back from locals below: an attribute load costs more than a local's)
+        self._seg_rate_x = rx = self._seg_rx - n * self._bias_x
+        self._seg_rate_y = ry = self._seg_ry - n * self._bias_y
+        self._seg_rate_z = rz = self._seg_rz - n * self._bias_z
         rem = self._clock_rem + n * MS_MHZ
         self._clock_ms = self.t_ms = (self._clock_ms + rem // self._rate_mhz) & TICKS_MASK
         self._clock_rem = rem % self._rate_mhz
@@ -477,7 +477,6 @@ class Pipeline(Tilt):
         k = self._turn_counts
         if cur[WIN_N]:
             px, py, pz = cur[_WIN_PULL_X], cur[_WIN_PULL_Y], cur[_WIN_PULL_Z]
-            rx, ry, rz = self._seg_rate_x, self._seg_rate_y, self._seg_rate_z
             cur[_WIN_TURN_X] += self._seg_turn_x * k + ry * pz - rz * py
             cur[_WIN_TURN_Y] += self._seg_turn_y * k + rz * px - rx * pz
             cur[_WIN_TURN_Z] += self._seg_turn_z * k + rx * py - ry * px
@@ -490,13 +489,13 @@ class Pipeline(Tilt):
         cur[WIN_GRAV_Z] += self._seg_grav_z
         if self._offset_known:
             self._apply_offset(cur)
-        cur[_WIN_RATE_X] += self._seg_rate_x
-        cur[_WIN_RATE_Y] += self._seg_rate_y
-        cur[_WIN_RATE_Z] += self._seg_rate_z
+        cur[_WIN_RATE_X] += rx
+        cur[_WIN_RATE_Y] += ry
+        cur[_WIN_RATE_Z] += rz
         cur[_WIN_PULL_X] += self._seg_pull_x
         cur[_WIN_PULL_Y] += self._seg_pull_y
         cur[_WIN_PULL_Z] += self._seg_pull_z
-        cur[WIN_N] += self._seg_n
+        cur[WIN_N] += n
         cur[WIN_FORCE_X] += self._seg_fx
         cur[WIN_FORCE_Y] += self._seg_fy
         cur[WIN_FORCE_Z] += self._seg_fz
@@ -506,7 +505,7 @@ class Pipeline(Tilt):
             self._untrusted(fault)
         elif self._faulty:  # the segment the fault ended in: partly junk, neither still nor not
             self._faulty = False
-        elif not step and self._quiet():
+        elif not step and self._gait.state == STILL and self._quiet():
             quiet = True
             self._still(seg_ms)
         else:
@@ -531,7 +530,6 @@ class Pipeline(Tilt):
                 self._win_prev, self._win_cur = self._win_cur, self._win_prev
                 self._clear(self._win_cur)
             self._set_gain(quiet)
-            self._bias_ints()
             return
         self._swapped = False
         if not step:
@@ -543,7 +541,6 @@ class Pipeline(Tilt):
                     self._win_prev, self._win_cur = self._win_cur, self._win_prev
                     self._clear(self._win_cur)
         self._set_gain(quiet)
-        self._bias_ints()
         if not self.calibrated and ticks_diff(self.t_ms, self._prompt_ms) >= self._prompt_every_ms:
             self._prompt()
 
@@ -627,10 +624,10 @@ class Pipeline(Tilt):
         self._sink.event(self.t_ms, "sensor_ok", ticks_diff(self.t_ms, self._fault_ms) / 1000)
 
     def _quiet(self):
-        """This segment: no step lately, small spread of force and rate, and (once the bias is
-        known) no residual rotation."""
+        """This segment (no step lately: the caller asks only when the gait is still): small
+        spread of force and rate, and (once the bias is known) no residual rotation."""
         n = self._seg_n
-        if n < 2 or self._gait.state != STILL:
+        if n < 2:
             return False
         gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
         lsb_dps2 = self._gyro_lsb_per_dps * self._gyro_lsb_per_dps
@@ -724,6 +721,7 @@ class Pipeline(Tilt):
             by += k * y1
             bz += k * z1
         self._bias_x, self._bias_y, self._bias_z = bx, by, bz
+        self._bias_ints()
         self._gain.reset()
         self._yaw_base_dps = 0.0
 
@@ -996,6 +994,7 @@ class Pipeline(Tilt):
         self._bias_x += (gy * dz - gz * dy) * rate
         self._bias_y += (gz * dx - gx * dz) * rate
         self._bias_z += (gx * dy - gy * dx) * rate
+        self._bias_ints()
 
     def _set_off(self):
         """A trusted still period just ended: the tilt is fresh, so look for forward. The pull

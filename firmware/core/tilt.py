@@ -122,7 +122,9 @@ class Tilt:
 
     def _tilt_take(self):
         """The owner set the estimate (floats) since they were last given or taken: take it
-        (float compares make no garbage; the conversion only when they changed)."""
+        (float compares make no garbage; the conversion only when they changed). The blocks
+        and _tilt_floats, once per block or segment, make the same check before calling it: a
+        method call costs more than the compares (docs/bench.md, "Per-sample cost")."""
         if (self._grav_x != self._seen_x or self._grav_y != self._seen_y
                 or self._grav_z != self._seen_z):
             self._gq_x = round(self._grav_x * (1 << _G_BITS))
@@ -146,7 +148,9 @@ class Tilt:
     def _tilt_floats(self):
         """The estimate and the segment's grav and pull sums as floats (counts), for the
         owner's step-level code (9 floats: call it where they are read, not per block)."""
-        self._tilt_take()
+        if (self._grav_x != self._seen_x or self._grav_y != self._seen_y
+                or self._grav_z != self._seen_z):
+            self._tilt_take()
         k = G_COUNTS
         self._grav_x = self._seen_x = self._gq_x * k
         self._grav_y = self._seen_y = self._gq_y * k
@@ -164,6 +168,10 @@ class Tilt:
         truncated to whole counts (< 1/4096 of 1 g: 0.014 deg): one float per call, the root
         (+1: never a division by 0). Keeps |grav|^2 (counts^2, int) for the owner's checks."""
         self._tilt_take()
+        self._tilt_dir()
+
+    def _tilt_dir(self):
+        """_tilt_up's refresh from the ints alone (a block's end: nothing to take)."""
         # (truncated toward 0, as int() of the float estimate was: the step detector's
         # direction is that of the code it was tuned with)
         gx = self._gq_x
@@ -180,7 +188,9 @@ class Tilt:
         self._up_z = gz * UP_UNIT // n2
 
     def _tilt_block(self, n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz):
-        self._tilt_take()
+        if (self._grav_x != self._seen_x or self._grav_y != self._seen_y
+                or self._grav_z != self._seen_z):
+            self._tilt_take()
         # the owner's second-order sums (sculling m, coning c) added to force and rate, in
         # their units (rounded: see scale)
         m = self._scull_m
@@ -232,30 +242,52 @@ class Tilt:
             hx -= k * ax + ((d * ax + 2048) >> 12)
             hy -= k * ay + ((d * ay + 2048) >> 12)
             hz -= k * az + ((d * az + 2048) >> 12)
-        self._tilt_turn(hx, hy, hz)
-        # the pull: k x (force sum - n grav), 1/4096 counts (see scale)
+        # The estimate turned by the half turn, pulled, and turned by it again. A turn: a
+        # world-fixed vector seen from a body turning by h moves by grav x h; grav in 1/8
+        # counts (rounded) x h in two parts, 2**-9 rad (a) and the rest (l, 2**-20 rad): 1/4096
+        # counts, and 2**-23 counts rad rounded to 1/4096 (never rounded by a shift of 2 or 3
+        # bits, whose ties would bias the sum). In one loop, locals only: a method called per
+        # half turn cost more than its arithmetic (docs/bench.md, "Per-sample cost").
+        ax = hx >> 11
+        ay = hy >> 11
+        az = hz >> 11
+        lx = hx & 2047
+        ly = hy & 2047
+        lz = hz & 2047
         gx = self._gq_x
         gy = self._gq_y
         gz = self._gq_z
-        m = self._k_m
-        s = self._k_s
-        k = (fx << _G_BITS) - n * gx
-        rx = (1 << s) >> 1
-        px = ((k >> 14) * m + ((k & 16383) * m >> 14) + rx) >> s
-        k = (fy << _G_BITS) - n * gy
-        py = ((k >> 14) * m + ((k & 16383) * m >> 14) + rx) >> s
-        k = (fz << _G_BITS) - n * gz
-        pz = ((k >> 14) * m + ((k & 16383) * m >> 14) + rx) >> s
-        gx += px
-        gy += py
-        gz += pz
-        self._gq_x, self._gq_y, self._gq_z = gx, gy, gz
-        # each sample's estimate taken as the middle's; the whole turn (2h) x the pull so far
-        # at the middle: h x (the sums before and after this block's pull added, 2 S + p), in
-        # 2**-14 rad x 1/64 counts
-        self._sq_grav_x += n * ((gx + 8) >> _SUM_SHIFT)
-        self._sq_grav_y += n * ((gy + 8) >> _SUM_SHIFT)
-        self._sq_grav_z += n * ((gz + 8) >> _SUM_SHIFT)
+        for half in range(2):
+            qx = (gx + 256) >> 9
+            qy = (gy + 256) >> 9
+            qz = (gz + 256) >> 9
+            gx += qy * az - qz * ay + ((qy * lz - qz * ly + 1024) >> 11)
+            gy += qz * ax - qx * az + ((qz * lx - qx * lz + 1024) >> 11)
+            gz += qx * ay - qy * ax + ((qx * ly - qy * lx + 1024) >> 11)
+            if half:
+                break
+            # the pull: k x (force sum - n grav), 1/4096 counts (see scale)
+            m = self._k_m
+            s = self._k_s
+            k = (fx << _G_BITS) - n * gx
+            rx = (1 << s) >> 1
+            px = ((k >> 14) * m + ((k & 16383) * m >> 14) + rx) >> s
+            k = (fy << _G_BITS) - n * gy
+            py = ((k >> 14) * m + ((k & 16383) * m >> 14) + rx) >> s
+            k = (fz << _G_BITS) - n * gz
+            pz = ((k >> 14) * m + ((k & 16383) * m >> 14) + rx) >> s
+            gx += px
+            gy += py
+            gz += pz
+            # each sample's estimate taken as the middle's
+            self._sq_grav_x += n * ((gx + 8) >> _SUM_SHIFT)
+            self._sq_grav_y += n * ((gy + 8) >> _SUM_SHIFT)
+            self._sq_grav_z += n * ((gz + 8) >> _SUM_SHIFT)
+        self._gq_x = gx
+        self._gq_y = gy
+        self._gq_z = gz
+        # the whole turn (2h) x the pull so far at the middle: h x (the sums before and after
+        # this block's pull added, 2 S + p), in 2**-14 rad x 1/64 counts
         fx = self._sq_pull_x
         fy = self._sq_pull_y
         fz = self._sq_pull_z
@@ -265,33 +297,10 @@ class Tilt:
         self._sq_pull_x = fx + px
         self._sq_pull_y = fy + py
         self._sq_pull_z = fz + pz
-        self._tilt_turn(hx, hy, hz)  # the later half
         hx = (hx + 32) >> 6
         hy = (hy + 32) >> 6
         hz = (hz + 32) >> 6
         self._seg_turn_x += hy * gz - hz * gy
         self._seg_turn_y += hz * gx - hx * gz
         self._seg_turn_z += hx * gy - hy * gx
-        self._tilt_up()
-
-    def _tilt_turn(self, hx, hy, hz):
-        """The estimate turned by the half turn (hx, hy, hz; 2**-20 rad): a world-fixed
-        vector seen from a body turning by h moves by grav x h. Grav in 1/8 counts (rounded)
-        x h in two parts, 2**-9 rad and the rest (2**-20 rad): 1/4096 counts, and 2**-23
-        counts rad rounded to 1/4096 (never rounded by a shift of 2 or 3 bits, whose ties would
-        bias the sum)."""
-        ax = hx >> 11
-        ay = hy >> 11
-        az = hz >> 11
-        hx &= 2047
-        hy &= 2047
-        hz &= 2047
-        gx = self._gq_x
-        gy = self._gq_y
-        gz = self._gq_z
-        fx = (gx + 256) >> 9
-        fy = (gy + 256) >> 9
-        fz = (gz + 256) >> 9
-        self._gq_x = gx + fy * az - fz * ay + ((fy * hz - fz * hy + 1024) >> 11)
-        self._gq_y = gy + fz * ax - fx * az + ((fz * hx - fx * hz + 1024) >> 11)
-        self._gq_z = gz + fx * ay - fy * ax + ((fx * hy - fy * hx + 1024) >> 11)
+        self._tilt_dir()
