@@ -124,26 +124,27 @@ def export_csv(s, out):
         _write_csv(written[-1], logread.PELVIS_FIELDS, pelvis_rows(s))
     t_ms, counts = s.raw()
     if len(counts):
-        rows = [["%.5f" % (t / 1000.0)] + r for t, r in zip(t_ms, _units(s, counts),
-                                                             strict=True)]
+        rows = (["%.5f" % (t / 1000.0)] + r for t, r in zip(t_ms, _units(s, counts),
+                                                            strict=True))
         header = IMU_HEADER
         pelvis = s.raw_pelvis()
         if pelvis is not None:  # both sensors (RAW_PAIRS): leanclip replay's pelvis columns,
             # empty where the chest was fed alone (replay goes on chest-only there)
             header += PELVIS_COLUMNS
-            for r, has, p in zip(rows, pelvis[0], _units(s, pelvis[1]), strict=True):
-                r += p if has else [""] * 6
+            rows = (r + (p if has else [""] * 6)
+                    for r, has, p in zip(rows, pelvis[0], _units(s, pelvis[1]), strict=True))
         _write_csv(out / CSV_FILES[3], header, rows)
         written.append(out / CSV_FILES[3])
     return written
 
 
 def _units(s, counts):
-    """Raw counts (n, 6) as rows of g and deg/s text, by the header's scales."""
+    """Raw counts (n, 6) as rows of g and deg/s text, by the header's scales, one at a time:
+    a raw log may hold hours of samples, written to the CSV as they are made."""
     h = s.header
     g = counts[:, :3] / h["accel_lsb_per_g"]
     dps = counts[:, 3:] / h["gyro_lsb_per_dps"]
-    return [["%.6g" % v for v in a] + ["%.6g" % v for v in w] for a, w in zip(g, dps, strict=True)]
+    return (["%.6g" % v for v in a] + ["%.6g" % v for v in w] for a, w in zip(g, dps, strict=True))
 
 
 def json_doc(s):
