@@ -227,13 +227,14 @@ class LogWriter:
                 at = self._raw_n * w
                 if pelvis is None:
                     self._raw_mv[at:at + take * w] = src[i * w:(i + take) * w]
-                else:  # (interleaved value by value: a slice per sample would allocate)
-                    for j in range(6 * i, 6 * (i + take)):
-                        raw[at] = buf[j]
-                        raw[at + 6] = pelvis[j]
-                        at += 1
-                        if j % 6 == 5:
-                            at += 6
+                else:  # each chest sample, then its pelvis partner (value by value: a
+                    # slice per sample would allocate)
+                    v = logfmt.SAMPLE_VALUES
+                    for k in range(i * v, (i + take) * v, v):
+                        for c in range(v):
+                            raw[at + c] = buf[k + c]
+                            raw[at + v + c] = pelvis[k + c]
+                        at += w
                 self._raw_n += take
                 i += take
                 if self._raw_n == cap:
