@@ -145,6 +145,8 @@ WIN_TOE_Y = const(17)
 WIN_TOE_Z = const(18)
 WIN_TOE_N = const(19)
 _WIN_SLOTS = const(20)
+# a cleared window (float sums become floats at their first add; n and force stay ints)
+_WIN_ZERO = (0,) * _WIN_SLOTS
 
 
 class Pipeline(Tilt):
@@ -243,7 +245,7 @@ class Pipeline(Tilt):
     # ---- the per-sample kernel -------------------------------------------------------------
     def _reset_segment(self):
         self._seg_n = 0
-        self._tilt_clear()
+        Tilt._tilt_clear(self)
         # per sample, small ints: raw force and rate summed over the block under way, and for
         # stillness the shifted vertical force and rate, summed and squared (see pipeinit.py)
         self._blk_start = 0  # _seg_n where the block under way began
@@ -277,7 +279,7 @@ class Pipeline(Tilt):
         end = 6 * n
         i = 0
         while i < end:
-            i = self._kernel(buf, i, end)
+            i = Pipeline._kernel(self, buf, i, end)
         if pelvis is not None:  # the pelvis too, to the last sample fed
             pelvis.finish(end)
         # the clock stands at the last sample fed, not the last segment end, so that a pattern
@@ -394,7 +396,7 @@ class Pipeline(Tilt):
                 tx = rx >> _CONE_SHIFT
                 ty = ry >> _CONE_SHIFT
                 tz = rz >> _CONE_SHIFT
-                self._tilt_block(vert, fx, fy, fz,
+                Tilt._tilt_block(self, vert, fx, fy, fz,
                                  rx * _RATE_FRAC - vert * self._bias_fx,
                                  ry * _RATE_FRAC - vert * self._bias_fy,
                                  rz * _RATE_FRAC - vert * self._bias_fz,
@@ -403,10 +405,10 @@ class Pipeline(Tilt):
                 cx = cy = cz = 0
                 mx = my = mz = 0
                 if self._setoff.on:  # (blocks are one sample long then)
-                    self._set_off_sample(fx, fy, fz, rx - self._bias_x, ry - self._bias_y,
-                                         rz - self._bias_z)
+                    Pipeline._set_off_sample(self, fx, fy, fz, rx - self._bias_x,
+                                             ry - self._bias_y, rz - self._bias_z)
                 if self._toe_j:
-                    self._toe_tilt(vert)
+                    Pipeline._toe_tilt(self, vert)
                 fx = fy = fz = 0
                 rx = ry = rz = 0
                 if step or seg_n >= self._segment_n:
@@ -426,7 +428,7 @@ class Pipeline(Tilt):
             if pelvis is not None and pelvis.buf is not None:
                 pelvis.segment_end(step)  # the pelvis follows, then this one's, then its own
             else:
-                self._segment_end(step)  # (a new segment: its first block set up)
+                Pipeline._segment_end(self, step)  # (a new segment: its first block set up)
             return i
         # (a block that goes on in the next feed keeps its sums)
         self._blk_fx, self._blk_fy, self._blk_fz = fx, fy, fz
@@ -459,7 +461,7 @@ class Pipeline(Tilt):
 
     # ---- bookkeeping at segment ends (<= 1/8 s) and steps -----------------------------------
     def _segment_end(self, step):
-        self._tilt_floats()
+        Tilt._tilt_floats(self)
         n = self._seg_n
         # the rate with the bias removed, as the window sums and the checks below take it (a
         # float: the bias is one); force and n stay ints (the window's too)
@@ -488,7 +490,7 @@ class Pipeline(Tilt):
         cur[WIN_GRAV_Y] += self._seg_grav_y
         cur[WIN_GRAV_Z] += self._seg_grav_z
         if self._offset_known:
-            self._apply_offset(cur)
+            Pipeline._apply_offset(self, cur)
         cur[_WIN_RATE_X] += rx
         cur[_WIN_RATE_Y] += ry
         cur[_WIN_RATE_Z] += rz
@@ -499,15 +501,15 @@ class Pipeline(Tilt):
         cur[WIN_FORCE_X] += self._seg_fx
         cur[WIN_FORCE_Y] += self._seg_fy
         cur[WIN_FORCE_Z] += self._seg_fz
-        fault = self._fault()
+        fault = Pipeline._fault(self)
         quiet = False
         if fault:
             self._untrusted(fault)
         elif self._faulty:  # the segment the fault ended in: partly junk, neither still nor not
             self._faulty = False
-        elif not step and self._gait.state == STILL and self._quiet():
+        elif not step and self._gait.state == STILL and Pipeline._quiet(self):
             quiet = True
-            self._still(seg_ms)
+            Pipeline._still(self, seg_ms)
         else:
             if (self._still_ms >= _TRUST_STILL_MS or self._bridge) and not self._lost:
                 self._set_off()
@@ -520,27 +522,27 @@ class Pipeline(Tilt):
             if speed_mps is not None:
                 self._forward_check.reset()
                 self._sink.event(self.t_ms, "forward_found", speed_mps)
-        self._reset_segment()
+        Pipeline._reset_segment(self)
         if step:
-            self._step()
+            Pipeline._step(self)
         elif self._gait.pause(self.t_ms) != self.state:
-            self._set_state(self._gait.state)
+            Pipeline._set_state(self, self._gait.state)
         if self._follows:  # the chest pipeline rows; the windows close where its do
             if not step and self._swapped:  # (set by the chest pipeline)
                 self._win_prev, self._win_cur = self._win_cur, self._win_prev
-                self._clear(self._win_cur)
-            self._set_gain(quiet)
+                Pipeline._clear(self._win_cur)
+            Pipeline._set_gain(self, quiet)
             return
         self._swapped = False
         if not step:
             still = self.state == STILL
             if ticks_diff(self.t_ms, self._row_ms) >= (_STILL_ROW_MS if still else _MOVING_ROW_MS):
-                self._row(self._win_cur, self._win_prev, False)
+                Pipeline._row(self, self._win_cur, self._win_prev, False)
                 if still:  # rows describe the last half second
                     self._swapped = True
                     self._win_prev, self._win_cur = self._win_cur, self._win_prev
-                    self._clear(self._win_cur)
-        self._set_gain(quiet)
+                    Pipeline._clear(self._win_cur)
+        Pipeline._set_gain(self, quiet)
         if not self.calibrated and ticks_diff(self.t_ms, self._prompt_ms) >= self._prompt_every_ms:
             self._prompt()
 
@@ -684,7 +686,7 @@ class Pipeline(Tilt):
         j = _PENDING_SLOTS * (self._quiet_n % _PENDING)
         p = self._pending
         if self._quiet_n >= _PENDING:  # the oldest pending segment has been followed by calm
-            self._bias_from(p, j)
+            Pipeline._bias_from(self, p, j)
         p[j], p[j + 1], p[j + 2] = self._still_rate_x, self._still_rate_y, self._still_rate_z
         p[j + 3] = self._still_rate_n
         p[j + 4], p[j + 5], p[j + 6] = ax, ay, az
@@ -721,7 +723,7 @@ class Pipeline(Tilt):
             by += k * y1
             bz += k * z1
         self._bias_x, self._bias_y, self._bias_z = bx, by, bz
-        self._bias_ints()
+        Pipeline._bias_ints(self)
         self._gain.reset()
         self._yaw_base_dps = 0.0
 
@@ -789,7 +791,7 @@ class Pipeline(Tilt):
         self._since_step_n = 0
         self._vert_max = self._vert_min = self._vert_one
         if state != self.state:
-            self._set_state(state)
+            Pipeline._set_state(self, state)
         cur, prev = self._win_cur, self._win_prev
         n = cur[WIN_N] + prev[WIN_N]
         # stride-mean yaw rate about gravity: turning?
@@ -810,7 +812,7 @@ class Pipeline(Tilt):
         self._yaw_free = False
         if (turning and abs(yaw_dps) >= _AXIS_MIN_DPS and self.state != STILL
                 and self._bias_known and not self._lost):
-            self._turn_axis(cur, prev)
+            Pipeline._turn_axis(self, cur, prev)
         if self._lost:
             self._clean_steps += 1
             if self._clean_steps >= _RECOVER_STEPS:  # the stride's mean force is gravity
@@ -823,21 +825,22 @@ class Pipeline(Tilt):
                 and self.state == RUNNING and self._frame.forward is not None
                 and not self._lost):
             # (only around corners: most steps skip both)
-            self._check_forward(turning, yaw_dps, cur, prev, n)
-            self._learn_offset(turning, yaw_dps, cur)
+            Pipeline._check_forward(self, turning, yaw_dps, cur, prev, n)
+            Pipeline._learn_offset(self, turning, yaw_dps, cur)
         if ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
-            self._drop_sideways(cur)
+            Pipeline._drop_sideways(self, cur)
         elif (self._pull_running and self._frame.forward is not None and not self._lost
-              and self._gain.surprising(self._forward_g(cur, prev), cur[WIN_N] * self._dt_s)):
+              and self._gain.surprising(Pipeline._forward_g(self, cur, prev),
+                                        cur[WIN_N] * self._dt_s)):
             self._pull_running = False  # a change of pace, not the gyro's bias: learn nothing
         else:
-            self._learn_bias(cur)
+            Pipeline._learn_bias(self, cur)
         if self._bias_known and not self._lost:
-            self._track_gain(cur)
+            Pipeline._track_gain(self, cur)
         if not self._follows:
-            self._row(cur, prev, True)
+            Pipeline._row(self, cur, prev, True)
         self._win_prev, self._win_cur = cur, prev
-        self._clear(self._win_cur)
+        Pipeline._clear(self._win_cur)
 
     def _track_gain(self, cur):
         """The step to the gain filter (tiltgain.py): its length, whether the pull ran at the
@@ -1048,8 +1051,7 @@ class Pipeline(Tilt):
 
     @staticmethod
     def _clear(win):
-        for j in range(_WIN_SLOTS):
-            win[j] = 0  # (float sums become floats at their first add; n and force stay ints)
+        win[:] = _WIN_ZERO  # (a loop over the slots cost 12 x more: docs/bench.md)
 
     def _row(self, cur, prev, stride):
         """Lean over the window cur+prev to the sink; a whole stride's lean also to the coach."""
@@ -1058,8 +1060,9 @@ class Pipeline(Tilt):
             return
         self._row_ms = self.t_ms
         frame = self._frame
-        self._measure(cur[WIN_GRAV_X] + prev[WIN_GRAV_X], cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y],
-                      cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z], n)
+        Pipeline._measure(self, cur[WIN_GRAV_X] + prev[WIN_GRAV_X],
+                          cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y],
+                          cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z], n)
         lean, roll = frame.lean_deg, frame.roll_deg
         win_ms = int(n * 1000.0 / self._rate_hz)
         self._sink.lean(self.t_ms, lean, roll, self._gait.cadence_spm, self.state, win_ms)
@@ -1073,7 +1076,8 @@ class Pipeline(Tilt):
         coached = (self.state == RUNNING
                    and ticks_diff(self.t_ms, self._turn_ms) >= _COACH_TURN_HOLD_MS
                    and ticks_diff(self.t_ms, self._run_start_ms) >= _COACH_RUN_START_MS)
-        self.coaching.stride(self.t_ms, lean, win_ms, self._forward_g(cur, prev), coached)
+        self.coaching.stride(self.t_ms, lean, win_ms, Pipeline._forward_g(self, cur, prev),
+                             coached)
         if pelvis is not None:
             pelvis.stride(win_ms, coached)
 
@@ -1087,7 +1091,7 @@ class Pipeline(Tilt):
     def _forward_g(self, cur, prev):
         """The window's mean forward acceleration in g: mean specific force less gravity (grav),
         on the trunk's forward axis."""
-        return self._forward_g_of(cur[WIN_GRAV_X] + prev[WIN_GRAV_X],
+        return Pipeline._forward_g_of(self, cur[WIN_GRAV_X] + prev[WIN_GRAV_X],
                                   cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y],
                                   cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z],
                                   cur[WIN_FORCE_X] + prev[WIN_FORCE_X],

@@ -150,7 +150,7 @@ class Tilt:
         owner's step-level code (9 floats: call it where they are read, not per block)."""
         if (self._grav_x != self._seen_x or self._grav_y != self._seen_y
                 or self._grav_z != self._seen_z):
-            self._tilt_take()
+            Tilt._tilt_take(self)
         k = G_COUNTS
         self._grav_x = self._seen_x = self._gq_x * k
         self._grav_y = self._seen_y = self._gq_y * k
@@ -190,7 +190,7 @@ class Tilt:
     def _tilt_block(self, n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz):
         if (self._grav_x != self._seen_x or self._grav_y != self._seen_y
                 or self._grav_z != self._seen_z):
-            self._tilt_take()
+            Tilt._tilt_take(self)
         # the owner's second-order sums (sculling m, coning c) added to force and rate, in
         # their units (rounded: see scale)
         m = self._scull_m
@@ -303,4 +303,4 @@ class Tilt:
         self._seg_turn_x += hy * gz - hz * gy
         self._seg_turn_y += hz * gx - hx * gz
         self._seg_turn_z += hx * gy - hy * gx
-        self._tilt_dir()
+        Tilt._tilt_dir(self)
