@@ -454,7 +454,7 @@ class Pipeline(Tilt):
 
     def _set_off_sample(self, ax, ay, az, rate_x, rate_y, rate_z):
         """One sample to the set-off (forward.SetOff) with the tilt after it."""
-        self._tilt_floats()
+        Tilt._tilt_floats(self)
         gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
         self._setoff.add(ax, ay, az, ax * gx + ay * gy + az * gz, gx, gy, gz,
                          (rate_x * gx + rate_y * gy + rate_z * gz) * self._rad_per_count)
