@@ -182,3 +182,13 @@ def test_turning_on_the_spot_is_standing_and_not_gyro_bias():
 def test_a_turn_that_tilts_the_trunk_is_not_a_stand():
     """Turning while the trunk tilts 6 deg (SisFall SE03, SE07) is moving: no calibration."""
     assert _standing_then_turning_on_the_spot(6.0).first("calibrated") is None
+
+
+def test_a_cleared_window_has_every_slot():
+    # _WIN_ZERO is written out (a const() tuple costs the device no name); a window slot added
+    # without a zero for it would make a cleared window short
+    from firmware.core import pipeline
+
+    win = [1.5] * pipeline._WIN_SLOTS
+    pipeline.Pipeline._clear(win)
+    assert win == [0] * pipeline._WIN_SLOTS
