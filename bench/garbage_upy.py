@@ -80,10 +80,10 @@ def _row(self, cur, prev, stride):
         C[4] += 1
 
 
-Tilt._tilt_block = _tilt_block
-Pipeline._segment_end = _segment_end
-Pipeline._step = _step
-Pipeline._row = _row
+setattr(Tilt, "_tilt_block", _tilt_block)  # noqa: B010
+setattr(Pipeline, "_segment_end", _segment_end)  # noqa: B010
+setattr(Pipeline, "_step", _step)  # noqa: B010
+setattr(Pipeline, "_row", _row)  # noqa: B010
 
 
 def main():
