@@ -162,7 +162,11 @@ class Pipeline(Tilt):
     never loads it. docs/orientation.md ("Chest and pelvis").
 
     No properties here: on MicroPython a class with one makes every attribute store look the
-    name up in the class first, and the kernel stores its state back at every segment."""
+    name up in the class first, and the kernel stores its state back at every segment. The
+    methods called per block, segment end, step and row are called through their class,
+    `Pipeline._x(self)` (`Tilt._x(self)` for tilt.py's): looked up on the instance, a method
+    first misses in its 223-slot attribute table (docs/bench.md, "Per-sample cost"); so a
+    subclass cannot override them."""
 
     def __init__(self, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching=None,
                  pelvis=False):

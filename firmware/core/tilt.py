@@ -22,7 +22,9 @@ _tilt_floats() gives it the estimate and the segment's sums as floats, and an es
 (floats) is taken back at the next block.
 
 Subclass it (the pipeline does; a second IMU's estimator can): the state is the instance's own
-attributes, so the subclass's code reads them with no hop through another object. Interface:
+attributes, so the subclass's code reads them with no hop through another object. The hot
+methods are called through the class, `Tilt._x(self)` (cheaper than a lookup on a large
+instance: docs/bench.md, "Per-sample cost"), so a subclass cannot override them. Interface:
 
     Tilt.__init__(self, rad_per_unit, scull_k, cone_k)
                                         radians per unit of the rate sums given to _tilt_block
