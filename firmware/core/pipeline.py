@@ -823,7 +823,7 @@ class Pipeline(Tilt):
         self._yaw_free = False
         if (turning and abs(yaw_dps) >= _AXIS_MIN_DPS and self.state != STILL
                 and self._bias_known and not self._lost):
-            Pipeline._turn_axis(self, cur, prev)
+            self._turn_axis(cur, prev)
         if self._lost:
             self._clean_steps += 1
             if self._clean_steps >= _RECOVER_STEPS:  # the stride's mean force is gravity
@@ -836,8 +836,8 @@ class Pipeline(Tilt):
                 and self.state == RUNNING and self._frame.forward is not None
                 and not self._lost):
             # (only around corners: most steps skip both)
-            Pipeline._check_forward(self, turning, yaw_dps, cur, prev, n)
-            Pipeline._learn_offset(self, turning, yaw_dps, cur)
+            self._check_forward(turning, yaw_dps, cur, prev, n)
+            self._learn_offset(turning, yaw_dps, cur)
         if ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
             Pipeline._drop_sideways(self, cur)
         elif (self._pull_running and self._frame.forward is not None and not self._lost
@@ -1103,11 +1103,11 @@ class Pipeline(Tilt):
         """The window's mean forward acceleration in g: mean specific force less gravity (grav),
         on the trunk's forward axis."""
         return Pipeline._forward_g_of(self, cur[WIN_GRAV_X] + prev[WIN_GRAV_X],
-                                  cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y],
-                                  cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z],
-                                  cur[WIN_FORCE_X] + prev[WIN_FORCE_X],
-                                  cur[WIN_FORCE_Y] + prev[WIN_FORCE_Y],
-                                  cur[WIN_FORCE_Z] + prev[WIN_FORCE_Z])
+                                      cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y],
+                                      cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z],
+                                      cur[WIN_FORCE_X] + prev[WIN_FORCE_X],
+                                      cur[WIN_FORCE_Y] + prev[WIN_FORCE_Y],
+                                      cur[WIN_FORCE_Z] + prev[WIN_FORCE_Z])
 
     def _forward_g_of(self, sx, sy, sz, fx, fy, fz):
         """Mean forward acceleration in g from a window's summed gravity (s) and raw force (f)."""
