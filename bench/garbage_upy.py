@@ -1,9 +1,7 @@
 """Runs ON MicroPython: where the pipeline's garbage goes while running, per level (bench/
-garbage.py drives it). Each pipeline level is wrapped, on its class (the pipeline calls its hot
-methods through the class, `Pipeline._x(self)`: docs/bench.md, so a subclass's override would
-not be called), in a function that reads gc.mem_alloc() around it (ints only: the probe adds
-nothing to what it measures); the collector is off for each batch of samples and run between
-batches, so every byte allocated is counted.
+garbage.py drives it). Each pipeline level is wrapped in a subclass that reads gc.mem_alloc()
+around it (ints only: the probe adds nothing to what it measures); the collector is off for
+each batch of samples and run between batches, so every byte allocated is counted.
 
 usage: micropython garbage_upy.py SAMPLES.bin RATE_HZ ACCEL_LSB_PER_G GYRO_LSB_PER_DPS SKIP_S
 Prints one JSON line: bytes and calls per level over the measured stretch, and its seconds.
@@ -19,7 +17,6 @@ gc.collect()
 
 from firmware.core import config  # noqa: E402
 from firmware.core.pipeline import Pipeline  # noqa: E402
-from firmware.core.tilt import Tilt  # noqa: E402
 
 # The levels measured: the pipeline's own private methods, wrapped. A deliberate white-box
 # probe, so they are taken by name: tests/test_readouts.py's scan (host code must not lean on
@@ -46,51 +43,43 @@ class NullSink:
         pass
 
 
-def _tilt_block(self, n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz):
-    m = gc.mem_alloc()
-    _BLOCK(self, n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz)
-    B[0] += gc.mem_alloc() - m
-    C[0] += 1
+class Probe(Pipeline):
+    def _tilt_block(self, n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz):
+        m = gc.mem_alloc()
+        _BLOCK(self, n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz)
+        B[0] += gc.mem_alloc() - m
+        C[0] += 1
 
+    def _segment_end(self, step):
+        m = gc.mem_alloc()
+        _SEGMENT(self, step)
+        B[1] += gc.mem_alloc() - m
+        C[1] += 1
 
-def _segment_end(self, step):
-    m = gc.mem_alloc()
-    _SEGMENT(self, step)
-    B[1] += gc.mem_alloc() - m
-    C[1] += 1
+    def _step(self):
+        m = gc.mem_alloc()
+        _IN_STEP[0] = True
+        _STEP(self)
+        _IN_STEP[0] = False
+        B[2] += gc.mem_alloc() - m
+        C[2] += 1
 
-
-def _step(self):
-    m = gc.mem_alloc()
-    _IN_STEP[0] = True
-    _STEP(self)
-    _IN_STEP[0] = False
-    B[2] += gc.mem_alloc() - m
-    C[2] += 1
-
-
-def _row(self, cur, prev, stride):
-    m = gc.mem_alloc()
-    _ROW(self, cur, prev, stride)
-    d = gc.mem_alloc() - m
-    B[3] += d
-    C[3] += 1
-    if _IN_STEP[0]:
-        B[4] += d
-        C[4] += 1
-
-
-setattr(Tilt, "_tilt_block", _tilt_block)  # noqa: B010
-setattr(Pipeline, "_segment_end", _segment_end)  # noqa: B010
-setattr(Pipeline, "_step", _step)  # noqa: B010
-setattr(Pipeline, "_row", _row)  # noqa: B010
+    def _row(self, cur, prev, stride):
+        m = gc.mem_alloc()
+        _ROW(self, cur, prev, stride)
+        d = gc.mem_alloc() - m
+        B[3] += d
+        C[3] += 1
+        if _IN_STEP[0]:
+            B[4] += d
+            C[4] += 1
 
 
 def main():
     rate = float(sys.argv[2])
     lsb_g, lsb_dps = float(sys.argv[3]), float(sys.argv[4])
     skip = int(float(sys.argv[5]) * rate) * 6
-    p = Pipeline(config.defaults(), rate, lsb_g, lsb_dps, NullSink())
+    p = Probe(config.defaults(), rate, lsb_g, lsb_dps, NullSink())
     buf = array("h", bytes(12 * BATCH))
     mv = memoryview(buf)
     src = memoryview(DATA)

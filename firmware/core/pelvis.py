@@ -84,12 +84,12 @@ class Pelvis:
                 k = 1 if follower._setoff.on else follower._block_n
                 whole = i + 6 * (left + (n - left) // k * k)
                 while i < whole:
-                    i = Pipeline._kernel(follower, buf, i, whole)
+                    i = follower._kernel(buf, i, whole)
             stop = follower._seg_n + (end - i) // 6
             if follower._blk_stop > stop:
                 follower._blk_stop = stop
         while i < end:
-            i = Pipeline._kernel(follower, buf, i, end)
+            i = follower._kernel(buf, i, end)
         self._i = end
 
     def segment_end(self, step):
@@ -99,11 +99,11 @@ class Pelvis:
         at = self._seg_base + 6 * lead._seg_n
         self._follow(at, True)
         self._seg_base = at
-        Pipeline._segment_end(lead, step)
+        lead._segment_end(step)
         follower = self.follower
         if follower._seg_n:
             follower._swapped = lead._swapped
-            Pipeline._segment_end(follower, step)
+            follower._segment_end(step)
 
     def calibrate(self):
         """The chest was calibrated: standing tall zeroes the pelvis too, if it is trusted."""
@@ -142,14 +142,14 @@ class Pelvis:
         f = self.follower
         fc, fp = f._win_cur, f._win_prev
         k = f._seg_n  # (the offset is 0 until learned)
-        Pipeline._tilt_floats(f)
+        f._tilt_floats()
         sx = fc[WIN_GRAV_X] + fp[WIN_GRAV_X] + f._seg_grav_x + k * f._offset_x
         sy = fc[WIN_GRAV_Y] + fp[WIN_GRAV_Y] + f._seg_grav_y + k * f._offset_y
         sz = fc[WIN_GRAV_Z] + fp[WIN_GRAV_Z] + f._seg_grav_z + k * f._offset_z
-        Pipeline._measure(f, sx, sy, sz, fc[WIN_N] + fp[WIN_N] + k)
+        f._measure(sx, sy, sz, fc[WIN_N] + fp[WIN_N] + k)
         pelvis = f._frame.lean_deg
-        self.fwd_g = Pipeline._forward_g_of(
-            f, sx, sy, sz, fc[WIN_FORCE_X] + fp[WIN_FORCE_X] + f._seg_fx,
+        self.fwd_g = f._forward_g_of(
+            sx, sy, sz, fc[WIN_FORCE_X] + fp[WIN_FORCE_X] + f._seg_fx,
             fc[WIN_FORCE_Y] + fp[WIN_FORCE_Y] + f._seg_fy,
             fc[WIN_FORCE_Z] + fp[WIN_FORCE_Z] + f._seg_fz)
         lumbar = lean - pelvis
@@ -177,9 +177,9 @@ def _toe_lean(p, cur, prev):
     n = cur[WIN_TOE_N] + prev[WIN_TOE_N]
     if n == 0:
         return None
-    Pipeline._measure(p, cur[WIN_TOE_X] + prev[WIN_TOE_X] + n * p._offset_x,
-                      cur[WIN_TOE_Y] + prev[WIN_TOE_Y] + n * p._offset_y,
-                      cur[WIN_TOE_Z] + prev[WIN_TOE_Z] + n * p._offset_z, n)
+    p._measure(cur[WIN_TOE_X] + prev[WIN_TOE_X] + n * p._offset_x,
+               cur[WIN_TOE_Y] + prev[WIN_TOE_Y] + n * p._offset_y,
+               cur[WIN_TOE_Z] + prev[WIN_TOE_Z] + n * p._offset_z, n)
     return p._frame.lean_deg
 
 

@@ -162,11 +162,7 @@ class Pipeline(Tilt):
     never loads it. docs/orientation.md ("Chest and pelvis").
 
     No properties here: on MicroPython a class with one makes every attribute store look the
-    name up in the class first, and the kernel stores its state back at every segment. The
-    methods called per block, segment end, step and row are called through their class,
-    `Pipeline._x(self)` (`Tilt._x(self)` for tilt.py's): looked up on the instance, a method
-    first misses in its 223-slot attribute table (docs/bench.md, "Per-sample cost"); so a
-    subclass cannot override them."""
+    name up in the class first, and the kernel stores its state back at every segment."""
 
     def __init__(self, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching=None,
                  pelvis=False):
@@ -251,7 +247,7 @@ class Pipeline(Tilt):
     # ---- the per-sample kernel -------------------------------------------------------------
     def _reset_segment(self):
         self._seg_n = 0
-        Tilt._tilt_clear(self)
+        self._tilt_clear()
         # per sample, small ints: raw force and rate summed over the block under way, and for
         # stillness the shifted vertical force and rate, summed and squared (see pipeinit.py)
         self._blk_start = 0  # _seg_n where the block under way began
@@ -285,7 +281,7 @@ class Pipeline(Tilt):
         end = 6 * n
         i = 0
         while i < end:
-            i = Pipeline._kernel(self, buf, i, end)
+            i = self._kernel(buf, i, end)
         if pelvis is not None:  # the pelvis too, to the last sample fed
             pelvis.finish(end)
         # the clock stands at the last sample fed, not the last segment end, so that a pattern
@@ -402,7 +398,7 @@ class Pipeline(Tilt):
                 tx = rx >> _CONE_SHIFT
                 ty = ry >> _CONE_SHIFT
                 tz = rz >> _CONE_SHIFT
-                Tilt._tilt_block(self, vert, fx, fy, fz,
+                self._tilt_block(vert, fx, fy, fz,
                                  rx * _RATE_FRAC - vert * self._bias_fx,
                                  ry * _RATE_FRAC - vert * self._bias_fy,
                                  rz * _RATE_FRAC - vert * self._bias_fz,
@@ -411,10 +407,10 @@ class Pipeline(Tilt):
                 cx = cy = cz = 0
                 mx = my = mz = 0
                 if self._setoff.on:  # (blocks are one sample long then)
-                    Pipeline._set_off_sample(self, fx, fy, fz, rx - self._bias_x,
-                                             ry - self._bias_y, rz - self._bias_z)
+                    self._set_off_sample(fx, fy, fz, rx - self._bias_x, ry - self._bias_y,
+                                         rz - self._bias_z)
                 if self._toe_j:
-                    Pipeline._toe_tilt(self, vert)
+                    self._toe_tilt(vert)
                 fx = fy = fz = 0
                 rx = ry = rz = 0
                 if step or seg_n >= self._segment_n:
@@ -434,7 +430,7 @@ class Pipeline(Tilt):
             if pelvis is not None and pelvis.buf is not None:
                 pelvis.segment_end(step)  # the pelvis follows, then this one's, then its own
             else:
-                Pipeline._segment_end(self, step)  # (a new segment: its first block set up)
+                self._segment_end(step)  # (a new segment: its first block set up)
             return i
         # (a block that goes on in the next feed keeps its sums)
         self._blk_fx, self._blk_fy, self._blk_fz = fx, fy, fz
@@ -460,14 +456,14 @@ class Pipeline(Tilt):
 
     def _set_off_sample(self, ax, ay, az, rate_x, rate_y, rate_z):
         """One sample to the set-off (forward.SetOff) with the tilt after it."""
-        Tilt._tilt_floats(self)
+        self._tilt_floats()
         gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
         self._setoff.add(ax, ay, az, ax * gx + ay * gy + az * gz, gx, gy, gz,
                          (rate_x * gx + rate_y * gy + rate_z * gz) * self._rad_per_count)
 
     # ---- bookkeeping at segment ends (<= 1/8 s) and steps -----------------------------------
     def _segment_end(self, step):
-        Tilt._tilt_floats(self)
+        self._tilt_floats()
         n = self._seg_n
         # the rate with the bias removed, as the window sums and the checks below take it (a
         # float: the bias is one); force and n stay ints (the window's too)
@@ -496,7 +492,7 @@ class Pipeline(Tilt):
         cur[WIN_GRAV_Y] += self._seg_grav_y
         cur[WIN_GRAV_Z] += self._seg_grav_z
         if self._offset_known:
-            Pipeline._apply_offset(self, cur)
+            self._apply_offset(cur)
         cur[_WIN_RATE_X] += rx
         cur[_WIN_RATE_Y] += ry
         cur[_WIN_RATE_Z] += rz
@@ -507,15 +503,15 @@ class Pipeline(Tilt):
         cur[WIN_FORCE_X] += self._seg_fx
         cur[WIN_FORCE_Y] += self._seg_fy
         cur[WIN_FORCE_Z] += self._seg_fz
-        fault = Pipeline._fault(self)
+        fault = self._fault()
         quiet = False
         if fault:
             self._untrusted(fault)
         elif self._faulty:  # the segment the fault ended in: partly junk, neither still nor not
             self._faulty = False
-        elif not step and self._gait.state == STILL and Pipeline._quiet(self):
+        elif not step and self._gait.state == STILL and self._quiet():
             quiet = True
-            Pipeline._still(self, seg_ms)
+            self._still(seg_ms)
         else:
             if (self._still_ms >= _TRUST_STILL_MS or self._bridge) and not self._lost:
                 self._set_off()
@@ -528,27 +524,27 @@ class Pipeline(Tilt):
             if speed_mps is not None:
                 self._forward_check.reset()
                 self._sink.event(self.t_ms, "forward_found", speed_mps)
-        Pipeline._reset_segment(self)
+        self._reset_segment()
         if step:
-            Pipeline._step(self)
+            self._step()
         elif self._gait.pause(self.t_ms) != self.state:
-            Pipeline._set_state(self, self._gait.state)
+            self._set_state(self._gait.state)
         if self._follows:  # the chest pipeline rows; the windows close where its do
             if not step and self._swapped:  # (set by the chest pipeline)
                 self._win_prev, self._win_cur = self._win_cur, self._win_prev
-                Pipeline._clear(self._win_cur)
-            Pipeline._set_gain(self, quiet)
+                self._clear(self._win_cur)
+            self._set_gain(quiet)
             return
         self._swapped = False
         if not step:
             still = self.state == STILL
             if ticks_diff(self.t_ms, self._row_ms) >= (_STILL_ROW_MS if still else _MOVING_ROW_MS):
-                Pipeline._row(self, self._win_cur, self._win_prev, False)
+                self._row(self._win_cur, self._win_prev, False)
                 if still:  # rows describe the last half second
                     self._swapped = True
                     self._win_prev, self._win_cur = self._win_cur, self._win_prev
-                    Pipeline._clear(self._win_cur)
-        Pipeline._set_gain(self, quiet)
+                    self._clear(self._win_cur)
+        self._set_gain(quiet)
         if not self.calibrated and ticks_diff(self.t_ms, self._prompt_ms) >= self._prompt_every_ms:
             self._prompt()
 
@@ -733,7 +729,7 @@ class Pipeline(Tilt):
             by += k * y1
             bz += k * z1
         self._bias_x, self._bias_y, self._bias_z = bx, by, bz
-        Pipeline._bias_ints(self)
+        self._bias_ints()
         self._gain.reset()
         self._yaw_base_dps = 0.0
         return True
@@ -802,7 +798,7 @@ class Pipeline(Tilt):
         self._since_step_n = 0
         self._vert_max = self._vert_min = self._vert_one
         if state != self.state:
-            Pipeline._set_state(self, state)
+            self._set_state(state)
         cur, prev = self._win_cur, self._win_prev
         n = cur[WIN_N] + prev[WIN_N]
         # stride-mean yaw rate about gravity: turning?
@@ -839,19 +835,18 @@ class Pipeline(Tilt):
             self._check_forward(turning, yaw_dps, cur, prev, n)
             self._learn_offset(turning, yaw_dps, cur)
         if ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
-            Pipeline._drop_sideways(self, cur)
+            self._drop_sideways(cur)
         elif (self._pull_running and self._frame.forward is not None and not self._lost
-              and self._gain.surprising(Pipeline._forward_g(self, cur, prev),
-                                        cur[WIN_N] * self._dt_s)):
+              and self._gain.surprising(self._forward_g(cur, prev), cur[WIN_N] * self._dt_s)):
             self._pull_running = False  # a change of pace, not the gyro's bias: learn nothing
         else:
-            Pipeline._learn_bias(self, cur)
+            self._learn_bias(cur)
         if self._bias_known and not self._lost:
-            Pipeline._track_gain(self, cur)
+            self._track_gain(cur)
         if not self._follows:
-            Pipeline._row(self, cur, prev, True)
+            self._row(cur, prev, True)
         self._win_prev, self._win_cur = cur, prev
-        Pipeline._clear(self._win_cur)
+        self._clear(self._win_cur)
 
     def _track_gain(self, cur):
         """The step to the gain filter (tiltgain.py): its length, whether the pull ran at the
@@ -1071,9 +1066,8 @@ class Pipeline(Tilt):
             return
         self._row_ms = self.t_ms
         frame = self._frame
-        Pipeline._measure(self, cur[WIN_GRAV_X] + prev[WIN_GRAV_X],
-                          cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y],
-                          cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z], n)
+        self._measure(cur[WIN_GRAV_X] + prev[WIN_GRAV_X], cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y],
+                      cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z], n)
         lean, roll = frame.lean_deg, frame.roll_deg
         win_ms = int(n * 1000.0 / self._rate_hz)
         self._sink.lean(self.t_ms, lean, roll, self._gait.cadence_spm, self.state, win_ms)
@@ -1087,8 +1081,7 @@ class Pipeline(Tilt):
         coached = (self.state == RUNNING
                    and ticks_diff(self.t_ms, self._turn_ms) >= _COACH_TURN_HOLD_MS
                    and ticks_diff(self.t_ms, self._run_start_ms) >= _COACH_RUN_START_MS)
-        self.coaching.stride(self.t_ms, lean, win_ms, Pipeline._forward_g(self, cur, prev),
-                             coached)
+        self.coaching.stride(self.t_ms, lean, win_ms, self._forward_g(cur, prev), coached)
         if pelvis is not None:
             pelvis.stride(win_ms, coached)
 
@@ -1102,12 +1095,12 @@ class Pipeline(Tilt):
     def _forward_g(self, cur, prev):
         """The window's mean forward acceleration in g: mean specific force less gravity (grav),
         on the trunk's forward axis."""
-        return Pipeline._forward_g_of(self, cur[WIN_GRAV_X] + prev[WIN_GRAV_X],
-                                      cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y],
-                                      cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z],
-                                      cur[WIN_FORCE_X] + prev[WIN_FORCE_X],
-                                      cur[WIN_FORCE_Y] + prev[WIN_FORCE_Y],
-                                      cur[WIN_FORCE_Z] + prev[WIN_FORCE_Z])
+        return self._forward_g_of(cur[WIN_GRAV_X] + prev[WIN_GRAV_X],
+                                  cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y],
+                                  cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z],
+                                  cur[WIN_FORCE_X] + prev[WIN_FORCE_X],
+                                  cur[WIN_FORCE_Y] + prev[WIN_FORCE_Y],
+                                  cur[WIN_FORCE_Z] + prev[WIN_FORCE_Z])
 
     def _forward_g_of(self, sx, sy, sz, fx, fy, fz):
         """Mean forward acceleration in g from a window's summed gravity (s) and raw force (f)."""

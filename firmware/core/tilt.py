@@ -22,9 +22,7 @@ _tilt_floats() gives it the estimate and the segment's sums as floats, and an es
 (floats) is taken back at the next block.
 
 Subclass it (the pipeline does; a second IMU's estimator can): the state is the instance's own
-attributes, so the subclass's code reads them with no hop through another object. The hot
-methods are called through the class, `Tilt._x(self)` (cheaper than a lookup on a large
-instance: docs/bench.md, "Per-sample cost"), so a subclass cannot override them. Interface:
+attributes, so the subclass's code reads them with no hop through another object. Interface:
 
     Tilt.__init__(self, rad_per_unit, scull_k, cone_k)
                                         radians per unit of the rate sums given to _tilt_block
@@ -154,7 +152,7 @@ class Tilt:
         owner's step-level code (9 floats: call it where they are read, not per block)."""
         if (self._grav_x != self._seen_x or self._grav_y != self._seen_y
                 or self._grav_z != self._seen_z):
-            Tilt._tilt_take(self)
+            self._tilt_take()
         k = G_COUNTS
         self._grav_x = self._seen_x = self._gq_x * k
         self._grav_y = self._seen_y = self._gq_y * k
@@ -194,7 +192,7 @@ class Tilt:
     def _tilt_block(self, n, fx, fy, fz, rx, ry, rz, mx, my, mz, cx, cy, cz):
         if (self._grav_x != self._seen_x or self._grav_y != self._seen_y
                 or self._grav_z != self._seen_z):
-            Tilt._tilt_take(self)
+            self._tilt_take()
         # the owner's second-order sums (sculling m, coning c) added to force and rate, in
         # their units (rounded: see scale)
         m = self._scull_m
@@ -317,4 +315,4 @@ class Tilt:
         self._seg_turn_x += hy * gz - hz * gy
         self._seg_turn_y += hz * gx - hx * gz
         self._seg_turn_z += hx * gy - hy * gx
-        Tilt._tilt_dir(self)
+        self._tilt_dir()
