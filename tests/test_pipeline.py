@@ -238,3 +238,13 @@ def test_calib_still_s_minimum_is_the_stand_the_bias_is_measured_in(rate_hz):
     assert all(abs(b - true) < 0.05 for b, true in zip(bias, _BIAS_DPS)), bias
     if rate_hz == 200:  # segments of exactly 1/8 s
         assert _stand_until_calibrated(rate_hz, lo - seg_s)[0] - 1000 * (lo - seg_s) >= seg_ms
+
+
+def test_a_cleared_window_has_every_slot():
+    # _WIN_ZERO is written out (a const() tuple costs the device no name); a window slot added
+    # without a zero for it would make a cleared window short
+    from firmware.core import pipeline
+
+    win = [1.5] * pipeline._WIN_SLOTS
+    pipeline.Pipeline._clear(win)
+    assert win == [0] * pipeline._WIN_SLOTS
