@@ -48,7 +48,8 @@ class PelvisCoaching:
         30 m/s): each sensor's force, rocking with it in step, weights its pitch (a pelvis
         tilting most at toe-off: up to 4 deg of steady "doubt", which held real arches back
         for their whole length); so the doubt is counted from its mean over _STEADY_MS of
-        coached strides."""
+        coached strides in good running (not while a fault waits on the doubt: a tilt error
+        that came with it would be learned as steady and let the fault through)."""
         dt_ms = ticks_diff(t_ms, self.t_ms)
         self.t_ms = t_ms
         coaching = self.coaching
@@ -56,7 +57,7 @@ class PelvisCoaching:
         context.update(t_ms, fwd_g)
         lumbar = self.coach
         doubt = coaching._context.doubt_deg() - context.doubt_deg()
-        if coached and dt_ms <= _FRESH_MS:
+        if coached and dt_ms <= _FRESH_MS and lumbar.fault == FAULT_NONE:
             self.base_deg += (doubt - self.base_deg) * dt_ms / _STEADY_MS
         lumbar.doubt_deg = doubt - self.base_deg
         cue = lumbar.update_lumbar(t_ms, lumbar_deg, pelvis_deg, toeoff_deg, coached, win_ms)
