@@ -13,6 +13,8 @@ window (forward_window_s) to `add`, and calls `finish` at its end.
 """
 import math
 
+from .gait import STILL
+
 _G_MPS2 = 9.80665
 
 
@@ -50,10 +52,16 @@ class SetOff:
         self._dist_1 += self._vel_1
         self._dist_2 += self._vel_2
 
-    def finish(self):
-        """End of the window: far enough moved means its direction is forward, which the frame
-        then holds. Returns the mean speed over the window (m/s) if so, else None."""
+    def finish(self, state):
+        """End of the window, the gait in `state`: far enough moved means its direction is
+        forward, which the frame then holds. Returns the mean speed over the window (m/s) if
+        so, else None. A wearer still not stepping (gait.STILL: no step for 1.5 s) has not set
+        off, whatever the sums say: turning on the spot or shuffling moves the body centimetres,
+        and what the window then summed is the gyro-held tilt's error (SisFall SE03: 6-10 deg
+        of it within a second of turning on the spot, read as 3 m/s to the wearer's left)."""
         self.on = False
+        if state == STILL:
+            return None
         d1, d2 = self._dist_1, self._dist_2
         dt = self._dt_s
         dist_m = math.sqrt(d1 * d1 + d2 * d2) * dt * dt * _G_MPS2 / self._accel_lsb_per_g

@@ -516,7 +516,7 @@ class Pipeline(Tilt):
             self._quiet_n = 0
         if (self._setoff.on
                 and ticks_diff(self.t_ms, self._still_end_ms) >= self._setoff.window_ms):
-            speed_mps = self._setoff.finish()
+            speed_mps = self._setoff.finish(self.state)
             if speed_mps is not None:
                 self._forward_check.reset()
                 self._sink.event(self.t_ms, "forward_found", speed_mps)

@@ -246,8 +246,12 @@ class Tilt:
         # world-fixed vector seen from a body turning by h moves by grav x h; grav in 1/8
         # counts (rounded) x h in two parts, 2**-9 rad (a) and the rest (l, 2**-20 rad): 1/4096
         # counts, and 2**-23 counts rad rounded to 1/4096 (never rounded by a shift of 2 or 3
-        # bits, whose ties would bias the sum). In one loop, locals only: a method called per
-        # half turn cost more than its arithmetic (docs/bench.md, "Per-sample cost").
+        # bits, whose ties would bias the sum). To second order, g + g x h + (g x h) x h / 2:
+        # a turn must not stretch the estimate, and the first order alone lengthens it by
+        # |h|^2 / 2 a half turn (a waist clip turning at 230 deg/s rms, SisFall SE03: the pull
+        # then held it at 1.4-2.4 g, up to the tilt-fault limit); its g x h (r) in 1/64 counts
+        # x h the same way, halved: a shift of 4. In one loop, locals only: a method called
+        # per half turn cost more than its arithmetic (docs/bench.md, "Per-sample cost").
         ax = hx >> 11
         ay = hy >> 11
         az = hz >> 11
@@ -261,9 +265,15 @@ class Tilt:
             qx = (gx + 256) >> 9
             qy = (gy + 256) >> 9
             qz = (gz + 256) >> 9
-            gx += qy * az - qz * ay + ((qy * lz - qz * ly + 1024) >> 11)
-            gy += qz * ax - qx * az + ((qz * lx - qx * lz + 1024) >> 11)
-            gz += qx * ay - qy * ax + ((qx * ly - qy * lx + 1024) >> 11)
+            rx = qy * az - qz * ay + ((qy * lz - qz * ly + 1024) >> 11)
+            ry = qz * ax - qx * az + ((qz * lx - qx * lz + 1024) >> 11)
+            rz = qx * ay - qy * ax + ((qx * ly - qy * lx + 1024) >> 11)
+            qx = (rx + 32) >> 6
+            qy = (ry + 32) >> 6
+            qz = (rz + 32) >> 6
+            gx += rx + ((qy * az - qz * ay + ((qy * lz - qz * ly + 1024) >> 11) + 8) >> 4)
+            gy += ry + ((qz * ax - qx * az + ((qz * lx - qx * lz + 1024) >> 11) + 8) >> 4)
+            gz += rz + ((qx * ay - qy * ax + ((qx * ly - qy * lx + 1024) >> 11) + 8) >> 4)
             if half:
                 break
             # the pull: k x (force sum - n grav), 1/4096 counts (see scale)
