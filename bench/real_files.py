@@ -80,7 +80,8 @@ def judge(name, fig, ref):
     return out
 
 
-SHORT_CALIB_S = 1.0  # a user setting (calib_still_s) that lets the shorter stands calibrate
+# calib_still_s's minimum (the stand the gyro's bias needs): lets the shorter stands calibrate
+SHORT_CALIB_S = config.SCHEMA["calib_still_s"][1]
 
 
 def _table(rows, ref):
@@ -119,7 +120,7 @@ def main():
         if ref[name]["still_s"] >= SHORT_CALIB_S:
             fig = replay(path, cfg)
             short.append((name, fig, judge(name, fig, ref)))
-    print("\nWith calib_still_s %g (a user setting), the files with >= %g s of standing "
+    print("\nWith calib_still_s %g (the setting's minimum), the files with >= %g s of standing "
           "(forward_corrected: corners and lean turned forward round):\n"
           % (SHORT_CALIB_S, SHORT_CALIB_S))
     _table(short, ref)

@@ -68,3 +68,16 @@ def test_device_config_file_never_stops_the_device(tmp_path):
         cfg, problems = _load_bytes(tmp_path, data)
         assert cfg == config.defaults()
         assert len(problems) == 1 and "default" in problems[0]
+
+
+def test_a_stand_shorter_than_the_bias_measurement_is_refused(tmp_path):
+    """calib_still_s below the stand the gyro's bias is measured in (1.625 s: the pipeline's
+    constants, tests/test_pipeline.py) is out of range: the host refuses it, and a board whose
+    stored config still says 1.0 (allowed once) stands the default 2 s and logs one line."""
+    cfg, errors = config.validate({"calib_still_s": 1.0})
+    assert cfg["calib_still_s"] == 2.0
+    assert errors == ["calib_still_s must be from 1.625 to 10.0, got 1.0"]
+    assert config.validate({"calib_still_s": 1.625}) == (dict(config.defaults(),
+                                                              calib_still_s=1.625), [])
+    cfg, problems = _load_bytes(tmp_path, b'{"calib_still_s": 1.0}')
+    assert cfg == config.defaults() and len(problems) == 1 and "calib_still_s" in problems[0]

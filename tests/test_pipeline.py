@@ -182,3 +182,69 @@ def test_turning_on_the_spot_is_standing_and_not_gyro_bias():
 def test_a_turn_that_tilts_the_trunk_is_not_a_stand():
     """Turning while the trunk tilts 6 deg (SisFall SE03, SE07) is moving: no calibration."""
     assert _standing_then_turning_on_the_spot(6.0).first("calibrated") is None
+
+
+_BIAS_DPS = (3.4, -2.7, 1.0)  # SisFall SE02's stand reads 3.4 deg/s about its pitch axis
+
+
+def _stand_until_calibrated(rate_hz, calib_still_s):
+    """Standing still and tall with a biased gyro, sample by sample until "up" is set (at most
+    4 s): (t_ms then, the gyro bias learned then, deg/s)."""
+    from array import array
+
+    from firmware.core.pipeline import Pipeline
+    from host_tools.commands.replay import Recorder
+
+    # the pipeline takes what it is given: a config below the schema's minimum as well
+    p = Pipeline(dict(config.defaults(), calib_still_s=calib_still_s), rate_hz, 1.0, 1.0,
+                 Recorder())
+    sample = array("d", (0.0, 0.0, 1.0) + _BIAS_DPS)
+    for _ in range(int(4 * rate_hz)):
+        p.feed(sample, 1)
+        if p.calibrated:
+            return p.t_ms, p.calibration()["gyro_bias_counts"]
+    raise AssertionError("never calibrated")
+
+
+@pytest.mark.parametrize("rate_hz", [100, 200])
+@pytest.mark.parametrize("calib_still_s", [1.0, 1.5])
+def test_up_is_never_set_on_an_unmeasured_gyro_bias(calib_still_s, rate_hz):
+    """Once "up" is set, the bias counts as known (the stillness test and the set-off's
+    gyro-held tilt rely on it), so it must have been measured by then. Before: a stand
+    shorter than the measurement's (calib_still_s 1 on SisFall SE02) calibrated with the bias
+    left at 0, its 3.4 deg/s then read as motion and the set-off's forward came out reversed."""
+    _, bias = _stand_until_calibrated(rate_hz, calib_still_s)
+    assert all(abs(b - true) < 0.05 for b, true in zip(bias, _BIAS_DPS)), bias
+
+
+@pytest.mark.parametrize("rate_hz", [16, 20, 25, 50, 52, 100, 104, 104.17, 200, 250, 833.333,
+                                     1000])
+def test_calib_still_s_minimum_is_the_stand_the_bias_is_measured_in(rate_hz):
+    """config.py's minimum is pipeline.py's measurement (its first segment, _BIAS_SPAN_S of
+    rate, _PENDING calm segments) on the 1/8 s segment grid: at it, "up" comes as soon as the
+    stand lasts calib_still_s (never later, waiting for the bias), at every rate; 1/8 s less
+    would have to wait."""
+    import math
+
+    from firmware.core import pipeinit, pipeline
+
+    seg_s = pipeinit._SEGMENT_S
+    need_s = pipeline._BIAS_SPAN_S + (1 + pipeline._PENDING) * seg_s
+    lo = config.SCHEMA["calib_still_s"][1]
+    assert lo == math.ceil(need_s / seg_s - 1e-9) * seg_s
+    seg_ms = 1000.0 * int(seg_s * rate_hz) / rate_hz
+    t_ms, bias = _stand_until_calibrated(rate_hz, lo)
+    assert 0 <= t_ms - 1000 * lo < seg_ms
+    assert all(abs(b - true) < 0.05 for b, true in zip(bias, _BIAS_DPS)), bias
+    if rate_hz == 200:  # segments of exactly 1/8 s
+        assert _stand_until_calibrated(rate_hz, lo - seg_s)[0] - 1000 * (lo - seg_s) >= seg_ms
+
+
+def test_a_cleared_window_has_every_slot():
+    # _WIN_ZERO is written out (a const() tuple costs the device no name); a window slot added
+    # without a zero for it would make a cleared window short
+    from firmware.core import pipeline
+
+    win = [1.5] * pipeline._WIN_SLOTS
+    pipeline.Pipeline._clear(win)
+    assert win == [0] * pipeline._WIN_SLOTS

@@ -31,7 +31,11 @@ SCHEMA = {
     "clear_s": (1.0, 0.2, 10.0, "this long back in the band ends a fault"),
     "coach_strides": (1, 1, 8, "strides averaged for the coaching decision"),
     # calibration and orientation
-    "calib_still_s": (2.0, 1.0, 10.0, "standing still this long sets 'up' (zero lean)"),
+    # minimum: the stand the gyro's bias is measured in (pipeline.py, _bias_from): its first
+    # segment, _BIAS_SPAN_S (1 s) of rate, then _PENDING (4) calm segments, at segments of
+    # pipeinit.py's _SEGMENT_S (1/8 s; shorter ones fit the same time); tests/test_pipeline.py
+    # derives it from those constants. Shorter stands could only wait for the measurement.
+    "calib_still_s": (2.0, 1.625, 10.0, "standing still this long sets 'up' (zero lean)"),
     "stand_tall_repeat_s": (30.0, 5.0, 600.0, "ask again to stand tall this often"),
     "forward_window_s": (4.0, 1.0, 8.0, "after setting off, movement is summed this long ..."),
     "forward_min_mps": (0.3, 0.1, 3.0, "... and its mean speed reach this to fix forward"),

@@ -145,6 +145,10 @@ WIN_TOE_Y = const(17)
 WIN_TOE_Z = const(18)
 WIN_TOE_N = const(19)
 _WIN_SLOTS = const(20)
+# a cleared window, _WIN_SLOTS zeros (float sums become floats at their first add; n and force
+# stay ints); a const(): a tuple in the bytecode, no module attribute (tests/test_pipeline.py
+# checks its length)
+_WIN_ZERO = const((0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
 
 class Pipeline(Tilt):
@@ -683,14 +687,17 @@ class Pipeline(Tilt):
         self._still_spun = self._still_spun or self._seg_spun
         j = _PENDING_SLOTS * (self._quiet_n % _PENDING)
         p = self._pending
-        if self._quiet_n >= _PENDING:  # the oldest pending segment has been followed by calm
-            self._bias_from(p, j)
+        # once the oldest pending segment has been followed by calm; from the first time this
+        # stretch's rate spans _BIAS_SPAN_S on, every later segment of it measures as well
+        measured = self._quiet_n >= _PENDING and self._bias_from(p, j)
         p[j], p[j + 1], p[j + 2] = self._still_rate_x, self._still_rate_y, self._still_rate_z
         p[j + 3] = self._still_rate_n
         p[j + 4], p[j + 5], p[j + 6] = ax, ay, az
         p[j + 7], p[j + 8], p[j + 9] = self._seg_pull_x, self._seg_pull_y, self._seg_pull_z
         self._quiet_n += 1
-        if self._still_ms >= self._calib_ms:
+        # never "known" before a measurement: a stand shorter than the measurement's (config.py,
+        # calib_still_s's minimum) waits for it, so "up" and the bias are set together
+        if measured and self._still_ms >= self._calib_ms:
             self._bias_known = True
             if not self.calibrated and not self._follows:
                 self._calibrate()
@@ -699,10 +706,11 @@ class Pipeline(Tilt):
         """Gyro bias over a still stretch: the mean raw rate, less the rotation the
         accelerometer saw between the stretch's first segment and segment j. Postural sway is
         seen by both, so it cancels; only rotation about gravity is the accelerometer's blind
-        spot, where the mean rate is all there is."""
+        spot, where the mean rate is all there is. True once measured; None while the stretch
+        is still too short."""
         n = p[j + 3]
         if n * self._dt_s < _BIAS_SPAN_S:
-            return
+            return None
         x0, y0, z0 = self._still_force0_x, self._still_force0_y, self._still_force0_z
         x1, y1, z1 = p[j + 4], p[j + 5], p[j + 6]
         # a world-fixed vector seen from a body turning at w moves as v' = v x w, so
@@ -724,6 +732,7 @@ class Pipeline(Tilt):
         self._bias_ints()
         self._gain.reset()
         self._yaw_base_dps = 0.0
+        return True
 
     def _calibrate(self):
         self._tilt_floats()  # (a pelvis follower is calibrated from the chest's segment end)
@@ -1048,8 +1057,7 @@ class Pipeline(Tilt):
 
     @staticmethod
     def _clear(win):
-        for j in range(_WIN_SLOTS):
-            win[j] = 0  # (float sums become floats at their first add; n and force stay ints)
+        win[:] = _WIN_ZERO  # (a loop over the slots cost 12 x more: docs/bench.md)
 
     def _row(self, cur, prev, stride):
         """Lean over the window cur+prev to the sink; a whole stride's lean also to the coach."""

@@ -46,7 +46,8 @@ attributes, so the subclass's code reads them with no hop through another object
     self._tilt_floats()                 the estimate and the segment's sums as floats, below
     self._seg_grav_*, _seg_pull_*       sums over the blocks since _tilt_clear(), floats as of
                                         the last _tilt_floats(): the estimate per sample and the
-                                        pulls (counts)
+                                        pulls (counts); call it before reading them (after a
+                                        _tilt_clear() they are the last segment's until then)
     self._axis_x, _axis_y, _axis_z      a turn axis (ints, UP_UNIT long): while self._yaw_free
                                         the blocks' turn along it is left out (the owner's:
                                         a corner's vertical as the gyro measures it)
@@ -111,14 +112,15 @@ class Tilt:
         self._up_z = UP_UNIT
         self._grav2 = 0
         self._tilt_clear()
+        # (_tilt_clear leaves these be: read only after a _tilt_floats(), which sets them)
+        self._seg_grav_x = self._seg_grav_y = self._seg_grav_z = 0.0
+        self._seg_pull_x = self._seg_pull_y = self._seg_pull_z = 0.0
         self._tilt_up()
 
     def _tilt_clear(self):
         self._sq_grav_x = self._sq_grav_y = self._sq_grav_z = 0  # 1/256 counts
         self._sq_pull_x = self._sq_pull_y = self._sq_pull_z = 0  # 1/4096 counts
         self._seg_turn_x = self._seg_turn_y = self._seg_turn_z = 0
-        self._seg_grav_x = self._seg_grav_y = self._seg_grav_z = 0.0
-        self._seg_pull_x = self._seg_pull_y = self._seg_pull_z = 0.0
 
     def _tilt_take(self):
         """The owner set the estimate (floats) since they were last given or taken: take it

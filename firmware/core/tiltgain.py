@@ -101,7 +101,8 @@ class TiltGain:
             # may be the clamped ones, not the filter's)
             k1 = min(1.0, self.pull_per_s * t_s)
             k2 = self.bias_share_per_s * self.pull_per_s * t_s
-            r, p11, p12, p22 = self._r / t_s, self._p11, self._p12, self._p22
+            r, p11 = self._r / t_s, self._p11  # (four names in one assignment build a tuple)
+            p12, p22 = self._p12, self._p22
             self._p11 = (1.0 - k1) * (1.0 - k1) * p11 + k1 * k1 * r
             self._p12 = (1.0 - k1) * (p12 - k2 * p11) + k1 * k2 * r
             self._p22 = k2 * k2 * p11 - 2.0 * k2 * p12 + p22 + k2 * k2 * r

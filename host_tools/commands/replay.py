@@ -221,7 +221,7 @@ def refusal(rec, sink, cfg):
     """Why this recording gave no lean and no coaching (one line), or None if it did."""
     pipe = sink.pipeline
     if not pipe.calibrated:
-        return ("not calibrated: the wearer never stood still for %.0f s (asked %d times to "
+        return ("not calibrated: the wearer never stood still for %g s (asked %d times to "
                 "stand tall), so there is no lean and no coaching"
                 % (cfg["calib_still_s"], pipe.prompts))
     if sink.first("forward_found") is None:
