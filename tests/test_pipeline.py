@@ -214,7 +214,7 @@ def test_up_is_never_set_on_an_unmeasured_gyro_bias(calib_still_s, rate_hz):
     shorter than the measurement's (calib_still_s 1 on SisFall SE02) calibrated with the bias
     left at 0, its 3.4 deg/s then read as motion and the set-off's forward came out reversed."""
     _, bias = _stand_until_calibrated(rate_hz, calib_still_s)
-    assert all(abs(b - true) < 0.05 for b, true in zip(bias, _BIAS_DPS)), bias
+    assert all(abs(b - true) < 0.05 for b, true in zip(bias, _BIAS_DPS, strict=True)), bias
 
 
 @pytest.mark.parametrize("rate_hz", [16, 20, 25, 50, 52, 100, 104, 104.17, 200, 250, 833.333,
@@ -235,7 +235,7 @@ def test_calib_still_s_minimum_is_the_stand_the_bias_is_measured_in(rate_hz):
     seg_ms = 1000.0 * int(seg_s * rate_hz) / rate_hz
     t_ms, bias = _stand_until_calibrated(rate_hz, lo)
     assert 0 <= t_ms - 1000 * lo < seg_ms
-    assert all(abs(b - true) < 0.05 for b, true in zip(bias, _BIAS_DPS)), bias
+    assert all(abs(b - true) < 0.05 for b, true in zip(bias, _BIAS_DPS, strict=True)), bias
     if rate_hz == 200:  # segments of exactly 1/8 s
         assert _stand_until_calibrated(rate_hz, lo - seg_s)[0] - 1000 * (lo - seg_s) >= seg_ms
 

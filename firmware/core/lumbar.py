@@ -12,6 +12,9 @@ HIPBEND = (500, 150, 500)               # two long: "you fold at the hips, lean 
 LUMBAR_ARCH = (150, 150, 500, 150, 150)  # short-long-short: "your lower back arches"
 # its fault is current while its strides keep coming (a stride is < 1.5 s)
 _FRESH_MS = const(1500)
+# the doubt's steady part is its mean over this long of coached strides: far longer than a
+# corner's tilt error lasts (the pull undoes it in seconds), far shorter than a run
+_STEADY_MS = const(60000)
 
 
 class PelvisCoaching:
@@ -24,6 +27,7 @@ class PelvisCoaching:
         self.coach.plan.stage = coaching.stage
         self.context = Context(cfg)
         self.t_ms = 0  # its last stride
+        self.base_deg = 0.0  # the lumbar doubt's steady part (deg): no tilt error (stride())
 
     def speaks(self, t_ms):
         """The pelvis coach sees a fault now. Then it speaks for the posture: the chest's alert
@@ -39,13 +43,23 @@ class PelvisCoaching:
         The lumbar angle may be off by what the thorax lean may be (the chest's doubt, from its
         forward force) less what the pelvis tilt may be (the same from the pelvis's): the
         body's acceleration is in both and cancels, a tilt error one sensor has after a corner
-        does not."""
+        does not. What of that difference stays while the runner runs on is no tilt error (the
+        pull would have undone one within seconds) nor acceleration (0.05 g for a minute is
+        30 m/s): each sensor's force, rocking with it in step, weights its pitch (a pelvis
+        tilting most at toe-off: up to 4 deg of steady "doubt", which held real arches back
+        for their whole length); so the doubt is counted from its mean over _STEADY_MS of
+        coached strides in good running (not while a fault waits on the doubt: a tilt error
+        that came with it would be learned as steady and let the fault through)."""
+        dt_ms = ticks_diff(t_ms, self.t_ms)
         self.t_ms = t_ms
         coaching = self.coaching
         context = self.context
         context.update(t_ms, fwd_g)
         lumbar = self.coach
-        lumbar.doubt_deg = coaching._context.doubt_deg() - context.doubt_deg()
+        doubt = coaching._context.doubt_deg() - context.doubt_deg()
+        if coached and dt_ms <= _FRESH_MS and lumbar.fault == FAULT_NONE:
+            self.base_deg += (doubt - self.base_deg) * dt_ms / _STEADY_MS
+        lumbar.doubt_deg = doubt - self.base_deg
         cue = lumbar.update_lumbar(t_ms, lumbar_deg, pelvis_deg, toeoff_deg, coached, win_ms)
         if cue == FAULT_HIPBEND:
             coaching._cue(t_ms, cue, lumbar, "buzz_hipbend", HIPBEND)
