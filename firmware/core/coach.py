@@ -61,8 +61,7 @@ class Coach:
         a, u, o = self.arch_deg, self.upright_deg, self.over_deg
         h = self.hyst_deg
         f = self.fault
-        if f == FAULT_UPRIGHT:
-            a -= h
+        if f == FAULT_UPRIGHT:  # only back to good: arch is its own edge, h wide as the rest
             u += h
         elif f == FAULT_ARCH:
             a += h
