@@ -15,7 +15,10 @@ a forward lean is correct, so leaning past the upper band is then no fault. And 
 the lean outside the band by more than the estimate may be off (`doubt_deg`, set by coaching.py
 from context.py): after a corner, a set-off into a turn or a speed change the tilt can be a few
 degrees off for seconds, and a buzz on that is a false alarm; the fault keeps its start while
-it waits, so a real one is cued as soon as the doubt falls.
+it waits, so a real one is cued as soon as the doubt falls. Nor does it play while the lean with
+that doubt lies in another fault's band (upright and arch are both "too far back", and a
+corner's error can carry the estimate across the arch edge): which pattern is right is not
+known yet.
 """
 from .compat import const, ticks_diff
 from .schedule import Schedule
@@ -140,8 +143,9 @@ class Coach:
         if self.other_since_ms is not None:  # back in the band (or another fault): wait
             return summary
         if (self._excess(self.lean_deg) <= 0.0
-                or self._excess(self.lean_deg + self.doubt_deg) <= 0.0):
-            return summary  # not clearly a fault yet: keep its start, wait
+                or self._excess(self.lean_deg + self.doubt_deg) <= 0.0
+                or self._classify(self.lean_deg + self.doubt_deg) != self.fault):
+            return summary  # not clearly this fault yet: keep its start, wait
         if self.buzzed_ms is None:
             if ticks_diff(t_ms, self.since_ms) < self.hold_ms:
                 return summary
