@@ -96,7 +96,6 @@ _OFFSET_TURN_DEG = 45.0
 _OFFSET_SHARE = 0.5
 _OFFSET_SETTLED = 0.2   # learn only if the pull undid at least this share of a corner's error
 _OFFSET_MAX_G = 0.15    # beyond any accelerometer's zero-g offset
-_COACH_TURN_HOLD_MS = const(0)
 # A corner's turn axis as the gyro measures it (tilt.py leaves the turn about it out) is taken
 # from strides that turn at least this fast (a residual gyro bias of 0.3 deg/s across up then
 # tilts it by < 1 deg) and whose axis lies within atan(0.15) = 8.5 deg of grav's: grav holds
@@ -1078,8 +1077,8 @@ class Pipeline(Tilt):
             pelvis.row(cur, prev, lean)
         if not stride:
             return
+        # (turning strides are coached too: docs/orientation.md, "Tilt through 2-4 g impacts")
         coached = (self.state == RUNNING
-                   and ticks_diff(self.t_ms, self._turn_ms) >= _COACH_TURN_HOLD_MS
                    and ticks_diff(self.t_ms, self._run_start_ms) >= _COACH_RUN_START_MS)
         self.coaching.stride(self.t_ms, lean, win_ms, self._forward_g(cur, prev), coached)
         if pelvis is not None:
