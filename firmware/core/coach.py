@@ -61,7 +61,8 @@ class Coach:
         a, u, o = self.arch_deg, self.upright_deg, self.over_deg
         h = self.hyst_deg
         f = self.fault
-        if f == FAULT_UPRIGHT:  # only back to good: arch is its own edge, h wide as the rest
+        if f == FAULT_UPRIGHT:
+            a -= h
             u += h
         elif f == FAULT_ARCH:
             a += h
