@@ -143,9 +143,9 @@ class Coach:
             return summary
         if self.other_since_ms is not None:  # back in the band (or another fault): wait
             return summary
-        if (self._excess(self.lean_deg) <= 0.0
-                or self._excess(self.lean_deg + self.doubt_deg) <= 0.0
-                or self._classify(self.lean_deg + self.doubt_deg) != self.fault):
+        doubted = self.lean_deg + self.doubt_deg
+        if (self._excess(self.lean_deg) <= 0.0 or self._excess(doubted) <= 0.0
+                or self._classify(doubted) != self.fault):
             return summary  # not clearly this fault yet: keep its start, wait
         if self.buzzed_ms is None:
             if ticks_diff(t_ms, self.since_ms) < self.hold_ms:

@@ -104,6 +104,10 @@ class ForwardCheck:
     def reset(self):
         self._vote_1 = self._vote_2 = 0.0  # on the frame's h1, h2
         self._weight = 0.0
+        self._clear()
+
+    def _clear(self):
+        """A corner's own state, cleared when its verdict is asked (the votes stay)."""
         self._turned_deg = 0.0
         self.due = False  # enough turning seen: ask `verdict` once the corner is over
         self.changed_deg = 0.0  # how far the last correction turned forward
@@ -132,9 +136,7 @@ class ForwardCheck:
         (the frame then holds the new one, `changed_deg` says by how much)."""
         if not self.due:
             return False
-        self._turned_deg = 0.0
-        self.due = False
-        self.changed_deg = 0.0
+        self._clear()
         v1, v2, weight = self._vote_1, self._vote_2, self._weight
         size = math.sqrt(v1 * v1 + v2 * v2)
         if weight <= 0.0 or size < _CONSISTENT * weight:
