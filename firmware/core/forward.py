@@ -160,13 +160,12 @@ class ForwardCheck:
         # Below 2 deg the cue cannot tell a right correction from that tilt, and what it would
         # fix costs the lean as little (a forward `angle` off reads L (1 - cos angle) low, the
         # very gain): seed 1345 (waist, poor, 2 deg lean) was turned 26 deg the wrong way on a
-        # 0.33 deg gain, and of the 47 verdicts on those seeds whose votes alone would have
-        # turned a right forward none gained more than 1.01 deg. (A reversal
-        # always needed the 2 deg, so that an arching runner never flips it.) A lean <= 0 along
-        # the votes' way is no evidence at all: the cue holds for a trunk leaning forward
-        # (arched, one reads further forward along a wrong way), and mid-corner the swung offset
-        # can leave the estimate reading < 0 along both, where the margin turned negative once
-        # let a 59 deg-off corner through (seed 1608)
+        # 0.33 deg gain, and no wrong vote 25 deg or more off on those seeds gained more than
+        # 1.01 deg. (A reversal always needed the 2 deg, so that an arching runner never flips
+        # it.) A lean <= 0 along the votes' way is no evidence at all: the cue holds for a
+        # trunk leaning forward (arched, one reads further forward along a wrong way), and
+        # mid-corner the swung offset can leave the estimate reading < 0 along both, where the
+        # margin turned negative once let a 59 deg-off corner through (seed 1608)
         margin = max(_MIN_GAIN_DEG, 0.5 * lean_new * (1.0 - cos))
         if lean_new <= 0.0 or lean_new < lean_now + margin:
             return False
