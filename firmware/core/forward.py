@@ -75,7 +75,7 @@ class SetOff:
 _CHECK_TURN_DEG = 70.0  # turning seen before the turn cue is weighed (one corner)
 _CONSISTENT = 0.5        # |sum of votes| / sum of |votes|: the corners agree on a direction
 _MIN_ANGLE_COS = 0.9     # closer than ~25 deg to the forward in use: nothing to correct
-_FLIP_MARGIN_DEG = 2.0   # reversing forward: the lean along the new one must be this much more
+_MIN_GAIN_DEG = 2.0      # any change: the lean along the new forward must be this much more
 _RAD2DEG = 57.29577951308232
 
 
@@ -153,15 +153,20 @@ class ForwardCheck:
         lean_now = math.atan2(-(gx * fwd[0] + gy * fwd[1] + gz * fwd[2]), vert) * _RAD2DEG
         lean_new = math.atan2(-(gx * nx + gy * ny + gz * nz), vert) * _RAD2DEG
         # the lean must gain at least half what a right correction would (a trunk leaning L
-        # along the true forward leans L cos(angle) along one off by the angle): a sideways
-        # tilt left in the estimate by the corner (the offset swung round, the roll into the
-        # turn) moves both leans by tenths of a degree, and once let a 42 deg-off corner vote
-        # through on 0.02 deg (held-out seed 1314). A lean <= 0 along the votes' way is no
-        # evidence at all: the cue holds for a trunk leaning forward (arched, one reads further
-        # forward along a wrong way), and mid-corner the swung offset can leave the estimate
-        # reading < 0 along both, where the margin turned negative once let a 59 deg-off corner
-        # through (seed 1608)
-        margin = _FLIP_MARGIN_DEG if cos < 0.0 else 0.5 * lean_new * (1.0 - cos)
+        # along the true forward leans L cos(angle) along one off by the angle), and never less
+        # than 2 deg, whatever the angle: a corner leaves a sideways tilt in the estimate (the
+        # offset swung round, the roll into the turn; median 1.4 deg, 90th percentile 4 deg on
+        # seeds 1000-1839) that moves the lean along a way 25-45 deg off by up to half of it.
+        # Below 2 deg the cue cannot tell a right correction from that tilt, and what it would
+        # fix costs the lean as little (a forward `angle` off reads L (1 - cos angle) low, the
+        # very gain): seed 1345 (waist, poor, 2 deg lean) was turned 26 deg the wrong way on a
+        # 0.33 deg gain, and no wrong vote 25 deg or more off on those seeds gained more than
+        # 1.01 deg. (A reversal always needed the 2 deg, so that an arching runner never flips
+        # it.) A lean <= 0 along the votes' way is no evidence at all: the cue holds for a
+        # trunk leaning forward (arched, one reads further forward along a wrong way), and
+        # mid-corner the swung offset can leave the estimate reading < 0 along both, where the
+        # margin turned negative once let a 59 deg-off corner through (seed 1608)
+        margin = max(_MIN_GAIN_DEG, 0.5 * lean_new * (1.0 - cos))
         if lean_new <= 0.0 or lean_new < lean_now + margin:
             return False
         frame.set_forward(v1, v2)
