@@ -85,11 +85,18 @@ _STILL_RATE_DPS = 1.5     # once the bias is known, a quiet segment's mean rate 
 # Turning on the spot counts as standing while the trunk keeps its posture: the mean force
 # stays within this of the still stretch's first segment (postural sway is ~0.3 deg)
 _SPIN_TILT_SIN2 = 0.0349 ** 2  # sin(2 deg) squared
-# After a turn, the sideways correction stays off this long: the trunk leans into a turn, and
+# After a turn, the gyro bias learns nothing this long and the pull runs at the turn's gain:
 # turns are where the tilt estimate is least certain. The coach's evidence pauses through the
 # turn and a shorter while after it (coach.update keeps the fault's start meanwhile).
 _TURN_HOLD_MS = const(3000)
-_YAW_BASE_S = 60.0  # the yaw rate's baseline (see _step) follows over this long
+# The sideways correction stays off only while turning and this long after: the trunk leans
+# into a turn (centripetal) and straightens within a stride. Held off for the whole turn hold,
+# a sideways error the corner left (the accelerometer's offset swung round, the gyro's bias
+# about forward) grew to 6-9 deg on poor sensors and became lean error: the next corner's
+# first stride swings it into forward, and a gyro bias about up turns it there (issue 12,
+# twelfth round: seed 1805's upright fault cued at 12.7 s)
+_SIDE_HOLD_MS = const(1000)
+_YAW_BASE_S = 60.0  # the yaw rate's baseline (see _follow_yaw_bias) follows over this long
 # The accelerometer's own offset across gravity (tens of mg, fixed in the board) is learned
 # from corners (see _learn_offset) that turn at least this far, a share at a time.
 _OFFSET_TURN_DEG = 45.0
@@ -730,7 +737,6 @@ class Pipeline(Tilt):
         self._bias_x, self._bias_y, self._bias_z = bx, by, bz
         self._bias_ints()
         self._gain.reset()
-        self._yaw_base_dps = 0.0
         return True
 
     def _calibrate(self):
@@ -805,14 +811,9 @@ class Pipeline(Tilt):
                    + (cur[_WIN_RATE_Y] + prev[_WIN_RATE_Y]) * gy
                    + (cur[_WIN_RATE_Z] + prev[_WIN_RATE_Z]) * gz
                    ) / (n * g_norm * self._gyro_lsb_per_dps)
-        yaw_dps -= self._yaw_base_dps
         turning = abs(yaw_dps) > self._turn_dps
         if self.state != STILL:
-            # the yaw rate's slow baseline: a warming gyro's bias about gravity (up to 6 deg/s,
-            # which running cannot see) would otherwise read as a corner that never ends; a
-            # corner moves it by at most turn_dps x its length / _YAW_BASE_S
-            d = min(self._turn_dps, max(-self._turn_dps, yaw_dps))
-            self._yaw_base_dps += d * min(1.0, cur[WIN_N] * self._dt_s / _YAW_BASE_S)
+            self._follow_yaw_bias(yaw_dps, cur)
         if turning:
             self._turn_ms = t_ms
         self._yaw_free = False
@@ -833,8 +834,11 @@ class Pipeline(Tilt):
             # (only around corners: most steps skip both)
             self._check_forward(turning, yaw_dps, cur, prev, n)
             self._learn_offset(turning, yaw_dps, cur)
-        if ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
+        since_turn_ms = ticks_diff(t_ms, self._turn_ms)
+        if since_turn_ms < _SIDE_HOLD_MS:
             self._drop_sideways(cur)
+        elif since_turn_ms < _TURN_HOLD_MS:
+            pass  # (the sideways pull is back; the bias learns again after the hold)
         elif (self._pull_running and self._frame.forward is not None and not self._lost
               and self._gain.surprising(self._forward_g(cur, prev), cur[WIN_N] * self._dt_s)):
             self._pull_running = False  # a change of pace, not the gyro's bias: learn nothing
@@ -847,12 +851,36 @@ class Pipeline(Tilt):
         self._win_prev, self._win_cur = cur, prev
         self._clear(self._win_cur)
 
+    def _follow_yaw_bias(self, yaw_dps, cur):
+        """The stride-mean yaw rate's slow baseline is the gyro's bias about gravity: a
+        warming gyro moves it by up to 7 deg/s, which running cannot see otherwise (a corner
+        moves it by at most turn_dps x its length / _YAW_BASE_S). It goes into the bias,
+        along grav: corners are judged against it, and the blocks no longer turn by it. Left
+        in the rate, it turned any tilt error about up (a sideways error left by a corner
+        became lean error at up to 7 deg/s), and once the trunk's posture changed its part
+        across the new up tilted grav like a bias the loop had not learned (issue 12,
+        twelfth round: seed 1425's arch cued at 12.1 s)."""
+        d = min(self._turn_dps, max(-self._turn_dps, yaw_dps))
+        gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
+        d *= (min(1.0, cur[WIN_N] * self._dt_s / _YAW_BASE_S) * self._gyro_lsb_per_dps
+              / math.sqrt(gx * gx + gy * gy + gz * gz))
+        self._bias_x += d * gx
+        self._bias_y += d * gy
+        self._bias_z += d * gz
+        self._bias_ints()
+
     def _track_gain(self, cur):
         """The step to the gain filter (tiltgain.py): its length, whether the pull ran at the
-        running gain through it, and the gyro bias (rad/s) whose wander the filter follows."""
+        running gain through it, and the gyro bias across gravity (rad/s) whose wander the
+        filter follows (the part along it follows the yaw baseline: _follow_yaw_bias)."""
+        gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
+        bx, by, bz = self._bias_x, self._bias_y, self._bias_z
+        k = (bx * gx + by * gy + bz * gz) / (gx * gx + gy * gy + gz * gz)
+        bx -= k * gx
+        by -= k * gy
+        bz -= k * gz
         k = self._rad_per_count / self._dt_s
-        self._gain.stride(cur[WIN_N] * self._dt_s, self._pull_running, self._bias_x * k,
-                          self._bias_y * k, self._bias_z * k)
+        self._gain.stride(cur[WIN_N] * self._dt_s, self._pull_running, bx * k, by * k, bz * k)
 
     def _check_forward(self, turning, yaw_dps, cur, prev, n):
         """Corners are evidence of which way is forward (forward.ForwardCheck)."""
