@@ -96,7 +96,7 @@ _TURN_HOLD_MS = const(3000)
 # first stride swings it into forward, and a gyro bias about up turns it there (issue 12,
 # twelfth round: seed 1805's upright fault cued at 12.7 s)
 _SIDE_HOLD_MS = const(1000)
-_YAW_BASE_S = 60.0  # the yaw rate's baseline (see _follow_yaw_bias) follows over this long
+_YAW_BASE_S = 60.0  # the yaw rate's baseline (see _step) follows over this long
 # The accelerometer's own offset across gravity (tens of mg, fixed in the board) is learned
 # from corners (see _learn_offset) that turn at least this far, a share at a time.
 _OFFSET_TURN_DEG = 45.0
@@ -737,6 +737,7 @@ class Pipeline(Tilt):
         self._bias_x, self._bias_y, self._bias_z = bx, by, bz
         self._bias_ints()
         self._gain.reset()
+        self._yaw_base_dps = 0.0
         return True
 
     def _calibrate(self):
@@ -811,9 +812,14 @@ class Pipeline(Tilt):
                    + (cur[_WIN_RATE_Y] + prev[_WIN_RATE_Y]) * gy
                    + (cur[_WIN_RATE_Z] + prev[_WIN_RATE_Z]) * gz
                    ) / (n * g_norm * self._gyro_lsb_per_dps)
+        yaw_dps -= self._yaw_base_dps
         turning = abs(yaw_dps) > self._turn_dps
         if self.state != STILL:
-            self._follow_yaw_bias(yaw_dps, cur)
+            # the yaw rate's slow baseline: a warming gyro's bias about gravity (up to 6 deg/s,
+            # which running cannot see) would otherwise read as a corner that never ends; a
+            # corner moves it by at most turn_dps x its length / _YAW_BASE_S
+            d = min(self._turn_dps, max(-self._turn_dps, yaw_dps))
+            self._yaw_base_dps += d * min(1.0, cur[WIN_N] * self._dt_s / _YAW_BASE_S)
         if turning:
             self._turn_ms = t_ms
         self._yaw_free = False
@@ -851,36 +857,12 @@ class Pipeline(Tilt):
         self._win_prev, self._win_cur = cur, prev
         self._clear(self._win_cur)
 
-    def _follow_yaw_bias(self, yaw_dps, cur):
-        """The stride-mean yaw rate's slow baseline is the gyro's bias about gravity: a
-        warming gyro moves it by up to 7 deg/s, which running cannot see otherwise (a corner
-        moves it by at most turn_dps x its length / _YAW_BASE_S). It goes into the bias,
-        along grav: corners are judged against it, and the blocks no longer turn by it. Left
-        in the rate, it turned any tilt error about up (a sideways error left by a corner
-        became lean error at up to 7 deg/s), and once the trunk's posture changed its part
-        across the new up tilted grav like a bias the loop had not learned (issue 12,
-        twelfth round: seed 1425's arch cued at 12.1 s)."""
-        d = min(self._turn_dps, max(-self._turn_dps, yaw_dps))
-        gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
-        d *= (min(1.0, cur[WIN_N] * self._dt_s / _YAW_BASE_S) * self._gyro_lsb_per_dps
-              / math.sqrt(gx * gx + gy * gy + gz * gz))
-        self._bias_x += d * gx
-        self._bias_y += d * gy
-        self._bias_z += d * gz
-        self._bias_ints()
-
     def _track_gain(self, cur):
         """The step to the gain filter (tiltgain.py): its length, whether the pull ran at the
-        running gain through it, and the gyro bias across gravity (rad/s) whose wander the
-        filter follows (the part along it follows the yaw baseline: _follow_yaw_bias)."""
-        gx, gy, gz = self._grav_x, self._grav_y, self._grav_z
-        bx, by, bz = self._bias_x, self._bias_y, self._bias_z
-        k = (bx * gx + by * gy + bz * gz) / (gx * gx + gy * gy + gz * gz)
-        bx -= k * gx
-        by -= k * gy
-        bz -= k * gz
+        running gain through it, and the gyro bias (rad/s) whose wander the filter follows."""
         k = self._rad_per_count / self._dt_s
-        self._gain.stride(cur[WIN_N] * self._dt_s, self._pull_running, bx * k, by * k, bz * k)
+        self._gain.stride(cur[WIN_N] * self._dt_s, self._pull_running, self._bias_x * k,
+                          self._bias_y * k, self._bias_z * k)
 
     def _check_forward(self, turning, yaw_dps, cur, prev, n):
         """Corners are evidence of which way is forward (forward.ForwardCheck)."""
