@@ -85,10 +85,17 @@ _STILL_RATE_DPS = 1.5     # once the bias is known, a quiet segment's mean rate 
 # Turning on the spot counts as standing while the trunk keeps its posture: the mean force
 # stays within this of the still stretch's first segment (postural sway is ~0.3 deg)
 _SPIN_TILT_SIN2 = 0.0349 ** 2  # sin(2 deg) squared
-# After a turn, the sideways correction stays off this long: the trunk leans into a turn, and
+# After a turn, the gyro bias learns nothing this long and the pull runs at the turn's gain:
 # turns are where the tilt estimate is least certain. The coach's evidence pauses through the
 # turn and a shorter while after it (coach.update keeps the fault's start meanwhile).
 _TURN_HOLD_MS = const(3000)
+# The sideways correction stays off only while turning and this long after: the trunk leans
+# into a turn (centripetal) and straightens within a stride. Held off for the whole turn hold,
+# a sideways error the corner left (the accelerometer's offset swung round, the gyro's bias
+# about forward) grew to 6-9 deg on poor sensors and became lean error: the next corner's
+# first stride swings it into forward, and a gyro bias about up turns it there (issue 12,
+# twelfth round: seed 1805's upright fault cued at 12.7 s)
+_SIDE_HOLD_MS = const(1000)
 _YAW_BASE_S = 60.0  # the yaw rate's baseline (see _step) follows over this long
 # The accelerometer's own offset across gravity (tens of mg, fixed in the board) is learned
 # from corners (see _learn_offset) that turn at least this far, a share at a time.
@@ -833,8 +840,11 @@ class Pipeline(Tilt):
             # (only around corners: most steps skip both)
             self._check_forward(turning, yaw_dps, cur, prev, n)
             self._learn_offset(turning, yaw_dps, cur)
-        if ticks_diff(t_ms, self._turn_ms) < _TURN_HOLD_MS:
+        since_turn_ms = ticks_diff(t_ms, self._turn_ms)
+        if since_turn_ms < _SIDE_HOLD_MS:
             self._drop_sideways(cur)
+        elif since_turn_ms < _TURN_HOLD_MS:
+            pass  # (the sideways pull is back; the bias learns again after the hold)
         elif (self._pull_running and self._frame.forward is not None and not self._lost
               and self._gain.surprising(self._forward_g(cur, prev), cur[WIN_N] * self._dt_s)):
             self._pull_running = False  # a change of pace, not the gyro's bias: learn nothing
