@@ -77,21 +77,21 @@ class SetOff:
         return speed_mps
 
     def correct(self, bias_x, bias_y, bias_z, seconds, rad_per_unit):
-        """`seconds` after the window opened (at due[5]), the bias (rate counts; x rad_per_unit is rad/s)
-        learned while running: forward found again from the window's sums less what the stand's
-        bias error bent them by, if it still stands (no corner has moved it). The window held the
-        tilt by the gyro with the stand's bias, but a clip warming against the body drifts
-        0.05-0.1 deg/s a second at first: ~2 deg of tilt by the window's end, whose g sin(tilt)
-        summed twice turned forward 5-16 deg (docs/bench.md, issue 12's tenth round). Taken as
-        a bias moving linearly from the stand's mean to the one learned now, the error is
-        e(t) = s (t + c) (s its slope, c the stand's age at the window's start), the tilt error
-        its integral, and the force's error along the horizontal 1 g x (tilt error x up):
-        summed twice over the window of T s, 1 g (s x up) (c T^3 / 6 + T^4 / 24)."""
+        """`seconds` after the window opened (at due[5]), with the bias learned while running
+        (rate counts; x rad_per_unit is rad/s): forward found again from the window's sums less
+        what the stand's bias error bent them by, if it still stands (no corner has moved it).
+        The window held the tilt by the gyro with the stand's bias, but a clip warming against
+        the body drifts 0.05-0.1 deg/s a second at first: ~2 deg of tilt by the window's end,
+        whose g sin(tilt) summed twice turned forward 5-16 deg (docs/bench.md, issue 12's tenth
+        round). Taken as a bias moving linearly from the stand's mean to the one learned now,
+        the error is e(t) = s (t + c) (s its slope, c the stand's age at the window's start),
+        the tilt error its integral, and the force's error along the horizontal 1 g x (tilt
+        error x up): summed twice over the window of T s, 1 g (s x up) (c T^3 / 6 + T^4 / 24)."""
         due = self.due
         self.due = None
         frame = self._frame
         if due[4] is None or frame.forward is not due[4]:
-            return False
+            return
         c = due[3]
         t = self.window_ms * 0.001
         dt = self._dt_s
@@ -104,7 +104,6 @@ class SetOff:
         ez = sx * up[1] - sy * up[0]
         frame.set_forward(self._dist_1 - (ex * h1[0] + ey * h1[1] + ez * h1[2]),
                           self._dist_2 - (ex * h2[0] + ey * h2[1] + ez * h2[2]))
-        return True
 
 
 _CHECK_TURN_DEG = 70.0  # turning seen before the turn cue is weighed (one corner)
