@@ -9,7 +9,8 @@ velocity: the body's side-to-side sway velocity is large at any instant but inte
 centimetres.) orientation.py says why not the braking/propulsion signature of each stride.
 
 The pipeline starts a set-off when a trusted still period ends, feeds every sample of the
-window (forward_window_s) to `add`, and calls `finish` at its end.
+window (forward_window_s) to `add`, and calls `finish` at its end, then `correct` once the
+running has taught it the gyro's bias better (a clip warming against the body).
 """
 import math
 
@@ -24,10 +25,13 @@ class SetOff:
 
         SetOff(self, cfg, rate_hz, accel_lsb_per_g, frame)
 
-    def start(self):
+    def start(self, bias_x, bias_y, bias_z, seconds, t_ms):
+        """A window opens at t_ms, the stand's gyro bias (rate counts) measured `seconds`
+        before on average (half the stand)."""
         self.on = True
         self._vel_1 = self._vel_2 = 0.0
         self._dist_1 = self._dist_2 = 0.0
+        self.due = [bias_x, bias_y, bias_z, seconds, None, t_ms]  # [4]: forward, once found
 
     def stop(self):
         self.on = False
@@ -69,7 +73,37 @@ class SetOff:
         if speed_mps < self._min_mps:
             return None
         self._frame.set_forward(d1, d2)
+        self.due[4] = self._frame.forward
         return speed_mps
+
+    def correct(self, bias_x, bias_y, bias_z, seconds, rad_per_unit):
+        """`seconds` after the window opened (at due[5]), with the bias learned while running
+        (rate counts; x rad_per_unit is rad/s): forward found again from the window's sums less
+        what the stand's bias error bent them by, if it still stands (no corner has moved it).
+        The window held the tilt by the gyro with the stand's bias, but a clip warming against
+        the body drifts 0.05-0.1 deg/s a second at first: ~2 deg of tilt by the window's end,
+        whose g sin(tilt) summed twice turned forward 5-16 deg (docs/bench.md, issue 12's tenth
+        round). Taken as a bias moving linearly from the stand's mean to the one learned now,
+        the error is e(t) = s (t + c) (s its slope, c the stand's age at the window's start),
+        the tilt error its integral, and the force's error along the horizontal 1 g x (tilt
+        error x up): summed twice over the window of T s, 1 g (s x up) (c T^3 / 6 + T^4 / 24)."""
+        due = self.due
+        self.due = None
+        frame = self._frame
+        if due[4] is None or frame.forward is not due[4]:
+            return
+        c = due[3]
+        t = self.window_ms * 0.001
+        dt = self._dt_s
+        k = (rad_per_unit * self._accel_lsb_per_g * (c * t * t * t / 6.0 + t * t * t * t / 24.0)
+             / ((seconds + c) * dt * dt))
+        sx, sy, sz = (bias_x - due[0]) * k, (bias_y - due[1]) * k, (bias_z - due[2]) * k
+        up, h1, h2 = frame.up, frame.h1, frame.h2
+        ex = sy * up[2] - sz * up[1]
+        ey = sz * up[0] - sx * up[2]
+        ez = sx * up[1] - sy * up[0]
+        frame.set_forward(self._dist_1 - (ex * h1[0] + ey * h1[1] + ez * h1[2]),
+                          self._dist_2 - (ex * h2[0] + ey * h2[1] + ez * h2[2]))
 
 
 _CHECK_TURN_DEG = 70.0  # turning seen before the turn cue is weighed (one corner)

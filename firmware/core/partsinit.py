@@ -82,6 +82,7 @@ def SetOff(self, cfg, rate_hz, accel_lsb_per_g, frame):
     # velocity and displacement on h1 and h2, as sums over samples of raw counts
     self._vel_1 = self._vel_2 = 0.0
     self._dist_1 = self._dist_2 = 0.0
+    self.due = None  # what `correct` needs, from a window's start until it is done
 
 
 def TiltGain(self, cfg):
