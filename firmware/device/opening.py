@@ -64,6 +64,7 @@ def open_parts(hw, profile, imu_rate_hz):
     """Peripherals(profile, imu_rate_hz)'s work: open and set up every part the board has."""
     from ..drivers.baro import find_baro
     from ..drivers.imu import find_imu, find_pelvis
+    from ..drivers.imubase import TRIM_SHIFT
     from .pins import hold_power, open_button
 
     hold_power(profile)
@@ -73,6 +74,13 @@ def open_parts(hw, profile, imu_rate_hz):
     hw.imu = find_imu(hw.i2c)
     hw.imu_rate_hz = imu_rate_hz
     hw.setup_imu()
+    cal = profile.get("accel_trim")  # startup.settings: the six-face calibration, or None
+    if cal:  # in the driver's fixed point (imubase._drain): k = 1 / scale, b = 1/2 - k x offset
+        one = 1 << TRIM_SHIFT
+        lsb_per_g = hw.imu.accel_lsb_per_g
+        k = [int(round(one / s)) for s in cal[1]]
+        hw.imu.accel_trim = k + [one // 2 - int(round(cal[0][a] * lsb_per_g * k[a]))
+                                 for a in range(3)]
     hw.pod = None
     hw.pod_problem = None  # why a pod that answered is not used (for /errors.log)
     # a board whose IMU bus reaches a connector, and a pod answering on it: only then is
