@@ -16,9 +16,10 @@ from .i2cdev import I2CDevice, sleep_ms
 # A drain reads at most 2**_CHUNK_LOG2 FIFO units per I2C transfer; a larger backlog takes
 # several transfers, a smaller one the fewest power-of-two pieces.
 _CHUNK_LOG2 = const(4)
-# accel_trim's fixed point: count' = (count x k + b) >> TRIM_SHIFT, k = 2**TRIM_SHIFT / scale
-# (public: opening.open_parts makes k and b)
-TRIM_SHIFT = const(14)
+# accel_trim's fixed point: count' = (count x k + b) >> _TRIM_SHIFT, k = 2**_TRIM_SHIFT / scale
+# (opening.open_parts makes k and b with its own copy, _TRIM_ONE: a public constant would be
+# one more name in the board's tight qstr pool, docs/device.md "Six-face calibration")
+_TRIM_SHIFT = const(14)
 
 
 def pick(table, key, what):
@@ -77,7 +78,7 @@ class Imu(I2CDevice):
         self.fifo_samples = 0
         self.overflowed = 0
         # None, or the six-face calibration (docs/device.md, "Six-face calibration") in
-        # TRIM_SHIFT fixed point: [kx, ky, kz, bx, by, bz], set by opening.open_parts
+        # _TRIM_SHIFT fixed point: [kx, ky, kz, bx, by, bz], set by opening.open_parts
         self.accel_trim = None
         try:
             who = self._read_u8(self.WHO_AM_I_REG)
@@ -131,6 +132,6 @@ class Imu(I2CDevice):
             # calibration's limits, devconfig.accel_trim), clamped to what the buffer holds
             for j in range(0, 6 * n, 6):
                 for a in range(3):
-                    v = (buf[j + a] * k[a] + k[a + 3]) >> TRIM_SHIFT
+                    v = (buf[j + a] * k[a] + k[a + 3]) >> _TRIM_SHIFT
                     buf[j + a] = v if -32768 <= v <= 32767 else (32767 if v > 0 else -32768)
         return n
