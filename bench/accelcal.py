@@ -67,14 +67,16 @@ def report(results):
     pairs = {}
     for s in results:
         pairs.setdefault(s["spec"]["seed"], {})[bool(s["spec"].get("accelcal"))] = s
-    gains = sorted(((p[False]["lean_rmse_deg"] - p[True]["lean_rmse_deg"], seed, p)
-                    for seed, p in pairs.items()), key=lambda g: -abs(g[0]))
+    change = sorted((p[True]["lean_rmse_deg"] - p[False]["lean_rmse_deg"], seed)
+                    for seed, p in pairs.items())
     lines.append("")
-    lines.append("Largest changes (seed: RMSE as drawn -> calibrated, bias): " + "; ".join(
-        "%d (%s): %.2f -> %.2f, %+.2f -> %+.2f" % (
-            seed, p[False]["spec"]["quality"], p[False]["lean_rmse_deg"],
-            p[True]["lean_rmse_deg"], p[False]["lean_bias_deg"], p[True]["lean_bias_deg"])
-        for _, seed, p in gains[:6]) + ".")
+    for name, picked in (("Largest gains", change[:5]), ("Largest losses", change[::-1][:3])):
+        told = ["%d %s: %.2f -> %.2f, %+.2f -> %+.2f" % (
+            seed, pairs[seed][False]["spec"]["quality"], pairs[seed][False]["lean_rmse_deg"],
+            pairs[seed][True]["lean_rmse_deg"], pairs[seed][False]["lean_bias_deg"],
+            pairs[seed][True]["lean_bias_deg"]) for _, seed in picked]
+        lines.append("%s (seed, sensor: RMSE as drawn -> calibrated, bias): %s."
+                     % (name, "; ".join(told)))
     return "\n".join(lines)
 
 
