@@ -107,7 +107,8 @@ def test_the_board_reads_still_and_refuses_the_wrong_face(vboard):
 
 def test_six_faces_written_to_the_board_and_cleared(vboard, monkeypatch):
     """The whole flow with the six readings given (one board cannot be turned here): the file
-    lands on the board as the board reads it; --clear removes it; a second --clear is refused."""
+    lands on the board as the board reads it and stays through `leanclip flash`; --clear removes
+    it; a second --clear is refused."""
     means = iter(faces(3.0))
     monkeypatch.setattr(accelcal, "measure", lambda device: reading(next(means)))
     args = SimpleNamespace(port=vboard.port, baud=115200, clear=False)
@@ -117,6 +118,8 @@ def test_six_faces_written_to_the_board_and_cleared(vboard, monkeypatch):
     offsets, scales = devconfig.accel_trim(str(path))
     assert np.allclose(offsets, OFFSETS, atol=2e-5) and np.allclose(scales, SCALES, atol=2e-5)
     assert "written to /accelcal.json" in lines[-1]
+    _flashed(vboard)
+    assert devconfig.accel_trim(str(path)) == [offsets, scales]
     args.clear = True
     assert accelcal.run(args, out=lines.append) == 0 and not path.exists()
     with pytest.raises(UserError, match="no calibration"):
