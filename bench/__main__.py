@@ -6,8 +6,8 @@ import time
 
 SECTIONS = ("bench.accuracy", "bench.cost", "bench.garbage", "bench.logs", "bench.serial",
             "bench.app_loop", "bench.coaching", "bench.replay_memory", "bench.watch_align",
-            "bench.robustness", "bench.real_files", "bench.twoseg", "bench.imports",
-            "bench.memory")
+            "bench.robustness", "bench.accelcal", "bench.real_files", "bench.twoseg",
+            "bench.imports", "bench.memory")
 
 
 def main(argv):

@@ -31,6 +31,8 @@ COMMANDS = {
     "config": ("commands.config",
                "show or set the board's settings (checked against the schema)"),
     "doctor": ("commands.doctor", "check port, MicroPython, flash space, IMU, motor, battery"),
+    "accelcal": ("commands.accelcal",
+                 "calibrate the accelerometer once: the board still on each of its 6 faces"),
     "install-micropython": ("commands.install_micropython",
                             "write a MicroPython image onto the chip (esptool)"),
 }

@@ -30,8 +30,9 @@ def mpremote(port, *args, timeout=60):
     return proc.stdout
 
 
-def leanclip(*args, timeout=120):
-    """Run the installed `leanclip` command line: (exit status, stdout, stderr)."""
+def leanclip(*args, timeout=120, input_text=None):
+    """Run the installed `leanclip` command line, `input_text` on its stdin: (exit status,
+    stdout, stderr)."""
     proc = subprocess.run([str(BIN / "leanclip"), *args], capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, input=input_text)
     return proc.returncode, proc.stdout, proc.stderr

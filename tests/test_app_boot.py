@@ -318,6 +318,32 @@ def test_raw_mode_logs_every_sample_the_pipeline_got(lib, tmp_path):
     assert 100 <= stats[2]["jitter_max_ms"] <= 120
 
 
+def test_the_six_face_calibration_corrects_every_accelerometer_sample(lib, tmp_path):
+    """A still board whose accelerometer reads scale x force + offset per axis (a poor
+    MPU-6050 class part) logs, with /accelcal.json holding those errors, the true force (within
+    1 count), on every sample the pipeline got; without the file, the chip's counts as before.
+    A file the board cannot use (a scale past its limit) leaves them as the chip gives them."""
+    offsets, scales = [0.07, -0.05, 0.08], [1.03, 0.97, 1.02]
+    true = [0.2, -0.3, math.sqrt(1 - 0.13)]  # g, a tilted board
+    read = [s * f + o for s, f, o in zip(scales, true, offsets, strict=True)]
+    still = [0] + read + [0.0, 0.0, 0.0]
+    seen = {}
+    for tag, cal in (("cal", [offsets, scales]), ("none", None),
+                     ("bad", [offsets, [1.03, 0.97, 1.2]])):
+        b = board(lib, tmp_path, config={"log_raw": True}, tag=tag)
+        if cal is not None:
+            (b.root / "accelcal.json").write_text(json.dumps(cal))
+        b.boot({"rows": [still]}, 3000, press(2500))
+        (s,) = b.sessions()
+        lsb = s.header["accel_lsb_per_g"]
+        rows = [row for _, block in s.raw_blocks for row in block[:, :3].tolist()]
+        assert len(rows) >= 150 and all(r == rows[0] for r in rows)
+        seen[tag] = [c / lsb for c in rows[0]]
+    assert all(abs(g - f) <= 1.5 / lsb for g, f in zip(seen["cal"], true, strict=True)), seen
+    assert all(abs(g - f) <= 1.5 / lsb for g, f in zip(seen["none"], read, strict=True))
+    assert seen["bad"] == seen["none"]
+
+
 def test_each_session_runs_its_stage_of_the_training_plan(lib, tmp_path):
     """plan_sessions=1: the first session gives every cue, the second every other, the third a
     summary; the stage goes into the session's log header, where the report reads it."""

@@ -269,8 +269,10 @@ def test_the_app_gets_every_profile_key_the_board_reads_and_not_the_hosts_text(n
 
     monkeypatch.setattr(devconfig, "board_name", lambda: name)
     monkeypatch.setattr(devconfig, "load", lambda: ({}, []))
+    monkeypatch.setattr(devconfig, "accel_trim", lambda: None)
     kept = startup.settings()[1]
     full = boards.profile(name)
+    assert kept.pop("accel_trim") is None  # the board's own calibration (/accelcal.json)
     assert all(kept[k] == full[k] for k in kept)
     assert not {"title", "sources", "notes", "labels"} & set(kept)
     code = "".join(inspect.getsource(m) for m in (hardware, pins, standby))

@@ -1,6 +1,6 @@
-"""The device's two settings files, written by `leanclip flash`: /leanclip.json (the config,
-checked against the one schema in firmware/core/config.py) and /board.json (which board
-profile this is).
+"""The device's settings files: /leanclip.json (the config, checked against the one schema in
+firmware/core/config.py) and /board.json (which board profile this is), written by `leanclip
+flash`, and /accelcal.json (the accelerometer's six-face calibration, `leanclip accelcal`).
 
 A bad config entry must never stop coaching or cause a crash loop: each problem becomes one
 line for the error log and that key keeps its default. A missing config file is not a problem
@@ -10,9 +10,18 @@ import json
 import os
 
 from ..core import config, configtext
+from ..core.compat import const
 
 CONFIG_PATH = "/leanclip.json"
 BOARD_PATH = "/board.json"
+# apart from the config: a property of this board's sensor, not a coaching preference, so a
+# config copied to another board or rewritten by `leanclip flash --config` leaves it alone
+# (docs/device.md, "Six-face calibration")
+TRIM_PATH = "/accelcal.json"
+# the limits a calibration must keep (wider than an MPU-6050's worst: +-80 mg, 3 %), which
+# also keep imubase's fixed point in small ints
+_TRIM_MAX_MG = const(250)
+_TRIM_MAX_PERMILLE = const(100)
 
 
 def _read(path):
@@ -64,6 +73,23 @@ def save(changes, path=CONFIG_PATH):
         except OSError:
             pass
         raise
+
+
+def accel_trim(path=TRIM_PATH):
+    """The six-face calibration as `leanclip accelcal` wrote it, [[offset x, y, z (g)],
+    [scale x, y, z]] (a still axis reads scale x its true force + offset), or None: no file,
+    or one the board cannot use (not that shape, or past the limits above). None leaves the
+    samples as the chip gives them; `leanclip accelcal` checks with this before writing."""
+    try:
+        cal = configtext.parse(_read(path))[0]
+        offsets, scales = cal
+        if len(offsets) == len(scales) == 3 and all(
+                abs(o) <= _TRIM_MAX_MG / 1000 and abs(s - 1) <= _TRIM_MAX_PERMILLE / 1000
+                for o, s in zip(offsets, scales)):
+            return cal
+    except (OSError, ValueError, TypeError):
+        pass
+    return None
 
 
 def board_name(path=BOARD_PATH):

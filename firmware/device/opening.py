@@ -19,12 +19,18 @@ except ImportError:  # CPython imports this module only to read it (host tools, 
     machine = None
 
 from ..core.coaching import Coaching
+from ..core.compat import const
 from ..core.pipeline import Pipeline
 from . import controls
 from .app import FIFO_READ_SAMPLES, IMU_RATE_HZ, LOOP_PERIOD_US
 from .hardware import ACCEL_FS_G, GYRO_FS_DPS, Peripherals
 from . import hostlink
 from .loop import Ticker
+
+# 1 in imubase's accel_trim fixed point (1 << its _TRIM_SHIFT; private there and copied here,
+# as a shared public constant would cost a qstr; the six-face test in tests/test_app_boot.py
+# fails if the two differ)
+_TRIM_ONE = const(1 << 14)
 
 # The drivers are imported where a board's profile picks them, not here: the ones it does not
 # have are then never loaded, and the finders are forgotten after start-up (modules.py).
@@ -73,6 +79,12 @@ def open_parts(hw, profile, imu_rate_hz):
     hw.imu = find_imu(hw.i2c)
     hw.imu_rate_hz = imu_rate_hz
     hw.setup_imu()
+    cal = profile.get("accel_trim")  # startup.settings: the six-face calibration, or None
+    if cal:  # in the driver's fixed point (imubase._drain): k = 1 / scale, b = 1/2 - k x offset
+        lsb_per_g = hw.imu.accel_lsb_per_g
+        k = [int(round(_TRIM_ONE / s)) for s in cal[1]]
+        hw.imu.accel_trim = k + [_TRIM_ONE // 2 - int(round(cal[0][a] * lsb_per_g * k[a]))
+                                 for a in range(3)]
     hw.pod = None
     hw.pod_problem = None  # why a pod that answered is not used (for /errors.log)
     # a board whose IMU bus reaches a connector, and a pod answering on it: only then is

@@ -33,6 +33,8 @@ def settings():
     # their text would take ~0.6 KB of heap for the whole session (docs/device.md, "Memory")
     profile = {k: profile[k] for k in ("chip", "i2c", "imu", "pelvis", "motor", "buzzer",
                                        "button", "led", "battery", "power_hold")}
+    # and this board's own: its accelerometer's six-face calibration (or None), for open_parts
+    profile["accel_trim"] = devconfig.accel_trim()
     return name, profile, cfg, problems
 
 

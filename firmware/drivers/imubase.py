@@ -7,6 +7,7 @@ The interface (docs/drivers.md):
     imu.name, imu.address, imu.rate_hz, imu.accel_lsb_per_g, imu.gyro_lsb_per_dps,
     imu.fifo_samples, imu.overflowed
     imu.wake_on_motion(threshold_mg=200)   # low-power standby that raises INT on movement
+    imu.accel_trim = None  # or the six-face calibration, applied to every sample read (_drain)
 """
 from ..core.compat import const
 from .i2cdev import I2CDevice, sleep_ms
@@ -15,6 +16,10 @@ from .i2cdev import I2CDevice, sleep_ms
 # A drain reads at most 2**_CHUNK_LOG2 FIFO units per I2C transfer; a larger backlog takes
 # several transfers, a smaller one the fewest power-of-two pieces.
 _CHUNK_LOG2 = const(4)
+# accel_trim's fixed point: count' = (count x k + b) >> _TRIM_SHIFT, k = 2**_TRIM_SHIFT / scale
+# (opening.open_parts makes k and b with its own copy, _TRIM_ONE: a public constant would be
+# one more name in the board's tight qstr pool, docs/device.md "Six-face calibration")
+_TRIM_SHIFT = const(14)
 
 
 def pick(table, key, what):
@@ -72,6 +77,9 @@ class Imu(I2CDevice):
         self.gyro_lsb_per_dps = 0
         self.fifo_samples = 0
         self.overflowed = 0
+        # None, or the six-face calibration (docs/device.md, "Six-face calibration") in
+        # _TRIM_SHIFT fixed point: [kx, ky, kz, bx, by, bz], set by opening.open_parts
+        self.accel_trim = None
         try:
             who = self._read_u8(self.WHO_AM_I_REG)
         except OSError:
@@ -117,4 +125,13 @@ class Imu(I2CDevice):
             self._i2c.readfrom_mem_into(self._addr, reg, view)
             n = self._unpack(view, 1 << i, buf, n)
             units -= 1 << i
+        k = self.accel_trim
+        if k is not None:
+            # the calibration, here where every driver's samples pass: per accelerometer count
+            # a multiply, an add and a shift (small ints: |count x k + b| < 2**30 within the
+            # calibration's limits, devconfig.accel_trim), clamped to what the buffer holds
+            for j in range(0, 6 * n, 6):
+                for a in range(3):
+                    v = (buf[j + a] * k[a] + k[a + 3]) >> _TRIM_SHIFT
+                    buf[j + a] = v if -32768 <= v <= 32767 else (32767 if v > 0 else -32768)
         return n
