@@ -851,13 +851,13 @@ class Pipeline(Tilt):
         since_turn_ms = ticks_diff(t_ms, self._turn_ms)
         if since_turn_ms < _SIDE_HOLD_MS:
             self._drop_sideways(cur)
-        elif since_turn_ms < _TURN_HOLD_MS:
-            pass  # (the sideways pull is back; the bias learns again after the hold)
-        elif (self._pull_running and self._frame.forward is not None and not self._lost
-              and self._gain.surprising(self._forward_g(cur, prev), cur[WIN_N] * self._dt_s)):
-            self._pull_running = False  # a change of pace, not the gyro's bias: learn nothing
-        else:
-            self._learn_bias(cur)
+        elif since_turn_ms >= _TURN_HOLD_MS:  # (between the two: pulled, nothing learned)
+            if (self._pull_running and self._frame.forward is not None and not self._lost
+                    and self._gain.surprising(self._forward_g(cur, prev),
+                                              cur[WIN_N] * self._dt_s)):
+                self._pull_running = False  # a change of pace, not the gyro's bias: learn nothing
+            else:
+                self._learn_bias(cur)
         if self._bias_known and not self._lost:
             self._track_gain(cur)
         if not self._follows:
