@@ -14,9 +14,20 @@ running has taught it the gyro's bias better (a clip warming against the body).
 """
 import math
 
+from .compat import const, ticks_diff
 from .gait import STILL
 
 _G_MPS2 = 9.80665
+
+
+# SetOff.due, what `correct` needs: the stand's bias (3), the stand's age at the window's start
+# (s), the forward the window found (or None), the window's start (ms)
+_DUE_AGE_S = const(3)
+_DUE_FORWARD = const(4)
+_DUE_T_MS = const(5)
+# the set-off's forward is found again this long after the window opened, with the bias the
+# running has learned by then (a warming clip's drift bent it)
+_FIX_MS = const(30000)
 
 
 class SetOff:
@@ -31,7 +42,7 @@ class SetOff:
         self.on = True
         self._vel_1 = self._vel_2 = 0.0
         self._dist_1 = self._dist_2 = 0.0
-        self.due = [bias_x, bias_y, bias_z, seconds, None, t_ms]  # [4]: forward, once found
+        self.due = [bias_x, bias_y, bias_z, seconds, None, t_ms]  # slots: the _DUE_ constants
 
     def stop(self):
         self.on = False
@@ -73,13 +84,14 @@ class SetOff:
         if speed_mps < self._min_mps:
             return None
         self._frame.set_forward(d1, d2)
-        self.due[4] = self._frame.forward
+        self.due[_DUE_FORWARD] = self._frame.forward
         return speed_mps
 
-    def correct(self, bias_x, bias_y, bias_z, seconds, rad_per_unit):
-        """`seconds` after the window opened (at due[5]), with the bias learned while running
-        (rate counts; x rad_per_unit is rad/s): forward found again from the window's sums less
-        what the stand's bias error bent them by, if it still stands (no corner has moved it).
+    def correct(self, t_ms, bias_x, bias_y, bias_z, rad_per_unit):
+        """Called at every segment end while `due`: _FIX_MS after the window opened, with the
+        bias learned while running by then (rate counts; x rad_per_unit is rad/s), forward found
+        again from the window's sums less what the stand's bias error bent them by, if it still
+        stands (no corner has moved it).
         The window held the tilt by the gyro with the stand's bias, but a clip warming against
         the body drifts 0.05-0.1 deg/s a second at first: ~2 deg of tilt by the window's end,
         whose g sin(tilt) summed twice turned forward 5-16 deg (docs/bench.md, issue 12's tenth
@@ -88,11 +100,15 @@ class SetOff:
         the tilt error its integral, and the force's error along the horizontal 1 g x (tilt
         error x up): summed twice over the window of T s, 1 g (s x up) (c T^3 / 6 + T^4 / 24)."""
         due = self.due
+        seconds = ticks_diff(t_ms, due[_DUE_T_MS])
+        if seconds < _FIX_MS:
+            return
+        seconds *= 0.001
         self.due = None
         frame = self._frame
-        if due[4] is None or frame.forward is not due[4]:
+        if due[_DUE_FORWARD] is None or frame.forward is not due[_DUE_FORWARD]:
             return
-        c = due[3]
+        c = due[_DUE_AGE_S]
         t = self.window_ms * 0.001
         dt = self._dt_s
         k = (rad_per_unit * self._accel_lsb_per_g * (c * t * t * t / 6.0 + t * t * t * t / 24.0)

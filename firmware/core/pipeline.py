@@ -80,9 +80,6 @@ _PENDING = const(4)
 # per pending segment: rate sum so far (3), samples so far, mean force (3), pull (3)
 _PENDING_SLOTS = const(10)
 _BIAS_SPAN_S = 1.0  # a still stretch this long measures the bias
-# the set-off's forward is found again this long after the window opened, with the bias the
-# running has learned by then (forward.SetOff.correct: a warming clip's drift bent it)
-_FORWARD_FIX_MS = const(30000)
 _MAX_BIAS_DPS = 25.0      # beyond any MEMS gyro's zero-rate tolerance: the wearer is turning
 _STILL_RATE_DPS = 1.5     # once the bias is known, a quiet segment's mean rate stays below this
 # Turning on the spot counts as standing while the trunk keeps its posture: the mean force
@@ -533,10 +530,8 @@ class Pipeline(Tilt):
             if speed_mps is not None:
                 self._forward_check.reset()
                 self._sink.event(self.t_ms, "forward_found", speed_mps)
-        elif (self._setoff.due is not None
-              and ticks_diff(self.t_ms, self._setoff.due[5]) >= _FORWARD_FIX_MS):
-            self._setoff.correct(self._bias_x, self._bias_y, self._bias_z,
-                                 ticks_diff(self.t_ms, self._setoff.due[5]) * 0.001,
+        elif self._setoff.due is not None:  # the set-off forward, once the bias is known better
+            self._setoff.correct(self.t_ms, self._bias_x, self._bias_y, self._bias_z,
                                  self._rad_per_count / self._dt_s)
         self._reset_segment()
         if step:

@@ -9,6 +9,7 @@ solves and writes /accelcal.json (firmware/device/devconfig.py), which the board
 every accelerometer sample from its next start (drivers/imubase.py). docs/device.md, "Six-face
 calibration".
 """
+import ast
 import json
 
 import numpy as np
@@ -71,8 +72,6 @@ print(repr(_lc_still(%r)))
 
 def measure(device, seconds=STILL_S):
     """The board's still reading: {'n', 'mean_g', 'spread_g', 'spread_dps'}."""
-    import ast
-
     return ast.literal_eval(device.exec(_MEASURE % seconds, timeout_s=seconds + 20)
                             .decode().strip())
 
