@@ -74,7 +74,7 @@ class SetOff:
         gyro to hold, so it cancels until the body turns: then the gyro turns gravity's share
         of it with the world while the accelerometer's stays in the board, and the difference
         is force the window sums as motion (a set-off into a corner swings it by up to 1.4 x
-        the offset across up: 5-8 deg of forward on a poor sensor, docs/bench.md, issue 12's
+        the offset across up: ~6 deg of forward on poor sensors, docs/bench.md, issue 12's
         sixteenth round). Its sums are linear in the offset, so the window also sums its
         response to a unit offset along h1 (`due`'s _DUE_HELD_ to _DUE_DIST_ slots; along h2
         it is the same turned a right angle), for `correct` to take off an offset learned
