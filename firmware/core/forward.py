@@ -21,10 +21,24 @@ _G_MPS2 = 9.80665
 
 
 # SetOff.due, what `correct` needs: the stand's bias (3), the stand's age at the window's start
-# (s), the forward the window found (or None), the window's start (ms)
+# (s), the forward the window found (or None), the window's start (ms); then the window's
+# response to a unit accelerometer offset along h1 (see `add`): the offset's share of the
+# gyro-held gravity, which turns with the body (on h1, h2), and the velocity and displacement
+# sums it adds (on h1, h2)
 _DUE_AGE_S = const(3)
 _DUE_FORWARD = const(4)
 _DUE_T_MS = const(5)
+_DUE_HELD_1 = const(6)
+_DUE_HELD_2 = const(7)
+_DUE_VEL_1 = const(8)
+_DUE_VEL_2 = const(9)
+_DUE_DIST_1 = const(10)
+_DUE_DIST_2 = const(11)
+# SetOff.swung, once the stand's bias error is taken off: the window's displacement sums per
+# count of offset along h1 (on h1, h2), and the forward last set from them
+_SWUNG_1 = const(0)
+_SWUNG_2 = const(1)
+_SWUNG_FORWARD = const(2)
 # the set-off's forward is found again this long after the window opened, with the bias the
 # running has learned by then (a warming clip's drift bent it)
 _FIX_MS = const(30000)
@@ -42,7 +56,8 @@ class SetOff:
         self.on = True
         self._vel_1 = self._vel_2 = 0.0
         self._dist_1 = self._dist_2 = 0.0
-        self.due = [bias_x, bias_y, bias_z, seconds, None, t_ms]  # slots: the _DUE_ constants
+        self.due = [bias_x, bias_y, bias_z, seconds, None, t_ms, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+        self.swung = None
 
     def stop(self):
         self.on = False
@@ -54,7 +69,16 @@ class SetOff:
         body's axes: a runner who sets off into a corner turns with the way he runs, so the
         velocity seen from the body stays forward while the centripetal force turns it
         (dv = a - turn x v); summed without that term, the corner's force would count as
-        sideways speed."""
+        sideways speed.
+        The accelerometer's offset is in both the force and the gravity the stand left the
+        gyro to hold, so it cancels until the body turns: then the gyro turns gravity's share
+        of it with the world while the accelerometer's stays in the board, and the difference
+        is force the window sums as motion (a set-off into a corner swings it by up to 1.4 x
+        the offset across up: ~6 deg of forward on poor sensors, docs/bench.md, issue 12's
+        sixteenth round). Its sums are linear in the offset, so the window also sums its
+        response to a unit offset along h1 (`due`'s _DUE_HELD_ to _DUE_DIST_ slots; along h2
+        it is the same turned a right angle), for `correct` to take off an offset learned
+        later (6 floats a sample, in the window only)."""
         h1, h2 = self._frame.h1, self._frame.h2
         g2 = gx * gx + gy * gy + gz * gz
         along = vert / g2
@@ -66,6 +90,15 @@ class SetOff:
                                        - along * (gx * h2[0] + gy * h2[1] + gz * h2[2]))
         self._dist_1 += self._vel_1
         self._dist_2 += self._vel_2
+        due = self.due
+        held_1, held_2 = due[_DUE_HELD_1], due[_DUE_HELD_2]
+        held_1, held_2 = held_1 + yaw * held_2, held_2 - yaw * held_1
+        due[_DUE_HELD_1], due[_DUE_HELD_2] = held_1, held_2
+        u1, u2 = due[_DUE_VEL_1], due[_DUE_VEL_2]
+        u1, u2 = u1 + yaw * u2 + 1.0 - held_1, u2 - yaw * u1 - held_2
+        due[_DUE_VEL_1], due[_DUE_VEL_2] = u1, u2
+        due[_DUE_DIST_1] += u1
+        due[_DUE_DIST_2] += u2
 
     def finish(self, state):
         """End of the window, the gait in `state`: far enough moved means its direction is
@@ -87,39 +120,59 @@ class SetOff:
         self.due[_DUE_FORWARD] = self._frame.forward
         return speed_mps
 
-    def correct(self, t_ms, bias_x, bias_y, bias_z, rad_per_unit):
-        """Called at every segment end while `due`: _FIX_MS after the window opened, with the
-        bias learned while running by then (rate counts; x rad_per_unit is rad/s), forward found
-        again from the window's sums less what the stand's bias error bent them by, if it still
-        stands (no corner has moved it).
-        The window held the tilt by the gyro with the stand's bias, but a clip warming against
-        the body drifts 0.05-0.1 deg/s a second at first: ~2 deg of tilt by the window's end,
-        whose g sin(tilt) summed twice turned forward 5-16 deg (docs/bench.md, issue 12's tenth
-        round). Taken as a bias moving linearly from the stand's mean to the one learned now,
-        the error is e(t) = s (t + c) (s its slope, c the stand's age at the window's start),
-        the tilt error its integral, and the force's error along the horizontal 1 g x (tilt
-        error x up): summed twice over the window of T s, 1 g (s x up) (c T^3 / 6 + T^4 / 24)."""
+    def correct(self, t_ms, bias_x, bias_y, bias_z, rad_per_unit, x, y, z):
+        """Forward found again from the window's sums less the errors known by now, if forward
+        still stands as the set-off found it (no corner's check has moved it): called at every
+        segment end while `due`, and after that each time the offset learner moves the
+        accelerometer's offset (x, y, z: counts, sensor axes) while `swung`.
+        First (once, _FIX_MS after the window opened, with the bias learned while running by
+        then: rate counts; x rad_per_unit is rad/s) the stand's bias error, taken off the kept
+        sums. The window held the tilt by the gyro with the stand's bias, but a clip warming
+        against the body drifts 0.05-0.1 deg/s a second at first: ~2 deg of tilt by the
+        window's end, whose g sin(tilt) summed twice turned forward 5-16 deg (docs/bench.md,
+        issue 12's tenth round). Taken as a bias moving linearly from the stand's mean to the
+        one learned now, the error is e(t) = s (t + c) (s its slope, c the stand's age at the
+        window's start), the tilt error its integral, and the force's error along the
+        horizontal 1 g x (tilt error x up): summed twice over the window of T s,
+        1 g (s x up) (c T^3 / 6 + T^4 / 24).
+        Then the offset (across up) swung round by the set-off's turn, through the window's
+        response to it (`add`); learned from corners, it is known only minutes later, each
+        corner a share closer (issue 12's sixteenth round)."""
         due = self.due
-        seconds = ticks_diff(t_ms, due[_DUE_T_MS])
-        if seconds < _FIX_MS:
-            return
-        seconds *= 0.001
-        self.due = None
         frame = self._frame
-        if due[_DUE_FORWARD] is None or frame.forward is not due[_DUE_FORWARD]:
+        if due is not None:
+            seconds = ticks_diff(t_ms, due[_DUE_T_MS])
+            if seconds < _FIX_MS:
+                return
+            seconds *= 0.001
+            self.due = None
+            if due[_DUE_FORWARD] is None or frame.forward is not due[_DUE_FORWARD]:
+                return
+            c = due[_DUE_AGE_S]
+            t = self.window_ms * 0.001
+            dt = self._dt_s
+            k = (rad_per_unit * self._accel_lsb_per_g
+                 * (c * t * t * t / 6.0 + t * t * t * t / 24.0) / ((seconds + c) * dt * dt))
+            sx, sy, sz = (bias_x - due[0]) * k, (bias_y - due[1]) * k, (bias_z - due[2]) * k
+            up, h1, h2 = frame.up, frame.h1, frame.h2
+            ex = sy * up[2] - sz * up[1]
+            ey = sz * up[0] - sx * up[2]
+            ez = sx * up[1] - sy * up[0]
+            self._dist_1 -= ex * h1[0] + ey * h1[1] + ez * h1[2]
+            self._dist_2 -= ex * h2[0] + ey * h2[1] + ez * h2[2]
+            self.swung = [due[_DUE_DIST_1], due[_DUE_DIST_2], frame.forward]
+        swung = self.swung
+        if swung is None:
             return
-        c = due[_DUE_AGE_S]
-        t = self.window_ms * 0.001
-        dt = self._dt_s
-        k = (rad_per_unit * self._accel_lsb_per_g * (c * t * t * t / 6.0 + t * t * t * t / 24.0)
-             / ((seconds + c) * dt * dt))
-        sx, sy, sz = (bias_x - due[0]) * k, (bias_y - due[1]) * k, (bias_z - due[2]) * k
-        up, h1, h2 = frame.up, frame.h1, frame.h2
-        ex = sy * up[2] - sz * up[1]
-        ey = sz * up[0] - sx * up[2]
-        ez = sx * up[1] - sy * up[0]
-        frame.set_forward(self._dist_1 - (ex * h1[0] + ey * h1[1] + ez * h1[2]),
-                          self._dist_2 - (ex * h2[0] + ey * h2[1] + ez * h2[2]))
+        if frame.forward is not swung[_SWUNG_FORWARD]:
+            self.swung = None
+            return
+        h1, h2 = frame.h1, frame.h2
+        b1 = x * h1[0] + y * h1[1] + z * h1[2]
+        b2 = x * h2[0] + y * h2[1] + z * h2[2]
+        r1, r2 = swung[_SWUNG_1], swung[_SWUNG_2]  # along h2 the response is h1's turned
+        frame.set_forward(self._dist_1 - (b1 * r1 - b2 * r2), self._dist_2 - (b1 * r2 + b2 * r1))
+        swung[_SWUNG_FORWARD] = frame.forward
 
 
 _CHECK_TURN_DEG = 70.0  # turning seen before the turn cue is weighed (one corner)

@@ -83,6 +83,7 @@ def SetOff(self, cfg, rate_hz, accel_lsb_per_g, frame):
     self._vel_1 = self._vel_2 = 0.0
     self._dist_1 = self._dist_2 = 0.0
     self.due = None  # what `correct` needs, from a window's start until it is done
+    self.swung = None  # then what it needs for the offset, while forward is the set-off's
 
 
 def TiltGain(self, cfg):

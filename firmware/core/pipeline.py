@@ -532,7 +532,8 @@ class Pipeline(Tilt):
                 self._sink.event(self.t_ms, "forward_found", speed_mps)
         elif self._setoff.due is not None:  # the set-off forward, once the bias is known better
             self._setoff.correct(self.t_ms, self._bias_x, self._bias_y, self._bias_z,
-                                 self._rad_per_count / self._dt_s)
+                                 self._rad_per_count / self._dt_s, self._offset_x,
+                                 self._offset_y, self._offset_z)
         self._reset_segment()
         if step:
             self._step()
@@ -952,6 +953,9 @@ class Pipeline(Tilt):
         self._offset_x, self._offset_y, self._offset_z = ox, oy, oz
         self._offset_known = True
         self._tilt_move(-dx, -dy, -dz)
+        if self._setoff.swung is not None:  # the set-off's corner swung the offset round
+            self._setoff.correct(self.t_ms, self._bias_x, self._bias_y, self._bias_z,
+                                 self._rad_per_count / self._dt_s, ox, oy, oz)
 
     def _turn_axis(self, cur, prev):
         """A turning stride: its mean rate as the gyro measures it points along the true
