@@ -106,6 +106,7 @@ def init(p, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching, pel
     p._prompt_every_ms = int(cfg["stand_tall_repeat_s"] * 1000)
     p._calib_ms = int(cfg["calib_still_s"] * 1000)
     p._turn_dps = cfg["turn_dps"]
+    p._axis_off = [0.0, 0.0, 0.0]
     p._gait = Gait(cfg)
     p._gain = TiltGain(cfg)  # the running pull's and bias learning's gains
     # the runner-facing half (coaching.py); the device and replay build it and hand it in

@@ -105,12 +105,12 @@ _OFFSET_SETTLED = 0.2   # learn only if the pull undid at least this share of a 
 _OFFSET_MAX_G = 0.15    # beyond any accelerometer's zero-g offset
 # A corner's turn axis as the gyro measures it (tilt.py leaves the turn about it out) is taken
 # from strides that turn at least this fast (a residual gyro bias of 0.3 deg/s across up then
-# tilts it by < 1 deg) and whose axis lies within atan(0.15) = 8.5 deg of grav's: grav holds
-# the accelerometer's offset (up to 0.08 g a axis: up to 6.5 deg across up) and the gyro's axis
-# errors add ~2 %; strides that bank into or out of a corner also turn about forward (docs/
-# orientation.md, "Corners without their yaw").
+# tilts it by < 1 deg) and whose axis (unit) lies within 0.15 (8.5 deg) of grav's direction
+# plus the mean offset between the two in the strides taken so far (see _turn_axis): strides
+# that bank into or out of a corner also turn about forward (docs/orientation.md, "Corners
+# without their yaw").
 _AXIS_MIN_DPS = 20.0
-_AXIS_COS2 = 0.978  # 1 / (1 + 0.15^2)
+_AXIS_TOL2 = 0.0225  # 0.15 squared
 # Breaking into a run from a walk or a stop, the runner speeds up by ~2 m/s in a few seconds,
 # which leans the mean force back by several degrees and the lean estimate with it: the coach's
 # evidence starts this long after running does
@@ -978,7 +978,12 @@ class Pipeline(Tilt):
         where it is in the sensor frame, so until the next step tilt.py leaves it out of the
         blocks' turns (_yaw_free): the offset grav holds is no longer swung round by the
         corner, nor grav tilted by the gyro's errors in it. Only where the stride's axis is
-        near grav's: a stride banking into or out of the corner turns about forward too."""
+        near where the axis is expected: a stride banking into or out of the corner turns
+        about forward too. Expected is grav's direction plus the mean offset of the axes taken
+        so far (_axis_off): the sensor's own errors (the accelerometer's offset that grav
+        holds, its and the gyro's axis errors) set the axis 5-10 deg off grav's on poor
+        sensors, fixed in the board, and a gate about grav alone turned away half of their
+        corners' strides, whose turn then swung the offset round (issue 12, sixteenth round)."""
         gx = cur[WIN_GRAV_X] + prev[WIN_GRAV_X]
         gy = cur[WIN_GRAV_Y] + prev[WIN_GRAV_Y]
         gz = cur[WIN_GRAV_Z] + prev[WIN_GRAV_Z]
@@ -986,12 +991,21 @@ class Pipeline(Tilt):
         ry = cur[_WIN_RATE_Y] + prev[_WIN_RATE_Y]
         rz = cur[_WIN_RATE_Z] + prev[_WIN_RATE_Z]
         r = math.sqrt(rx * rx + ry * ry + rz * rz)
-        along = (rx * gx + ry * gy + rz * gz) / (r * math.sqrt(gx * gx + gy * gy + gz * gz))
-        if along * along < _AXIS_COS2:
-            return
+        if rx * gx + ry * gy + rz * gz < 0.0:
+            r = -r  # (a turn either way: the axis toward grav)
         rx /= r
         ry /= r
         rz /= r
+        k = 1.0 / math.sqrt(gx * gx + gy * gy + gz * gz)
+        off = self._axis_off
+        gx = rx - gx * k - off[0]  # (the stride's axis less the expected one)
+        gy = ry - gy * k - off[1]
+        gz = rz - gz * k - off[2]
+        if gx * gx + gy * gy + gz * gz > _AXIS_TOL2:
+            return
+        off[0] += 0.1 * gx  # (a tenth a stride: a street corner's 3-6 strides move it little)
+        off[1] += 0.1 * gy
+        off[2] += 0.1 * gz
         self._axis_x = round(rx * UP_UNIT)
         self._axis_y = round(ry * UP_UNIT)
         self._axis_z = round(rz * UP_UNIT)
