@@ -745,9 +745,23 @@ class Pipeline(Tilt):
         return True
 
     def _calibrate(self):
+        """Standing tall sets "up": the still stretch's mean force over its last _PENDING
+        segments, which at rest is gravity as the accelerometer reads it. Not the tilt
+        estimate: until the bias was measured (a moment ago) the gyro turned it by the bias
+        and the pull held it back, so it trails the force by up to bias x 0.3 s across gravity
+        (0.35 deg for 4 deg/s), an error every later lean would carry."""
         self._tilt_floats()  # (a pelvis follower is calibrated from the chest's segment end)
-        x, y, z = self._grav_x + self._offset_x, self._grav_y + self._offset_y, \
-            self._grav_z + self._offset_z
+        if self._quiet_n >= _PENDING:
+            p = self._pending
+            x = y = z = 0.0
+            for j in range(0, _PENDING_SLOTS * _PENDING, _PENDING_SLOTS):
+                x += p[j + 4]
+                y += p[j + 5]
+                z += p[j + 6]
+            x, y, z = x / _PENDING, y / _PENDING, z / _PENDING
+        else:  # (a follower whose own stretch is too short)
+            x, y, z = self._grav_x + self._offset_x, self._grav_y + self._offset_y, \
+                self._grav_z + self._offset_z
         self._frame.set_up(x, y, z)
         # standing, the accelerometer reads 1 g; what it reads beyond that along up (its offset
         # along gravity, or its scale there) would shrink every lean by that share
