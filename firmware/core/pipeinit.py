@@ -153,7 +153,6 @@ def init(p, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching, pel
     p._still_force0_x = p._still_force0_y = p._still_force0_z = 0.0
     p._still_end_ms = 0  # end of the last trusted still period
     p._turn_ms = 0
-    p._yaw_base_dps = 0.0  # stride-mean yaw rate's slow baseline (gyro bias drift)
     p._run_start_ms = 0  # when running last began
     p._row_ms = 0
     p.calibrated = False

@@ -96,7 +96,7 @@ _TURN_HOLD_MS = const(3000)
 # first stride swings it into forward, and a gyro bias about up turns it there (issue 12,
 # twelfth round: seed 1805's upright fault cued at 12.7 s)
 _SIDE_HOLD_MS = const(1000)
-_YAW_BASE_S = 60.0  # the yaw rate's baseline (see _step) follows over this long
+_YAW_BASE_S = 60.0  # the bias about gravity follows the yaw rate over this long (see _step)
 # The accelerometer's own offset across gravity (tens of mg, fixed in the board) is learned
 # from corners (see _learn_offset) that turn at least this far, a share at a time.
 _OFFSET_TURN_DEG = 45.0
@@ -741,7 +741,6 @@ class Pipeline(Tilt):
         self._bias_x, self._bias_y, self._bias_z = bx, by, bz
         self._bias_ints()
         self._gain.reset()
-        self._yaw_base_dps = 0.0
         return True
 
     def _calibrate(self):
@@ -830,16 +829,12 @@ class Pipeline(Tilt):
                    + (cur[_WIN_RATE_Y] + prev[_WIN_RATE_Y]) * gy
                    + (cur[_WIN_RATE_Z] + prev[_WIN_RATE_Z]) * gz
                    ) / (n * g_norm * self._gyro_lsb_per_dps)
-        yaw_dps -= self._yaw_base_dps
         turning = abs(yaw_dps) > self._turn_dps
-        if self.state != STILL:
-            # the yaw rate's slow baseline: a warming gyro's bias about gravity (up to 6 deg/s,
-            # which running cannot see) would otherwise read as a corner that never ends; a
-            # corner moves it by at most turn_dps x its length / _YAW_BASE_S
-            d = min(self._turn_dps, max(-self._turn_dps, yaw_dps))
-            self._yaw_base_dps += d * min(1.0, cur[WIN_N] * self._dt_s / _YAW_BASE_S)
         if turning:
             self._turn_ms = t_ms
+        if self.state != STILL and abs(yaw_dps) < _AXIS_MIN_DPS:
+            self._follow_yaw_bias(min(self._turn_dps, max(-self._turn_dps, yaw_dps)), cur,
+                                  g_norm)
         self._yaw_free = False
         if (turning and abs(yaw_dps) >= _AXIS_MIN_DPS and self.state != STILL
                 and self._bias_known and not self._lost):
@@ -875,9 +870,29 @@ class Pipeline(Tilt):
         self._win_prev, self._win_cur = cur, prev
         self._clear(self._win_cur)
 
+    def _follow_yaw_bias(self, yaw_dps, cur, g_norm):
+        """The stride-mean yaw rate's slow baseline is the gyro's bias about gravity: a
+        warming gyro moves it by up to 7 deg/s, which running cannot see otherwise. Each
+        straight stride moves the bias along grav by a share of its yaw rate (the share
+        stride / _YAW_BASE_S), so corners are judged against it and the blocks no longer turn
+        by it. Left in the rate (a separate baseline, before issue 12's sixteenth round), it
+        turned any tilt error about up: after seed 1425's arch the sideways error a corner
+        left became lean error at 7 deg/s, and the arch was cued at 12.4 s. A turning stride
+        gives at most turn_dps (a warming gyro's drift that outruns the baseline still reads
+        as turning) and a corner's strides (beyond _AXIS_MIN_DPS) nothing: grav leans into the
+        turn, so their rate would put bias about up toward the turn and a little across it."""
+        d = (yaw_dps * min(1.0, cur[WIN_N] * self._dt_s / _YAW_BASE_S)
+             * self._gyro_lsb_per_dps / g_norm)
+        self._bias_x += d * self._grav_x
+        self._bias_y += d * self._grav_y
+        self._bias_z += d * self._grav_z
+        self._bias_ints()
+
     def _track_gain(self, cur):
         """The step to the gain filter (tiltgain.py): its length, whether the pull ran at the
-        running gain through it, and the gyro bias (rad/s) whose wander the filter follows."""
+        running gain through it, and the gyro bias (rad/s) whose wander the filter follows:
+        the whole bias, its part along grav too (_follow_yaw_bias): a stop's re-measured bias
+        is evidence of a drifting gyro (issue 12, sixteenth round)."""
         k = self._rad_per_count / self._dt_s
         self._gain.stride(cur[WIN_N] * self._dt_s, self._pull_running, self._bias_x * k,
                           self._bias_y * k, self._bias_z * k)
