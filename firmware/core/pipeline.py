@@ -79,6 +79,10 @@ _TRUST_STILL_MS = const(500)
 _PENDING = const(4)
 # per pending segment: rate sum so far (3), samples so far, mean force (3), pull (3)
 _PENDING_SLOTS = const(10)
+# after the pending segments: the calibrating stand's mean forces summed (3) and their count,
+# -1 on a stand begun once calibrated (see `_set_off`)
+_STAND_SUM = const(40)  # (_PENDING_SLOTS * _PENDING)
+_STAND_N = const(43)
 _BIAS_SPAN_S = 1.0  # a still stretch this long measures the bias
 _MAX_BIAS_DPS = 25.0      # beyond any MEMS gyro's zero-rate tolerance: the wearer is turning
 _STILL_RATE_DPS = 1.5     # once the bias is known, a quiet segment's mean rate stays below this
@@ -180,7 +184,7 @@ class Pipeline(Tilt):
         init(self, cfg, rate_hz, accel_lsb_per_g, gyro_lsb_per_dps, sink, coaching, pelvis)
         self._win_cur = [0] * _WIN_SLOTS
         self._win_prev = [0] * _WIN_SLOTS
-        self._pending = [0.0] * (_PENDING_SLOTS * _PENDING)
+        self._pending = [0.0] * (_STAND_N + 1)
 
     def _tilt_init(self, dt):
         """pipeinit's: the tilt's scales (Tilt) from the sample period `dt` (s)."""
@@ -697,6 +701,14 @@ class Pipeline(Tilt):
         self._still_spun = self._still_spun or self._seg_spun
         j = _PENDING_SLOTS * (self._quiet_n % _PENDING)
         p = self._pending
+        if self._quiet_n == 0:
+            p[_STAND_SUM] = p[_STAND_SUM + 1] = p[_STAND_SUM + 2] = 0.0
+            p[_STAND_N] = -1.0 if self.calibrated else 0.0
+        elif self._quiet_n >= _PENDING and p[_STAND_N] >= 0.0:  # (the segment leaving slot j)
+            p[_STAND_SUM] += p[j + 4]
+            p[_STAND_SUM + 1] += p[j + 5]
+            p[_STAND_SUM + 2] += p[j + 6]
+            p[_STAND_N] += 1.0
         # once the oldest pending segment has been followed by calm; from the first time this
         # stretch's rate spans _BIAS_SPAN_S on, every later segment of it measures as well
         measured = self._quiet_n >= _PENDING and self._bias_from(p, j)
@@ -1079,6 +1091,14 @@ class Pipeline(Tilt):
             gz -= p[j + 9]
         self._grav_x, self._grav_y, self._grav_z = gx, gy, gz
         self._still_end_ms = self.t_ms
+        n = p[_STAND_N]
+        if self.calibrated and n > 0.0 and self._frame.forward is None:
+            # "up" again, from the whole calibrating stand's mean force but its last pending
+            # segments (the onset): standing still sways 0.2-0.4 Hz by up to ~0.3 deg, so the
+            # half second `_calibrate` had read zero lean off by the sway's phase then, every
+            # later lean with it. (_up_excess stays: the sensor's, not the posture's.)
+            self._frame.set_up(p[_STAND_SUM] / n, p[_STAND_SUM + 1] / n, p[_STAND_SUM + 2] / n)
+            p[_STAND_N] = -1.0
         if self.calibrated and self._frame.forward is None:
             self._setoff.start(self._bias_x, self._bias_y, self._bias_z, self._still_ms * 0.0005,
                                self.t_ms)
