@@ -83,6 +83,10 @@ _PENDING_SLOTS = const(10)
 # -1 on a stand begun once calibrated (see `_set_off`)
 _STAND_SUM = const(40)  # (_PENDING_SLOTS * _PENDING)
 _STAND_N = const(43)
+# of which at most this many segments (125 ms), the stand's first 6 s with the pending ones: the
+# "ready" cue comes 2 s in, and a runner who then waits to set off may stand at ease, which is not
+# zero lean; 6 s still holds a cycle or more of the 0.2-0.4 Hz sway (docs/orientation.md, "Up")
+_STAND_MAX_N = const(44)
 _BIAS_SPAN_S = 1.0  # a still stretch this long measures the bias
 _MAX_BIAS_DPS = 25.0      # beyond any MEMS gyro's zero-rate tolerance: the wearer is turning
 _STILL_RATE_DPS = 1.5     # once the bias is known, a quiet segment's mean rate stays below this
@@ -704,7 +708,7 @@ class Pipeline(Tilt):
         if self._quiet_n == 0:
             p[_STAND_SUM] = p[_STAND_SUM + 1] = p[_STAND_SUM + 2] = 0.0
             p[_STAND_N] = -1.0 if self.calibrated else 0.0
-        elif self._quiet_n >= _PENDING and p[_STAND_N] >= 0.0:  # (the segment leaving slot j)
+        elif self._quiet_n >= _PENDING and 0.0 <= p[_STAND_N] < _STAND_MAX_N:  # (leaving slot j)
             p[_STAND_SUM] += p[j + 4]
             p[_STAND_SUM + 1] += p[j + 5]
             p[_STAND_SUM + 2] += p[j + 6]
