@@ -249,8 +249,12 @@ def test_micropython_gives_the_same_cues(name, sims, firmware_tree, tmp_path):
     want = [e for e in ref.events if e[1] != "state"]
     assert [g[1] for g in got] == [e[1] for e in want]
     assert [int(g[0]) for g in got] == [round(e[0] * 1000) for e in want]
+    # event values within 5e-4 deg, as test_pipeline_upy's rows: float32 and float64 round the
+    # gyro bias's ints apart at a tie now and then (docs/orientation.md, "Running it on
+    # MicroPython"); since the bias follows the yaw rate every stride (issue 12, sixteenth
+    # round) the ESP32 model's cues differ by up to 1.2e-4 deg here
     for g, e in zip(got, want, strict=False):
-        assert g[2] == "None" if e[2] is None else float(g[2]) == pytest.approx(e[2], abs=1e-4)
+        assert g[2] == "None" if e[2] is None else float(g[2]) == pytest.approx(e[2], abs=5e-4)
     assert any(e[1] in ("cue_good", "cue_summary", "drift", "accel") for e in want)
 
 
