@@ -821,6 +821,8 @@ class Pipeline(Tilt):
         self.calibrated = False
         self._setoff.stop()
         self._still_ms = 0
+        off = self._axis_off  # where corners' axes lie depends on the mount (_turn_axis)
+        off[0] = off[1] = off[2] = 0.0
         self.coaching.rest()
         if self._pelvis is not None:
             self._pelvis.follower.recalibrate()
@@ -1097,8 +1099,8 @@ class Pipeline(Tilt):
         self._still_end_ms = self.t_ms
         n = p[_STAND_N]
         if self.calibrated and n > 0.0 and self._frame.forward is None:
-            # "up" again, from the whole calibrating stand's mean force but its last pending
-            # segments (the onset): standing still sways 0.2-0.4 Hz by up to ~0.3 deg, so the
+            # "up" again, from the calibrating stand's mean force (its first 6 s at most) but
+            # its last pending segments (the onset): standing sways 0.2-0.4 Hz by ~0.3 deg, so the
             # half second `_calibrate` had read zero lean off by the sway's phase then, every
             # later lean with it. (_up_excess stays: the sensor's, not the posture's.)
             self._frame.set_up(p[_STAND_SUM] / n, p[_STAND_SUM + 1] / n, p[_STAND_SUM + 2] / n)
