@@ -79,7 +79,8 @@ def accel_trim(path=TRIM_PATH):
     """The six-face calibration as `leanclip accelcal` wrote it, [[offset x, y, z (g)],
     [scale x, y, z]] (a still axis reads scale x its true force + offset), or None: no file,
     or one the board cannot use (not that shape, or past the limits above). None leaves the
-    samples as the chip gives them; `leanclip accelcal` checks with this before writing."""
+    samples as the chip gives them; `leanclip accelcal` refuses a result past the same limits
+    (it imports them) before writing."""
     try:
         cal = configtext.parse(_read(path))[0]
         offsets, scales = cal

@@ -27,25 +27,18 @@ ONE_G_TOLERANCE = 0.2  # |mean force| must be 1 g within this: the board resting
 STILL_G = schema.SCHEMA["still_g"][0]  # the firmware's own "still" (accelerometer spread)
 STILL_DPS = schema.SCHEMA["still_dps"][0]  # ... and gyro spread
 
-# Runs on the board with the flashed firmware's own code (board profile, find_imu, the app's
-# rate and scales, as `leanclip doctor` does): the accelerometer's mean (g) and spread (g rms)
-# per axis over a still stretch, and the gyro's largest spread (dps rms), raw from the chip.
+# Runs on the board with the flashed firmware's own code: the app's own bring-up
+# (hardware.Peripherals: board profile, power hold, I2C, find_imu, configured at the app's rate
+# and scales, as `leanclip doctor` does); the profile as boards.py has it carries no
+# calibration, so the samples are raw from the chip. The accelerometer's mean (g) and spread
+# (g rms) per axis over a still stretch, and the gyro's largest spread (dps rms).
 _MEASURE = """
 def _lc_still(seconds):
     from array import array
-    import machine, time
-    from firmware.device import boards, devconfig
+    import time
+    from firmware.device import boards, devconfig, hardware
     from firmware.device.app import IMU_RATE_HZ
-    from firmware.device.hardware import ACCEL_FS_G, GYRO_FS_DPS
-    from firmware.device.pins import hold_power
-    from firmware.drivers.imu import find_imu
-    profile = boards.profile(devconfig.board_name())
-    hold_power(profile)
-    bus = profile['i2c']
-    i2c = machine.I2C(bus['id'], scl=machine.Pin(bus['scl']), sda=machine.Pin(bus['sda']),
-                      freq=bus['freq'])
-    imu = find_imu(i2c)
-    imu.configure(rate_hz=IMU_RATE_HZ, accel_fs_g=ACCEL_FS_G, gyro_fs_dps=GYRO_FS_DPS)
+    imu = hardware.Peripherals(boards.profile(devconfig.board_name()), IMU_RATE_HZ).imu
     buf = array('h', bytes(12 * 64))
     s = [0.0] * 6
     q = [0.0] * 6
